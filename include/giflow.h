@@ -1,0 +1,272 @@
+/*
+ * giflow.h - streaming GIF codec. This header is the manual.
+ *
+ * giflow decodes and encodes GIF as a stream, in bounded memory, and renders
+ * every GIF the way Chromium does (see docs/browser-model.md). The library
+ * depends on libc alone, keeps no global state, never does I/O itself and
+ * allocates only through an allocator hook (or not at all).
+ *
+ * Conventions
+ * - Every function that can fail returns an int status: GIFLOW_OK (0), a
+ *   positive "progress" code, or a negative GIFLOW_ERR_* code. Negative codes
+ *   are never renumbered. giflow_strerror() turns any of them into English.
+ * - Errors are sticky: once a decoder or encoder has failed, every later call
+ *   returns the same error.
+ * - Input is pushed in caller-owned buffers (giflow_input, zstd style). A call
+ *   consumes what it can, advances input->pos, and returns GIFLOW_NEED_INPUT
+ *   when it needs bytes that have not arrived. Chunks may be of any size, down
+ *   to one byte; results never depend on how the stream was split.
+ * - Pointers handed out by the library (rows, palettes) stay valid until the
+ *   next call on the same object, unless documented otherwise.
+ *
+ * Decoding, in stages (Wuffs style):
+ *   1. giflow_decode_image_info()  canvas size, global palette, loop count
+ *   2. giflow_decode_frame_info()  next frame's rectangle, delay, disposal...
+ *   3. one of
+ *      giflow_decode_row()         one row of palette indices at a time, or
+ *      giflow_decode_frame_rgba()  composite the frame into an RGBA canvas
+ *   then back to 2 until it returns GIFLOW_END.
+ *
+ * Licence: MIT.
+ */
+#ifndef GIFLOW_H
+#define GIFLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GIFLOW_VERSION_MAJOR 0
+#define GIFLOW_VERSION_MINOR 1
+#define GIFLOW_VERSION_PATCH 0
+#define GIFLOW_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------------ */
+/* Status codes                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Success and progress (>= 0). */
+#define GIFLOW_OK 0          /* the call did what was asked */
+#define GIFLOW_NEED_INPUT 1  /* all input consumed; call again with more */
+#define GIFLOW_END 2         /* no more frames: trailer or end of input */
+#define GIFLOW_FRAME_END 3   /* every row of the current frame is out */
+
+/* Errors (< 0). Numbers are stable; new codes are only ever appended. */
+#define GIFLOW_ERR_ARG -1            /* NULL or out-of-range argument */
+#define GIFLOW_ERR_STATE -2          /* call made in the wrong stage */
+#define GIFLOW_ERR_NOMEM -3          /* the allocator returned NULL */
+#define GIFLOW_ERR_SMALL_BUFFER -4   /* caller-provided memory too small */
+#define GIFLOW_ERR_NOT_GIF -10       /* signature is not GIF87a / GIF89a */
+#define GIFLOW_ERR_TRUNCATED -11     /* input ended inside a block */
+#define GIFLOW_ERR_BAD_BLOCK -12     /* unknown block introducer byte */
+#define GIFLOW_ERR_BAD_CODE_SIZE -13 /* LZW minimum code size out of range */
+#define GIFLOW_ERR_BAD_CODE -14      /* LZW code above the next free code */
+#define GIFLOW_ERR_MISSING_PIXELS -15 /* image data ended before frame full */
+#define GIFLOW_ERR_BAD_EXTENSION -16 /* graphic control block malformed */
+#define GIFLOW_ERR_LIMIT_CANVAS -20  /* canvas larger than the set limit */
+#define GIFLOW_ERR_LIMIT_FRAMES -21  /* more frames than the set limit */
+#define GIFLOW_ERR_LIMIT_PIXELS -22  /* too many pixels decoded in total */
+#define GIFLOW_ERR_LIMIT_MEMORY -23  /* would exceed the memory budget */
+#define GIFLOW_ERR_IO -30            /* a user callback reported failure */
+
+/* Returns a static, NUL-terminated description of any status code. */
+const char *giflow_strerror(int status);
+
+/* ------------------------------------------------------------------------ */
+/* Memory                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Allocator hook. alloc(user, size) returns memory aligned for any type or
+ * NULL; free(user, ptr) releases it (ptr may be NULL). Pass NULL wherever a
+ * giflow_allocator is taken to use malloc/free. */
+typedef struct giflow_allocator {
+    void *(*alloc)(void *user, size_t size);
+    void (*free)(void *user, void *ptr);
+    void *user;
+} giflow_allocator;
+
+/* Caller-owned input window (zstd style). The library reads src[pos..size)
+ * and advances pos. Set eof to nonzero when these are the last bytes of the
+ * stream: the decoder can then tell a clean end from a truncated file. */
+typedef struct giflow_input {
+    const uint8_t *src;
+    size_t size;
+    size_t pos;
+    int eof;
+} giflow_input;
+
+/* ------------------------------------------------------------------------ */
+/* Decoder                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct giflow_decoder giflow_decoder;
+
+/* Limits for untrusted input. Zero in a field means "no limit". */
+typedef struct giflow_limits {
+    uint64_t max_canvas_pixels; /* canvas width*height (after growth) */
+    uint32_t max_frames;        /* image descriptors per file */
+    uint64_t max_total_pixels;  /* sum of frame width*height per file */
+    uint64_t max_memory;        /* bytes the decoder may allocate */
+} giflow_limits;
+
+/* Defaults (what giflow_decoder_new / init_static start with):
+ * canvas 2^28 pixels (e.g. 16384x16384), 1,000,000 frames,
+ * 2^36 total pixels, 1 GiB of decoder allocations. */
+void giflow_limits_default(giflow_limits *limits);
+
+/* Metadata events, delivered through an optional callback as the stream is
+ * parsed. Extension data arrives one sub-block at a time, so arbitrarily
+ * large comments or XMP packets cost no memory. */
+#define GIFLOW_META_COMMENT 1     /* comment extension (0xFE) sub-block */
+#define GIFLOW_META_APPLICATION 2 /* application extension (0xFF) sub-block */
+#define GIFLOW_META_PLAIN_TEXT 3  /* plain text extension (0x01) sub-block */
+#define GIFLOW_META_UNKNOWN 4     /* any other extension label's sub-block */
+
+typedef struct giflow_meta {
+    int kind;             /* GIFLOW_META_* */
+    int label;            /* the extension label byte */
+    char app_id[12];      /* application identifier + auth code, NUL-ended */
+    uint32_t block_index; /* 0 for the first sub-block of this extension */
+    int last;             /* nonzero on the terminator call (size == 0) */
+    const uint8_t *data;  /* this sub-block's payload */
+    size_t size;
+} giflow_meta;
+
+/* Return 0 to continue; nonzero aborts decoding with GIFLOW_ERR_IO. */
+typedef int (*giflow_meta_fn)(void *user, const giflow_meta *meta);
+
+/* Bytes needed by giflow_decoder_init_static() for frames up to max_width
+ * pixels wide: the fixed state plus one row of indices. */
+size_t giflow_decoder_static_size(uint32_t max_width);
+
+/* Initialise a decoder inside caller memory, which must be aligned to 8
+ * bytes. Never allocates. Frames wider than the memory allows fail with
+ * GIFLOW_ERR_SMALL_BUFFER. Restore-previous compositing needs scratch
+ * memory: see giflow_decoder_set_scratch(). Returns NULL if mem is NULL,
+ * misaligned or smaller than giflow_decoder_static_size(1). Nothing needs
+ * to be freed afterwards. */
+giflow_decoder *giflow_decoder_init_static(void *mem, size_t size);
+
+/* Create a decoder on the heap. alloc may be NULL (malloc). Returns NULL on
+ * allocation failure. Free with giflow_decoder_free(). */
+giflow_decoder *giflow_decoder_new(const giflow_allocator *alloc);
+
+/* Release a decoder and everything it allocated. NULL is a no-op. Safe on a
+ * static decoder (frees only what an allocator gave it: nothing). */
+void giflow_decoder_free(giflow_decoder *dec);
+
+/* Options; call before giflow_decode_image_info(). */
+int giflow_decoder_set_limits(giflow_decoder *dec, const giflow_limits *limits);
+int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta_fn fn,
+                                     void *user);
+
+/* Flags for giflow_decoder_set_flags(). The default (0) is the browser
+ * model; these exist for test suites whose models differ. */
+#define GIFLOW_FLAG_LENIENT_CODE_SIZE 1u /* accept LZW min code size 9..11
+                                            (indices above 255 read as 255) */
+int giflow_decoder_set_flags(giflow_decoder *dec, unsigned flags);
+
+/* Give the decoder caller-owned scratch memory for restore-previous
+ * (disposal 3) compositing, instead of allocating. It needs
+ * frame width * height * 4 bytes for the largest such frame (see
+ * giflow_frame_info.restore_bytes). mem must stay valid while decoding. */
+int giflow_decoder_set_scratch(giflow_decoder *dec, void *mem, size_t size);
+
+/* Whole-stream facts. canvas_* include growth to fit the first frame, so
+ * they are final once giflow_decode_image_info() has returned GIFLOW_OK. */
+typedef struct giflow_image_info {
+    uint32_t canvas_width, canvas_height;
+    uint32_t screen_width, screen_height; /* logical screen as stored */
+    int version;               /* 87 or 89 */
+    int has_global_palette;
+    uint32_t global_palette_size;    /* entries, 0 if none */
+    const uint8_t *global_palette;   /* RGB triplets; valid for the
+                                        decoder's lifetime */
+    int background_index;      /* as stored; browsers never paint it */
+    int pixel_aspect;          /* as stored */
+} giflow_image_info;
+
+/* Stage 1. Parses the header, logical screen, global palette and whatever
+ * precedes the first image descriptor (that descriptor is needed to grow the
+ * canvas). Returns GIFLOW_OK, GIFLOW_NEED_INPUT or an error. A stream that
+ * ends before any image still succeeds: its frame_info returns GIFLOW_END. */
+int giflow_decode_image_info(giflow_decoder *dec, giflow_input *in,
+                             giflow_image_info *info);
+
+/* Loop count as the browser uses it: -1 when no NETSCAPE2.0 / ANIMEXTS1.0
+ * extension has been seen (play once), 0 for forever, N for N repeats after
+ * the first play. The last extension seen so far wins, so the value is final
+ * only at GIFLOW_END. */
+int giflow_loop_count(const giflow_decoder *dec);
+
+typedef struct giflow_frame_info {
+    uint32_t index;            /* 0-based image descriptor number */
+    uint32_t x, y, width, height; /* as stored */
+    /* The part of the frame inside the canvas; pixels outside are clipped. */
+    uint32_t clip_x, clip_y, clip_width, clip_height;
+    uint32_t delay_cs;         /* stored delay, centiseconds */
+    uint32_t played_delay_ms;  /* what browsers play: <= 1 cs -> 100 ms */
+    int disposal;              /* 0..7 as stored; 4..7: see browser model */
+    int transparent_index;     /* -1 when none */
+    int interlaced;
+    int has_local_palette;
+    uint32_t palette_size;     /* entries in the active palette, 0 if none */
+    const uint8_t *palette;    /* active palette, RGB triplets, or NULL;
+                                  valid until the next frame_info call */
+    int min_code_size;         /* LZW minimum code size */
+    uint64_t offset;           /* stream offset of the image descriptor */
+    size_t restore_bytes;      /* scratch needed to composite this frame
+                                  (0 unless disposal is 3 or 4) */
+} giflow_frame_info;
+
+/* Stage 2. Advances to the next image descriptor and fills *info. Pixel data
+ * of a frame that was not decoded is skipped without LZW work. Returns
+ * GIFLOW_OK, GIFLOW_END (trailer, or end of input at a block boundary),
+ * GIFLOW_NEED_INPUT, or an error. */
+int giflow_decode_frame_info(giflow_decoder *dec, giflow_input *in,
+                             giflow_frame_info *info);
+
+typedef struct giflow_row {
+    uint32_t y;            /* row within the frame, interlace resolved */
+    uint32_t width;        /* frame width */
+    const uint8_t *indices; /* width palette indices; valid until next call */
+    int pass;              /* interlace pass 0..3, or 0 when not interlaced */
+} giflow_row;
+
+/* Stage 3a. Decodes the next row of palette indices of the current frame.
+ * Returns GIFLOW_OK with *row filled, GIFLOW_FRAME_END after the last row,
+ * GIFLOW_NEED_INPUT, or an error. On an error inside the frame, the rows
+ * already returned stand; giflow_partial_row() tells how far the broken row
+ * got. Memory: the decoder's fixed state plus one row. */
+int giflow_decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row);
+
+/* After an error in stage 3, the number of pixels of the broken row that
+ * were decoded (they are in the last row buffer), and its y. */
+uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y);
+
+/* Stage 3b. Composites the current frame into canvas, which holds
+ * canvas_width x canvas_height RGBA pixels (8 bits each, non-premultiplied)
+ * with stride bytes per row. Follows the browser model exactly: the previous
+ * frame's disposal is applied first, transparent pixels leave the canvas as
+ * it was, out-of-range indices are opaque black.
+ * The caller must hand in the same untouched canvas for every frame; the
+ * decoder clears it before frame 0. Rows appear in the canvas as they decode
+ * (progressive display). Returns GIFLOW_FRAME_END when the frame is complete
+ * (the canvas is then exactly what a browser shows), GIFLOW_NEED_INPUT, or an
+ * error (the frame is then broken: browsers do not show it). */
+int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
+                             uint8_t *canvas, size_t stride);
+
+/* Bytes the decoder has allocated: now and at its peak. */
+size_t giflow_decoder_heap(const giflow_decoder *dec, size_t *peak);
+
+/* Size of the decoder's fixed state, excluding row and scratch buffers. */
+size_t giflow_decoder_state_size(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GIFLOW_H */

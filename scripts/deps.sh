@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a make target needs, and only those missing.
+# Usage: scripts/deps.sh build|test|bench|fuzz|embedded ...
+set -euo pipefail
+
+pkgs_build="cmake make gcc pkg-config libspng-dev libpng-dev zlib1g-dev libjpeg62-turbo-dev"
+pkgs_test="clang libclang-rt-14-dev libgif-dev python3"
+pkgs_bench="ffmpeg imagemagick gifsicle python3-pil python3-numpy libcgif-dev libimagequant-dev libstb-dev libgif-dev giflib-tools time"
+pkgs_fuzz="clang libclang-rt-14-dev"
+pkgs_embedded="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user qemu-system-arm"
+
+want=""
+for group in "$@"; do
+    var="pkgs_$group"
+    [ -n "${!var:-}" ] || { echo "deps: unknown group '$group'" >&2; exit 2; }
+    want="$want ${!var}"
+done
+
+missing=""
+for p in $want; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing$missing" >&2
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null

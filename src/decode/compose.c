@@ -1,0 +1,112 @@
+/*
+ * Composition into a caller-owned RGBA canvas, by the browser model:
+ * transparent start, disposal applied before the next frame is drawn,
+ * restore-previous saving only the frame's clipped rectangle.
+ */
+#include <string.h>
+
+#include "decoder.h"
+
+static void fill_rect(uint8_t *canvas, size_t stride, uint32_t x, uint32_t y,
+                      uint32_t w, uint32_t h)
+{
+    for (uint32_t j = 0; j < h; j++)
+        memset(canvas + (size_t)(y + j) * stride + (size_t)x * 4, 0, (size_t)w * 4);
+}
+
+/* Copies the rect between the canvas and a packed buffer. */
+static void copy_rect(uint8_t *canvas, size_t stride, uint8_t *buf, uint32_t x,
+                      uint32_t y, uint32_t w, uint32_t h, int to_canvas)
+{
+    size_t rb = (size_t)w * 4;
+    for (uint32_t j = 0; j < h; j++) {
+        uint8_t *c = canvas + (size_t)(y + j) * stride + (size_t)x * 4;
+        if (to_canvas)
+            memcpy(c, buf + j * rb, rb);
+        else
+            memcpy(buf + j * rb, c, rb);
+    }
+}
+
+static int ensure_restore(giflow_decoder *dec, size_t need)
+{
+    if (dec->restore_cap >= need)
+        return GIFLOW_OK;
+    if (dec->restore_external || !dec->heap.alloc.alloc)
+        return giflow__fail(dec, GIFLOW_ERR_SMALL_BUFFER);
+    int over;
+    uint8_t *p = giflow__alloc(&dec->heap, need, &over);
+    if (!p)
+        return giflow__fail(dec, over ? GIFLOW_ERR_LIMIT_MEMORY : GIFLOW_ERR_NOMEM);
+    giflow__free(&dec->heap, dec->restore, dec->restore_cap);
+    dec->restore = p;
+    dec->restore_cap = need;
+    return GIFLOW_OK;
+}
+
+/* One RGBA word per index; 0 marks the transparent index (every palette
+ * colour is opaque, so no real colour is 0). Slots beyond the palette, and
+ * every slot when there is no palette, are opaque black. */
+static void build_lut(giflow_decoder *dec)
+{
+    const giflow_frame_info *f = &dec->frame;
+    for (unsigned i = 0; i < 256; i++) {
+        uint8_t px[4] = {0, 0, 0, 255};
+        if (i < f->palette_size)
+            memcpy(px, f->palette + 3 * i, 3);
+        memcpy(&dec->lut[i], px, 4);
+    }
+    if (f->transparent_index >= 0)
+        dec->lut[f->transparent_index] = 0;
+}
+
+int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
+{
+    const giflow_frame_info *f = &dec->frame;
+    if (!dec->canvas_ready) {
+        fill_rect(canvas, stride, 0, 0, dec->image.canvas_width,
+                  dec->image.canvas_height);
+        dec->canvas_ready = 1;
+    } else if (dec->prev_disposal == 2) {
+        fill_rect(canvas, stride, dec->prev_x, dec->prev_y, dec->prev_w,
+                  dec->prev_h);
+    } else if (dec->prev_disposal == 3 || dec->prev_disposal == 4) {
+        copy_rect(canvas, stride, dec->restore, dec->prev_x, dec->prev_y,
+                  dec->prev_w, dec->prev_h, 1);
+    }
+    dec->prev_disposal = 0;
+    if (f->restore_bytes) {
+        int r = ensure_restore(dec, f->restore_bytes);
+        if (r != GIFLOW_OK)
+            return r;
+        copy_rect(canvas, stride, dec->restore, f->clip_x, f->clip_y,
+                  f->clip_width, f->clip_height, 0);
+    }
+    build_lut(dec);
+    return GIFLOW_OK;
+}
+
+void giflow__compose_row(giflow_decoder *dec, uint8_t *canvas, size_t stride,
+                         uint32_t y, const uint8_t *idx, uint32_t n)
+{
+    const giflow_frame_info *f = &dec->frame;
+    uint64_t cy = (uint64_t)f->y + y;
+    if (cy >= dec->image.canvas_height || n == 0)
+        return;
+    uint8_t *d = canvas + (size_t)cy * stride + (size_t)f->x * 4;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v = dec->lut[idx[i]];
+        if (v)
+            memcpy(d + 4 * (size_t)i, &v, 4);
+    }
+}
+
+void giflow__compose_end(giflow_decoder *dec)
+{
+    const giflow_frame_info *f = &dec->frame;
+    dec->prev_disposal = f->disposal;
+    dec->prev_x = f->clip_x;
+    dec->prev_y = f->clip_y;
+    dec->prev_w = f->clip_width;
+    dec->prev_h = f->clip_height;
+}

@@ -1,0 +1,402 @@
+/*
+ * Decoder API: object lifetime, stages, rows of indices.
+ */
+#include <string.h>
+
+#include "decoder.h"
+
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
+
+void giflow_limits_default(giflow_limits *limits)
+{
+    if (!limits)
+        return;
+    limits->max_canvas_pixels = (uint64_t)1 << 28;
+    limits->max_frames = 1000000;
+    limits->max_total_pixels = (uint64_t)1 << 36;
+    limits->max_memory = (uint64_t)1 << 30;
+}
+
+static void dec_init(giflow_decoder *dec)
+{
+    memset(dec, 0, sizeof *dec);
+    dec->pstate = P_HEADER;
+    dec->stage = ST_START;
+    dec->loop_count = -1;
+    dec->gce_trans = -1;
+    giflow_limits_default(&dec->limits);
+}
+
+size_t giflow_decoder_state_size(void)
+{
+    return sizeof(struct giflow_decoder);
+}
+
+size_t giflow_decoder_static_size(uint32_t max_width)
+{
+    return ALIGN8(sizeof(struct giflow_decoder)) + max_width;
+}
+
+giflow_decoder *giflow_decoder_init_static(void *mem, size_t size)
+{
+    if (!mem || ((uintptr_t)mem & 7) || size < giflow_decoder_static_size(1))
+        return NULL;
+    giflow_decoder *dec = mem;
+    dec_init(dec);
+    /* heap.alloc.alloc stays NULL: this decoder never allocates. */
+    dec->row = (uint8_t *)mem + ALIGN8(sizeof *dec);
+    dec->row_cap = size - ALIGN8(sizeof *dec);
+    dec->row_external = 1;
+    return dec;
+}
+
+giflow_decoder *giflow_decoder_new(const giflow_allocator *alloc)
+{
+    giflow__heap heap;
+    giflow__heap_init(&heap, alloc);
+    giflow_decoder *dec = giflow__alloc(&heap, sizeof *dec, NULL);
+    if (!dec)
+        return NULL;
+    dec_init(dec);
+    dec->heap = heap;
+    dec->heap.budget = dec->limits.max_memory;
+    dec->self_owned = 1;
+    return dec;
+}
+
+void giflow_decoder_free(giflow_decoder *dec)
+{
+    if (!dec)
+        return;
+    if (!dec->row_external)
+        giflow__free(&dec->heap, dec->row, dec->row_cap);
+    if (!dec->restore_external)
+        giflow__free(&dec->heap, dec->restore, dec->restore_cap);
+    if (dec->self_owned) {
+        giflow__heap heap = dec->heap;
+        giflow__free(&heap, dec, sizeof *dec);
+    }
+}
+
+int giflow_decoder_set_limits(giflow_decoder *dec, const giflow_limits *limits)
+{
+    if (!dec || !limits)
+        return GIFLOW_ERR_ARG;
+    if (dec->stage != ST_START)
+        return GIFLOW_ERR_STATE;
+    dec->limits = *limits;
+    dec->heap.budget = limits->max_memory;
+    return GIFLOW_OK;
+}
+
+int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta_fn fn,
+                                     void *user)
+{
+    if (!dec)
+        return GIFLOW_ERR_ARG;
+    dec->meta_fn = fn;
+    dec->meta_user = user;
+    return GIFLOW_OK;
+}
+
+int giflow_decoder_set_flags(giflow_decoder *dec, unsigned flags)
+{
+    if (!dec || (flags & ~GIFLOW_FLAG_LENIENT_CODE_SIZE))
+        return GIFLOW_ERR_ARG;
+    dec->flags = flags;
+    return GIFLOW_OK;
+}
+
+int giflow_decoder_set_scratch(giflow_decoder *dec, void *mem, size_t size)
+{
+    if (!dec || (!mem && size))
+        return GIFLOW_ERR_ARG;
+    if (!dec->restore_external)
+        giflow__free(&dec->heap, dec->restore, dec->restore_cap);
+    dec->restore = mem;
+    dec->restore_cap = size;
+    dec->restore_external = 1;
+    return GIFLOW_OK;
+}
+
+size_t giflow_decoder_heap(const giflow_decoder *dec, size_t *peak)
+{
+    if (peak)
+        *peak = dec ? dec->heap.peak : 0;
+    return dec ? dec->heap.now : 0;
+}
+
+int giflow_loop_count(const giflow_decoder *dec)
+{
+    return dec ? dec->loop_count : -1;
+}
+
+static int check_args(giflow_decoder *dec, const giflow_input *in)
+{
+    if (!dec || !in || in->pos > in->size || (!in->src && in->size))
+        return GIFLOW_ERR_ARG;
+    return dec->status;
+}
+
+int giflow_decode_image_info(giflow_decoder *dec, giflow_input *in,
+                             giflow_image_info *info)
+{
+    int r = check_args(dec, in), ev;
+    if (r)
+        return r;
+    if (dec->stage == ST_START) {
+        if ((r = giflow__parse(dec, in, &ev)) != GIFLOW_OK)
+            return r;
+        giflow_image_info *im = &dec->image;
+        if (ev == EV_FRAME) {
+            /* The canvas grows to hold the first frame (browser model). */
+            uint32_t x1 = dec->frame.x + dec->frame.width;
+            uint32_t y1 = dec->frame.y + dec->frame.height;
+            if (x1 > im->canvas_width)
+                im->canvas_width = x1;
+            if (y1 > im->canvas_height)
+                im->canvas_height = y1;
+            dec->frame_pending = 1;
+        } else {
+            dec->end_seen = 1;
+        }
+        uint64_t px = (uint64_t)im->canvas_width * im->canvas_height;
+        if (dec->limits.max_canvas_pixels && px > dec->limits.max_canvas_pixels)
+            return giflow__fail(dec, GIFLOW_ERR_LIMIT_CANVAS);
+        dec->stage = ST_IMAGE;
+    }
+    if (info)
+        *info = dec->image;
+    return GIFLOW_OK;
+}
+
+static int max_code_size(const giflow_decoder *dec)
+{
+    return (dec->flags & GIFLOW_FLAG_LENIENT_CODE_SIZE) ? 11 : 8;
+}
+
+static uint32_t clip_span(uint32_t start, uint32_t len, uint32_t limit,
+                          uint32_t *clipped_start)
+{
+    uint32_t s = start < limit ? start : limit;
+    uint64_t e = (uint64_t)start + len;
+    *clipped_start = s;
+    return (uint32_t)((e < limit ? e : limit) - s);
+}
+
+/* Applies the graphic control, palette and limits to a new descriptor. */
+static int start_frame(giflow_decoder *dec)
+{
+    giflow_frame_info *f = &dec->frame;
+    const giflow_limits *lim = &dec->limits;
+    if (lim->max_frames && dec->frames_seen >= lim->max_frames)
+        return giflow__fail(dec, GIFLOW_ERR_LIMIT_FRAMES);
+    dec->total_pixels += (uint64_t)f->width * f->height;
+    if (lim->max_total_pixels && dec->total_pixels > lim->max_total_pixels)
+        return giflow__fail(dec, GIFLOW_ERR_LIMIT_PIXELS);
+    f->index = dec->frames_seen++;
+
+    /* A graphic control applies to this image only (last one wins). */
+    f->delay_cs = dec->gce_seen ? dec->gce_delay : 0;
+    f->disposal = dec->gce_seen ? dec->gce_disposal : 0;
+    f->transparent_index = dec->gce_seen ? dec->gce_trans : -1;
+    dec->gce_seen = 0;
+    dec->gce_trans = -1;
+    f->played_delay_ms = f->delay_cs <= 1 ? 100 : f->delay_cs * 10;
+
+    if (f->has_local_palette) {
+        f->palette = dec->lct;
+        f->palette_size = dec->lct_size;
+    } else if (dec->gct_size) {
+        f->palette = dec->gct;
+        f->palette_size = dec->gct_size;
+    }
+    f->clip_width = clip_span(f->x, f->width, dec->image.canvas_width, &f->clip_x);
+    f->clip_height = clip_span(f->y, f->height, dec->image.canvas_height, &f->clip_y);
+    if (f->disposal == 3 || f->disposal == 4)
+        f->restore_bytes = (size_t)f->clip_width * f->clip_height * 4;
+
+    dec->rows_done = dec->row_x = dec->row_y = 0;
+    dec->pass = 0;
+    dec->lzw_ready = 0;
+    dec->composing = 0;
+    dec->stage = ST_FRAME;
+    return GIFLOW_OK;
+}
+
+int giflow_decode_frame_info(giflow_decoder *dec, giflow_input *in,
+                             giflow_frame_info *info)
+{
+    int r = check_args(dec, in), ev;
+    if (r)
+        return r;
+    if (dec->stage == ST_START &&
+        (r = giflow_decode_image_info(dec, in, NULL)) != GIFLOW_OK)
+        return r;
+    if (dec->stage == ST_END)
+        return GIFLOW_END;
+    if (!dec->frame_pending) {
+        if (dec->end_seen) {
+            dec->stage = ST_END;
+            return GIFLOW_END;
+        }
+        /* Leaving a frame whose data was never started still needs a
+         * valid code size, as in Chromium. */
+        if ((dec->stage == ST_FRAME && !dec->lzw_ready) &&
+            dec->frame.min_code_size > max_code_size(dec))
+            return giflow__fail(dec, GIFLOW_ERR_BAD_CODE_SIZE);
+        if ((r = giflow__parse(dec, in, &ev)) != GIFLOW_OK)
+            return r;
+        if (ev == EV_END) {
+            dec->stage = ST_END;
+            return GIFLOW_END;
+        }
+    }
+    dec->frame_pending = 0;
+    if ((r = start_frame(dec)) != GIFLOW_OK)
+        return r;
+    if (info)
+        *info = dec->frame;
+    return GIFLOW_OK;
+}
+
+static int ensure_row(giflow_decoder *dec, uint32_t width)
+{
+    if (dec->row_cap >= width)
+        return GIFLOW_OK;
+    if (dec->row_external)
+        return giflow__fail(dec, GIFLOW_ERR_SMALL_BUFFER);
+    int over;
+    uint8_t *p = giflow__alloc(&dec->heap, width, &over);
+    if (!p)
+        return giflow__fail(dec, over ? GIFLOW_ERR_LIMIT_MEMORY : GIFLOW_ERR_NOMEM);
+    giflow__free(&dec->heap, dec->row, dec->row_cap);
+    dec->row = p;
+    dec->row_cap = width;
+    return GIFLOW_OK;
+}
+
+static void advance_row(giflow_decoder *dec)
+{
+    static const uint8_t start[4] = {0, 4, 2, 1}, step[4] = {8, 8, 4, 2};
+    dec->rows_done++;
+    dec->row_x = 0;
+    if (!dec->frame.interlaced) {
+        dec->row_y++;
+        return;
+    }
+    dec->row_y += step[dec->pass];
+    while (dec->row_y >= dec->frame.height && dec->pass < 3) {
+        dec->pass++;
+        dec->row_y = start[dec->pass];
+    }
+}
+
+/* Decodes the next row into dec->row. Returns GIFLOW_OK with the row's y in
+ * *y, GIFLOW_FRAME_END, GIFLOW_NEED_INPUT or an error. */
+int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y)
+{
+    const giflow_frame_info *f = &dec->frame;
+    int r;
+    if (!dec->lzw_ready) {
+        if (f->min_code_size > max_code_size(dec))
+            return giflow__fail(dec, GIFLOW_ERR_BAD_CODE_SIZE);
+        if ((r = ensure_row(dec, f->width)) != GIFLOW_OK)
+            return r;
+        giflow__lzw_init(&dec->lzw, (unsigned)f->min_code_size);
+        dec->lzw_ready = 1;
+    }
+    if (dec->rows_done >= f->height || f->width == 0) {
+        dec->stage = ST_PIXELS_DONE;
+        return GIFLOW_FRAME_END;
+    }
+    for (;;) {
+        size_t used;
+        size_t k = giflow__lzw_decode(&dec->lzw, dec->buf + dec->buf_pos,
+                                      dec->buf_len - dec->buf_pos, &used,
+                                      dec->row + dec->row_x,
+                                      f->width - dec->row_x);
+        dec->buf_pos += (unsigned)used;
+        dec->row_x += (uint32_t)k;
+        if (dec->row_x == f->width)
+            break;
+        if (dec->lzw.status == GIFLOW__LZW_BAD_CODE)
+            return giflow__fail(dec, GIFLOW_ERR_BAD_CODE);
+        if (dec->lzw.status == GIFLOW__LZW_EOI)
+            return giflow__fail(dec, GIFLOW_ERR_MISSING_PIXELS);
+        r = giflow__read_data(dec, in);
+        if (r == GIFLOW_END)
+            return giflow__fail(dec, GIFLOW_ERR_MISSING_PIXELS);
+        if (r != GIFLOW_OK)
+            return r;
+    }
+    *y = dec->row_y;
+    advance_row(dec);
+    return GIFLOW_OK;
+}
+
+int giflow_decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row)
+{
+    int r = check_args(dec, in);
+    if (r)
+        return r;
+    if (!row)
+        return GIFLOW_ERR_ARG;
+    if (dec->stage == ST_PIXELS_DONE)
+        return GIFLOW_FRAME_END;
+    if (dec->stage != ST_FRAME)
+        return GIFLOW_ERR_STATE;
+    int pass = dec->pass;
+    uint32_t y;
+    if ((r = giflow__next_row(dec, in, &y)) != GIFLOW_OK)
+        return r;
+    row->y = y;
+    row->width = dec->frame.width;
+    row->indices = dec->row;
+    row->pass = dec->frame.interlaced ? pass : 0;
+    return GIFLOW_OK;
+}
+
+uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y)
+{
+    if (y)
+        *y = dec ? dec->row_y : 0;
+    return dec ? dec->row_x : 0;
+}
+
+int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
+                             uint8_t *canvas, size_t stride)
+{
+    int r = check_args(dec, in);
+    if (r)
+        return r;
+    if (!canvas || stride / 4 < dec->image.canvas_width)
+        return GIFLOW_ERR_ARG;
+    if (dec->stage == ST_PIXELS_DONE && dec->composing)
+        return GIFLOW_FRAME_END;
+    if (dec->stage != ST_FRAME)
+        return GIFLOW_ERR_STATE;
+    if (!dec->composing) {
+        if ((r = giflow__compose_begin(dec, canvas, stride)) != GIFLOW_OK)
+            return r;
+        dec->composing = 1;
+    }
+    for (;;) {
+        uint32_t y;
+        r = giflow__next_row(dec, in, &y);
+        if (r == GIFLOW_OK) {
+            giflow__compose_row(dec, canvas, stride, y, dec->row,
+                                dec->frame.clip_width);
+            continue;
+        }
+        if (r == GIFLOW_FRAME_END) {
+            giflow__compose_end(dec);
+        } else if (dec->row_x) {
+            /* Show what arrived of the current row (progressive display). */
+            uint32_t n = dec->row_x < dec->frame.clip_width ? dec->row_x
+                                                            : dec->frame.clip_width;
+            giflow__compose_row(dec, canvas, stride, dec->row_y, dec->row, n);
+        }
+        return r;
+    }
+}

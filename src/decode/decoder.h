@@ -1,0 +1,133 @@
+/* Decoder internals shared by the parser, row and compose stages. */
+#ifndef GIFLOW_DECODE_DECODER_H
+#define GIFLOW_DECODE_DECODER_H
+
+#include "giflow.h"
+#include "lzw.h"
+#include "../common/mem.h"
+
+/* De-chunked LZW bytes gathered across sub-blocks before each LZW run. */
+#define GIFLOW__INBUF 256
+
+/* Parser states: one per syntactic item of the GIF stream. */
+enum {
+    P_HEADER,    /* signature + logical screen descriptor, 13 bytes */
+    P_GCT,       /* global colour table bytes */
+    P_BLOCK,     /* block introducer */
+    P_EXT_LABEL, /* extension label */
+    P_EXT_LEN,   /* extension sub-block length */
+    P_EXT_DATA,  /* extension sub-block payload */
+    P_DESC,      /* image descriptor after 0x2C, 9 bytes */
+    P_LCT,       /* local colour table bytes */
+    P_MCS,       /* LZW minimum code size */
+    P_DATA_LEN,  /* image data sub-block length */
+    P_DATA,      /* image data sub-block payload */
+    P_TRAILER    /* trailer seen: nothing more is read */
+};
+
+/* Events the parser stops at. */
+enum { EV_NONE, EV_FRAME, EV_END };
+
+/* API stages. */
+enum {
+    ST_START,   /* nothing parsed */
+    ST_IMAGE,   /* image info known; no frame handed out yet */
+    ST_FRAME,   /* frame info handed out; its pixels may be decoded */
+    ST_PIXELS_DONE, /* every row of the current frame decoded */
+    ST_END      /* no more frames */
+};
+
+struct giflow_decoder {
+    giflow__lzw lzw;
+    uint8_t gct[768];
+    uint8_t lct[768];
+    uint32_t lut[256];        /* compose: RGBA word per index, 0 = skip */
+    uint8_t buf[GIFLOW__INBUF + 8]; /* image data, or one extension block */
+
+    /* Parser. */
+    uint8_t tmp[16];          /* gathers fixed-size items across calls */
+    unsigned tmp_len;
+    int pstate;               /* P_* */
+    int status;               /* sticky error, or 0 */
+    unsigned need;            /* bytes left in the current item */
+    unsigned count;           /* bytes done in the current item */
+    uint64_t offset;          /* stream bytes consumed */
+    uint64_t desc_offset;     /* offset of the last 0x2C */
+    int ext_label;
+    unsigned ext_block;       /* sub-block number within the extension */
+    char app_id[12];
+    int app_loop;             /* current app extension carries a loop count */
+    unsigned buf_len, buf_pos;
+    int data_end;             /* image data terminator reached */
+
+    /* Stream facts. */
+    giflow_image_info image;
+    int loop_count;
+    uint32_t gct_size;
+
+    /* Graphic control for the next image (last one wins). */
+    int gce_seen;
+    uint32_t gce_delay;
+    int gce_trans;
+    int gce_disposal;
+
+    /* Current frame. */
+    int stage;                /* ST_* */
+    int frame_pending;        /* a descriptor was parsed but not handed out */
+    int end_seen;             /* the stream ended before any frame */
+    giflow_frame_info frame;
+    uint32_t lct_size;
+    uint32_t frames_seen;
+    uint64_t total_pixels;
+    int lzw_ready;
+    uint32_t rows_done, row_x, row_y;
+    int pass;
+
+    /* Composition. */
+    int composing;            /* compose_begin done for this frame */
+    int canvas_ready;
+    int prev_disposal;
+    uint32_t prev_x, prev_y, prev_w, prev_h; /* clipped rect of last frame */
+    uint8_t *restore;
+    size_t restore_cap;
+    int restore_external;
+
+    /* Memory. */
+    giflow__heap heap;
+    uint8_t *row;
+    size_t row_cap;
+    int row_external;
+    int self_owned;           /* the struct itself came from the heap */
+
+    giflow_limits limits;
+    unsigned flags;
+    giflow_meta_fn meta_fn;
+    void *meta_user;
+};
+
+/* Runs the stream parser until an event or until input runs out. Returns
+ * GIFLOW_OK with *event set, GIFLOW_NEED_INPUT, or an error. Image data of
+ * a frame being abandoned is skipped. */
+int giflow__parse(giflow_decoder *dec, giflow_input *in, int *event);
+
+/* Moves image-data payload bytes into dec->buf. Returns GIFLOW_OK when some
+ * were added, GIFLOW_END at the data terminator, GIFLOW_NEED_INPUT, or an
+ * error. */
+int giflow__read_data(giflow_decoder *dec, giflow_input *in);
+
+/* Decodes the next row of the current frame into dec->row. Returns
+ * GIFLOW_OK with the row's y, GIFLOW_FRAME_END, GIFLOW_NEED_INPUT or an
+ * error. */
+int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y);
+
+/* Records an error and returns it (errors are sticky). */
+int giflow__fail(giflow_decoder *dec, int status);
+
+/* Compose stage hooks (compose.c). */
+int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride);
+/* Draws the first n (<= clip_width) indices of frame row y. */
+void giflow__compose_row(giflow_decoder *dec, uint8_t *canvas, size_t stride,
+                         uint32_t y, const uint8_t *idx, uint32_t n);
+void giflow__compose_end(giflow_decoder *dec);
+
+#endif

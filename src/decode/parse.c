@@ -1,0 +1,333 @@
+/*
+ * GIF stream parser: a byte-resumable state machine over the block
+ * structure. It stops at each image descriptor (EV_FRAME) and at the end of
+ * the stream (EV_END). Any item may arrive split across calls; fixed-size
+ * items are gathered in dec->tmp, sub-blocks in dec->buf.
+ *
+ * Where the browser model is silent, this follows what Chromium's decoder
+ * (Wuffs) does: a graphic control block must be exactly 4 bytes followed by
+ * the terminator, and only the first data sub-block of a NETSCAPE2.0 or
+ * ANIMEXTS1.0 extension can set the loop count.
+ */
+#include <string.h>
+
+#include "decoder.h"
+#include "../common/bytes.h"
+
+int giflow__fail(giflow_decoder *dec, int status)
+{
+    if (!dec->status)
+        dec->status = status;
+    return dec->status;
+}
+
+static size_t avail(const giflow_input *in)
+{
+    return in->size - in->pos;
+}
+
+static void take(giflow_decoder *dec, giflow_input *in, size_t n)
+{
+    in->pos += n;
+    dec->offset += n;
+}
+
+/* n (<= 16) contiguous bytes of the stream, gathered across calls, or NULL
+ * when they have not all arrived yet. */
+static const uint8_t *gather(giflow_decoder *dec, giflow_input *in, unsigned n)
+{
+    size_t left = avail(in);
+    if (dec->tmp_len == 0 && left >= n) {
+        const uint8_t *p = in->src + in->pos;
+        take(dec, in, n);
+        return p;
+    }
+    size_t k = n - dec->tmp_len;
+    if (k > left)
+        k = left;
+    memcpy(dec->tmp + dec->tmp_len, in->src + in->pos, k);
+    take(dec, in, k);
+    dec->tmp_len += (unsigned)k;
+    if (dec->tmp_len < n)
+        return NULL;
+    dec->tmp_len = 0;
+    return dec->tmp;
+}
+
+/* Copies up to dec->need - dec->count bytes to dst + dec->count. Returns
+ * nonzero once the item is complete. */
+static int copy_item(giflow_decoder *dec, giflow_input *in, uint8_t *dst)
+{
+    size_t k = dec->need - dec->count;
+    if (k > avail(in))
+        k = avail(in);
+    memcpy(dst + dec->count, in->src + in->pos, k);
+    take(dec, in, k);
+    dec->count += (unsigned)k;
+    return dec->count == dec->need;
+}
+
+static int meta(giflow_decoder *dec, const uint8_t *data, size_t size, int last)
+{
+    if (!dec->meta_fn || dec->ext_label == 0xF9)
+        return GIFLOW_OK;
+    giflow_meta m;
+    memset(&m, 0, sizeof m);
+    switch (dec->ext_label) {
+    case 0xFE: m.kind = GIFLOW_META_COMMENT; break;
+    case 0xFF: m.kind = GIFLOW_META_APPLICATION; break;
+    case 0x01: m.kind = GIFLOW_META_PLAIN_TEXT; break;
+    default: m.kind = GIFLOW_META_UNKNOWN; break;
+    }
+    m.label = dec->ext_label;
+    memcpy(m.app_id, dec->app_id, sizeof m.app_id);
+    m.block_index = dec->ext_block;
+    m.last = last;
+    m.data = data;
+    m.size = size;
+    if (dec->meta_fn(dec->meta_user, &m))
+        return giflow__fail(dec, GIFLOW_ERR_IO);
+    return GIFLOW_OK;
+}
+
+/* One complete extension sub-block is in dec->buf[0 .. dec->need). */
+static int ext_block(giflow_decoder *dec)
+{
+    const uint8_t *b = dec->buf;
+    unsigned n = dec->need;
+    if (dec->ext_label == 0xF9 && dec->ext_block == 0) {
+        /* Last graphic control before an image wins. */
+        dec->gce_seen = 1;
+        dec->gce_disposal = (b[0] >> 2) & 7;
+        dec->gce_delay = giflow__le16(b + 1);
+        dec->gce_trans = (b[0] & 1) ? b[3] : -1;
+    } else if (dec->ext_label == 0xFF && dec->ext_block == 0) {
+        if (n == 11) {
+            memcpy(dec->app_id, b, 11);
+            dec->app_id[11] = 0;
+            dec->app_loop = !memcmp(b, "NETSCAPE2.0", 11) ||
+                            !memcmp(b, "ANIMEXTS1.0", 11);
+        }
+    } else if (dec->ext_label == 0xFF && dec->ext_block == 1) {
+        if (dec->app_loop && n == 3 && b[0] == 1)
+            dec->loop_count = giflow__le16(b + 1);
+    }
+    return meta(dec, b, n, 0);
+}
+
+static void read_lsd(giflow_decoder *dec, const uint8_t *p)
+{
+    giflow_image_info *im = &dec->image;
+    im->screen_width = im->canvas_width = giflow__le16(p);
+    im->screen_height = im->canvas_height = giflow__le16(p + 2);
+    im->background_index = p[5];
+    im->pixel_aspect = p[6];
+    im->has_global_palette = (p[4] & 0x80) != 0;
+    dec->gct_size = im->has_global_palette ? 2u << (p[4] & 7) : 0;
+    im->global_palette_size = dec->gct_size;
+    im->global_palette = dec->gct_size ? dec->gct : NULL;
+}
+
+static void read_desc(giflow_decoder *dec, const uint8_t *p)
+{
+    giflow_frame_info *f = &dec->frame;
+    memset(f, 0, sizeof *f);
+    f->x = giflow__le16(p);
+    f->y = giflow__le16(p + 2);
+    f->width = giflow__le16(p + 4);
+    f->height = giflow__le16(p + 6);
+    f->interlaced = (p[8] & 0x40) != 0;
+    f->has_local_palette = (p[8] & 0x80) != 0;
+    f->offset = dec->desc_offset;
+    dec->lct_size = f->has_local_palette ? 2u << (p[8] & 7) : 0;
+}
+
+/* Block introducer. Returns an event, or EV_NONE to keep parsing. */
+static int block(giflow_decoder *dec, uint8_t b)
+{
+    switch (b) {
+    case 0x21:
+        dec->pstate = P_EXT_LABEL;
+        return EV_NONE;
+    case 0x2C:
+        dec->desc_offset = dec->offset - 1;
+        dec->pstate = P_DESC;
+        return EV_NONE;
+    case 0x3B:
+        dec->pstate = P_TRAILER;
+        return EV_END;
+    default:
+        giflow__fail(dec, GIFLOW_ERR_BAD_BLOCK);
+        return EV_NONE;
+    }
+}
+
+static int ext_len(giflow_decoder *dec, unsigned n)
+{
+    /* Chromium rejects a graphic control that is not 4 bytes + terminator. */
+    if (dec->ext_label == 0xF9 && n != (dec->ext_block == 0 ? 4u : 0u))
+        return giflow__fail(dec, GIFLOW_ERR_BAD_EXTENSION);
+    if (n == 0) {
+        dec->pstate = P_BLOCK;
+        return meta(dec, NULL, 0, 1);
+    }
+    dec->need = n;
+    dec->count = 0;
+    dec->pstate = P_EXT_DATA;
+    return GIFLOW_OK;
+}
+
+static int step(giflow_decoder *dec, giflow_input *in, int *event)
+{
+    const uint8_t *p;
+    uint8_t b;
+    switch (dec->pstate) {
+    case P_HEADER:
+        if (!(p = gather(dec, in, 13)))
+            return GIFLOW_NEED_INPUT;
+        if (memcmp(p, "GIF8", 4) || (p[4] != '7' && p[4] != '9') || p[5] != 'a')
+            return giflow__fail(dec, GIFLOW_ERR_NOT_GIF);
+        dec->image.version = p[4] == '7' ? 87 : 89;
+        read_lsd(dec, p + 6);
+        dec->need = dec->gct_size * 3;
+        dec->count = 0;
+        dec->pstate = dec->gct_size ? P_GCT : P_BLOCK;
+        return GIFLOW_OK;
+    case P_GCT:
+    case P_LCT:
+        if (!copy_item(dec, in, dec->pstate == P_GCT ? dec->gct : dec->lct))
+            return GIFLOW_NEED_INPUT;
+        dec->pstate = dec->pstate == P_GCT ? P_BLOCK : P_MCS;
+        return GIFLOW_OK;
+    case P_DESC:
+        if (!(p = gather(dec, in, 9)))
+            return GIFLOW_NEED_INPUT;
+        read_desc(dec, p);
+        dec->need = dec->lct_size * 3;
+        dec->count = 0;
+        dec->pstate = dec->lct_size ? P_LCT : P_MCS;
+        return GIFLOW_OK;
+    case P_EXT_DATA:
+        if (!copy_item(dec, in, dec->buf))
+            return GIFLOW_NEED_INPUT;
+        if (ext_block(dec) < 0)
+            return dec->status;
+        dec->ext_block++;
+        dec->pstate = P_EXT_LEN;
+        return GIFLOW_OK;
+    case P_DATA:
+        /* Skipping the image data of a frame that is being left behind. */
+        {
+            size_t k = dec->need < avail(in) ? dec->need : avail(in);
+            take(dec, in, k);
+            dec->need -= (unsigned)k;
+        }
+        if (dec->need)
+            return GIFLOW_NEED_INPUT;
+        dec->pstate = P_DATA_LEN;
+        return GIFLOW_OK;
+    case P_TRAILER:
+        *event = EV_END;
+        return GIFLOW_OK;
+    default:
+        break;
+    }
+
+    /* The remaining states each read one byte. */
+    if (!avail(in))
+        return GIFLOW_NEED_INPUT;
+    b = in->src[in->pos];
+    take(dec, in, 1);
+    switch (dec->pstate) {
+    case P_BLOCK:
+        *event = block(dec, b);
+        return dec->status ? dec->status : GIFLOW_OK;
+    case P_EXT_LABEL:
+        dec->ext_label = b;
+        dec->ext_block = 0;
+        dec->app_loop = 0;
+        dec->app_id[0] = 0;
+        dec->pstate = P_EXT_LEN;
+        return GIFLOW_OK;
+    case P_EXT_LEN:
+        return ext_len(dec, b);
+    case P_MCS:
+        dec->frame.min_code_size = b;
+        dec->pstate = P_DATA_LEN;
+        dec->data_end = 0;
+        dec->buf_len = dec->buf_pos = 0;
+        *event = EV_FRAME;
+        return GIFLOW_OK;
+    case P_DATA_LEN:
+        if (b == 0) {
+            dec->pstate = P_BLOCK;
+        } else {
+            dec->need = b;
+            dec->pstate = P_DATA;
+        }
+        return GIFLOW_OK;
+    default:
+        return giflow__fail(dec, GIFLOW_ERR_STATE);
+    }
+}
+
+int giflow__parse(giflow_decoder *dec, giflow_input *in, int *event)
+{
+    *event = EV_NONE;
+    for (;;) {
+        if (dec->status)
+            return dec->status;
+        /* A stream may end cleanly between blocks (no trailer needed). */
+        if (dec->pstate == P_BLOCK && !avail(in) && in->eof) {
+            *event = EV_END;
+            return GIFLOW_OK;
+        }
+        int r = step(dec, in, event);
+        if (r < 0)
+            return r;
+        if (*event != EV_NONE)
+            return GIFLOW_OK;
+        if (r == GIFLOW_NEED_INPUT)
+            return in->eof ? giflow__fail(dec, GIFLOW_ERR_TRUNCATED)
+                           : GIFLOW_NEED_INPUT;
+    }
+}
+
+int giflow__read_data(giflow_decoder *dec, giflow_input *in)
+{
+    if (dec->buf_pos == dec->buf_len)
+        dec->buf_pos = dec->buf_len = 0;
+    while (dec->buf_len < GIFLOW__INBUF && !dec->data_end) {
+        if (dec->pstate == P_DATA_LEN) {
+            if (!avail(in))
+                break;
+            uint8_t b = in->src[in->pos];
+            take(dec, in, 1);
+            if (b == 0) {
+                dec->data_end = 1;
+                dec->pstate = P_BLOCK;
+                break;
+            }
+            dec->need = b;
+            dec->pstate = P_DATA;
+        }
+        size_t k = dec->need;
+        if (k > avail(in))
+            k = avail(in);
+        if (k > GIFLOW__INBUF - dec->buf_len)
+            k = GIFLOW__INBUF - dec->buf_len;
+        if (k == 0)
+            break;
+        memcpy(dec->buf + dec->buf_len, in->src + in->pos, k);
+        take(dec, in, k);
+        dec->buf_len += (unsigned)k;
+        dec->need -= (unsigned)k;
+        if (dec->need == 0)
+            dec->pstate = P_DATA_LEN;
+    }
+    if (dec->buf_pos < dec->buf_len)
+        return GIFLOW_OK;
+    if (dec->data_end)
+        return GIFLOW_END;
+    return in->eof ? giflow__fail(dec, GIFLOW_ERR_TRUNCATED) : GIFLOW_NEED_INPUT;
+}
