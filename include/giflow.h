@@ -167,6 +167,11 @@ int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta_fn fn,
  * model; these exist for test suites whose models differ. */
 #define GIFLOW_FLAG_LENIENT_CODE_SIZE 1u /* accept LZW min code size 9..11
                                             (indices above 255 read as 255) */
+#define GIFLOW_FLAG_MERGE_ZERO_DELAY 2u  /* gdk-pixbuf / pygif model: an image
+    with delay 0 is not a frame of its own. giflow_decode_frame_rgba() keeps
+    drawing the following images into the canvas until one with a nonzero
+    delay, or the last image, is complete; giflow_current_frame() then
+    describes that last image (its delay is the group's delay). */
 int giflow_decoder_set_flags(giflow_decoder *dec, unsigned flags);
 
 /* Give the decoder caller-owned scratch memory for restore-previous
@@ -259,6 +264,11 @@ uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y);
  * error (the frame is then broken: browsers do not show it). */
 int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
                              uint8_t *canvas, size_t stride);
+
+/* The frame info of the image most recently started (with
+ * GIFLOW_FLAG_MERGE_ZERO_DELAY, the last image of the group). NULL before
+ * the first frame. Valid until the next call on the decoder. */
+const giflow_frame_info *giflow_current_frame(const giflow_decoder *dec);
 
 /* Bytes the decoder has allocated: now and at its peak. */
 size_t giflow_decoder_heap(const giflow_decoder *dec, size_t *peak);

@@ -101,7 +101,7 @@ int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta_fn fn,
 
 int giflow_decoder_set_flags(giflow_decoder *dec, unsigned flags)
 {
-    if (!dec || (flags & ~GIFLOW_FLAG_LENIENT_CODE_SIZE))
+    if (!dec || (flags & ~(GIFLOW_FLAG_LENIENT_CODE_SIZE | GIFLOW_FLAG_MERGE_ZERO_DELAY)))
         return GIFLOW_ERR_ARG;
     dec->flags = flags;
     return GIFLOW_OK;
@@ -364,6 +364,28 @@ uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y)
     return dec ? dec->row_x : 0;
 }
 
+const giflow_frame_info *giflow_current_frame(const giflow_decoder *dec)
+{
+    return dec && dec->frames_seen ? &dec->frame : NULL;
+}
+
+/* With GIFLOW_FLAG_MERGE_ZERO_DELAY: after a zero-delay image, looks ahead
+ * for another image to draw into the same displayed frame. Returns
+ * GIFLOW_OK when one was started, GIFLOW_FRAME_END when the group is done,
+ * GIFLOW_NEED_INPUT or an error. */
+static int merge_next(giflow_decoder *dec, giflow_input *in)
+{
+    int ev, r;
+    if ((r = giflow__parse(dec, in, &ev)) != GIFLOW_OK)
+        return r;
+    dec->merging = 0;
+    if (ev == EV_END) {
+        dec->end_seen = 1;
+        return GIFLOW_FRAME_END;
+    }
+    return start_frame(dec);
+}
+
 int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
                              uint8_t *canvas, size_t stride)
 {
@@ -372,8 +394,12 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
         return r;
     if (!canvas || stride / 4 < dec->image.canvas_width)
         return GIFLOW_ERR_ARG;
-    if (dec->stage == ST_PIXELS_DONE && dec->composing)
+    if (dec->merging) {
+        if ((r = merge_next(dec, in)) != GIFLOW_OK)
+            return r;
+    } else if (dec->stage == ST_PIXELS_DONE && dec->composing) {
         return GIFLOW_FRAME_END;
+    }
     if (dec->stage != ST_FRAME)
         return GIFLOW_ERR_STATE;
     if (!dec->composing) {
@@ -391,6 +417,16 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
         }
         if (r == GIFLOW_FRAME_END) {
             giflow__compose_end(dec);
+            if ((dec->flags & GIFLOW_FLAG_MERGE_ZERO_DELAY) &&
+                dec->frame.delay_cs == 0) {
+                dec->merging = 1;
+                if ((r = merge_next(dec, in)) != GIFLOW_OK)
+                    return r;
+                if ((r = giflow__compose_begin(dec, canvas, stride)) != GIFLOW_OK)
+                    return r;
+                dec->composing = 1;
+                continue;
+            }
         } else if (dec->row_x) {
             /* Show what arrived of the current row (progressive display). */
             uint32_t n = dec->row_x < dec->frame.clip_width ? dec->row_x

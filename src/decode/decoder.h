@@ -85,6 +85,7 @@ struct giflow_decoder {
 
     /* Composition. */
     int composing;            /* compose_begin done for this frame */
+    int merging;              /* looking for the next image of a group */
     int canvas_ready;
     int prev_disposal;
     uint32_t prev_x, prev_y, prev_w, prev_h; /* clipped rect of last frame */
