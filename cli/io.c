@@ -1,0 +1,201 @@
+#define _POSIX_C_SOURCE 200809L
+#include "io.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK (256 * 1024)
+
+int cli_reader_open(cli_reader *r, const char *path)
+{
+    memset(r, 0, sizeof *r);
+    r->is_stdin = !strcmp(path, "-");
+    r->f = r->is_stdin ? stdin : fopen(path, "rb");
+    if (!r->f) {
+        cli_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    r->cap = CHUNK;
+    r->buf = malloc(r->cap);
+    if (!r->buf) {
+        cli_error("out of memory");
+        return -1;
+    }
+    r->in.src = r->buf;
+    return cli_reader_fill(r);
+}
+
+int cli_reader_fill(cli_reader *r)
+{
+    if (r->in.eof)
+        return 0; /* the decoder has been told; it will report */
+    /* Keep bytes the decoder has not consumed yet. */
+    size_t keep = r->in.size - r->in.pos;
+    memmove(r->buf, r->buf + r->in.pos, keep);
+    size_t n = fread(r->buf + keep, 1, r->cap - keep, r->f);
+    if (n == 0 && ferror(r->f)) {
+        cli_error("read error: %s", strerror(errno));
+        return -1;
+    }
+    r->total += n;
+    r->in.pos = 0;
+    r->in.size = keep + n;
+    if (n == 0 || feof(r->f))
+        r->in.eof = 1;
+    return 0;
+}
+
+void cli_reader_close(cli_reader *r)
+{
+    if (r->f && !r->is_stdin)
+        fclose(r->f);
+    free(r->buf);
+    memset(r, 0, sizeof *r);
+}
+
+int cli_out_open(cli_out *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    if (!strcmp(path, "-")) {
+        o->f = stdout;
+        o->is_stdout = 1;
+        return 0;
+    }
+    size_t n = strlen(path);
+    o->path = strdup(path);
+    o->tmp = malloc(n + 16);
+    if (!o->path || !o->tmp) {
+        cli_error("out of memory");
+        return -1;
+    }
+    memcpy(o->tmp, path, n);
+    memcpy(o->tmp + n, ".tmp-XXXXXX", 12);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
+        cli_error("%s: cannot create: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        free(o->tmp);
+        o->tmp = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int cli_out_commit(cli_out *o)
+{
+    int ok = fflush(o->f) == 0 && !ferror(o->f);
+    if (o->is_stdout)
+        return ok ? 0 : -1;
+    ok = fclose(o->f) == 0 && ok;
+    o->f = NULL;
+    if (ok) {
+        /* mkstemp makes 0600 files; give the result normal permissions. */
+        mode_t mask = umask(0);
+        umask(mask);
+        chmod(o->tmp, 0666 & ~mask);
+        ok = rename(o->tmp, o->path) == 0;
+    }
+    if (!ok) {
+        cli_error("%s: cannot write: %s", o->path, strerror(errno));
+        remove(o->tmp);
+    }
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+    return ok ? 0 : -1;
+}
+
+void cli_out_abort(cli_out *o)
+{
+    if (o->is_stdout) {
+        fflush(o->f);
+        return;
+    }
+    if (o->f)
+        fclose(o->f);
+    if (o->tmp)
+        remove(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    memset(o, 0, sizeof *o);
+}
+
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "giflow: %s", kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("", fmt, ap);
+    va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+double cli_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+void cli_progress_start(cli_progress *p, const char *what)
+{
+    p->enabled = isatty(STDERR_FILENO) && !getenv("GIFLOW_NO_PROGRESS");
+    p->start = p->last = cli_now();
+    p->what = what;
+}
+
+void cli_progress_update(cli_progress *p, uint64_t done, uint64_t total)
+{
+    if (!p->enabled)
+        return;
+    double t = cli_now();
+    if (t - p->last < 0.1)
+        return;
+    p->last = t;
+    double rate = done / (t - p->start > 1e-9 ? t - p->start : 1e-9);
+    if (total) {
+        double eta = rate > 0 ? (double)(total - done) / rate : 0;
+        fprintf(stderr, "\r%s %llu/%llu  %.1f/s  ETA %.0fs   ", p->what,
+                (unsigned long long)done, (unsigned long long)total, rate, eta);
+    } else {
+        fprintf(stderr, "\r%s %llu  %.1f/s   ", p->what,
+                (unsigned long long)done, rate);
+    }
+}
+
+void cli_progress_end(cli_progress *p)
+{
+    if (p->enabled && p->last > p->start)
+        fprintf(stderr, "\r\033[K");
+}
+
+int cli_mkdir(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        return S_ISDIR(st.st_mode) ? 0 : (cli_error("%s: not a directory", path), -1);
+    if (mkdir(path, 0777) != 0) {
+        cli_error("%s: cannot create directory: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
