@@ -1,0 +1,295 @@
+/*
+ * Composition by the browser model (docs/browser-model.md), through the
+ * public API, on small hand-built GIFs whose expected pixels are worked
+ * out by hand in the comments.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gifbuild.h"
+#include "testutil.h"
+
+/* Palette: 0 black, 1 red, 2 green, 3 blue. */
+static const uint8_t pal4[12] = {0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255};
+
+#define T 0x00000000u /* transparent black */
+#define K 0xFF000000u /* opaque black */
+#define R 0xFF0000FFu /* red as bytes R,G,B,A read little-endian */
+#define G 0xFF00FF00u
+#define B 0xFFFF0000u
+
+static uint32_t px_at(const tu_frame *f, uint32_t cw, uint32_t x, uint32_t y)
+{
+    const uint8_t *p = f->rgba + ((size_t)y * cw + x) * 4;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Checks a whole frame against want[] (row-major, cw*ch words). */
+static void check_frame(const tu_decoded *d, uint32_t i, const uint32_t *want, const char *what)
+{
+    if (i >= d->nframes) {
+        TU_CHECK(0, "%s: frame %u missing (%u frames)", what, i, d->nframes);
+        return;
+    }
+    uint32_t cw = d->image.canvas_width, ch = d->image.canvas_height;
+    for (uint32_t y = 0; y < ch; y++)
+        for (uint32_t x = 0; x < cw; x++) {
+            uint32_t got = px_at(&d->frames[i], cw, x, y);
+            if (got != want[y * cw + x]) {
+                TU_CHECK(0, "%s: frame %u pixel %u,%u: got %08x want %08x", what, i, x, y,
+                         got, want[y * cw + x]);
+                return;
+            }
+        }
+}
+
+static void image(tb_buf *b, unsigned x, unsigned y, unsigned w, unsigned h, const uint8_t *px)
+{
+    tb_image im = {x, y, w, h, NULL, 0, 0, 2, 0, {0}};
+    tb_image_data(b, &im, px);
+}
+
+static void decode(tb_buf *b, tu_decoded *d)
+{
+    tb_trailer(b);
+    tu_decode(b->data, b->len, 0, 0, 1, d);
+    TU_CHECK(d->status == GIFLOW_END, "status %d", d->status);
+}
+
+/* 3x1 canvas. Frame 0 fills red, red, red. Frame 1 (disposal 2, with no
+ * transparency) draws green at x=1. Frame 2 draws blue at x=2 with index 0
+ * transparent at x=0: after frame 1's disposal, x=1 is transparent again. */
+static void test_disposal_background(void)
+{
+    tb_buf b = {0};
+    tb_header(&b, 3, 1, pal4, 4, 2); /* background index 2 is never painted */
+    uint8_t f0[3] = {1, 1, 1}, f1[1] = {2}, f2[3] = {0, 0, 3};
+    image(&b, 0, 0, 3, 1, f0);
+    tb_gce(&b, 2, 0, -1);
+    image(&b, 1, 0, 1, 1, f1);
+    tb_gce(&b, 0, 0, 0);
+    image(&b, 0, 0, 3, 1, f2);
+    tu_decoded d;
+    decode(&b, &d);
+    const uint32_t w0[] = {R, R, R}, w1[] = {R, G, R}, w2[] = {R, T, B};
+    check_frame(&d, 0, w0, "dispose2");
+    check_frame(&d, 1, w1, "dispose2");
+    check_frame(&d, 2, w2, "dispose2");
+    tu_decoded_free(&d);
+    tb_free(&b);
+}
+
+/* Restore previous, chained, and on the first frame. 2x1 canvas.
+ * Frame 0 (disposal 3) draws red, red -> shown R R, then restored to T T.
+ * Frame 1 (disposal 1) draws green at x=0 -> G T.
+ * Frame 2 (disposal 3) draws blue at x=1 -> G B, restored to G T.
+ * Frame 3 (disposal 4, same as 3) draws red at x=0 -> R T, restored: G T.
+ * Frame 4 (disposal 5: keep) draws blue at x=1 -> G B. */
+static void test_disposal_previous(void)
+{
+    tb_buf b = {0};
+    tb_header(&b, 2, 1, pal4, 4, 0);
+    uint8_t rr[2] = {1, 1}, g[1] = {2}, bl[1] = {3}, r1[1] = {1};
+    tb_gce(&b, 3, 0, -1);
+    image(&b, 0, 0, 2, 1, rr);
+    tb_gce(&b, 1, 0, -1);
+    image(&b, 0, 0, 1, 1, g);
+    tb_gce(&b, 3, 0, -1);
+    image(&b, 1, 0, 1, 1, bl);
+    tb_gce(&b, 4, 0, -1);
+    image(&b, 0, 0, 1, 1, r1);
+    tb_gce(&b, 5, 0, -1);
+    image(&b, 1, 0, 1, 1, bl);
+    tu_decoded d;
+    decode(&b, &d);
+    const uint32_t w0[] = {R, R}, w1[] = {G, T}, w2[] = {G, B}, w3[] = {R, T}, w4[] = {G, B};
+    check_frame(&d, 0, w0, "previous");
+    check_frame(&d, 1, w1, "previous");
+    check_frame(&d, 2, w2, "previous");
+    check_frame(&d, 3, w3, "previous");
+    check_frame(&d, 4, w4, "previous");
+    TU_CHECK(d.nframes == 5 && d.frames[3].info.restore_bytes == 4,
+             "restore_bytes %zu", d.nframes == 5 ? d.frames[3].info.restore_bytes : 0);
+    tu_decoded_free(&d);
+    tb_free(&b);
+}
+
+/* Indices beyond the palette and a missing palette are opaque black; the
+ * transparent index leaves the transparent start visible on frame 0, even
+ * when it is beyond the palette. 4x1 canvas, 2-entry global palette. */
+static void test_out_of_range(void)
+{
+    static const uint8_t pal2[6] = {0, 0, 255, 255, 0, 0}; /* blue, red */
+    tb_buf b = {0};
+    tb_header(&b, 4, 1, pal2, 2, 0);
+    uint8_t f0[4] = {0, 1, 2, 3};
+    tb_gce(&b, 0, 0, 3);
+    image(&b, 0, 0, 4, 1, f0);
+    tu_decoded d;
+    decode(&b, &d);
+    const uint32_t w0[] = {B, R, K, T};
+    check_frame(&d, 0, w0, "out of range");
+    tu_decoded_free(&d);
+    tb_free(&b);
+
+    tb_buf c = {0};
+    tb_header(&c, 2, 1, NULL, 0, 0); /* no global palette, no local one */
+    uint8_t f1[2] = {0, 3};
+    image(&c, 0, 0, 2, 1, f1);
+    decode(&c, &d);
+    const uint32_t w1[] = {K, K};
+    check_frame(&d, 0, w1, "no palette");
+    tu_decoded_free(&d);
+    tb_free(&c);
+}
+
+/* Last graphic control before an image wins; it applies to that image
+ * only, so the next image has delay 0, disposal 0, no transparency. */
+static void test_gce_scope(void)
+{
+    tb_buf b = {0};
+    tb_header(&b, 1, 1, pal4, 4, 0);
+    uint8_t p0[1] = {1}, p1[1] = {0};
+    tb_gce(&b, 2, 77, -1);
+    tb_gce(&b, 1, 300, 0);
+    image(&b, 0, 0, 1, 1, p0);
+    image(&b, 0, 0, 1, 1, p1);
+    tu_decoded d;
+    decode(&b, &d);
+    TU_CHECK(d.nframes == 2, "frames %u", d.nframes);
+    if (d.nframes == 2) {
+        const giflow_frame_info *a = &d.frames[0].info, *c = &d.frames[1].info;
+        TU_CHECK(a->delay_cs == 300 && a->disposal == 1 && a->transparent_index == 0,
+                 "last gce: delay %u disposal %d trans %d", a->delay_cs, a->disposal,
+                 a->transparent_index);
+        TU_CHECK(c->delay_cs == 0 && c->disposal == 0 && c->transparent_index == -1,
+                 "gce scope: delay %u disposal %d trans %d", c->delay_cs, c->disposal,
+                 c->transparent_index);
+        /* Delay 0 and 1 cs play as 100 ms; 300 cs as 3000 ms. */
+        TU_CHECK(a->played_delay_ms == 3000 && c->played_delay_ms == 100, "played %u %u",
+                 a->played_delay_ms, c->played_delay_ms);
+        const uint32_t w1[] = {K};
+        check_frame(&d, 1, w1, "second image opaque");
+    }
+    tu_decoded_free(&d);
+    tb_free(&b);
+}
+
+/* The canvas grows to hold the first frame only; later frames are clipped.
+ * Screen 2x1; frame 0 is 3x2 at 0,0 -> canvas 3x2. Frame 1 is 2x1 at 2,1:
+ * only its left pixel lands (x=2, y=1). */
+static void test_canvas_growth(void)
+{
+    tb_buf b = {0};
+    tb_header(&b, 2, 1, pal4, 4, 0);
+    uint8_t f0[6] = {1, 1, 1, 1, 1, 1}, f1[2] = {2, 3};
+    image(&b, 0, 0, 3, 2, f0);
+    image(&b, 2, 1, 2, 1, f1);
+    tu_decoded d;
+    decode(&b, &d);
+    TU_CHECK(d.image.canvas_width == 3 && d.image.canvas_height == 2 &&
+                 d.image.screen_width == 2 && d.image.screen_height == 1,
+             "canvas %ux%u", d.image.canvas_width, d.image.canvas_height);
+    const uint32_t w1[] = {R, R, R, R, R, G};
+    check_frame(&d, 1, w1, "clip");
+    if (d.nframes == 2)
+        TU_CHECK(d.frames[1].info.clip_width == 1 && d.frames[1].info.clip_height == 1,
+                 "clip rect %ux%u", d.frames[1].info.clip_width, d.frames[1].info.clip_height);
+    tu_decoded_free(&d);
+    tb_free(&b);
+}
+
+/* A local palette replaces the global one for its frame only. */
+static void test_local_palette(void)
+{
+    static const uint8_t lct[6] = {0, 255, 0, 0, 0, 255}; /* green, blue */
+    tb_buf b = {0};
+    tb_header(&b, 2, 1, pal4, 4, 0);
+    uint8_t f[2] = {0, 1};
+    tb_image im = {0, 0, 2, 1, lct, 2, 0, 2, 0, {0}};
+    tb_image_data(&b, &im, f);
+    image(&b, 0, 0, 2, 1, f);
+    tu_decoded d;
+    decode(&b, &d);
+    const uint32_t w0[] = {G, B}, w1[] = {K, R};
+    check_frame(&d, 0, w0, "local palette");
+    check_frame(&d, 1, w1, "global after local");
+    tu_decoded_free(&d);
+    tb_free(&b);
+}
+
+/* Cut short inside frame 1: frame 0 stands, frame 1 reports an error and
+ * the rows that did decode are drawn; fed whole or byte by byte alike. */
+static void test_truncated(void)
+{
+    enum { W = 8, H = 8 };
+    uint8_t f0[W * H], f1[W * H];
+    memset(f0, 1, sizeof f0);
+    for (int i = 0; i < W * H; i++)
+        f1[i] = (uint8_t)(2 + (i / W) % 2);
+    tb_buf b = {0};
+    tb_header(&b, W, H, pal4, 4, 0);
+    tb_image im = {0, 0, W, H, NULL, 0, 0, 2, 0, {.literal_only = 1}};
+    tb_image_data(&b, &im, f0);
+    size_t frame1_at = b.len;
+    tb_image_data(&b, &im, f1);
+    /* Literal-only 3-bit codes: 8 pixels per 3 bytes. Keep about 3 rows of
+     * frame 1: descriptor 10 bytes, code size 1, sub-block length 1. */
+    size_t cut = frame1_at + 10 + 1 + 1 + 10;
+    for (int chunked = 0; chunked < 2; chunked++) {
+        tu_decoded d;
+        tu_decode(b.data, cut, chunked, 0, 1, &d);
+        TU_CHECK(d.nframes == 2 && d.frames[0].status == GIFLOW_FRAME_END &&
+                     d.frames[1].status == GIFLOW_ERR_TRUNCATED,
+                 "truncated (chunked %d): %u frames", chunked, d.nframes);
+        if (d.nframes == 2) {
+            /* Row 0 of frame 1 is complete: green; the last row still red. */
+            TU_CHECK(px_at(&d.frames[1], W, 3, 0) == G && px_at(&d.frames[1], W, 3, H - 1) == R,
+                     "partial rows drawn");
+        }
+        tu_decoded_free(&d);
+    }
+    tb_free(&b);
+}
+
+/* The zero-delay grouping option draws images with no delay into the
+ * following frame (pygif / gdk-pixbuf model). */
+static void test_merge_zero_delay(void)
+{
+    tb_buf b = {0};
+    tb_header(&b, 2, 1, pal4, 4, 0);
+    uint8_t r1[1] = {1}, g1[1] = {2};
+    tb_gce(&b, 0, 0, -1);
+    image(&b, 0, 0, 1, 1, r1);
+    tb_gce(&b, 0, 25, -1);
+    image(&b, 1, 0, 1, 1, g1);
+    tb_gce(&b, 0, 0, -1);
+    image(&b, 1, 0, 1, 1, r1);
+    tb_trailer(&b);
+    tu_decoded d;
+    tu_decode(b.data, b.len, 1, GIFLOW_FLAG_MERGE_ZERO_DELAY, 1, &d);
+    TU_CHECK(d.status == GIFLOW_END && d.nframes == 2, "merged: %u frames", d.nframes);
+    const uint32_t w0[] = {R, G}, w1[] = {R, R};
+    check_frame(&d, 0, w0, "merged group");
+    check_frame(&d, 1, w1, "last image alone");
+    tu_decoded_free(&d);
+    tu_decode(b.data, b.len, 0, 0, 1, &d);
+    TU_CHECK(d.nframes == 3, "unmerged: %u frames", d.nframes);
+    tu_decoded_free(&d);
+    tb_free(&b);
+}
+
+int main(void)
+{
+    test_disposal_background();
+    test_disposal_previous();
+    test_out_of_range();
+    test_gce_scope();
+    test_canvas_growth();
+    test_local_palette();
+    test_truncated();
+    test_merge_zero_delay();
+    printf("test_compose: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
+    return tu_failures != 0;
+}
