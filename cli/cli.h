@@ -8,6 +8,7 @@
 typedef struct cli_decode_opts {
     unsigned flags;       /* giflow_decoder_set_flags() */
     giflow_limits limits;
+    size_t chunk;         /* input bytes per decoder call, 0 = default */
 } cli_decode_opts;
 
 /* Consumes a decoder option at argv[*i] (advancing *i past any value).

@@ -12,7 +12,7 @@
 
 typedef struct decode_job {
     const char *in_path, *out_path;
-    int raw, json, partial;
+    int raw, json, partial, stats;
     cli_decode_opts opts;
     cli_out raw_out;
     uint32_t written;
@@ -25,7 +25,8 @@ static const char help[] =
     "  -o PATH        output directory (PNG: DIR/frame_0000.png ...) or raw file\n"
     "  --raw          write frames as raw RGBA, canvas_width*canvas_height*4 bytes each\n"
     "  --partial      also write a frame whose data is broken, as far as it decoded\n"
-    "  --json         print a JSON summary on stdout\n";
+    "  --json         print a JSON summary on stdout\n"
+    "  --stats        print the decoder's peak heap next to the canvas size\n";
 
 /* Writes one composed canvas. Returns 0 on success. */
 static int write_frame(decode_job *j, const uint8_t *canvas, uint32_t w, uint32_t h)
@@ -72,6 +73,8 @@ static int parse_args(decode_job *j, int argc, char **argv)
             j->raw = 1;
         } else if (!strcmp(a, "--json")) {
             j->json = 1;
+        } else if (!strcmp(a, "--stats")) {
+            j->stats = 1;
         } else if (!strcmp(a, "--partial")) {
             j->partial = 1;
         } else if ((k = cli_decode_opt(&j->opts, argc, argv, &i)) != 0) {
@@ -99,15 +102,18 @@ static int parse_args(decode_job *j, int argc, char **argv)
     return 0;
 }
 
-static void print_json(const decode_job *j, const giflow_image_info *im, int status)
+static void print_json(const decode_job *j, const giflow_image_info *im, int status,
+                       size_t peak)
 {
     fputs("{\"file\":", stdout);
     json_str(stdout, j->in_path);
     fputs(",\"output\":", stdout);
     json_str(stdout, j->out_path);
     fprintf(stdout, ",\"format\":\"%s\",\"canvas_width\":%u,\"canvas_height\":%u,"
-                    "\"frames_written\":%u,\"complete\":%s,\"error\":",
-            j->raw ? "rgba" : "png", im->canvas_width, im->canvas_height, j->written,
+                    "\"frames_written\":%u,\"decoder_peak_heap\":%zu,\"decoder_state\":%zu,"
+            "\"canvas_bytes\":%zu,\"complete\":%s,\"error\":",
+            j->raw ? "rgba" : "png", im->canvas_width, im->canvas_height, j->written, peak,
+            giflow_decoder_state_size(), (size_t)im->canvas_width * im->canvas_height * 4,
             status == GIFLOW_END ? "true" : "false");
     if (status == GIFLOW_END)
         fputs("null", stdout);
@@ -124,7 +130,7 @@ int cmd_decode(int argc, char **argv)
         return EXIT_USAGE;
 
     cli_reader rd;
-    if (cli_reader_open(&rd, j.in_path)) {
+    if (cli_reader_open(&rd, j.in_path, j.opts.chunk)) {
         cli_reader_close(&rd);
         return EXIT_FAIL;
     }
@@ -187,8 +193,19 @@ int cmd_decode(int argc, char **argv)
     if (r != GIFLOW_END)
         cli_error("%s: %s%s", j.in_path, giflow_strerror(r),
                   code == EXIT_PARTIAL ? " (complete frames were written)" : "");
+    size_t peak;
+    giflow_decoder_heap(dec, &peak);
+    if (j.stats) {
+        size_t canvas_bytes = (size_t)im.canvas_width * im.canvas_height * 4;
+        fprintf(stderr,
+                "giflow: %u frames, canvas %ux%u = %zu bytes (caller-owned); decoder peak "
+                "heap %zu bytes (fixed state %zu), %.1f%% of one canvas\n",
+                j.written, im.canvas_width, im.canvas_height, canvas_bytes, peak,
+                giflow_decoder_state_size(),
+                canvas_bytes ? 100.0 * (double)peak / (double)canvas_bytes : 0.0);
+    }
     if (j.json)
-        print_json(&j, &im, r);
+        print_json(&j, &im, r, peak);
     free(canvas);
     giflow_decoder_free(dec);
     cli_reader_close(&rd);

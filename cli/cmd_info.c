@@ -215,7 +215,7 @@ int cmd_info(int argc, char **argv)
     info_state s;
     memset(&s, 0, sizeof s);
     giflow_decoder *dec = NULL;
-    int r = cli_reader_open(&rd, path);
+    int r = cli_reader_open(&rd, path, opts.chunk);
     if (r == 0 && !(dec = cli_decoder(&opts)))
         r = -1;
     if (r) {

@@ -11,7 +11,7 @@
 
 #define CHUNK (256 * 1024)
 
-int cli_reader_open(cli_reader *r, const char *path)
+int cli_reader_open(cli_reader *r, const char *path, size_t chunk)
 {
     memset(r, 0, sizeof *r);
     r->is_stdin = !strcmp(path, "-");
@@ -20,7 +20,7 @@ int cli_reader_open(cli_reader *r, const char *path)
         cli_error("%s: %s", path, strerror(errno));
         return -1;
     }
-    r->cap = CHUNK;
+    r->cap = chunk ? chunk : CHUNK;
     r->buf = malloc(r->cap);
     if (!r->buf) {
         cli_error("out of memory");
@@ -37,15 +37,20 @@ int cli_reader_fill(cli_reader *r)
     /* Keep bytes the decoder has not consumed yet. */
     size_t keep = r->in.size - r->in.pos;
     memmove(r->buf, r->buf + r->in.pos, keep);
-    size_t n = fread(r->buf + keep, 1, r->cap - keep, r->f);
-    if (n == 0 && ferror(r->f)) {
+    /* read(), not fread(): hand over whatever has arrived, so a slow pipe
+     * is decoded as it flows. */
+    ssize_t n;
+    do
+        n = read(fileno(r->f), r->buf + keep, r->cap - keep);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
         cli_error("read error: %s", strerror(errno));
         return -1;
     }
-    r->total += n;
+    r->total += (uint64_t)n;
     r->in.pos = 0;
-    r->in.size = keep + n;
-    if (n == 0 || feof(r->f))
+    r->in.size = keep + (size_t)n;
+    if (n == 0)
         r->in.eof = 1;
     return 0;
 }

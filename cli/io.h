@@ -18,7 +18,8 @@ typedef struct cli_reader {
     uint64_t total; /* bytes read so far */
 } cli_reader;
 
-int cli_reader_open(cli_reader *r, const char *path);
+/* chunk: bytes offered to the decoder per refill (0: 256 KiB). */
+int cli_reader_open(cli_reader *r, const char *path, size_t chunk);
 /* Refills the window after the decoder consumed it. Returns 0 on success
  * (possibly with in.eof set), -1 on a read error. */
 int cli_reader_fill(cli_reader *r);

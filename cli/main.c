@@ -21,7 +21,8 @@ const char *cli_decode_opts_help =
     "  --merge-zero-delay     images with no delay join the next frame (gdk-pixbuf model)\n"
     "  --max-pixels N         refuse canvases above N pixels (default 268435456)\n"
     "  --max-frames N         refuse more than N frames (default 1000000)\n"
-    "  --max-memory BYTES     decoder memory budget (default 1 GiB)\n";
+    "  --max-memory BYTES     decoder memory budget (default 1 GiB)\n"
+    "  --chunk N              feed the decoder N input bytes at a time (default 256 KiB)\n";
 
 static int parse_u64(const char *s, uint64_t *v)
 {
@@ -45,7 +46,8 @@ int cli_decode_opt(cli_decode_opts *o, int argc, char **argv, int *i)
         o->flags |= GIFLOW_FLAG_MERGE_ZERO_DELAY;
         return 1;
     }
-    if (strcmp(a, "--max-pixels") && strcmp(a, "--max-frames") && strcmp(a, "--max-memory"))
+    if (strcmp(a, "--max-pixels") && strcmp(a, "--max-frames") && strcmp(a, "--max-memory") &&
+        strcmp(a, "--chunk"))
         return 0;
     if (*i + 1 >= argc || parse_u64(argv[*i + 1], &v)) {
         cli_error("%s needs a number", a);
@@ -54,6 +56,8 @@ int cli_decode_opt(cli_decode_opts *o, int argc, char **argv, int *i)
     ++*i;
     if (!strcmp(a, "--max-pixels"))
         o->limits.max_canvas_pixels = v;
+    else if (!strcmp(a, "--chunk"))
+        o->chunk = v ? (size_t)v : 1;
     else if (!strcmp(a, "--max-frames"))
         o->limits.max_frames = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
     else
