@@ -7,3 +7,18 @@ foreach(t lzw stream compose api)
   target_link_libraries(test_${t} PRIVATE giflow_testutil giflow_gifbuild)
   add_test(NAME unit_${t} COMMAND test_${t} ${GIFLOW_CORPORA})
 endforeach()
+
+# The README's example is built and run; its expected output comes from
+# Wuffs' notes on animated-red-blue.gif (4 frames, last rect 49x40 at 15,0,
+# NETSCAPE loop value 2).
+add_executable(example_decode_file ${CMAKE_SOURCE_DIR}/examples/decode_file.c)
+target_link_libraries(example_decode_file PRIVATE giflow_static)
+add_test(NAME example_decode_file COMMAND example_decode_file
+         ${GIFLOW_CORPORA}/wuffs/test/data/animated-red-blue.gif)
+set_tests_properties(example_decode_file PROPERTIES PASS_REGULAR_EXPRESSION
+  "frame 0: 64x48 at 0,0, shown 100 ms.*frame 1: 37x9 at 15,31.*frame 3: 49x40 at 15,0, shown 400 ms.*end of stream, loop count 2")
+# The README shows that file verbatim.
+find_package(Python3 COMPONENTS Interpreter REQUIRED)
+add_test(NAME readme_example COMMAND ${Python3_EXECUTABLE} -c
+  "import sys; r=open(sys.argv[1]).read(); e=open(sys.argv[2]).read(); sys.exit(0 if '```c\\n'+e+'```' in r else 1)"
+  ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/examples/decode_file.c)
