@@ -7,6 +7,7 @@ add_executable(conform
   conformance/conform.c
   conformance/set_pygif.c
   conformance/set_nia.c
+  conformance/set_png.c
   conformance/set_stub.c
 )
 target_link_libraries(conform PRIVATE giflow_testutil PkgConfig::SPNG)
