@@ -4,8 +4,10 @@
  * Decodes each corpus through the public API only and compares with the
  * corpus's own, independent expectations. See docs/conformance.md.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "conform.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +201,49 @@ uint8_t *cf_png_rgba(const char *path, uint32_t *w, uint32_t *h)
     spng_ctx_free(ctx);
     free(buf);
     return out;
+}
+
+/* Sorted names in dir ending in suffix. */
+size_t cf_list_dir(const char *dir, const char *suffix, char ***out)
+{
+    DIR *d = opendir(dir);
+    char **v = NULL;
+    size_t n = 0, cap = 0, sl = strlen(suffix);
+    if (!d) {
+        *out = NULL;
+        return 0;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (l <= sl || strcmp(e->d_name + l - sl, suffix))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **nv = realloc(v, cap * sizeof *nv);
+            if (!nv)
+                break;
+            v = nv;
+        }
+        if ((v[n] = cf_strdup(e->d_name)) != NULL)
+            n++;
+    }
+    closedir(d);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
+            char *t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    *out = v;
+    return n;
+}
+
+void cf_free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
 }
 
 /* ---- Decoding ---------------------------------------------------------- */

@@ -64,6 +64,9 @@ char *cf_strdup(const char *s);
 /* Splits text into lines in place; returns the count. */
 size_t cf_lines(char *text, char ***lines);
 char *cf_trim(char *s);
+/* Sorted names of the entries of dir ending in suffix. */
+size_t cf_list_dir(const char *dir, const char *suffix, char ***names);
+void cf_free_list(char **names, size_t n);
 
 /* PNG to RGBA8 (tRNS applied, no gamma). NULL on failure. */
 uint8_t *cf_png_rgba(const char *path, uint32_t *w, uint32_t *h);

@@ -6,56 +6,11 @@
  *    the first frame composited on a transparent canvas of the logical
  *    screen size, RGBA8, to be matched exactly.
  */
-#define _POSIX_C_SOURCE 200809L
 #include "conform.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Sorted names in dir ending in suffix. */
-static size_t list_dir(const char *dir, const char *suffix, char ***out)
-{
-    DIR *d = opendir(dir);
-    char **v = NULL;
-    size_t n = 0, cap = 0, sl = strlen(suffix);
-    if (!d) {
-        *out = NULL;
-        return 0;
-    }
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t l = strlen(e->d_name);
-        if (l <= sl || strcmp(e->d_name + l - sl, suffix))
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **nv = realloc(v, cap * sizeof *nv);
-            if (!nv)
-                break;
-            v = nv;
-        }
-        if ((v[n] = cf_strdup(e->d_name)) != NULL)
-            n++;
-    }
-    closedir(d);
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
-            char *t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    *out = v;
-    return n;
-}
-
-static void free_list(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
 
 /* Keeps a copy of every frame's canvas. */
 typedef struct keep {
@@ -222,13 +177,13 @@ int cf_set_peterdn(cf_ctx *c)
     if (!gifdir)
         return -1;
     char **names;
-    size_t n = list_dir(gifdir, ".gif", &names);
+    size_t n = cf_list_dir(gifdir, ".gif", &names);
     for (size_t i = 0; i < n; i++) {
         cf_begin(c, names[i]);
         peterdn_one(c, gifdir, names[i]);
         cf_end(c);
     }
-    free_list(names, n);
+    cf_free_list(names, n);
     free(gifdir);
     cf_known_check_all(c, peterdn_known);
     return 0;
@@ -326,7 +281,7 @@ int cf_set_imagers(cf_ctx *c)
             return -1;
         }
         char **names;
-        size_t n = list_dir(dir, ".gif", &names);
+        size_t n = cf_list_dir(dir, ".gif", &names);
         for (size_t i = 0; i < n; i++) {
             char refname[300];
             snprintf(refname, sizeof refname, "%s.png", names[i]);
@@ -343,7 +298,7 @@ int cf_set_imagers(cf_ctx *c)
             cf_end(c);
             free(t);
         }
-        free_list(names, n);
+        cf_free_list(names, n);
         free(dir);
         free(refdir);
     }

@@ -8,7 +8,9 @@ add_executable(conform
   conformance/set_pygif.c
   conformance/set_nia.c
   conformance/set_png.c
-  conformance/set_stub.c
+  conformance/set_imagegif.c
+  conformance/set_libgd.c
+  conformance/set_giflib.c
 )
 target_link_libraries(conform PRIVATE giflow_testutil PkgConfig::SPNG)
 
