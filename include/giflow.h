@@ -66,6 +66,7 @@ extern "C" {
 #define GIFLOW_ERR_BAD_CODE -14      /* LZW code above the next free code */
 #define GIFLOW_ERR_MISSING_PIXELS -15 /* image data ended before frame full */
 #define GIFLOW_ERR_BAD_EXTENSION -16 /* graphic control block malformed */
+#define GIFLOW_ERR_EMPTY_IMAGE -17   /* canvas width or height is 0 */
 #define GIFLOW_ERR_LIMIT_CANVAS -20  /* canvas larger than the set limit */
 #define GIFLOW_ERR_LIMIT_FRAMES -21  /* more frames than the set limit */
 #define GIFLOW_ERR_LIMIT_PIXELS -22  /* too many pixels decoded in total */
@@ -195,9 +196,11 @@ typedef struct giflow_image_info {
 } giflow_image_info;
 
 /* Stage 1. Parses the header, logical screen, global palette and whatever
- * precedes the first image descriptor (that descriptor is needed to grow the
- * canvas). Returns GIFLOW_OK, GIFLOW_NEED_INPUT or an error. A stream that
- * ends before any image still succeeds: its frame_info returns GIFLOW_END. */
+ * precedes the first image, up to that image's rectangle (needed to grow
+ * the canvas). Returns GIFLOW_OK, GIFLOW_NEED_INPUT or an error; a canvas
+ * with no area (after growth) is GIFLOW_ERR_EMPTY_IMAGE, as in Chromium. A
+ * stream that ends before any image still succeeds: its frame_info returns
+ * GIFLOW_END. */
 int giflow_decode_image_info(giflow_decoder *dec, giflow_input *in,
                              giflow_image_info *info);
 

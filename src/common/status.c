@@ -19,6 +19,7 @@ const char *giflow_strerror(int status)
     case GIFLOW_ERR_BAD_CODE: return "bad LZW code";
     case GIFLOW_ERR_MISSING_PIXELS: return "image data ended before the frame was complete";
     case GIFLOW_ERR_BAD_EXTENSION: return "malformed graphic control extension";
+    case GIFLOW_ERR_EMPTY_IMAGE: return "image has zero width or height";
     case GIFLOW_ERR_LIMIT_CANVAS: return "canvas exceeds the size limit";
     case GIFLOW_ERR_LIMIT_FRAMES: return "frame count exceeds the limit";
     case GIFLOW_ERR_LIMIT_PIXELS: return "total decoded pixels exceed the limit";

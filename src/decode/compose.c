@@ -86,21 +86,6 @@ int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
     return GIFLOW_OK;
 }
 
-void giflow__compose_row(giflow_decoder *dec, uint8_t *canvas, size_t stride,
-                         uint32_t y, const uint8_t *idx, uint32_t n)
-{
-    const giflow_frame_info *f = &dec->frame;
-    uint64_t cy = (uint64_t)f->y + y;
-    if (cy >= dec->image.canvas_height || n == 0)
-        return;
-    uint8_t *d = canvas + (size_t)cy * stride + (size_t)f->x * 4;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t v = dec->lut[idx[i]];
-        if (v)
-            memcpy(d + 4 * (size_t)i, &v, 4);
-    }
-}
-
 void giflow__compose_end(giflow_decoder *dec)
 {
     const giflow_frame_info *f = &dec->frame;

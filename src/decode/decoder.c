@@ -145,10 +145,10 @@ int giflow_decode_image_info(giflow_decoder *dec, giflow_input *in,
     if (r)
         return r;
     if (dec->stage == ST_START) {
-        if ((r = giflow__parse(dec, in, &ev)) != GIFLOW_OK)
+        if ((r = giflow__parse(dec, in, &ev, 1)) != GIFLOW_OK)
             return r;
         giflow_image_info *im = &dec->image;
-        if (ev == EV_FRAME) {
+        if (ev == EV_RECT) {
             /* The canvas grows to hold the first frame (browser model). */
             uint32_t x1 = dec->frame.x + dec->frame.width;
             uint32_t y1 = dec->frame.y + dec->frame.height;
@@ -161,6 +161,9 @@ int giflow_decode_image_info(giflow_decoder *dec, giflow_input *in,
             dec->end_seen = 1;
         }
         uint64_t px = (uint64_t)im->canvas_width * im->canvas_height;
+        /* Chromium refuses an image with no area (after growth). */
+        if (px == 0)
+            return giflow__fail(dec, GIFLOW_ERR_EMPTY_IMAGE);
         if (dec->limits.max_canvas_pixels && px > dec->limits.max_canvas_pixels)
             return giflow__fail(dec, GIFLOW_ERR_LIMIT_CANVAS);
         dec->stage = ST_IMAGE;
@@ -245,12 +248,17 @@ int giflow_decode_frame_info(giflow_decoder *dec, giflow_input *in,
         if ((dec->stage == ST_FRAME && !dec->lzw_ready) &&
             dec->frame.min_code_size > max_code_size(dec))
             return giflow__fail(dec, GIFLOW_ERR_BAD_CODE_SIZE);
-        if ((r = giflow__parse(dec, in, &ev)) != GIFLOW_OK)
+        if ((r = giflow__parse(dec, in, &ev, 0)) != GIFLOW_OK)
             return r;
         if (ev == EV_END) {
             dec->stage = ST_END;
             return GIFLOW_END;
         }
+    } else if (dec->pstate != P_DATA_LEN) {
+        /* Stage 1 stopped at the first frame's rectangle: read the rest of
+         * its descriptor (flags, local palette, code size). */
+        if ((r = giflow__parse(dec, in, &ev, 0)) != GIFLOW_OK)
+            return r;
     }
     dec->frame_pending = 0;
     if ((r = start_frame(dec)) != GIFLOW_OK)
@@ -303,7 +311,7 @@ int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y)
             return giflow__fail(dec, GIFLOW_ERR_BAD_CODE_SIZE);
         if ((r = ensure_row(dec, f->width)) != GIFLOW_OK)
             return r;
-        giflow__lzw_init(&dec->lzw, (unsigned)f->min_code_size);
+        giflow__lzw_init(&dec->lzw, (unsigned)f->min_code_size, GIFLOW__LZW_INDEX, 0);
         dec->lzw_ready = 1;
     }
     if (dec->rows_done >= f->height || f->width == 0) {
@@ -364,6 +372,54 @@ uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y)
     return dec ? dec->row_x : 0;
 }
 
+/* Opaque frames that lie wholly inside the canvas can use the canvas as
+ * the LZW dictionary (COPY mode); the rest paint through chain tables. */
+static int pick_mode(const giflow_decoder *dec)
+{
+    const giflow_frame_info *f = &dec->frame;
+    int opaque = f->transparent_index < 0 ||
+                 (unsigned)f->transparent_index >= (1u << f->min_code_size);
+    int inside = f->clip_width == f->width && f->clip_height == f->height;
+    if (opaque && inside && !f->interlaced && f->min_code_size <= 8)
+        return GIFLOW__LZW_COPY;
+    return GIFLOW__LZW_CANVAS;
+}
+
+/* Decodes the current frame's pixels straight into the canvas. Returns
+ * GIFLOW_FRAME_END, GIFLOW_NEED_INPUT or an error. */
+static int compose_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
+                         size_t stride)
+{
+    const giflow_frame_info *f = &dec->frame;
+    giflow__lzw *z = &dec->lzw;
+    if (!dec->lzw_ready) {
+        if (f->min_code_size > max_code_size(dec))
+            return giflow__fail(dec, GIFLOW_ERR_BAD_CODE_SIZE);
+        giflow__lzw_init(z, (unsigned)f->min_code_size, pick_mode(dec),
+                         (uint64_t)f->width * f->height);
+        dec->lzw_ready = 1;
+    }
+    giflow__sink s = {canvas, stride, dec->image.canvas_height, f->x, f->y,
+                      f->width, f->height, f->clip_width, f->interlaced, dec->lut};
+    while (z->pos < z->total) {
+        dec->buf_pos += (unsigned)giflow__lzw_compose(z, dec->buf + dec->buf_pos,
+                                                      dec->buf_len - dec->buf_pos, &s);
+        if (z->pos == z->total)
+            break;
+        if (z->status == GIFLOW__LZW_BAD_CODE)
+            return giflow__fail(dec, GIFLOW_ERR_BAD_CODE);
+        if (z->status == GIFLOW__LZW_EOI)
+            return giflow__fail(dec, GIFLOW_ERR_MISSING_PIXELS);
+        int r = giflow__read_data(dec, in);
+        if (r == GIFLOW_END)
+            return giflow__fail(dec, GIFLOW_ERR_MISSING_PIXELS);
+        if (r != GIFLOW_OK)
+            return r;
+    }
+    dec->stage = ST_PIXELS_DONE;
+    return GIFLOW_FRAME_END;
+}
+
 const giflow_frame_info *giflow_current_frame(const giflow_decoder *dec)
 {
     return dec && dec->frames_seen ? &dec->frame : NULL;
@@ -376,7 +432,7 @@ const giflow_frame_info *giflow_current_frame(const giflow_decoder *dec)
 static int merge_next(giflow_decoder *dec, giflow_input *in)
 {
     int ev, r;
-    if ((r = giflow__parse(dec, in, &ev)) != GIFLOW_OK)
+    if ((r = giflow__parse(dec, in, &ev, 0)) != GIFLOW_OK)
         return r;
     dec->merging = 0;
     if (ev == EV_END) {
@@ -408,31 +464,18 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
         dec->composing = 1;
     }
     for (;;) {
-        uint32_t y;
-        r = giflow__next_row(dec, in, &y);
-        if (r == GIFLOW_OK) {
-            giflow__compose_row(dec, canvas, stride, y, dec->row,
-                                dec->frame.clip_width);
-            continue;
-        }
-        if (r == GIFLOW_FRAME_END) {
-            giflow__compose_end(dec);
-            if ((dec->flags & GIFLOW_FLAG_MERGE_ZERO_DELAY) &&
-                dec->frame.delay_cs == 0) {
-                dec->merging = 1;
-                if ((r = merge_next(dec, in)) != GIFLOW_OK)
-                    return r;
-                if ((r = giflow__compose_begin(dec, canvas, stride)) != GIFLOW_OK)
-                    return r;
-                dec->composing = 1;
-                continue;
-            }
-        } else if (dec->row_x) {
-            /* Show what arrived of the current row (progressive display). */
-            uint32_t n = dec->row_x < dec->frame.clip_width ? dec->row_x
-                                                            : dec->frame.clip_width;
-            giflow__compose_row(dec, canvas, stride, dec->row_y, dec->row, n);
-        }
-        return r;
+        r = compose_frame(dec, in, canvas, stride);
+        if (r != GIFLOW_FRAME_END)
+            return r;
+        giflow__compose_end(dec);
+        if (!(dec->flags & GIFLOW_FLAG_MERGE_ZERO_DELAY) || dec->frame.delay_cs != 0)
+            return r;
+        /* A zero-delay image joins the next one's frame. */
+        dec->merging = 1;
+        if ((r = merge_next(dec, in)) != GIFLOW_OK)
+            return r;
+        if ((r = giflow__compose_begin(dec, canvas, stride)) != GIFLOW_OK)
+            return r;
+        dec->composing = 1;
     }
 }

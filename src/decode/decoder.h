@@ -17,7 +17,8 @@ enum {
     P_EXT_LABEL, /* extension label */
     P_EXT_LEN,   /* extension sub-block length */
     P_EXT_DATA,  /* extension sub-block payload */
-    P_DESC,      /* image descriptor after 0x2C, 9 bytes */
+    P_DESC,      /* image rectangle after 0x2C, 8 bytes */
+    P_FLAGS,     /* image descriptor flags byte */
     P_LCT,       /* local colour table bytes */
     P_MCS,       /* LZW minimum code size */
     P_DATA_LEN,  /* image data sub-block length */
@@ -25,8 +26,9 @@ enum {
     P_TRAILER    /* trailer seen: nothing more is read */
 };
 
-/* Events the parser stops at. */
-enum { EV_NONE, EV_FRAME, EV_END };
+/* Events the parser stops at. EV_RECT (a frame's rectangle is known) is
+ * reported only when asked for: the first one sizes the canvas. */
+enum { EV_NONE, EV_RECT, EV_FRAME, EV_END };
 
 /* API stages. */
 enum {
@@ -109,7 +111,7 @@ struct giflow_decoder {
 /* Runs the stream parser until an event or until input runs out. Returns
  * GIFLOW_OK with *event set, GIFLOW_NEED_INPUT, or an error. Image data of
  * a frame being abandoned is skipped. */
-int giflow__parse(giflow_decoder *dec, giflow_input *in, int *event);
+int giflow__parse(giflow_decoder *dec, giflow_input *in, int *event, int want_rect);
 
 /* Moves image-data payload bytes into dec->buf. Returns GIFLOW_OK when some
  * were added, GIFLOW_END at the data terminator, GIFLOW_NEED_INPUT, or an
@@ -126,9 +128,6 @@ int giflow__fail(giflow_decoder *dec, int status);
 
 /* Compose stage hooks (compose.c). */
 int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride);
-/* Draws the first n (<= clip_width) indices of frame row y. */
-void giflow__compose_row(giflow_decoder *dec, uint8_t *canvas, size_t stride,
-                         uint32_t y, const uint8_t *idx, uint32_t n);
 void giflow__compose_end(giflow_decoder *dec);
 
 #endif

@@ -2,19 +2,32 @@
  * GIF LZW decoder, kept apart from the container parser (libnsgif style).
  *
  * Bounded memory: the whole state is one struct with a 12 KiB table and no
- * stack. Output goes into any caller buffer, of any length, and a string
- * that does not fit is resumed on the next call (it is regenerated from the
- * table instead of being buffered). Input is the de-chunked payload of the
- * image sub-blocks; bytes may arrive in pieces of any size.
+ * stack. It runs in one of three modes, chosen per frame:
  *
- * Table layout, per code >= first free code:
- *   link[c] bit 15 set   -> a run: string is suffix[c] repeated, length in
- *                           bits 0..11. Runs emit with memset, whatever
- *                           their length, which is what flat areas and
- *                           transparency are made of.
+ * - GIFLOW__LZW_INDEX: palette indices into any caller buffer, of any
+ *   length. A string that does not fit is resumed on the next call (it is
+ *   regenerated from the table instead of being buffered). Used for rows.
+ * - GIFLOW__LZW_CANVAS: straight into an RGBA canvas through a palette
+ *   lookup table, skipping transparent pixels, clipping, interlacing.
+ * - GIFLOW__LZW_COPY: opaque, unclipped, non-interlaced frames into a
+ *   canvas. Each table entry remembers where its string was last written,
+ *   so a code is emitted by copying pixels forward from the canvas itself
+ *   (the frame's own earlier output is the dictionary).
+ *
+ * Chain tables (INDEX, CANVAS), per code >= first free code:
+ *   link[c] bit 15 set   -> a run: the string is suffix[c] repeated, length
+ *                           in bits 0..11. Runs emit with memset (or are
+ *                           skipped when transparent), whatever their length.
  *   link[c] bit 15 clear -> bits 0..11 prefix code, bits 12..14 length - 1
  *                           when the length is 2..8, else 0 (walk to count).
  * Literal codes (below the clear code) are implicit: one byte, the code.
+ *
+ * Copy table (COPY): pos24[e] is where entry e's string starts, counted in
+ * pixels from the last clear code, as 24 bits. Entry e was made from the
+ * strings written at two consecutive steps, so its length is
+ * pos24[e + 1] - pos24[e] + 1. 24 bits always suffice: while entries are
+ * still being made, a clear's worth of output is at most about 8.4 million
+ * pixels (lengths 1, 2, ... 4094).
  */
 #ifndef GIFLOW_DECODE_LZW_H
 #define GIFLOW_DECODE_LZW_H
@@ -30,6 +43,21 @@ enum {
     GIFLOW__LZW_BAD_CODE = -1 /* code above the next free code */
 };
 
+enum { GIFLOW__LZW_INDEX, GIFLOW__LZW_CANVAS, GIFLOW__LZW_COPY };
+
+/* Where CANVAS and COPY modes write. Pixels are 4 bytes; lut maps an index
+ * to the word stored, and 0 means transparent (leave the canvas alone). */
+typedef struct giflow__sink {
+    uint8_t *canvas;
+    size_t stride;
+    uint32_t canvas_h;
+    uint32_t x0, y0;     /* frame origin on the canvas */
+    uint32_t w, h;       /* frame size */
+    uint32_t clip_w;     /* columns of each frame row inside the canvas */
+    int interlaced;
+    const uint32_t *lut;
+} giflow__sink;
+
 typedef struct giflow__lzw {
     uint64_t bits;     /* bit buffer, LSB first */
     unsigned nbits;    /* valid bits in bits */
@@ -37,24 +65,41 @@ typedef struct giflow__lzw {
     unsigned clear;    /* clear code = 1 << lit_width */
     unsigned next;     /* next free code; 4096 when the table is full */
     unsigned width;    /* current code width */
+    int mode;          /* GIFLOW__LZW_* mode */
     int prev;          /* previous code, -1 right after a clear */
     unsigned prev_len; /* length of prev's string */
     uint8_t prev_first; /* first byte of prev's string */
-    int status;        /* GIFLOW__LZW_* */
-    /* A string that did not fit the output: code, length, bytes done. */
+    int status;        /* GIFLOW__LZW_* status */
+    /* INDEX: a string that did not fit the output: code, length, done. */
     unsigned pend_code, pend_len, pend_done;
-    uint16_t link[GIFLOW__LZW_TABLE];
-    uint8_t suffix[GIFLOW__LZW_TABLE];
+    /* CANVAS, COPY: pixels written so far, and the frame's total. */
+    uint64_t pos, total;
+    /* COPY: position of the last clear, and where prev's string starts. */
+    uint64_t epoch, prev_pos;
+    union {
+        struct {
+            uint16_t link[GIFLOW__LZW_TABLE];
+            uint8_t suffix[GIFLOW__LZW_TABLE];
+        } chain;
+        uint8_t pos24[3 * (GIFLOW__LZW_TABLE + 1) + 1];
+    } t;
 } giflow__lzw;
 
 /* lit_width is the stream's minimum code size (0..11 are accepted here;
- * the parser enforces the browser's limit). */
-void giflow__lzw_init(giflow__lzw *z, unsigned lit_width);
+ * the parser enforces the browser's limit). total is the frame's pixel
+ * count (used by the canvas modes). */
+void giflow__lzw_init(giflow__lzw *z, unsigned lit_width, int mode, uint64_t total);
 
-/* Decodes from src[0..len) into dst[0..n). Returns the bytes written and
- * stores the input bytes consumed in *used. Stops when dst is full, when the
- * input is used up, or when z->status leaves GIFLOW__LZW_RUNNING. */
+/* INDEX mode. Decodes from src[0..len) into dst[0..n). Returns the bytes
+ * written and stores the input bytes consumed in *used. Stops when dst is
+ * full, when the input is used up, or when z->status leaves RUNNING. */
 size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
                           size_t *used, uint8_t *dst, size_t n);
+
+/* CANVAS and COPY modes. Decodes from src[0..len) into the sink until the
+ * frame is full (z->pos == z->total), the input is used up, or z->status
+ * leaves RUNNING. Returns the input bytes consumed. */
+size_t giflow__lzw_compose(giflow__lzw *z, const uint8_t *src, size_t len,
+                           const giflow__sink *s);
 
 #endif

@@ -128,7 +128,7 @@ static void read_lsd(giflow_decoder *dec, const uint8_t *p)
     im->global_palette = dec->gct_size ? dec->gct : NULL;
 }
 
-static void read_desc(giflow_decoder *dec, const uint8_t *p)
+static void read_rect(giflow_decoder *dec, const uint8_t *p)
 {
     giflow_frame_info *f = &dec->frame;
     memset(f, 0, sizeof *f);
@@ -136,10 +136,15 @@ static void read_desc(giflow_decoder *dec, const uint8_t *p)
     f->y = giflow__le16(p + 2);
     f->width = giflow__le16(p + 4);
     f->height = giflow__le16(p + 6);
-    f->interlaced = (p[8] & 0x40) != 0;
-    f->has_local_palette = (p[8] & 0x80) != 0;
     f->offset = dec->desc_offset;
-    dec->lct_size = f->has_local_palette ? 2u << (p[8] & 7) : 0;
+}
+
+static void read_flags(giflow_decoder *dec, uint8_t b)
+{
+    giflow_frame_info *f = &dec->frame;
+    f->interlaced = (b & 0x40) != 0;
+    f->has_local_palette = (b & 0x80) != 0;
+    dec->lct_size = f->has_local_palette ? 2u << (b & 7) : 0;
 }
 
 /* Block introducer. Returns an event, or EV_NONE to keep parsing. */
@@ -200,12 +205,11 @@ static int step(giflow_decoder *dec, giflow_input *in, int *event)
         dec->pstate = dec->pstate == P_GCT ? P_BLOCK : P_MCS;
         return GIFLOW_OK;
     case P_DESC:
-        if (!(p = gather(dec, in, 9)))
+        if (!(p = gather(dec, in, 8)))
             return GIFLOW_NEED_INPUT;
-        read_desc(dec, p);
-        dec->need = dec->lct_size * 3;
-        dec->count = 0;
-        dec->pstate = dec->lct_size ? P_LCT : P_MCS;
+        read_rect(dec, p);
+        dec->pstate = P_FLAGS;
+        *event = EV_RECT;
         return GIFLOW_OK;
     case P_EXT_DATA:
         if (!copy_item(dec, in, dec->buf))
@@ -251,6 +255,12 @@ static int step(giflow_decoder *dec, giflow_input *in, int *event)
         return GIFLOW_OK;
     case P_EXT_LEN:
         return ext_len(dec, b);
+    case P_FLAGS:
+        read_flags(dec, b);
+        dec->need = dec->lct_size * 3;
+        dec->count = 0;
+        dec->pstate = dec->lct_size ? P_LCT : P_MCS;
+        return GIFLOW_OK;
     case P_MCS:
         dec->frame.min_code_size = b;
         dec->pstate = P_DATA_LEN;
@@ -271,10 +281,10 @@ static int step(giflow_decoder *dec, giflow_input *in, int *event)
     }
 }
 
-int giflow__parse(giflow_decoder *dec, giflow_input *in, int *event)
+int giflow__parse(giflow_decoder *dec, giflow_input *in, int *event, int want_rect)
 {
-    *event = EV_NONE;
     for (;;) {
+        *event = EV_NONE;
         if (dec->status)
             return dec->status;
         /* A stream may end cleanly between blocks (no trailer needed). */
@@ -285,7 +295,7 @@ int giflow__parse(giflow_decoder *dec, giflow_input *in, int *event)
         int r = step(dec, in, event);
         if (r < 0)
             return r;
-        if (*event != EV_NONE)
+        if (*event != EV_NONE && (*event != EV_RECT || want_rect))
             return GIFLOW_OK;
         if (r == GIFLOW_NEED_INPUT)
             return in->eof ? giflow__fail(dec, GIFLOW_ERR_TRUNCATED)

@@ -36,6 +36,39 @@ static void test_errors(void)
     tb_buf b = {0};
     tb_header(&b, 4, 4, pal4, 4, 0);
     TU_CHECK(decode_status(b.data, b.len, &nf) == GIFLOW_END && nf == 0, "no images");
+    /* A canvas with no area (0x0 screen, 0x0 first frame) is refused, as in
+     * Chromium; a 0x0 screen grown by its first frame is fine. */
+    {
+        tb_buf z = {0};
+        uint8_t one[1] = {1};
+        tb_header(&z, 0, 0, pal4, 4, 0);
+        tb_image e = {0, 0, 0, 0, NULL, 0, 0, 2, 0, {0}};
+        tb_image_data(&z, &e, one);
+        TU_CHECK(decode_status(z.data, z.len, &nf) == GIFLOW_ERR_EMPTY_IMAGE, "0x0 canvas");
+        tb_free(&z);
+        tb_header(&z, 0, 0, pal4, 4, 0);
+        tb_image g = {0, 0, 1, 1, NULL, 0, 0, 2, 0, {0}};
+        tb_image_data(&z, &g, one);
+        TU_CHECK(decode_status(z.data, z.len, &nf) == GIFLOW_END && nf == 1, "grown 0x0 screen");
+        tb_free(&z);
+    }
+    /* The first frame's local palette cut short: stage 1 still succeeds
+     * (the rectangle sized the canvas), the frame then fails. */
+    {
+        tb_buf z = {0};
+        tb_header(&z, 3, 2, pal4, 4, 0);
+        tb_bytes(&z, "\x2C\0\0\0\0\1\0\1\0\x81\0\0", 12);
+        giflow_decoder *dec = giflow_decoder_new(NULL);
+        giflow_input in = {z.data, z.len, 0, 1};
+        giflow_image_info ii;
+        giflow_frame_info fi;
+        TU_CHECK(giflow_decode_image_info(dec, &in, &ii) == GIFLOW_OK && ii.canvas_width == 3,
+                 "rect is enough for stage 1");
+        TU_CHECK(giflow_decode_frame_info(dec, &in, &fi) == GIFLOW_ERR_TRUNCATED,
+                 "truncated local palette");
+        giflow_decoder_free(dec);
+        tb_free(&z);
+    }
     /* Unknown block type. */
     tb_u8(&b, 0x99);
     TU_CHECK(decode_status(b.data, b.len, &nf) == GIFLOW_ERR_BAD_BLOCK, "bad block");

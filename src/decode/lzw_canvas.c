@@ -1,0 +1,355 @@
+/*
+ * LZW straight into an RGBA canvas (CANVAS and COPY modes, see lzw.h).
+ * No row buffer and no second pass: every string lands in its final place.
+ */
+#include "lzw_impl.h"
+
+/* Where the next pixel goes: frame row k (stream order), column col, and
+ * that row's canvas address (NULL when the row is outside the canvas). */
+typedef struct cursor {
+    uint64_t k;
+    uint32_t col;
+    uint8_t *rp;
+} cursor;
+
+/* Row of the k-th stored row of an interlaced frame of height h: passes
+ * start at rows 0, 4, 2, 1 and step by 8, 8, 4, 2. */
+static uint32_t interlace_y(uint64_t k, uint32_t h)
+{
+    uint64_t n = ((uint64_t)h + 7) / 8;
+    if (k < n)
+        return (uint32_t)(8 * k);
+    k -= n;
+    n = ((uint64_t)h + 3) / 8;
+    if (k < n)
+        return (uint32_t)(4 + 8 * k);
+    k -= n;
+    n = ((uint64_t)h + 1) / 4;
+    if (k < n)
+        return (uint32_t)(2 + 4 * k);
+    return (uint32_t)(1 + 2 * (k - n));
+}
+
+static uint8_t *row_ptr(const giflow__sink *s, uint64_t k)
+{
+    if (k >= s->h || s->clip_w == 0)
+        return NULL;
+    uint64_t y = (uint64_t)s->y0 + (s->interlaced ? interlace_y(k, s->h) : k);
+    if (y >= s->canvas_h)
+        return NULL;
+    return s->canvas + (size_t)y * s->stride + (size_t)s->x0 * 4;
+}
+
+static void cursor_at(cursor *cur, const giflow__sink *s, uint64_t pos)
+{
+    cur->k = pos / s->w;
+    cur->col = (uint32_t)(pos % s->w);
+    cur->rp = row_ptr(s, cur->k);
+}
+
+static void cursor_advance(cursor *cur, const giflow__sink *s, uint64_t n)
+{
+    uint64_t col = cur->col + n;
+    if (col < s->w) {
+        cur->col = (uint32_t)col;
+        return;
+    }
+    cur->k += col / s->w;
+    cur->col = (uint32_t)(col % s->w);
+    cur->rp = row_ptr(s, cur->k);
+}
+
+static void fill32(uint8_t *d, uint32_t v, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        memcpy(d + 4 * (size_t)i, &v, 4);
+}
+
+/* Paints n pixels of word v from the cursor on, row by row, clipped. */
+static void fill_forward(const giflow__sink *s, const cursor *c0, uint64_t n, uint32_t v)
+{
+    uint64_t k = c0->k;
+    uint32_t x = c0->col;
+    uint8_t *rp = c0->rp;
+    while (n) {
+        uint32_t take = n < s->w - x ? (uint32_t)n : s->w - x;
+        if (rp && x < s->clip_w) {
+            uint32_t end = x + take < s->clip_w ? x + take : s->clip_w;
+            fill32(rp + 4 * (size_t)x, v, end - x);
+        }
+        n -= take;
+        x = 0;
+        if (n)
+            rp = row_ptr(s, ++k);
+    }
+}
+
+/* Paints the string of chain code c (length len) at the cursor. Bytes at
+ * or past lim (the end of the frame) are dropped. Returns its first byte.
+ * The string is walked from its end, one row segment at a time. */
+static unsigned paint_chain(const giflow__lzw *z, const giflow__sink *s, const cursor *cur,
+                            unsigned c, unsigned len, uint64_t lim)
+{
+    const uint16_t *link = z->t.chain.link;
+    const uint8_t *suffix = z->t.chain.suffix;
+    const uint32_t *lut = s->lut;
+    uint32_t w = s->w, first_row = w - cur->col;
+    /* The segment holding the string's last byte. */
+    uint64_t seg_k = cur->k;
+    uint32_t seg_start = 0, seg_col = cur->col;
+    if (len > first_row) {
+        uint32_t m = (len - 1 - first_row) / w;
+        seg_k += 1 + m;
+        seg_start = first_row + m * w;
+        seg_col = 0;
+    }
+    uint8_t *rp = seg_k == cur->k ? cur->rp : row_ptr(s, seg_k);
+    uint32_t i = len;
+    while (c > z->clear && !(link[c] & LZW_RUN)) {
+        i--;
+        if (i < seg_start) {
+            seg_k--;
+            seg_start = seg_k == cur->k ? 0 : seg_start - w;
+            seg_col = seg_k == cur->k ? cur->col : 0;
+            rp = seg_k == cur->k ? cur->rp : row_ptr(s, seg_k);
+        }
+        uint32_t x = seg_col + (i - seg_start);
+        uint32_t v = lut[suffix[c]];
+        if (v && rp && x < s->clip_w && i < lim)
+            memcpy(rp + 4 * (size_t)x, &v, 4);
+        c = link[c] & LZW_FIELD;
+    }
+    unsigned root = c < z->clear ? lzw_lit(c) : suffix[c];
+    uint32_t v = lut[root];
+    if (v && i)
+        fill_forward(s, cur, i < lim ? i : lim, v);
+    return root;
+}
+
+static size_t compose_chain(giflow__lzw *z, const uint8_t *src, size_t len,
+                            const giflow__sink *s)
+{
+    const uint8_t *ip = src, *end = src + len;
+    cursor cur;
+    cursor_at(&cur, s, z->pos);
+    const uint32_t *lut = s->lut;
+    while (z->pos < z->total && z->status == GIFLOW__LZW_RUNNING) {
+        if (z->nbits < z->width && !lzw_refill(z, &ip, end))
+            break;
+        unsigned c = lzw_take(z), slen, first, slot;
+        uint64_t lim = z->total - z->pos;
+        if (c < z->clear) {
+            first = lzw_lit(c);
+            uint32_t v = lut[first];
+            if (v && cur.rp && cur.col < s->clip_w)
+                memcpy(cur.rp + 4 * (size_t)cur.col, &v, 4);
+            slen = 1;
+            if ((slot = lzw_bump(z)) != 0)
+                lzw_chain_define(z, slot, first);
+        } else {
+            int k = lzw_control(z, c);
+            if (k > 0)
+                continue;
+            if (k == 0)
+                break;
+            if (c == z->next) {
+                first = z->prev_first;
+                slen = z->prev_len + 1;
+                if ((slot = lzw_bump(z)) != 0)
+                    lzw_chain_define(z, slot, first);
+                paint_chain(z, s, &cur, c, slen, lim);
+            } else {
+                slen = lzw_chain_length(z, c);
+                first = paint_chain(z, s, &cur, c, slen, lim);
+                if ((slot = lzw_bump(z)) != 0)
+                    lzw_chain_define(z, slot, first);
+            }
+        }
+        z->prev = (int)c;
+        z->prev_len = slen;
+        z->prev_first = (uint8_t)first;
+        uint64_t n = slen < lim ? slen : lim;
+        z->pos += n;
+        cursor_advance(&cur, s, n);
+    }
+    return (size_t)(ip - src);
+}
+
+/* ---- COPY mode ---------------------------------------------------------- */
+
+/* pos24 entries are read and written as 4 bytes; the byte past each entry
+ * belongs to the next one, which is always written after (see put24). */
+static inline uint32_t get24(const uint8_t *t, unsigned e)
+{
+    uint32_t v;
+    memcpy(&v, t + 3 * (size_t)e, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v & 0xFFFFFF;
+}
+
+static inline void put24(uint8_t *t, unsigned e, uint32_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    memcpy(t + 3 * (size_t)e, &v, 4);
+}
+
+/* Canvas address of stream position p of an unclipped frame. */
+static uint8_t *copy_addr(const giflow__sink *s, uint64_t p)
+{
+    uint64_t k = p / s->w;
+    return s->canvas + (size_t)(s->y0 + k) * s->stride +
+           ((size_t)s->x0 + (size_t)(p - k * s->w)) * 4;
+}
+
+/* Copies n pixels from stream position q to p (q + n <= p), row by row. */
+static void copy_rows(const giflow__sink *s, uint64_t q, uint64_t p, uint64_t n)
+{
+    while (n) {
+        uint64_t qc = q % s->w, pc = p % s->w;
+        uint64_t k = n;
+        if (k > s->w - qc)
+            k = s->w - qc;
+        if (k > s->w - pc)
+            k = s->w - pc;
+        memcpy(copy_addr(s, p), copy_addr(s, q), 4 * k);
+        q += k;
+        p += k;
+        n -= k;
+    }
+}
+
+/* Copies n pixels from q to p (q + n <= p). Rows of a full-width frame are
+ * contiguous: strings of 2..8 pixels then move as two overlapping 8- or
+ * 16-byte blocks, exactly and without branching on the length. */
+static inline void copy_pixels(const giflow__sink *s, uint8_t *base, int contiguous,
+                               uint64_t q, uint64_t p, uint64_t n)
+{
+    if (!contiguous) {
+        copy_rows(s, q, p, n);
+        return;
+    }
+    uint8_t *d = base + 4 * p;
+    const uint8_t *sp = base + 4 * q;
+    if (n >= 2 && n <= 4) {
+        size_t tail = 4 * (size_t)n - 8;
+        uint64_t x, y;
+        memcpy(&x, sp, 8);
+        memcpy(&y, sp + tail, 8);
+        memcpy(d, &x, 8);
+        memcpy(d + tail, &y, 8);
+    } else if (n >= 4 && n <= 8) {
+        size_t tail = 4 * (size_t)n - 16;
+        uint8_t x[16], y[16];
+        memcpy(x, sp, 16);
+        memcpy(y, sp + tail, 16);
+        memcpy(d, x, 16);
+        memcpy(d + tail, y, 16);
+    } else {
+        memcpy(d, sp, 4 * n);
+    }
+}
+
+/* The hot loop keeps the decoder state in locals: canvas stores go through
+ * byte pointers, which would otherwise force reloads of every field. */
+static size_t compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
+                           const giflow__sink *s)
+{
+    const uint8_t *ip = src, *end = src + len;
+    const uint32_t *lut = s->lut;
+    uint8_t *t = z->t.pos24;
+    const int contiguous = s->x0 == 0 && (size_t)s->w * 4 == s->stride;
+    uint8_t *base = s->canvas + (size_t)s->y0 * s->stride;
+    const unsigned clear = z->clear;
+    uint64_t bits = z->bits;
+    unsigned nbits = z->nbits, width = z->width, next = z->next, prev_len = z->prev_len;
+    uint64_t pos = z->pos, total = z->total, epoch = z->epoch, prev_pos = z->prev_pos;
+    int prev = z->prev, status = GIFLOW__LZW_RUNNING;
+
+    while (pos < total) {
+        if (nbits < width) {
+            if (end - ip >= 8) {
+                bits |= giflow__le64(ip) << nbits;
+                ip += (63 - nbits) >> 3;
+                nbits |= 56;
+            } else {
+                while (nbits <= 56 && ip < end) {
+                    bits |= (uint64_t)*ip++ << nbits;
+                    nbits += 8;
+                }
+                if (nbits < width)
+                    break;
+            }
+        }
+        unsigned c = (unsigned)bits & ((1u << width) - 1);
+        bits >>= width;
+        nbits -= width;
+        uint64_t slen, lim = total - pos;
+        if (c < clear) {
+            uint32_t v = lut[c];
+            memcpy(contiguous ? base + 4 * pos : copy_addr(s, pos), &v, 4);
+            slen = 1;
+        } else if (c > clear + 1 && c < next) {
+            uint32_t a = get24(t, c);
+            slen = (uint64_t)get24(t, c + 1) - a + 1;
+            copy_pixels(s, base, contiguous, epoch + a, pos, slen < lim ? slen : lim);
+        } else if (c == clear) {
+            next = clear + 1;
+            width = z->lit_width + 1;
+            prev = -1;
+            epoch = pos;
+            continue;
+        } else if (c == next && prev >= 0) {
+            /* The code being defined: prev's string, then its first pixel. */
+            slen = (uint64_t)prev_len + 1;
+            uint64_t n = slen < lim ? slen : lim;
+            copy_pixels(s, base, contiguous, prev_pos, pos, n < prev_len ? n : prev_len);
+            if (n == slen)
+                copy_pixels(s, base, contiguous, prev_pos, pos + prev_len, 1);
+        } else {
+            status = c == clear + 1 ? GIFLOW__LZW_EOI : GIFLOW__LZW_BAD_CODE;
+            break;
+        }
+        if (next <= 4095) {
+            /* Entry next = prev's string + this string's first pixel: it
+             * starts at prev_pos and ends where this string starts. The
+             * first code after a clear writes the unused end-code slot. */
+            uint64_t b = pos - epoch;
+            if (b >= (1u << 24)) {
+                status = GIFLOW__LZW_BAD_CODE; /* cannot happen; see lzw.h */
+                break;
+            }
+            put24(t, next, (uint32_t)(prev_pos - epoch));
+            put24(t, next + 1, (uint32_t)b);
+            next++;
+            if (width < 12)
+                width += (next >> width) & 1;
+        }
+        prev = (int)c;
+        prev_len = (unsigned)slen;
+        prev_pos = pos;
+        pos += slen < lim ? slen : lim;
+    }
+    z->bits = bits;
+    z->nbits = nbits;
+    z->width = width;
+    z->next = next;
+    z->prev = prev;
+    z->prev_len = prev_len;
+    z->pos = pos;
+    z->epoch = epoch;
+    z->prev_pos = prev_pos;
+    z->status = status;
+    return (size_t)(ip - src);
+}
+
+size_t giflow__lzw_compose(giflow__lzw *z, const uint8_t *src, size_t len,
+                           const giflow__sink *s)
+{
+    if (z->mode == GIFLOW__LZW_COPY)
+        return compose_copy(z, src, len, s);
+    return compose_chain(z, src, len, s);
+}

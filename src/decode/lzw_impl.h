@@ -1,0 +1,120 @@
+/* Pieces shared by the LZW modes (lzw.c, lzw_canvas.c). */
+#ifndef GIFLOW_DECODE_LZW_IMPL_H
+#define GIFLOW_DECODE_LZW_IMPL_H
+
+#include <string.h>
+
+#include "../common/bytes.h"
+#include "lzw.h"
+
+#define LZW_RUN 0x8000u
+#define LZW_FIELD 0x0FFFu
+#define LZW_LEN_SHIFT 12
+
+/* Literal value of code c: only lenient code sizes (9..11) reach above 255. */
+static inline unsigned lzw_lit(unsigned c)
+{
+    return c > 255 ? 255 : c;
+}
+
+static inline void lzw_reset(giflow__lzw *z)
+{
+    z->next = z->clear + 1; /* nothing saved yet: the end code's slot */
+    z->width = z->lit_width + 1;
+    z->prev = -1;
+}
+
+/* Tops up the bit buffer from [*ipp, end). Returns nonzero when at least
+ * one code's worth of bits is available. */
+static inline int lzw_refill(giflow__lzw *z, const uint8_t **ipp, const uint8_t *end)
+{
+    const uint8_t *ip = *ipp;
+    if (end - ip >= 8) {
+        z->bits |= giflow__le64(ip) << z->nbits;
+        ip += (63 - z->nbits) >> 3;
+        z->nbits |= 56;
+    } else {
+        while (z->nbits <= 56 && ip < end) {
+            z->bits |= (uint64_t)*ip++ << z->nbits;
+            z->nbits += 8;
+        }
+    }
+    *ipp = ip;
+    return z->nbits >= z->width;
+}
+
+static inline unsigned lzw_take(giflow__lzw *z)
+{
+    unsigned c = (unsigned)z->bits & ((1u << z->width) - 1);
+    z->bits >>= z->width;
+    z->nbits -= z->width;
+    return c;
+}
+
+/* Handles a code at or above the clear code that is not a table code in
+ * use. Returns 1 if the code was a clear (continue), 0 if decoding must
+ * stop (status set), -1 if c is a valid table code. */
+static inline int lzw_control(giflow__lzw *z, unsigned c)
+{
+    if (c == z->clear) {
+        lzw_reset(z);
+        return 1;
+    }
+    if (c == z->clear + 1) {
+        z->status = GIFLOW__LZW_EOI;
+        return 0;
+    }
+    if (c > z->next || z->prev < 0) {
+        z->status = GIFLOW__LZW_BAD_CODE;
+        return 0;
+    }
+    return -1;
+}
+
+/* Advances the save slot after a data code. Returns the slot that the
+ * caller must fill (prev + first byte of this code), or 0 when there is
+ * none (right after a clear, or with a full table). */
+static inline unsigned lzw_bump(giflow__lzw *z)
+{
+    unsigned slot = 0;
+    if (z->next <= 4095) {
+        if (z->prev >= 0)
+            slot = z->next;
+        z->next++;
+        if (z->width < 12)
+            z->width += (z->next >> z->width) & 1;
+    }
+    return slot;
+}
+
+/* Chain tables: defines slot as prev + first. Runs stay runs. */
+static inline void lzw_chain_define(giflow__lzw *z, unsigned slot, unsigned first)
+{
+    unsigned prev = (unsigned)z->prev, plen = z->prev_len;
+    int prev_is_run = prev < z->clear || (z->t.chain.link[prev] & LZW_RUN);
+    unsigned prev_val = prev < z->clear ? lzw_lit(prev) : z->t.chain.suffix[prev];
+    if (prev_is_run && prev_val == first)
+        z->t.chain.link[slot] = (uint16_t)(LZW_RUN | (plen + 1));
+    else
+        z->t.chain.link[slot] =
+            (uint16_t)(prev | (plen + 1 <= 8 ? plen << LZW_LEN_SHIFT : 0));
+    z->t.chain.suffix[slot] = (uint8_t)first;
+}
+
+/* Length of the string of chain table code c. */
+static inline unsigned lzw_chain_length(const giflow__lzw *z, unsigned c)
+{
+    unsigned v = z->t.chain.link[c];
+    if (v & LZW_RUN)
+        return v & LZW_FIELD;
+    if (v >> LZW_LEN_SHIFT)
+        return (v >> LZW_LEN_SHIFT) + 1;
+    unsigned n = 0;
+    while (c > z->clear && !(z->t.chain.link[c] & LZW_RUN)) {
+        n++;
+        c = z->t.chain.link[c] & LZW_FIELD;
+    }
+    return n + (c < z->clear ? 1 : (z->t.chain.link[c] & LZW_FIELD));
+}
+
+#endif
