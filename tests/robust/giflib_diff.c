@@ -49,7 +49,7 @@ static int mem_read(GifFileType *gif, GifByteType *buf, int len)
 /* Tallies. */
 static size_t n_files, n_read, n_rejected, n_frames, n_identical, n_partial_frames,
     n_gce_compared, n_rows;
-static size_t n_exceptions;
+static size_t n_exceptions, n_suspected;
 
 /* Why the browser model (giflow) stops where giflib goes on. */
 static const char *reason_for(int status)
@@ -296,6 +296,343 @@ static void diff_file(const char *rel, const uint8_t *data, size_t size,
     giflow_decoder_free(dec);
 }
 
+/* ---- phase 2: files DGifSlurp rejects ------------------------------------ */
+
+/* giflow's decode of a whole file, frame by frame, as index rasters. */
+typedef struct gframe {
+    giflow_frame_info info;
+    uint8_t *palette;       /* copy of the active palette (RGB), or NULL */
+    int status;             /* GIFLOW_FRAME_END or the error */
+    uint8_t *pix;           /* width * height indices */
+    uint8_t *seen;          /* rows delivered */
+    uint32_t nrows;
+    uint32_t partial_n, partial_y;
+    int partial_ok;         /* the partial pixels are in pix[partial_y] */
+} gframe;
+
+typedef struct gdecode {
+    int status;             /* GIFLOW_END or the error that stopped it */
+    int stage;
+    uint32_t n;
+    gframe *f;
+} gdecode;
+
+static void gdecode_free(gdecode *g)
+{
+    for (uint32_t i = 0; i < g->n; i++) {
+        free(g->f[i].palette);
+        free(g->f[i].pix);
+        free(g->f[i].seen);
+    }
+    free(g->f);
+    memset(g, 0, sizeof *g);
+}
+
+/* Frames larger than this are not stored (they do not occur in the
+ * corpora's giflib-rejected files; the test says so if they do). */
+#define MAX_STORED_PIXELS ((uint64_t)1 << 26)
+
+static int giflow_all(const uint8_t *data, size_t size, gdecode *out)
+{
+    memset(out, 0, sizeof *out);
+    giflow_decoder *dec = giflow_decoder_new(NULL);
+    if (!dec)
+        return -1;
+    giflow_input in = {data, size, 0, 1};
+    giflow_image_info im;
+    int r = giflow_decode_image_info(dec, &in, &im);
+    uint32_t cap = 0;
+    while (r == GIFLOW_OK) {
+        giflow_frame_info fi;
+        out->stage = 1;
+        if ((r = giflow_decode_frame_info(dec, &in, &fi)) != GIFLOW_OK)
+            break;
+        out->stage = 2;
+        if (out->n == cap) {
+            cap = cap ? 2 * cap : 16;
+            gframe *nf = realloc(out->f, cap * sizeof *nf);
+            if (!nf)
+                break;
+            out->f = nf;
+        }
+        gframe *g = &out->f[out->n++];
+        memset(g, 0, sizeof *g);
+        g->info = fi;
+        if (fi.palette) {
+            g->palette = malloc((size_t)fi.palette_size * 3);
+            if (g->palette)
+                memcpy(g->palette, fi.palette, (size_t)fi.palette_size * 3);
+        }
+        g->info.palette = g->palette;
+        uint64_t px = (uint64_t)fi.width * fi.height;
+        if (px > MAX_STORED_PIXELS) {
+            g->status = GIFLOW_ERR_LIMIT_PIXELS; /* marks "not stored" */
+            r = GIFLOW_ERR_LIMIT_PIXELS;
+            break;
+        }
+        g->pix = calloc(px ? (size_t)px : 1, 1);
+        g->seen = calloc(fi.height ? fi.height : 1, 1);
+        if (!g->pix || !g->seen)
+            break;
+        giflow_row row;
+        const uint8_t *last = NULL;
+        while ((r = giflow_decode_row(dec, &in, &row)) == GIFLOW_OK) {
+            if (row.y < fi.height && row.width == fi.width && !g->seen[row.y]) {
+                memcpy(g->pix + (size_t)row.y * fi.width, row.indices, fi.width);
+                g->seen[row.y] = 1;
+            }
+            g->nrows++;
+            last = row.indices;
+        }
+        g->status = r;
+        if (r == GIFLOW_FRAME_END) {
+            r = GIFLOW_OK;
+            continue;
+        }
+        g->partial_n = giflow_partial_row(dec, &g->partial_y);
+        if (last && g->partial_n <= fi.width && g->partial_y < fi.height &&
+            !g->seen[g->partial_y]) {
+            memcpy(g->pix + (size_t)g->partial_y * fi.width, last, g->partial_n);
+            g->partial_ok = 1;
+        }
+    }
+    out->status = r;
+    giflow_decoder_free(dec);
+    return 0;
+}
+
+static size_t p2_files, p2_images_complete, p2_compared, p2_identical,
+    p2_giflow_broken, p2_giflow_stopped, p2_giflib_partial, p2_giflib_partial_rows,
+    p2_giflow_more, p2_zero;
+
+/* Compares giflib's image k (rows [0, rows) of pass order complete, or all
+ * when complete) with giflow's frame k. */
+static void p2_compare(filectx *ctx, const gdecode *gd, uint32_t k,
+                       const GifImageDesc *d, const uint8_t *pix,
+                       const uint8_t *done, int complete, const char *giflib_err,
+                       int giflib_code)
+{
+    if (k >= gd->n) {
+        if (complete) {
+            p2_giflow_stopped++;
+            n_exceptions++;
+            (void)giflib_err;
+            printf("  EXCEPTION %s: giflib (low-level; DGifSlurp rejects the file) "
+                   "decodes image %u; giflow stopped before it with %d (%s) at "
+                   "%s. Reason: %s\n",
+                   ctx->rel, k, gd->status, giflow_strerror(gd->status),
+                   gd->stage == 2 ? "the pixels of an earlier frame"
+                                  : "a descriptor or block",
+                   reason_for(gd->status));
+        }
+        return;
+    }
+    const gframe *g = &gd->f[k];
+    const giflow_frame_info *fi = &g->info;
+    if (fi->x != (uint32_t)d->Left || fi->y != (uint32_t)d->Top ||
+        fi->width != (uint32_t)d->Width || fi->height != (uint32_t)d->Height ||
+        fi->interlaced != (d->Interlace != 0)) {
+        MISMATCH(ctx, "frame %u: rect %u,%u %ux%u interlaced %d; giflib %d,%d %dx%d "
+                 "interlaced %d",
+                 k, fi->x, fi->y, fi->width, fi->height, fi->interlaced, d->Left,
+                 d->Top, d->Width, d->Height, d->Interlace);
+        return;
+    }
+    if (fi->has_local_palette != (d->ColorMap != NULL) ||
+        (d->ColorMap && !same_palette(fi->palette, fi->palette_size, d->ColorMap)))
+        MISMATCH(ctx, "frame %u: local colour table differs", k);
+    if (g->status == GIFLOW_ERR_LIMIT_PIXELS && !g->pix) {
+        printf("  NOTE %s: frame %u too large to store; not compared\n", ctx->rel, k);
+        return;
+    }
+    uint32_t w = fi->width, h = fi->height, same = 1, rows = 0;
+    for (uint32_t y = 0; y < h; y++) {
+        if (!done[y])
+            continue;
+        int have = g->seen[y], part = 0;
+        if (!have && g->partial_ok && g->partial_y == y)
+            have = part = 1;
+        if (!have)
+            continue;
+        uint32_t n = part ? g->partial_n : w;
+        const uint8_t *a = g->pix + (size_t)y * w, *b = pix + (size_t)y * w;
+        rows++;
+        if (memcmp(a, b, n)) {
+            uint32_t x = 0;
+            while (a[x] == b[x])
+                x++;
+            MISMATCH(ctx, "frame %u row y=%u differs first at x=%u: giflow %u, giflib %u",
+                     k, y, x, a[x], b[x]);
+            same = 0;
+        }
+    }
+    p2_giflib_partial_rows += complete ? 0 : rows;
+    if (!complete) {
+        if (g->status != GIFLOW_FRAME_END)
+            return;
+        p2_giflow_more++;
+        if (giflib_code == D_GIF_ERR_READ_FAILED && k + 1 == gd->n &&
+            gd->status == GIFLOW_ERR_TRUNCATED && gd->stage == 1) {
+            /* The input ends inside this frame's image data (giflib reads
+             * whole sub-blocks and fails; giflow, streaming, decodes every
+             * pixel from the bytes that did arrive and only fails at the next
+             * frame_info). The browser model says a frame whose data is cut
+             * short is not shown: Wuffs' decode_frame returns "truncated
+             * input" for pjw-thumbnail.gif without its last 2 bytes
+             * (test_wuffs_gif_decode_missing_two_src_bytes). */
+            n_suspected++;
+            tu_failures++;
+            printf("  SUSPECTED BUG %s: the input ends inside frame %u's image "
+                   "data (giflib: %s, after %u rows), yet giflow reports the frame "
+                   "complete (GIFLOW_FRAME_END) and only then GIFLOW_ERR_TRUNCATED "
+                   "at the next descriptor; by the browser model the frame is cut "
+                   "short and not shown. The rows both delivered are %s.\n",
+                   ctx->rel, k, giflib_err, rows, same ? "identical" : "DIFFERENT");
+        } else {
+            n_exceptions++;
+            printf("  EXCEPTION %s: giflow completes frame %u; giflib fails in it "
+                   "(%s) after %u of its rows; those rows are %s\n",
+                   ctx->rel, k, giflib_err, rows, same ? "identical" : "DIFFERENT");
+        }
+        return;
+    }
+    p2_compared++;
+    if (g->status == GIFLOW_FRAME_END) {
+        uint32_t want = w ? h : 0;
+        if (g->nrows != want)
+            MISMATCH(ctx, "frame %u: giflow delivered %u rows, expected %u", k,
+                     g->nrows, want);
+        else
+            p2_identical += same;
+    } else {
+        p2_giflow_broken++;
+        n_exceptions++;
+        printf("  EXCEPTION %s: giflib (low-level; DGifSlurp rejects the file) "
+               "decodes image %u completely; giflow reports %d (%s) in it after %u "
+               "rows + %u pixels, %s. Reason: %s\n",
+               ctx->rel, k, g->status, giflow_strerror(g->status),
+               g->nrows, g->partial_ok ? g->partial_n : 0,
+               same ? "all identical to giflib's" : "SOME DIFFERENT",
+               reason_for(g->status));
+    }
+}
+
+/* Decodes what giflib can of a file DGifSlurp rejected, image by image with
+ * the low-level API, and compares each image with giflow's frame. */
+static void phase2(const char *rel, const uint8_t *data, size_t size)
+{
+    filectx ctx = {rel, 0};
+    gdecode gd;
+    if (giflow_all(data, size, &gd) != 0) {
+        tu_failures++;
+        return;
+    }
+    p2_files++;
+    memsrc m = {data, size, 0};
+    int err = 0;
+    GifFileType *gif = DGifOpen(&m, mem_read, &err);
+    uint32_t k = 0;
+    uint8_t *pix = NULL, *done = NULL;
+    if (!gif)
+        goto out;
+    for (;;) {
+        GifRecordType rt;
+        if (DGifGetRecordType(gif, &rt) == GIF_ERROR)
+            break;
+        if (rt == TERMINATE_RECORD_TYPE)
+            break;
+        if (rt == EXTENSION_RECORD_TYPE) {
+            int code;
+            GifByteType *ext;
+            if (DGifGetExtension(gif, &code, &ext) == GIF_ERROR)
+                break;
+            while (ext)
+                if (DGifGetExtensionNext(gif, &ext) == GIF_ERROR)
+                    goto stop;
+            continue;
+        }
+        if (rt != IMAGE_DESC_RECORD_TYPE)
+            break;
+        if (DGifGetImageDesc(gif) == GIF_ERROR)
+            break;
+        GifImageDesc d = gif->Image;
+        if (d.ColorMap) {
+            /* gif->Image.ColorMap is freed by the next descriptor: copy. */
+            d.ColorMap = GifMakeMapObject(d.ColorMap->ColorCount, d.ColorMap->Colors);
+        }
+        uint64_t px = (uint64_t)(d.Width > 0 ? d.Width : 0) * (uint64_t)(d.Height > 0 ? d.Height : 0);
+        int complete = 0;
+        free(pix);
+        free(done);
+        pix = done = NULL;
+        if (px == 0) {
+            /* No pixels to read: skip the image data. */
+            int cs;
+            GifByteType *blk;
+            int ok = DGifGetCode(gif, &cs, &blk) != GIF_ERROR;
+            while (ok && blk)
+                ok = DGifGetCodeNext(gif, &blk) != GIF_ERROR;
+            p2_zero++;
+            if (d.ColorMap)
+                GifFreeMapObject(d.ColorMap);
+            if (!ok)
+                break;
+            k++;
+            continue;
+        }
+        if (px > MAX_STORED_PIXELS) {
+            printf("  NOTE %s: giflib image %u (%dx%d) too large to test\n", rel, k,
+                   d.Width, d.Height);
+            if (d.ColorMap)
+                GifFreeMapObject(d.ColorMap);
+            break;
+        }
+        pix = calloc((size_t)px, 1);
+        done = calloc((size_t)d.Height, 1);
+        if (!pix || !done) {
+            if (d.ColorMap)
+                GifFreeMapObject(d.ColorMap);
+            break;
+        }
+        static const int start[4] = {0, 4, 2, 1}, step[4] = {8, 8, 4, 2};
+        int passes = d.Interlace ? 4 : 1, failed = 0;
+        for (int p = 0; p < passes && !failed; p++)
+            for (int y = d.Interlace ? start[p] : 0; y < d.Height;
+                 y += d.Interlace ? step[p] : 1) {
+                if (DGifGetLine(gif, pix + (size_t)y * d.Width, d.Width) == GIF_ERROR) {
+                    failed = 1;
+                    break;
+                }
+                done[y] = 1;
+            }
+        complete = !failed;
+        if (complete)
+            p2_images_complete++;
+        else
+            p2_giflib_partial++;
+        const char *e = GifErrorString(gif->Error);
+        p2_compare(&ctx, &gd, k, &d, pix, done, complete,
+                   complete ? "see below" : (e ? e : "?"), gif->Error);
+        if (d.ColorMap)
+            GifFreeMapObject(d.ColorMap);
+        if (!complete)
+            break;
+        k++;
+    }
+stop:
+out:
+    free(pix);
+    free(done);
+    if (gif)
+        DGifCloseFile(gif, &err);
+    if (ctx.mismatches) {
+        tu_failures++;
+        printf("  MISMATCH %s: %d differences from giflib (see stderr)\n", rel,
+               ctx.mismatches);
+    }
+    gdecode_free(&gd);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -331,9 +668,14 @@ int main(int argc, char **argv)
         } else {
             n_rejected++;
             rej[err >= 100 && err < 132 ? err - 100 : 0]++;
+            if (getenv("GIFLIB_DIFF_VERBOSE"))
+                printf("  giflib rejects %s: %d %s\n", rel, err,
+                       err ? GifErrorString(err) : "(no code)");
         }
         if (gif)
             DGifCloseFile(gif, &err);
+        if (!ok)
+            phase2(rel, data, n);
         free(data);
     }
     printf("giflib differential: %zu files, giflib's DGifSlurp reads %zu and "
@@ -341,14 +683,26 @@ int main(int argc, char **argv)
            n_files, n_read, n_rejected);
     for (int k = 0; k < 32; k++)
         if (rej[k])
-            printf(" %d x %s;", rej[k], k ? GifErrorString(100 + k) : "other");
+            printf(" %d x %s;", rej[k],
+                   k ? GifErrorString(100 + k)
+                     : "GIF_ERROR without an error code (zero-size image)");
     printf(" )\n");
     printf("frames compared row by row: %zu complete + %zu broken in giflow; "
            "complete frames identical: %zu; rows compared: %zu; graphic "
            "controls compared: %zu\n",
            n_frames, n_partial_frames, n_identical, n_rows, n_gce_compared);
-    printf("files giflib reads where giflow reports an error (listed above): %zu\n",
-           n_exceptions);
+    printf("phase 2, the %zu files DGifSlurp rejects, decoded image by image with "
+           "giflib's low-level API: %zu images giflib completes (+%zu empty "
+           "images skipped), %zu compared with giflow's frame, %zu identical to a "
+           "frame giflow completes, %zu in frames giflow reports broken, %zu after "
+           "giflow had stopped; %zu images giflib abandons part-way (%zu of their "
+           "rows compared), of which giflow completes %zu\n",
+           p2_files, p2_images_complete, p2_zero, p2_compared, p2_identical,
+           p2_giflow_broken, p2_giflow_stopped, p2_giflib_partial,
+           p2_giflib_partial_rows, p2_giflow_more);
+    printf("listed exceptions (legitimate disagreements, reasons above): %zu; "
+           "suspected giflow bugs: %zu\n",
+           n_exceptions, n_suspected);
     printf("%.2f s\n", rb_now() - t0);
     rb_list_free(&files);
     if (tu_failures)
