@@ -64,8 +64,15 @@ int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
 {
     const giflow_frame_info *f = &dec->frame;
     if (!dec->canvas_ready) {
-        fill_rect(canvas, stride, 0, 0, dec->image.canvas_width,
-                  dec->image.canvas_height);
+        /* An opaque first frame covering the canvas overwrites every pixel,
+         * so the transparent start is only painted if it stops early. */
+        dec->clear_pending = f->x == 0 && f->y == 0 && f->width == dec->image.canvas_width &&
+                             f->height == dec->image.canvas_height && !f->interlaced &&
+                             (f->transparent_index < 0 ||
+                              (unsigned)f->transparent_index >= (1u << f->min_code_size));
+        if (!dec->clear_pending)
+            fill_rect(canvas, stride, 0, 0, dec->image.canvas_width,
+                      dec->image.canvas_height);
         dec->canvas_ready = 1;
     } else if (dec->prev_disposal == 2) {
         fill_rect(canvas, stride, dec->prev_x, dec->prev_y, dec->prev_w,
@@ -79,11 +86,29 @@ int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
         int r = ensure_restore(dec, f->restore_bytes);
         if (r != GIFLOW_OK)
             return r;
-        copy_rect(canvas, stride, dec->restore, f->clip_x, f->clip_y,
-                  f->clip_width, f->clip_height, 0);
+        if (dec->clear_pending) /* what was there is the transparent start */
+            memset(dec->restore, 0, f->restore_bytes);
+        else
+            copy_rect(canvas, stride, dec->restore, f->clip_x, f->clip_y,
+                      f->clip_width, f->clip_height, 0);
     }
     build_lut(dec);
     return GIFLOW_OK;
+}
+
+void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride)
+{
+    if (!dec->clear_pending)
+        return;
+    /* Only reached for a frame that is the whole canvas, row by row. */
+    uint32_t w = dec->image.canvas_width;
+    uint64_t pos = dec->lzw.pos;
+    uint32_t y = (uint32_t)(pos / w), x = (uint32_t)(pos % w);
+    if (y < dec->image.canvas_height) {
+        fill_rect(canvas, stride, x, y, w - x, 1);
+        fill_rect(canvas, stride, 0, y + 1, w, dec->image.canvas_height - y - 1);
+    }
+    dec->clear_pending = 0;
 }
 
 void giflow__compose_end(giflow_decoder *dec)

@@ -315,6 +315,8 @@ int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y)
         dec->lzw_ready = 1;
     }
     if (dec->rows_done >= f->height || f->width == 0) {
+        if ((r = giflow__skip_data(dec, in)) != GIFLOW_OK)
+            return r;
         dec->stage = ST_PIXELS_DONE;
         return GIFLOW_FRAME_END;
     }
@@ -416,6 +418,9 @@ static int compose_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
         if (r != GIFLOW_OK)
             return r;
     }
+    int r = giflow__skip_data(dec, in);
+    if (r != GIFLOW_OK)
+        return r;
     dec->stage = ST_PIXELS_DONE;
     return GIFLOW_FRAME_END;
 }
@@ -465,8 +470,11 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
     }
     for (;;) {
         r = compose_frame(dec, in, canvas, stride);
-        if (r != GIFLOW_FRAME_END)
+        if (r != GIFLOW_FRAME_END) {
+            giflow__compose_unwritten(dec, canvas, stride);
             return r;
+        }
+        dec->clear_pending = 0;
         giflow__compose_end(dec);
         if (!(dec->flags & GIFLOW_FLAG_MERGE_ZERO_DELAY) || dec->frame.delay_cs != 0)
             return r;

@@ -89,6 +89,7 @@ struct giflow_decoder {
     int composing;            /* compose_begin done for this frame */
     int merging;              /* looking for the next image of a group */
     int canvas_ready;
+    int clear_pending;        /* frame 0 skipped the transparent fill */
     int prev_disposal;
     uint32_t prev_x, prev_y, prev_w, prev_h; /* clipped rect of last frame */
     uint8_t *restore;
@@ -123,11 +124,20 @@ int giflow__read_data(giflow_decoder *dec, giflow_input *in);
  * error. */
 int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y);
 
+/* Skips the rest of the current image data, through its terminator. A
+ * frame is complete only then: Chromium treats a file that ends inside
+ * image data as a cut-short frame even if every pixel was decoded.
+ * Returns GIFLOW_OK, GIFLOW_NEED_INPUT or an error. */
+int giflow__skip_data(giflow_decoder *dec, giflow_input *in);
+
 /* Records an error and returns it (errors are sticky). */
 int giflow__fail(giflow_decoder *dec, int status);
 
 /* Compose stage hooks (compose.c). */
 int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride);
 void giflow__compose_end(giflow_decoder *dec);
+/* Paints the transparent start where a first frame that skipped it has
+ * not written yet (called when decoding stops inside that frame). */
+void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride);
 
 #endif

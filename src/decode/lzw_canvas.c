@@ -254,18 +254,20 @@ static inline void copy_pixels(const giflow__sink *s, uint8_t *base, int contigu
 }
 
 /* The hot loop keeps the decoder state in locals: canvas stores go through
- * byte pointers, which would otherwise force reloads of every field. */
-static size_t compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
-                           const giflow__sink *s)
+ * byte pointers, which would otherwise force reloads of every field. It is
+ * instantiated twice, for contiguous rows (full-width frames) and not. */
+static inline __attribute__((always_inline)) size_t
+copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
+          const int contiguous)
 {
     const uint8_t *ip = src, *end = src + len;
     const uint32_t *lut = s->lut;
     uint8_t *t = z->t.pos24;
-    const int contiguous = s->x0 == 0 && (size_t)s->w * 4 == s->stride;
     uint8_t *base = s->canvas + (size_t)s->y0 * s->stride;
     const unsigned clear = z->clear;
     uint64_t bits = z->bits;
     unsigned nbits = z->nbits, width = z->width, next = z->next, prev_len = z->prev_len;
+    unsigned mask = (1u << width) - 1;
     uint64_t pos = z->pos, total = z->total, epoch = z->epoch, prev_pos = z->prev_pos;
     int prev = z->prev, status = GIFLOW__LZW_RUNNING;
 
@@ -284,10 +286,10 @@ static size_t compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
                     break;
             }
         }
-        unsigned c = (unsigned)bits & ((1u << width) - 1);
+        unsigned c = (unsigned)bits & mask;
         bits >>= width;
         nbits -= width;
-        uint64_t slen, lim = total - pos;
+        uint64_t slen;
         if (c < clear) {
             uint32_t v = lut[c];
             memcpy(contiguous ? base + 4 * pos : copy_addr(s, pos), &v, 4);
@@ -295,20 +297,24 @@ static size_t compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
         } else if (c > clear + 1 && c < next) {
             uint32_t a = get24(t, c);
             slen = (uint64_t)get24(t, c + 1) - a + 1;
-            copy_pixels(s, base, contiguous, epoch + a, pos, slen < lim ? slen : lim);
+            if (slen > total - pos)
+                slen = total - pos; /* the frame ends inside this string */
+            copy_pixels(s, base, contiguous, epoch + a, pos, slen);
         } else if (c == clear) {
             next = clear + 1;
             width = z->lit_width + 1;
+            mask = (1u << width) - 1;
             prev = -1;
             epoch = pos;
             continue;
         } else if (c == next && prev >= 0) {
             /* The code being defined: prev's string, then its first pixel. */
             slen = (uint64_t)prev_len + 1;
-            uint64_t n = slen < lim ? slen : lim;
+            uint64_t n = slen < total - pos ? slen : total - pos;
             copy_pixels(s, base, contiguous, prev_pos, pos, n < prev_len ? n : prev_len);
             if (n == slen)
                 copy_pixels(s, base, contiguous, prev_pos, pos + prev_len, 1);
+            slen = n;
         } else {
             status = c == clear + 1 ? GIFLOW__LZW_EOI : GIFLOW__LZW_BAD_CODE;
             break;
@@ -324,14 +330,15 @@ static size_t compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
             }
             put24(t, next, (uint32_t)(prev_pos - epoch));
             put24(t, next + 1, (uint32_t)b);
-            next++;
-            if (width < 12)
-                width += (next >> width) & 1;
+            if (++next > mask && width < 12) {
+                width++;
+                mask = mask * 2 + 1;
+            }
         }
         prev = (int)c;
         prev_len = (unsigned)slen;
         prev_pos = pos;
-        pos += slen < lim ? slen : lim;
+        pos += slen;
     }
     z->bits = bits;
     z->nbits = nbits;
@@ -344,6 +351,14 @@ static size_t compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
     z->prev_pos = prev_pos;
     z->status = status;
     return (size_t)(ip - src);
+}
+
+static size_t compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
+                           const giflow__sink *s)
+{
+    if (s->x0 == 0 && (size_t)s->w * 4 == s->stride)
+        return copy_loop(z, src, len, s, 1);
+    return copy_loop(z, src, len, s, 0);
 }
 
 size_t giflow__lzw_compose(giflow__lzw *z, const uint8_t *src, size_t len,

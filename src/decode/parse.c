@@ -341,3 +341,32 @@ int giflow__read_data(giflow_decoder *dec, giflow_input *in)
         return GIFLOW_END;
     return in->eof ? giflow__fail(dec, GIFLOW_ERR_TRUNCATED) : GIFLOW_NEED_INPUT;
 }
+
+int giflow__skip_data(giflow_decoder *dec, giflow_input *in)
+{
+    while (!dec->data_end) {
+        if (dec->pstate == P_DATA_LEN) {
+            if (!avail(in))
+                break;
+            uint8_t b = in->src[in->pos];
+            take(dec, in, 1);
+            if (b == 0) {
+                dec->data_end = 1;
+                dec->pstate = P_BLOCK;
+                break;
+            }
+            dec->need = b;
+            dec->pstate = P_DATA;
+        }
+        size_t k = dec->need < avail(in) ? dec->need : avail(in);
+        if (k == 0)
+            break;
+        take(dec, in, k);
+        dec->need -= (unsigned)k;
+        if (dec->need == 0)
+            dec->pstate = P_DATA_LEN;
+    }
+    if (dec->data_end)
+        return GIFLOW_OK;
+    return in->eof ? giflow__fail(dec, GIFLOW_ERR_TRUNCATED) : GIFLOW_NEED_INPUT;
+}

@@ -97,6 +97,27 @@ static void test_errors(void)
              "missing pixels");
     tb_free(&b);
 
+    /* Every pixel decoded but the file ends before the data terminator: the
+     * frame is cut short (Chromium does not count it complete). With the
+     * terminator it completes, even without a trailer. */
+    {
+        uint8_t px4[4] = {1, 1, 1, 1};
+        tb_buf z = {0};
+        tb_header(&z, 2, 2, pal4, 4, 0);
+        tb_image e = {0, 0, 2, 2, NULL, 0, 0, 2, 0, {0}};
+        tb_image_data(&z, &e, px4);
+        tu_decoded dz;
+        tu_decode(z.data, z.len - 1, 0, 0, 0, &dz);
+        TU_CHECK(dz.nframes == 1 && dz.frames[0].status == GIFLOW_ERR_TRUNCATED,
+                 "no terminator: %d", dz.nframes ? dz.frames[0].status : 0);
+        tu_decoded_free(&dz);
+        tu_decode(z.data, z.len, 0, 0, 0, &dz);
+        TU_CHECK(dz.nframes == 1 && dz.frames[0].status == GIFLOW_FRAME_END &&
+                     dz.status == GIFLOW_END,
+                 "terminator, no trailer: %d", dz.status);
+        tu_decoded_free(&dz);
+        tb_free(&z);
+    }
     /* Errors are sticky. */
     giflow_decoder *dec = giflow_decoder_new(NULL);
     giflow_input in = {(const uint8_t *)"NOTGIF_______", 13, 0, 1};
