@@ -68,8 +68,7 @@ int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
          * so the transparent start is only painted if it stops early. */
         dec->clear_pending = f->x == 0 && f->y == 0 && f->width == dec->image.canvas_width &&
                              f->height == dec->image.canvas_height && !f->interlaced &&
-                             (f->transparent_index < 0 ||
-                              (unsigned)f->transparent_index >= (1u << f->min_code_size));
+                             !giflow__has_transparency(f);
         if (!dec->clear_pending)
             fill_rect(canvas, stride, 0, 0, dec->image.canvas_width,
                       dec->image.canvas_height);

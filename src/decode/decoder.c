@@ -379,10 +379,8 @@ uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y)
 static int pick_mode(const giflow_decoder *dec)
 {
     const giflow_frame_info *f = &dec->frame;
-    int opaque = f->transparent_index < 0 ||
-                 (unsigned)f->transparent_index >= (1u << f->min_code_size);
     int inside = f->clip_width == f->width && f->clip_height == f->height;
-    if (opaque && inside && !f->interlaced && f->min_code_size <= 8)
+    if (!giflow__has_transparency(f) && inside && !f->interlaced && f->min_code_size <= 8)
         return GIFLOW__LZW_COPY;
     return GIFLOW__LZW_CANVAS;
 }

@@ -119,6 +119,14 @@ int giflow__parse(giflow_decoder *dec, giflow_input *in, int *event, int want_re
  * error. */
 int giflow__read_data(giflow_decoder *dec, giflow_input *in);
 
+/* Whether the frame's transparent index can occur in its pixel data: a
+ * literal code must reach it (the code size is not validated yet here). */
+static inline int giflow__has_transparency(const giflow_frame_info *f)
+{
+    return f->transparent_index >= 0 &&
+           (f->min_code_size >= 8 || f->transparent_index < (1 << f->min_code_size));
+}
+
 /* Decodes the next row of the current frame into dec->row. Returns
  * GIFLOW_OK with the row's y, GIFLOW_FRAME_END, GIFLOW_NEED_INPUT or an
  * error. */

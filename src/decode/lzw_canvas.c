@@ -126,53 +126,168 @@ static unsigned paint_chain(const giflow__lzw *z, const giflow__sink *s, const c
     return root;
 }
 
+/* Chain-table decoding into the canvas. The state lives in locals (canvas
+ * stores go through byte pointers, which would force reloads of every
+ * field). Instantiated for frames wholly inside the canvas, where every
+ * row is visible and unclipped, and for the rest. */
+static inline __attribute__((always_inline)) size_t
+chain_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
+           const int inside)
+{
+    const uint8_t *ip = src, *end = src + len;
+    uint16_t *link = z->t.chain.link;
+    uint8_t *suffix = z->t.chain.suffix;
+    const uint32_t *lut = s->lut;
+    const unsigned clear = z->clear;
+    const uint32_t w = s->w;
+    uint64_t bits = z->bits;
+    unsigned nbits = z->nbits, width = z->width, next = z->next;
+    unsigned mask = (1u << width) - 1;
+    unsigned prev_len = z->prev_len, prev_first = z->prev_first;
+    int prev = z->prev, status = GIFLOW__LZW_RUNNING;
+    uint64_t pos = z->pos, total = z->total;
+    cursor cur;
+    cursor_at(&cur, s, pos);
+
+    while (pos < total) {
+        if (nbits < width) {
+            if (end - ip >= 8) {
+                bits |= giflow__le64(ip) << nbits;
+                ip += (63 - nbits) >> 3;
+                nbits |= 56;
+            } else {
+                while (nbits <= 56 && ip < end) {
+                    bits |= (uint64_t)*ip++ << nbits;
+                    nbits += 8;
+                }
+                if (nbits < width)
+                    break;
+            }
+        }
+        unsigned c = (unsigned)bits & mask;
+        bits >>= width;
+        nbits -= width;
+        unsigned slen, first;
+        uint64_t lim = total - pos;
+        if (c < clear) {
+            first = lzw_lit(c);
+            uint32_t v = lut[first];
+            if (v && (inside || (cur.rp && cur.col < s->clip_w)))
+                memcpy(cur.rp + 4 * (size_t)cur.col, &v, 4);
+            slen = 1;
+        } else if (c > clear + 1 && c <= next && (c < next || prev >= 0)) {
+            unsigned cc = c;
+            if (c == next) {
+                /* The code being defined: define it first, then paint it. */
+                first = prev_first;
+                slen = prev_len + 1;
+                if (next <= 4095) {
+                    z->prev = prev;
+                    z->prev_len = prev_len;
+                    lzw_chain_define(z, next, first);
+                }
+            } else {
+                slen = lzw_chain_length(z, c);
+            }
+            unsigned lv = link[cc];
+            if (lv & LZW_RUN) {
+                first = suffix[cc];
+                uint32_t v = lut[first];
+                if (!v) {
+                    /* A transparent run leaves the canvas alone. */
+                } else if (inside && slen <= w - cur.col) {
+                    fill32(cur.rp + 4 * (size_t)cur.col, v, slen);
+                } else {
+                    fill_forward(s, &cur, slen < lim ? slen : lim, v);
+                }
+            } else if (inside && slen <= w - cur.col) {
+                /* Within one visible row: walk from the end, in place, one
+                 * table load per step. */
+                uint8_t *d = cur.rp + 4 * (size_t)cur.col;
+                unsigned i = slen;
+                for (;;) {
+                    uint32_t v = lut[suffix[cc]];
+                    i--;
+                    if (v)
+                        memcpy(d + 4 * (size_t)i, &v, 4);
+                    cc = lv & LZW_FIELD;
+                    if (cc < clear)
+                        break;
+                    lv = link[cc];
+                    if (lv & LZW_RUN)
+                        break;
+                }
+                first = cc < clear ? lzw_lit(cc) : suffix[cc];
+                uint32_t v = lut[first];
+                if (v)
+                    fill32(d, v, i);
+            } else {
+                first = paint_chain(z, s, &cur, cc, slen, lim);
+            }
+            if (c == next) {
+                first = prev_first;
+                if (next <= 4095) {
+                    next++;
+                    if (next > mask && width < 12) {
+                        width++;
+                        mask = mask * 2 + 1;
+                    }
+                }
+                goto advance;
+            }
+        } else if (c == clear) {
+            next = clear + 1;
+            width = z->lit_width + 1;
+            mask = (1u << width) - 1;
+            prev = -1;
+            continue;
+        } else {
+            status = c == clear + 1 ? GIFLOW__LZW_EOI : GIFLOW__LZW_BAD_CODE;
+            break;
+        }
+        if (next <= 4095) {
+            if (prev >= 0) {
+                z->prev = prev;
+                z->prev_len = prev_len;
+                lzw_chain_define(z, next, first);
+            }
+            next++;
+            if (next > mask && width < 12) {
+                width++;
+                mask = mask * 2 + 1;
+            }
+        }
+    advance:
+        prev = (int)c;
+        prev_len = slen;
+        prev_first = first;
+        {
+            uint64_t n = slen < lim ? slen : lim;
+            pos += n;
+            if (cur.col + n < w)
+                cur.col += (uint32_t)n;
+            else
+                cursor_advance(&cur, s, n);
+        }
+    }
+    z->bits = bits;
+    z->nbits = nbits;
+    z->width = width;
+    z->next = next;
+    z->prev = prev;
+    z->prev_len = prev_len;
+    z->prev_first = (uint8_t)prev_first;
+    z->pos = pos;
+    z->status = status;
+    return (size_t)(ip - src);
+}
+
 static size_t compose_chain(giflow__lzw *z, const uint8_t *src, size_t len,
                             const giflow__sink *s)
 {
-    const uint8_t *ip = src, *end = src + len;
-    cursor cur;
-    cursor_at(&cur, s, z->pos);
-    const uint32_t *lut = s->lut;
-    while (z->pos < z->total && z->status == GIFLOW__LZW_RUNNING) {
-        if (z->nbits < z->width && !lzw_refill(z, &ip, end))
-            break;
-        unsigned c = lzw_take(z), slen, first, slot;
-        uint64_t lim = z->total - z->pos;
-        if (c < z->clear) {
-            first = lzw_lit(c);
-            uint32_t v = lut[first];
-            if (v && cur.rp && cur.col < s->clip_w)
-                memcpy(cur.rp + 4 * (size_t)cur.col, &v, 4);
-            slen = 1;
-            if ((slot = lzw_bump(z)) != 0)
-                lzw_chain_define(z, slot, first);
-        } else {
-            int k = lzw_control(z, c);
-            if (k > 0)
-                continue;
-            if (k == 0)
-                break;
-            if (c == z->next) {
-                first = z->prev_first;
-                slen = z->prev_len + 1;
-                if ((slot = lzw_bump(z)) != 0)
-                    lzw_chain_define(z, slot, first);
-                paint_chain(z, s, &cur, c, slen, lim);
-            } else {
-                slen = lzw_chain_length(z, c);
-                first = paint_chain(z, s, &cur, c, slen, lim);
-                if ((slot = lzw_bump(z)) != 0)
-                    lzw_chain_define(z, slot, first);
-            }
-        }
-        z->prev = (int)c;
-        z->prev_len = slen;
-        z->prev_first = (uint8_t)first;
-        uint64_t n = slen < lim ? slen : lim;
-        z->pos += n;
-        cursor_advance(&cur, s, n);
-    }
-    return (size_t)(ip - src);
+    if (s->clip_w == s->w && (uint64_t)s->y0 + s->h <= s->canvas_h)
+        return chain_loop(z, src, len, s, 1);
+    return chain_loop(z, src, len, s, 0);
 }
 
 /* ---- COPY mode ---------------------------------------------------------- */

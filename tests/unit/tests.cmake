@@ -8,6 +8,11 @@ foreach(t lzw stream compose api)
   add_test(NAME unit_${t} COMMAND test_${t} ${GIFLOW_CORPORA})
 endforeach()
 
+# Fuzzer crashers and other past failures, fed whole and byte by byte.
+add_executable(test_regressions unit/test_regressions.c)
+target_link_libraries(test_regressions PRIVATE giflow_testutil)
+add_test(NAME unit_regressions COMMAND test_regressions ${CMAKE_SOURCE_DIR}/tests/regressions)
+
 # The README's example is built and run; its expected output comes from
 # Wuffs' notes on animated-red-blue.gif (4 frames, last rect 49x40 at 15,0,
 # NETSCAPE loop value 2).
