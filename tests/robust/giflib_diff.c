@@ -685,7 +685,7 @@ int main(int argc, char **argv)
         if (rej[k])
             printf(" %d x %s;", rej[k],
                    k ? GifErrorString(100 + k)
-                     : "GIF_ERROR without an error code (zero-size image)");
+                     : "GIF_ERROR without an error code (e.g. zero-size or oversized image)");
     printf(" )\n");
     printf("frames compared row by row: %zu complete + %zu broken in giflow; "
            "complete frames identical: %zu; rows compared: %zu; graphic "
