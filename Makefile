@@ -15,8 +15,10 @@ deps:
 	@scripts/deps.sh build
 
 # The whole suite, twice: a release build with gcc, and ASan+UBSan with clang.
-test: all
-	@scripts/deps.sh test
+# Test dependencies are installed before configuring, so CMake finds them.
+test:
+	@scripts/deps.sh build test
+	$(MAKE) all
 	$(MAKE) test-release test-asan
 
 test-release:
