@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Decode benchmark: giflow vs giflib vs stb_image. See bench/README.md.
+# Usage: bench/run.sh [BUILD_DIR]     (make bench runs: bench/run.sh build)
+# Environment: BENCH_MIN_TIME (seconds per decoder and file, default 0.5),
+#              CORPORA (default: the build's GIFLOW_CORPORA, else
+#              ../shared/corpora next to the repository).
+# Writes BUILD_DIR/bench/decode.json and BUILD_DIR/bench/decode.txt.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+build=${1:-build}
+mkdir -p "$build"
+build=$(cd "$build" && pwd)
+out=$build/bench
+
+corpora=${CORPORA:-}
+if [ -z "$corpora" ] && [ -f "$build/CMakeCache.txt" ]; then
+    corpora=$(sed -n 's/^GIFLOW_CORPORA:[A-Z]*=//p' "$build/CMakeCache.txt")
+fi
+[ -n "$corpora" ] && [ -d "$corpora" ] || corpora=$root/../shared/corpora
+corpora=$(cd "$corpora" && pwd)
+
+# A separate -O2 build of the giflow sources (no sanitizers) + the harness.
+cmake -S "$here" -B "$out" -DCMAKE_BUILD_TYPE=Release >"$out.cmake.log" 2>&1 ||
+    { cat "$out.cmake.log" >&2; exit 1; }
+cmake --build "$out" -j"$(nproc 2>/dev/null || echo 2)" >"$out.build.log" 2>&1 ||
+    { cat "$out.build.log" >&2; exit 1; }
+
+"$here/gen_anims.sh" "$out/anims"
+
+files=()
+for f in harvesters.gif hibiscus.regular.gif hibiscus.primitive.gif gifplayer-muybridge.gif; do
+    files+=("$corpora/wuffs/test/data/$f")
+done
+for d in blink-images-resources golang-image-testdata; do
+    for f in "$corpora/$d"/*.gif; do files+=("$f"); done
+done
+for f in gen-screencap-1000.gif gen-photo-fullframe.gif gen-interlaced.gif; do
+    files+=("$out/anims/$f")
+done
+present=()
+for f in "${files[@]}"; do
+    if [ -f "$f" ]; then present+=("$f"); else echo "bench: missing $f" >&2; fi
+done
+
+"$out/decode_bench" --min-time "${BENCH_MIN_TIME:-0.5}" --json "$out/decode.json" \
+    "${present[@]}" | tee "$out/decode.txt"
