@@ -23,8 +23,10 @@
  * Literal codes (below the clear code) are implicit: one byte, the code.
  *
  * Copy table (COPY): pos24[e] is where entry e's string starts, counted in
- * pixels from the last clear code, as 24 bits. Entry e was made from the
- * strings written at two consecutive steps, so its length is
+ * pixels from the last clear code, as 24 bits (16 + 8 in two aligned
+ * arrays: each load then matches one earlier store, which matters because
+ * new entries are read right after they are written). Entry e was made
+ * from the strings written at two consecutive steps, so its length is
  * pos24[e + 1] - pos24[e] + 1. 24 bits always suffice: while entries are
  * still being made, a clear's worth of output is at most about 8.4 million
  * pixels (lengths 1, 2, ... 4094).
@@ -81,7 +83,10 @@ typedef struct giflow__lzw {
             uint16_t link[GIFLOW__LZW_TABLE];
             uint8_t suffix[GIFLOW__LZW_TABLE];
         } chain;
-        uint8_t pos24[3 * (GIFLOW__LZW_TABLE + 1) + 1];
+        struct {
+            uint16_t lo[GIFLOW__LZW_TABLE + 1];
+            uint8_t hi[GIFLOW__LZW_TABLE + 1];
+        } pos24;
     } t;
 } giflow__lzw;
 

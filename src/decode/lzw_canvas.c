@@ -292,24 +292,15 @@ static size_t compose_chain(giflow__lzw *z, const uint8_t *src, size_t len,
 
 /* ---- COPY mode ---------------------------------------------------------- */
 
-/* pos24 entries are read and written as 4 bytes; the byte past each entry
- * belongs to the next one, which is always written after (see put24). */
-static inline uint32_t get24(const uint8_t *t, unsigned e)
+static inline uint32_t get24(const giflow__lzw *z, unsigned e)
 {
-    uint32_t v;
-    memcpy(&v, t + 3 * (size_t)e, 4);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap32(v);
-#endif
-    return v & 0xFFFFFF;
+    return z->t.pos24.lo[e] | (uint32_t)z->t.pos24.hi[e] << 16;
 }
 
-static inline void put24(uint8_t *t, unsigned e, uint32_t v)
+static inline void put24(giflow__lzw *z, unsigned e, uint32_t v)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap32(v);
-#endif
-    memcpy(t + 3 * (size_t)e, &v, 4);
+    z->t.pos24.lo[e] = (uint16_t)v;
+    z->t.pos24.hi[e] = (uint8_t)(v >> 16);
 }
 
 /* Canvas address of stream position p of an unclipped frame. */
@@ -377,7 +368,6 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
 {
     const uint8_t *ip = src, *end = src + len;
     const uint32_t *lut = s->lut;
-    uint8_t *t = z->t.pos24;
     uint8_t *base = s->canvas + (size_t)s->y0 * s->stride;
     const unsigned clear = z->clear;
     uint64_t bits = z->bits;
@@ -410,8 +400,8 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
             memcpy(contiguous ? base + 4 * pos : copy_addr(s, pos), &v, 4);
             slen = 1;
         } else if (c > clear + 1 && c < next) {
-            uint32_t a = get24(t, c);
-            slen = (uint64_t)get24(t, c + 1) - a + 1;
+            uint32_t a = get24(z, c);
+            slen = (uint64_t)get24(z, c + 1) - a + 1;
             if (slen > total - pos)
                 slen = total - pos; /* the frame ends inside this string */
             copy_pixels(s, base, contiguous, epoch + a, pos, slen);
@@ -443,8 +433,8 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
                 status = GIFLOW__LZW_BAD_CODE; /* cannot happen; see lzw.h */
                 break;
             }
-            put24(t, next, (uint32_t)(prev_pos - epoch));
-            put24(t, next + 1, (uint32_t)b);
+            put24(z, next, (uint32_t)(prev_pos - epoch));
+            put24(z, next + 1, (uint32_t)b);
             if (++next > mask && width < 12) {
                 width++;
                 mask = mask * 2 + 1;
