@@ -1,0 +1,418 @@
+/*
+ * Palette building: Wu boxes, then weighted k-means (Lloyd) over the
+ * colour buckets, minimising plain RGB squared error.
+ *
+ * Passes are cheap because centroids move little once started:
+ * - Hamerly's bounds (G. Hamerly, "Making k-means even faster", 2010):
+ *   each bucket keeps an upper bound u on the distance to its centroid and
+ *   a lower bound l on the distance to any other. When centroids move by at
+ *   most m, u + m <= l - m still proves the assignment, and a bucket within
+ *   half the distance from its centroid to the nearest other one cannot be
+ *   closer to another. Most buckets skip their pass outright.
+ * - Cluster sums change only for buckets that move.
+ * - A search starts from the bucket's centroid a at distance du and walks
+ *   a's nearest neighbours, nearest first: a centroid c at distance D from
+ *   a is at least D - du from the bucket, so the walk stops once that
+ *   exceeds the second best found. Each update only refreshes the listed
+ *   distances; who is listed is decided again after enough movement.
+ */
+#include <string.h>
+
+#include "quant_impl.h"
+
+#define KM_PASSES 12    /* Lloyd passes at most */
+#define KM_MIN_PASSES 4 /* ... and at least, unless converged */
+#define KM_WORK 120000u /* buckets times passes, roughly */
+#define KM_REDRIFT 8.0f /* remake neighbour lists once a centroid moved this far */
+#define NL GIFLOW__KM_NL
+
+static inline float d2(const float a[3], const float b[3])
+{
+    float x = a[0] - b[0], y = a[1] - b[1], z = a[2] - b[2];
+    return x * x + y * y + z * z;
+}
+
+/* Square root without libm, to float precision: the classic estimate of
+ * 1/sqrt refined by three Newton steps. */
+static inline float fsqrt(float v)
+{
+    if (v <= 0)
+        return 0;
+    uint32_t i;
+    float y;
+    memcpy(&i, &v, 4);
+    i = 0x5F3759DFu - (i >> 1);
+    memcpy(&y, &i, 4);
+    for (int k = 0; k < 3; k++)
+        y = y * (1.5f - 0.5f * v * y * y);
+    return v * y;
+}
+
+/* Inserts centroid c at squared distance d into a's sorted list of n. */
+static uint32_t km_insert(giflow__km *m, uint32_t a, uint32_t n, uint32_t c, float d)
+{
+    float *nd = m->nd[a];
+    uint8_t *nb = m->nb[a];
+    uint32_t j = n < NL ? n++ : NL - 1;
+    for (; j > 0 && nd[j - 1] > d; j--) {
+        nd[j] = nd[j - 1];
+        nb[j] = nb[j - 1];
+    }
+    nd[j] = d;
+    nb[j] = (uint8_t)c;
+    return n;
+}
+
+/* Lists each centroid's nearest others. The previous list, re-measured,
+ * seeds the new one, so few of the others get past its last distance and
+ * need inserting. Unlisted centroids are at least as far as the last
+ * listed one. Distances to all others are computed in one branch-free
+ * loop over separate coordinate arrays, which compilers vectorise. */
+static void km_lists(giflow__km *m, int fresh)
+{
+    const float *cx = m->soa[0], *cy = m->soa[1], *cz = m->soa[2];
+    float row[256];
+    for (uint32_t a = 0; a < m->k; a++) {
+        float ax = cx[a], ay = cy[a], az = cz[a];
+        for (uint32_t c = 0; c < 256; c++)
+            row[c] = (cx[c] - ax) * (cx[c] - ax) + (cy[c] - ay) * (cy[c] - ay) +
+                     (cz[c] - az) * (cz[c] - az);
+        row[a] = 1e30f;
+        uint32_t n = fresh ? 0 : m->nn[a];
+        if (n) {
+            uint8_t nb[NL];
+            memcpy(nb, m->nb[a], n);
+            for (uint32_t j = 0; j < n; j++) {
+                km_insert(m, a, j, nb[j], row[nb[j]]);
+                row[nb[j]] = 1e30f;
+            }
+        }
+        float lim = n < NL ? 1e29f : m->nd[a][NL - 1];
+        for (uint32_t c = 0; c < m->k; c++)
+            if (row[c] < lim) {
+                n = km_insert(m, a, n, c, row[c]);
+                lim = n < NL ? 1e29f : m->nd[a][NL - 1];
+            }
+        for (uint32_t j = 0; j < n; j++)
+            m->nd[a][j] = fsqrt(m->nd[a][j]);
+        m->nn[a] = (uint8_t)n;
+        m->rest[a] = n + 1 < m->k ? m->nd[a][n - 1] : 1e30f;
+        memcpy(m->at[a], m->c[a], sizeof m->at[a]);
+        m->disp[a] = 0;
+    }
+    m->maxdisp = 0;
+}
+
+/* After an update. Listed distances go stale: centroids a and c are now
+ * at least (listed distance) - disp[a] - disp[c] apart. The lists are
+ * made again once some centroid has moved too far from where it was. */
+static void km_relist(giflow__km *m)
+{
+    m->maxdisp = 0;
+    for (uint32_t a = 0; a < m->k; a++) {
+        m->disp[a] = fsqrt(d2(m->at[a], m->c[a]));
+        m->maxdisp = m->disp[a] > m->maxdisp ? m->disp[a] : m->maxdisp;
+    }
+    if (m->maxdisp > KM_REDRIFT)
+        km_lists(m, 0);
+}
+
+/* Per centroid, after an update: a lower bound on half the distance to
+ * the nearest other (for the skip test), the largest move among its listed
+ * neighbours, and how near an unlisted centroid can now be. */
+static void km_bounds(giflow__km *m)
+{
+    for (uint32_t a = 0; a < m->k; a++) {
+        float best = m->rest[a] - m->maxdisp, mv = 0, dp = 0;
+        for (uint32_t j = 0; j < m->nn[a]; j++) {
+            uint32_t c = m->nb[a][j];
+            float d = m->nd[a][j] - m->disp[c];
+            best = d < best ? d : best;
+            mv = m->move[c] > mv ? m->move[c] : mv;
+            dp = m->disp[c] > dp ? m->disp[c] : dp;
+        }
+        m->slack[a] = m->disp[a] + dp;
+        best -= m->disp[a];
+        m->half[a] = best > 0 ? 0.5f * best : 0.0f;
+        m->near[a] = mv;
+        m->far[a] = m->rest[a] - m->disp[a] - m->maxdisp;
+    }
+}
+
+/* Copies the centroids into the by-channel arrays the scans read. */
+static void km_soa(giflow__km *m)
+{
+    for (uint32_t c = 0; c < 256; c++)
+        for (int a = 0; a < 3; a++)
+            m->soa[a][c] = c < m->k ? m->c[c][a] : 1e15f;
+}
+
+/* Every centroid, for buckets beyond the reach of the neighbour list.
+ * The distance loop has a fixed trip count so that it vectorises. */
+static uint32_t km_scan(const giflow__km *m, const float x[3], float *d, float *second)
+{
+    float row[256], bd = 1e30f, sd = 1e30f;
+    uint32_t best = 0;
+    for (uint32_t c = 0; c < 256; c++) {
+        float dx = m->soa[0][c] - x[0], dy = m->soa[1][c] - x[1], dz = m->soa[2][c] - x[2];
+        row[c] = dx * dx + dy * dy + dz * dz;
+    }
+    for (uint32_t c = 0; c < m->k; c++) {
+        if (row[c] < bd) {
+            sd = bd;
+            bd = row[c];
+            best = c;
+        } else if (row[c] < sd) {
+            sd = row[c];
+        }
+    }
+    *d = bd;
+    *second = sd;
+    return best;
+}
+
+/* Nearest centroid to x, now at distance du from centroid a, and a lower
+ * bound on the distance to any other centroid. Squared distances out. */
+static uint32_t km_search(const giflow__km *m, const float x[3], uint32_t a, float du,
+                          float *d, float *second)
+{
+    float slack = m->slack[a] + du, bd = du * du, sd = 1e30f;
+    float rest = m->far[a] - du;
+    uint32_t best = a, j = 0;
+    for (; j < m->nn[a]; j++) {
+        /* This and every later centroid c have |x - c| >= lim. */
+        float lim = m->nd[a][j] - slack;
+        lim = lim < rest ? lim : rest;
+        if (lim > 0 && lim * lim >= sd)
+            break;
+        uint32_t c = m->nb[a][j];
+        float dd = d2(x, m->c[c]);
+        if (dd < bd) {
+            sd = bd;
+            bd = dd;
+            best = c;
+        } else if (dd < sd) {
+            sd = dd;
+        }
+    }
+    if (j == m->nn[a] && m->nn[a] + 1u < m->k) {
+        if (rest <= 0 || rest * rest < sd) /* unlisted ones may be nearer */
+            return km_scan(m, x, d, second);
+    }
+    *d = bd;
+    *second = sd;
+    return best;
+}
+
+/* Adds (sign +1) or removes (-1) bucket p from cluster c's sums. */
+static inline void km_acc(giflow__km *m, uint32_t c, const giflow__qpt *p, double sign)
+{
+    double w = sign * p->w;
+    m->acc[c][0] += w;
+    for (int a = 0; a < 3; a++)
+        m->acc[c][1 + a] += w * p->x[a];
+}
+
+/* Bucket means and weights into q->s.pt. */
+static void km_points(giflow__quant *q)
+{
+    for (uint32_t i = 0; i < q->n; i++) {
+        giflow__qent_mean(q, &q->ent[i], q->s.pt[i].x);
+        q->s.pt[i].w = (float)q->ent[i].w;
+    }
+}
+
+/* Too few Wu boxes (few cells occupied): add centroids one at a time at
+ * the bucket with the largest error (farthest-point seeding). */
+static void km_seed(giflow__quant *q, giflow__km *m, uint32_t k)
+{
+    while (m->k < k) {
+        float worst = 0;
+        uint32_t wi = 0;
+        for (uint32_t i = 0; i < q->n; i++) {
+            const giflow__qpt *p = &q->s.pt[i];
+            float e = p->w * d2(p->x, m->c[q->assign[i]]);
+            if (e > worst) {
+                worst = e;
+                wi = i;
+            }
+        }
+        if (worst <= 0)
+            return;
+        uint32_t c = m->k++;
+        memcpy(m->c[c], q->s.pt[wi].x, sizeof m->c[c]);
+        for (uint32_t i = 0; i < q->n; i++) {
+            const float *x = q->s.pt[i].x;
+            if (d2(x, m->c[c]) < d2(x, m->c[q->assign[i]]))
+                q->assign[i] = (uint8_t)c;
+        }
+    }
+}
+
+/* First pass: every bucket searched; bounds and sums set from scratch. */
+static void km_start(giflow__quant *q, giflow__km *m)
+{
+    memset(m->acc, 0, sizeof m->acc);
+    km_soa(m);
+    km_lists(m, 1);
+    km_bounds(m);
+    for (uint32_t i = 0; i < q->n; i++) {
+        const giflow__qpt *p = &q->s.pt[i];
+        uint32_t a = q->assign[i];
+        float d, sd, du = fsqrt(d2(p->x, m->c[a]));
+        a = km_search(m, p->x, a, du, &d, &sd);
+        q->assign[i] = (uint8_t)a;
+        q->slot.bound[i][0] = fsqrt(d);
+        q->slot.bound[i][1] = fsqrt(sd);
+        km_acc(m, a, p, 1.0);
+    }
+}
+
+/* Centroids to their clusters' means (an empty cluster stays put). */
+static void km_update(giflow__km *m)
+{
+    m->big = 0;
+    for (uint32_t c = 0; c < m->k; c++) {
+        const double *acc = m->acc[c];
+        float old[3] = {m->c[c][0], m->c[c][1], m->c[c][2]};
+        if (acc[0] > 0)
+            for (int a = 0; a < 3; a++)
+                m->c[c][a] = (float)(acc[1 + a] / acc[0]);
+        m->move[c] = fsqrt(d2(old, m->c[c]));
+        m->big = m->move[c] > m->big ? m->move[c] : m->big;
+    }
+    km_soa(m);
+    km_relist(m);
+    km_bounds(m);
+}
+
+/* The new lower bound for a bucket at (new) distance u from centroid a:
+ * listed neighbours came at most near[a] closer, and the unlisted ones
+ * either came at most big closer or are beyond far[a] - u anyway. */
+static inline float km_lower(const giflow__km *m, uint32_t a, float l, float u)
+{
+    float listed = l - m->near[a], rest = l - m->big, bound = m->far[a] - u;
+    rest = rest > bound ? rest : bound;
+    return listed < rest ? listed : rest;
+}
+
+/* One Lloyd pass with bounds. Returns how many buckets changed cluster. */
+static uint32_t km_pass(giflow__quant *q, giflow__km *m)
+{
+    uint32_t changed = 0;
+    km_update(m);
+    for (uint32_t i = 0; i < q->n; i++) {
+        const giflow__qpt *p = &q->s.pt[i];
+        float *b = q->slot.bound[i];
+        uint32_t a = q->assign[i];
+        float u = b[0] + m->move[a], l = km_lower(m, a, b[1], u);
+        float z = l > m->half[a] ? l : m->half[a];
+        if (u > z) {
+            u = fsqrt(d2(p->x, m->c[a])); /* tighten, then decide */
+            if (u > z) {
+                float d, sd;
+                uint32_t c = km_search(m, p->x, a, u, &d, &sd);
+                u = fsqrt(d);
+                l = fsqrt(sd);
+                if (c != a) {
+                    km_acc(m, a, p, -1.0);
+                    km_acc(m, c, p, 1.0);
+                    q->assign[i] = (uint8_t)c;
+                    changed++;
+                }
+            }
+        }
+        b[0] = u;
+        b[1] = l;
+    }
+    return changed;
+}
+
+static void km_iterate(giflow__quant *q, giflow__km *m)
+{
+    /* Passes shrink with the bucket count, so that a frame of photo
+     * (tens of thousands of buckets) still takes milliseconds. */
+    uint32_t passes = KM_WORK / q->n;
+    passes = passes < KM_MIN_PASSES ? KM_MIN_PASSES : passes > KM_PASSES ? KM_PASSES : passes;
+    km_start(q, m);
+    for (uint32_t it = 0; it < passes; it++)
+        if (km_pass(q, m) == 0)
+            break;
+    km_update(m);
+}
+
+/* Rounds the centroids, assigns once more for the error, and writes the
+ * palette without unused or duplicate entries. */
+static double km_finish(giflow__quant *q, giflow__km *m, giflow__palette *out)
+{
+    double sse = 0, sw = 0, used[256] = {0};
+    for (uint32_t c = 0; c < m->k; c++)
+        for (int a = 0; a < 3; a++) {
+            float v = m->c[c][a] < 0 ? 0 : m->c[c][a] > 255 ? 255 : m->c[c][a];
+            m->c[c][a] = (float)(int)(v + 0.5f);
+        }
+    km_soa(m);
+    km_lists(m, 0);
+    km_bounds(m);
+    for (uint32_t i = 0; i < q->n; i++) {
+        const giflow__qpt *p = &q->s.pt[i];
+        uint32_t a = q->assign[i];
+        float d = d2(p->x, m->c[a]), sd, du = fsqrt(d);
+        if (du > m->half[a])
+            a = q->assign[i] = (uint8_t)km_search(m, p->x, a, du, &d, &sd);
+        sse += (double)p->w * d;
+        sw += p->w;
+        used[a] += p->w;
+    }
+    out->n = 0;
+    for (uint32_t c = 0; c < m->k; c++) {
+        if (used[c] <= 0)
+            continue;
+        uint8_t *px = out->rgb + 3 * out->n++;
+        for (int a = 0; a < 3; a++)
+            px[a] = (uint8_t)m->c[c][a];
+    }
+    giflow__palette_sort(out);
+    uint32_t n = out->n ? 1 : 0; /* rounding can make two entries equal */
+    for (uint32_t i = 1; i < out->n; i++)
+        if (memcmp(out->rgb + 3 * i, out->rgb + 3 * (n - 1), 3) != 0)
+            memmove(out->rgb + 3 * n++, out->rgb + 3 * i, 3);
+    out->n = n;
+    return sw > 0 ? sse / (3 * sw) : 0.0;
+}
+
+/* Few enough buckets: each is an entry (exact colours at shift 0). */
+static double exact_palette(const giflow__quant *q, giflow__palette *out)
+{
+    double sse = 0, sw = 0;
+    float x[3];
+    for (uint32_t i = 0; i < q->n; i++) {
+        giflow__qent_mean(q, &q->ent[i], x);
+        for (int a = 0; a < 3; a++) {
+            float v = (float)(int)(x[a] + 0.5f); /* x >= 0 */
+            out->rgb[3 * i + a] = (uint8_t)v;
+            sse += q->ent[i].w * (double)(x[a] - v) * (x[a] - v);
+        }
+        sw += q->ent[i].w;
+    }
+    out->n = q->n;
+    giflow__palette_sort(out);
+    return sw > 0 ? sse / (3 * sw) : 0.0;
+}
+
+double giflow__quant_build(giflow__quant *q, uint32_t max_colors, giflow__palette *out)
+{
+    uint32_t k = max_colors < 1 ? 1 : max_colors > 256 ? 256 : max_colors;
+    giflow__km *m = &q->km;
+    out->n = 0;
+    if (q->n == 0)
+        return 0.0;
+    if (q->n <= k)
+        return exact_palette(q, out);
+    m->k = giflow__wu_boxes(q, k, &m->c[0][0]);
+    km_points(q);
+    km_seed(q, m, k);
+    q->hash_ok = 0; /* k-means bounds borrow the hash slots */
+    km_iterate(q, m);
+    return km_finish(q, m, out);
+}
