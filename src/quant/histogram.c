@@ -17,7 +17,7 @@ giflow__quant *giflow__quant_init(void *mem)
 
 void giflow__quant_reset(giflow__quant *q)
 {
-    memset(q->slot.key, 0xFF, sizeof q->slot.key);
+    memset(q->slot.tag_idx, 0xFF, sizeof q->slot.tag_idx);
     q->n = 0;
     q->steps = 0;
     q->sh[0] = q->sh[1] = q->sh[2] = 0;
@@ -25,18 +25,27 @@ void giflow__quant_reset(giflow__quant *q)
     q->hash_ok = 1;
 }
 
-static inline uint32_t q_slot(uint32_t key)
+static inline uint32_t q_hash(uint32_t key)
 {
-    return (key * 0x9E3779B1u) >> (32 - 17);
+    return key * 0x9E3779B1u;
 }
 
-/* Slot holding key, or the empty slot where it would go. */
+/* Slot holding key (its tag and then its bucket's key match), or the empty
+ * slot where it would go. The tag is the hash's low 16 bits, which the
+ * slot number (its top 17 bits) barely overlaps. */
 static inline uint32_t q_find(const giflow__quant *q, uint32_t key)
 {
-    uint32_t i = q_slot(key);
-    while (q->slot.key[i] != key && q->slot.key[i] != GIFLOW__Q_EMPTY)
-        i = (i + 1) & (GIFLOW__Q_SLOTS - 1);
-    return i;
+    uint32_t h = q_hash(key), i = h >> (32 - 17), tag = h << 16;
+    for (;; i = (i + 1) & (GIFLOW__Q_SLOTS - 1)) {
+        uint32_t s = q->slot.tag_idx[i];
+        if (s == GIFLOW__Q_EMPTY || ((s & 0xFFFF0000u) == tag && q->ent[s & 0xFFFF].key == key))
+            return i;
+    }
+}
+
+static inline void q_set(giflow__quant *q, uint32_t slot, uint32_t key, uint32_t idx)
+{
+    q->slot.tag_idx[slot] = q_hash(key) << 16 | idx;
 }
 
 /* Re-indexes buckets 0..n), merging those whose keys became equal. The
@@ -44,18 +53,18 @@ static inline uint32_t q_find(const giflow__quant *q, uint32_t key)
 static void q_rehash(giflow__quant *q)
 {
     uint32_t wr = 0;
-    memset(q->slot.key, 0xFF, sizeof q->slot.key);
+    memset(q->slot.tag_idx, 0xFF, sizeof q->slot.tag_idx);
     for (uint32_t i = 0; i < q->n; i++) {
         uint32_t s = q_find(q, q->ent[i].key);
-        if (q->slot.key[s] == q->ent[i].key) {
-            giflow__qent *t = &q->ent[q->slot_idx[s]];
+        if (q->slot.tag_idx[s] != GIFLOW__Q_EMPTY) {
+            giflow__qent *t = &q->ent[q->slot.tag_idx[s] & 0xFFFF];
             t->w += q->ent[i].w;
             for (int c = 0; c < 3; c++)
                 t->off[c] += q->ent[i].off[c];
         } else {
-            q->slot.key[s] = q->ent[i].key;
-            q->slot_idx[s] = (uint16_t)wr;
-            q->ent[wr++] = q->ent[i];
+            q->ent[wr] = q->ent[i];
+            q_set(q, s, q->ent[wr].key, wr);
+            wr++;
         }
     }
     q->n = wr;
@@ -86,15 +95,14 @@ static uint32_t q_bucket(giflow__quant *q, const uint8_t *p)
         uint32_t key = (uint32_t)(p[0] >> q->sh[0]) << 16 | (uint32_t)(p[1] >> q->sh[1]) << 8 |
                        (uint32_t)(p[2] >> q->sh[2]);
         uint32_t s = q_find(q, key);
-        if (q->slot.key[s] == key)
-            return q->slot_idx[s];
+        if (q->slot.tag_idx[s] != GIFLOW__Q_EMPTY)
+            return q->slot.tag_idx[s] & 0xFFFF;
         if (q->n < GIFLOW__Q_ENT) {
             giflow__qent *e = &q->ent[q->n];
             e->key = key;
             e->off[0] = e->off[1] = e->off[2] = 0.0f;
             e->w = 0.0;
-            q->slot.key[s] = key;
-            q->slot_idx[s] = (uint16_t)q->n;
+            q_set(q, s, key, q->n);
             return q->n++;
         }
         q_coarsen(q);

@@ -17,12 +17,16 @@
  *   distances; who is listed is decided again after enough movement.
  */
 #include <string.h>
+#ifdef __SSE__
+#include <xmmintrin.h>
+#endif
 
 #include "quant_impl.h"
 
 #define KM_PASSES 12    /* Lloyd passes at most */
-#define KM_MIN_PASSES 4 /* ... and at least, unless converged */
+#define KM_MIN_PASSES 6 /* ... and at least, unless converged */
 #define KM_WORK 120000u /* buckets times passes, roughly */
+#define KM_BETA 1.8f    /* over-relaxation of all passes but the last */
 #define KM_REDRIFT 8.0f /* remake neighbour lists once a centroid moved this far */
 #define NL GIFLOW__KM_NL
 
@@ -32,12 +36,16 @@ static inline float d2(const float a[3], const float b[3])
     return x * x + y * y + z * z;
 }
 
-/* Square root without libm, to float precision: the classic estimate of
- * 1/sqrt refined by three Newton steps. */
+/* Square root without libm (sqrtf would need it, for errno): the SSE
+ * instruction where there is one, else the classic estimate of 1/sqrt
+ * refined by three Newton steps, to float precision. */
 static inline float fsqrt(float v)
 {
     if (v <= 0)
         return 0;
+#ifdef __SSE__
+    return _mm_cvtss_f32(_mm_sqrt_ss(_mm_set_ss(v)));
+#endif
     uint32_t i;
     float y;
     memcpy(&i, &v, 4);
@@ -249,7 +257,9 @@ static void km_seed(giflow__quant *q, giflow__km *m, uint32_t k)
     }
 }
 
-/* First pass: every bucket searched; bounds and sums set from scratch. */
+/* First pass: bounds and sums from scratch. A bucket within half the
+ * distance from its Wu centroid to any other stays, and is at least twice
+ * that minus its own distance from every other: no search needed. */
 static void km_start(giflow__quant *q, giflow__km *m)
 {
     memset(m->acc, 0, sizeof m->acc);
@@ -260,24 +270,34 @@ static void km_start(giflow__quant *q, giflow__km *m)
         const giflow__qpt *p = &q->s.pt[i];
         uint32_t a = q->assign[i];
         float d, sd, du = fsqrt(d2(p->x, m->c[a]));
-        a = km_search(m, p->x, a, du, &d, &sd);
-        q->assign[i] = (uint8_t)a;
-        q->slot.bound[i][0] = fsqrt(d);
-        q->slot.bound[i][1] = fsqrt(sd);
+        if (du <= m->half[a]) {
+            q->slot.bound[i][0] = du;
+            q->slot.bound[i][1] = 2 * m->half[a] - du;
+        } else {
+            a = km_search(m, p->x, a, du, &d, &sd);
+            q->assign[i] = (uint8_t)a;
+            q->slot.bound[i][0] = fsqrt(d);
+            q->slot.bound[i][1] = fsqrt(sd);
+        }
         km_acc(m, a, p, 1.0);
     }
 }
 
-/* Centroids to their clusters' means (an empty cluster stays put). */
-static void km_update(giflow__km *m)
+/* Centroids step towards their clusters' means (an empty cluster stays
+ * put). A step of beta = 1 lands on the mean (Lloyd); beta up to 2 is
+ * over-relaxation, which speeds up the slow drift of k-means (centroids
+ * creeping into a lattice) at no cost in quality. */
+static void km_update(giflow__km *m, float beta)
 {
     m->big = 0;
     for (uint32_t c = 0; c < m->k; c++) {
         const double *acc = m->acc[c];
         float old[3] = {m->c[c][0], m->c[c][1], m->c[c][2]};
         if (acc[0] > 0)
-            for (int a = 0; a < 3; a++)
-                m->c[c][a] = (float)(acc[1 + a] / acc[0]);
+            for (int a = 0; a < 3; a++) {
+                float v = old[a] + beta * ((float)(acc[1 + a] / acc[0]) - old[a]);
+                m->c[c][a] = v < 0 ? 0 : v > 255 ? 255 : v;
+            }
         m->move[c] = fsqrt(d2(old, m->c[c]));
         m->big = m->move[c] > m->big ? m->move[c] : m->big;
     }
@@ -297,10 +317,10 @@ static inline float km_lower(const giflow__km *m, uint32_t a, float l, float u)
 }
 
 /* One Lloyd pass with bounds. Returns how many buckets changed cluster. */
-static uint32_t km_pass(giflow__quant *q, giflow__km *m)
+static uint32_t km_pass(giflow__quant *q, giflow__km *m, float beta)
 {
     uint32_t changed = 0;
-    km_update(m);
+    km_update(m, beta);
     for (uint32_t i = 0; i < q->n; i++) {
         const giflow__qpt *p = &q->s.pt[i];
         float *b = q->slot.bound[i];
@@ -335,10 +355,12 @@ static void km_iterate(giflow__quant *q, giflow__km *m)
     uint32_t passes = KM_WORK / q->n;
     passes = passes < KM_MIN_PASSES ? KM_MIN_PASSES : passes > KM_PASSES ? KM_PASSES : passes;
     km_start(q, m);
-    for (uint32_t it = 0; it < passes; it++)
-        if (km_pass(q, m) == 0)
+    for (uint32_t it = 0; it < passes; it++) {
+        float beta = it + 1 < passes ? KM_BETA : 1.0f;
+        if (km_pass(q, m, beta) == 0 && beta == 1.0f)
             break;
-    km_update(m);
+    }
+    km_update(m, 1.0f);
 }
 
 /* Rounds the centroids, assigns once more for the error, and writes the

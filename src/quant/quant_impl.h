@@ -2,7 +2,9 @@
  * Internals of the quantization module, shared by its .c files only.
  *
  * Quantizer statistics: a dense list of colour buckets found through an
- * open-addressing hash. A bucket is an exact colour while there are at
+ * open-addressing hash whose 32-bit slots hold 16 more bits of the hash
+ * and the bucket's index, so a probe costs one cache miss before the
+ * bucket itself. A bucket is an exact colour while there are at
  * most GIFLOW__Q_ENT distinct colours; past that, one channel at a time
  * (blue, red, green, blue...) loses a bit, halving the key space, and
  * buckets merge until they fit. Buckets keep the sum of their pixels'
@@ -20,7 +22,7 @@
 /* ---- Quantizer ----------------------------------------------------------*/
 #define GIFLOW__Q_ENT 65535u        /* bucket indices fit in uint16_t */
 #define GIFLOW__Q_SLOTS (1u << 17)  /* hash load stays at or below 1/2 */
-#define GIFLOW__Q_EMPTY 0xFFFFFFFFu
+#define GIFLOW__Q_EMPTY 0xFFFFFFFFu  /* a slot: tag << 16 | bucket index */
 #define GIFLOW__WU_N 32             /* Wu grid cells per channel */
 #define GIFLOW__WU_S (GIFLOW__WU_N + 1)
 #define GIFLOW__WU_CELLS (GIFLOW__WU_S * GIFLOW__WU_S * GIFLOW__WU_S)
@@ -67,10 +69,9 @@ struct giflow__quant {
     int last_ok;
     int hash_ok;         /* build borrows the slot keys; rebuilt on demand */
     union {
-        uint32_t key[GIFLOW__Q_SLOTS];
+        uint32_t tag_idx[GIFLOW__Q_SLOTS];   /* hash tag << 16 | bucket */
         float bound[GIFLOW__Q_SLOTS / 2][2]; /* build: k-means bounds */
     } slot;
-    uint16_t slot_idx[GIFLOW__Q_SLOTS];
     giflow__qent ent[GIFLOW__Q_ENT];
     uint8_t assign[GIFLOW__Q_ENT]; /* build: cluster of each bucket */
     giflow__km km;
