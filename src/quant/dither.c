@@ -77,10 +77,12 @@ static inline int clamp255(int v)
     return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
-/* Error in 1/16 levels to whole levels, rounding half away from zero. */
+/* Error in 1/16 levels to whole levels, rounded (half up). The bias keeps
+ * the shifted value non-negative: carried errors stay within +-4096, and
+ * a branch on the sign would be mispredicted half the time. */
 static inline int sixteenths(int e)
 {
-    return e >= 0 ? (e + 8) >> 4 : -((8 - e) >> 4);
+    return ((e + 8 + 16384) >> 4) - 1024;
 }
 
 static void row_plain(giflow__remap *r, const uint8_t *px, uint32_t n, uint8_t alpha_min,

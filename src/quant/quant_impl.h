@@ -103,7 +103,7 @@ static inline void giflow__qent_mean(const giflow__quant *q, const giflow__qent 
 #define GIFLOW__RM_CACHE (1u << GIFLOW__RM_CACHE_BITS) /* exact-colour cache */
 #define GIFLOW__RM_CBITS 3              /* coarse grid: 8 cells per channel */
 #define GIFLOW__RM_FBITS 5              /* fine grid: 32 cells per channel */
-#define GIFLOW__RM_POOL (1u << 18)      /* candidate list storage (bytes) */
+#define GIFLOW__RM_POOL (1u << 17)      /* candidate list storage (entries) */
 
 struct giflow__remap {
     int n;                  /* palette entries */
@@ -113,10 +113,12 @@ struct giflow__remap {
     int32_t rgb[3][256];
     uint32_t cache_key[GIFLOW__RM_CACHE]; /* colour | 1 << 24; 0 = empty */
     uint8_t cache_idx[GIFLOW__RM_CACHE];
-    /* Cell lists: offset << 9 | length; 0 = not built yet. */
+    /* Cell lists: offset << 9 | length; 0 = not built yet. A list entry
+     * is (squared distance from the entry to the cell) << 8 | index, and
+     * lists are sorted, nearest first. */
     uint32_t coarse[1u << (3 * GIFLOW__RM_CBITS)];
     uint32_t fine[1u << (3 * GIFLOW__RM_FBITS)];
-    uint8_t pool[GIFLOW__RM_POOL];
+    uint32_t pool[GIFLOW__RM_POOL];
 };
 
 /* Typical distance between neighbouring palette colours (computed once). */

@@ -4,11 +4,11 @@
  * A colour's fine cell (8x8x8 values) lists the entries that can be
  * nearest to some point of the cell: those whose distance to the cell's
  * box is at most the smallest "farthest distance" to the box. Any nearest
- * entry of any point of the box passes that test, ties included, so
- * scanning the list in index order gives the true nearest entry with ties
- * to the lowest index. Fine lists are built, on first use, from the list
- * of the enclosing coarse cell (32 values per side), which is built the
- * same way from the whole palette.
+ * entry of any point of the box passes that test, ties included, so the
+ * list holds the true nearest entry (ties to the lowest index). Fine
+ * lists are built, on first use, from the list of the enclosing coarse
+ * cell (32 values per side), which is built the same way from the whole
+ * palette.
  */
 #include <string.h>
 
@@ -43,45 +43,56 @@ static inline int32_t sq(int32_t v)
     return v * v;
 }
 
-/* Entries of cand[0..n) that can be nearest to a point of the box of side
- * size at lo[], in index order, into out. Returns their count. */
-static uint32_t cell_filter(const giflow__remap *r, const uint8_t *cand, uint32_t n,
-                            const int lo[3], int size, uint8_t *out)
+/* Distances from entry i to the box of side size at lo[]: the nearest
+ * and the farthest point of the box, squared. */
+static inline void box_dist(const giflow__remap *r, int i, const int lo[3], int size,
+                            int32_t *dmin, int32_t *dmax)
 {
-    int32_t dmin[256], thr = INT32_MAX;
-    for (uint32_t j = 0; j < n; j++) {
-        int32_t mn = 0, mx = 0;
-        for (int c = 0; c < 3; c++) {
-            int v = r->rgb[c][cand[j]], a = lo[c], b = lo[c] + size - 1;
-            mn += v < a ? sq(a - v) : v > b ? sq(v - b) : 0;
-            mx += v - a > b - v ? sq(v - a) : sq(b - v);
-        }
-        dmin[j] = mn;
-        thr = mx < thr ? mx : thr;
+    int32_t mn = 0, mx = 0;
+    for (int c = 0; c < 3; c++) {
+        int v = r->rgb[c][i], a = lo[c], b = lo[c] + size - 1;
+        mn += v < a ? sq(a - v) : v > b ? sq(v - b) : 0;
+        mx += v - a > b - v ? sq(v - a) : sq(b - v);
     }
+    *dmin = mn;
+    *dmax = mx;
+}
+
+/* Keeps the candidates whose distance to the box is at most thr (the
+ * smallest farthest distance: no other entry can be nearest to any point
+ * of the box), sorted nearest first. Returns their count. */
+static uint32_t keep_sorted(uint32_t *l, uint32_t n, int32_t thr)
+{
     uint32_t m = 0;
-    for (uint32_t j = 0; j < n; j++)
-        if (dmin[j] <= thr)
-            out[m++] = cand[j];
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t e = l[j], t = m++;
+        if ((int32_t)(e >> 8) > thr) {
+            m--;
+            continue;
+        }
+        for (; t > 0 && l[t - 1] > e; t--)
+            l[t] = l[t - 1];
+        l[t] = e;
+    }
     return m;
 }
 
 /* Keeps a list in the pool if it fits; else it stays in the caller's
  * buffer and is rebuilt next time (still exact, only slower). */
-static const uint8_t *keep_list(giflow__remap *r, uint32_t *slot, const uint8_t *list,
-                                uint32_t len)
+static const uint32_t *keep_list(giflow__remap *r, uint32_t *slot, const uint32_t *list,
+                                 uint32_t len)
 {
     if (len == 0 || r->pool_used + len > GIFLOW__RM_POOL)
         return list;
-    uint8_t *dst = r->pool + r->pool_used;
-    memcpy(dst, list, len);
+    uint32_t *dst = r->pool + r->pool_used;
+    memcpy(dst, list, len * sizeof *list);
     *slot = r->pool_used << 9 | len;
     r->pool_used += len;
     return dst;
 }
 
-static const uint8_t *coarse_list(giflow__remap *r, int red, int green, int blue,
-                                  uint8_t *tmp, uint32_t *len)
+static const uint32_t *coarse_list(giflow__remap *r, int red, int green, int blue,
+                                   uint32_t *tmp, uint32_t *len)
 {
     uint32_t ci = (uint32_t)(red >> (8 - CB)) << (2 * CB) |
                   (uint32_t)(green >> (8 - CB)) << CB | (uint32_t)(blue >> (8 - CB));
@@ -90,19 +101,26 @@ static const uint8_t *coarse_list(giflow__remap *r, int red, int green, int blue
         *len = info & 511;
         return r->pool + (info >> 9);
     }
-    uint8_t all[256];
-    uint32_t n = 0;
-    for (int i = 0; i < r->n; i++)
-        if (i != r->skip)
-            all[n++] = (uint8_t)i;
     int lo[3] = {red >> (8 - CB) << (8 - CB), green >> (8 - CB) << (8 - CB),
                  blue >> (8 - CB) << (8 - CB)};
-    *len = cell_filter(r, all, n, lo, 1 << (8 - CB), tmp);
+    int32_t thr = INT32_MAX, mn, mx;
+    uint32_t n = 0;
+    for (int i = 0; i < r->n; i++) {
+        if (i == r->skip)
+            continue;
+        box_dist(r, i, lo, 1 << (8 - CB), &mn, &mx);
+        tmp[n++] = (uint32_t)mn << 8 | (uint32_t)i;
+        thr = mx < thr ? mx : thr;
+    }
+    *len = keep_sorted(tmp, n, thr);
     return keep_list(r, &r->coarse[ci], tmp, *len);
 }
 
-static const uint8_t *fine_list(giflow__remap *r, int red, int green, int blue,
-                                uint8_t *tmp, uint32_t *len)
+/* A fine cell lies inside its coarse cell, so its candidates are among
+ * the coarse ones, and no nearer to it than to the coarse cell: the
+ * sorted coarse list is read only while that distance can still pass. */
+static const uint32_t *fine_list(giflow__remap *r, int red, int green, int blue,
+                                 uint32_t *tmp, uint32_t *len)
 {
     uint32_t fi = (uint32_t)(red >> (8 - FB)) << (2 * FB) |
                   (uint32_t)(green >> (8 - FB)) << FB | (uint32_t)(blue >> (8 - FB));
@@ -111,31 +129,38 @@ static const uint8_t *fine_list(giflow__remap *r, int red, int green, int blue,
         *len = info & 511;
         return r->pool + (info >> 9);
     }
-    uint8_t ctmp[256];
-    uint32_t clen;
-    const uint8_t *cl = coarse_list(r, red, green, blue, ctmp, &clen);
+    uint32_t ctmp[256], clen, n = 0;
+    const uint32_t *cl = coarse_list(r, red, green, blue, ctmp, &clen);
     int lo[3] = {red >> (8 - FB) << (8 - FB), green >> (8 - FB) << (8 - FB),
                  blue >> (8 - FB) << (8 - FB)};
-    *len = cell_filter(r, cl, clen, lo, 1 << (8 - FB), tmp);
+    int32_t thr = INT32_MAX, mn, mx;
+    for (uint32_t j = 0; j < clen && (int32_t)(cl[j] >> 8) <= thr; j++) {
+        box_dist(r, (int)(cl[j] & 255), lo, 1 << (8 - FB), &mn, &mx);
+        tmp[n++] = (uint32_t)mn << 8 | (cl[j] & 255);
+        thr = mx < thr ? mx : thr;
+    }
+    *len = keep_sorted(tmp, n, thr);
     return keep_list(r, &r->fine[fi], tmp, *len);
 }
 
+/* Scans the fine list nearest first, until an entry's distance to the
+ * cell alone exceeds the best distance: the rest are no nearer. Equal
+ * distances go to the lower index. */
 uint8_t giflow__remap_search(giflow__remap *r, int red, int green, int blue)
 {
-    uint8_t tmp[256];
-    uint32_t len;
-    const uint8_t *l = fine_list(r, red, green, blue, tmp, &len);
+    uint32_t tmp[256], len;
+    const uint32_t *l = fine_list(r, red, green, blue, tmp, &len);
     int32_t bd = INT32_MAX;
-    uint8_t best = 0;
-    for (uint32_t j = 0; j < len; j++) {
-        int i = l[j];
+    uint32_t best = 0;
+    for (uint32_t j = 0; j < len && (int32_t)(l[j] >> 8) <= bd; j++) {
+        uint32_t i = l[j] & 255;
         int32_t d = sq(red - r->rgb[0][i]) + sq(green - r->rgb[1][i]) + sq(blue - r->rgb[2][i]);
-        if (d < bd) {
+        if (d < bd || (d == bd && i < best)) {
             bd = d;
-            best = (uint8_t)i;
+            best = i;
         }
     }
-    return best;
+    return (uint8_t)best;
 }
 
 uint8_t giflow__remap_nearest(giflow__remap *r, int red, int green, int blue)
