@@ -2,7 +2,9 @@
  * giflow's quantizer against libimagequant (speed 4): RGB PSNR without
  * dithering and with Floyd-Steinberg, and time per frame.
  *
- * Usage: quant_bench [-c 256,64,16] [-r reps] name:W:H:file.rgba ...
+ * Usage: quant_bench [-c 256,64,16] [-r reps] [-s step] [-n] name:W:H:file.rgba ...
+ * -s step: giflow's statistics take every step-th row, with weight step
+ * (what an encoder may do to save time on big frames); -n: no libimagequant.
  * A file may hold several frames (its size / (W*H*4)); each frame is
  * quantized on its own and the figures are averaged over frames.
  */
@@ -45,6 +47,7 @@ typedef struct result {
 } result;
 
 static void *q_mem, *r_mem, *d_mem;
+static int row_step = 1;
 
 static void giflow_frame(const uint8_t *rgba, int w, int h, int k, int reps, uint8_t *idx,
                          result *res)
@@ -55,7 +58,11 @@ static void giflow_frame(const uint8_t *rgba, int w, int h, int k, int reps, uin
     for (int r = 0; r < reps; r++) {
         double t0 = now_ms();
         giflow__quant_reset(q);
-        giflow__quant_add(q, rgba, (size_t)w * h, 128, 1);
+        if (row_step == 1)
+            giflow__quant_add(q, rgba, (size_t)w * h, 128, 1);
+        else
+            for (int y = 0; y < h; y += row_step)
+                giflow__quant_add(q, rgba + (size_t)4 * w * y, (size_t)w, 128, (uint32_t)row_step);
         giflow__quant_build(q, (uint32_t)k, &pal);
         double t = now_ms() - t0;
         best = t < best ? t : best;
@@ -195,6 +202,8 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(argv[i], "-r") && i + 1 < argc) {
             reps = atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "-s") && i + 1 < argc) {
+            row_step = atoi(argv[++i]) > 1 ? atoi(argv[i]) : 1;
         } else if (!strcmp(argv[i], "-n")) {
             use_liq = 0;
         }

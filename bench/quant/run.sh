@@ -35,5 +35,11 @@ set -- \
     "$(raw harvesters "$corpora/wuffs/test/data/harvesters.gif" 1)" \
     "$(raw screenshot "$corpora/image-gif/benches/samples/test.png" 1)"
 photo=/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/share/doc/rust/html/embedded-book/assets/f3.jpg
-[ -r "$photo" ] && set -- "$@" "$(raw photo-f3 "$photo" 1)"
+if [ -r "$photo" ]; then
+    set -- "$@" "$(raw photo-f3 "$photo" 1)"
+    out="$QDIR/photo-640x360.rgba"
+    [ -s "$out" ] || ffmpeg -v error -y -i "$photo" -vf scale=640:360 -frames:v 1 \
+        -f rawvideo -pix_fmt rgba "$out"
+    set -- "$@" "photo-640x360:640:360:$out"
+fi
 "$build/quant_bench" ${QBENCH_ARGS:-} "$@"

@@ -21,6 +21,7 @@ void giflow__quant_reset(giflow__quant *q)
     q->n = 0;
     q->steps = 0;
     q->sh[0] = q->sh[1] = q->sh[2] = 0;
+    q->seen = 0;
     q->last_ok = 0;
     q->hash_ok = 1;
 }
@@ -31,11 +32,11 @@ static inline uint32_t q_hash(uint32_t key)
 }
 
 /* Slot holding key (its tag and then its bucket's key match), or the empty
- * slot where it would go. The tag is the hash's low 16 bits, which the
- * slot number (its top 17 bits) barely overlaps. */
+ * slot where it would go. The slot number is the hash's top bits and the
+ * tag its low 16 bits. */
 static inline uint32_t q_find(const giflow__quant *q, uint32_t key)
 {
-    uint32_t h = q_hash(key), i = h >> (32 - 17), tag = h << 16;
+    uint32_t h = q_hash(key), i = h >> (32 - GIFLOW__Q_SLOT_BITS), tag = h << 16;
     for (;; i = (i + 1) & (GIFLOW__Q_SLOTS - 1)) {
         uint32_t s = q->slot.tag_idx[i];
         if (s == GIFLOW__Q_EMPTY || ((s & 0xFFFF0000u) == tag && q->ent[s & 0xFFFF].key == key))
@@ -74,7 +75,7 @@ static void q_rehash(giflow__quant *q)
 
 /* Drops one more bit of one channel: blue, then red, then green, and
  * round again (all channels weigh the same in RGB error). */
-static void q_coarsen(giflow__quant *q)
+static void q_drop_bit(giflow__quant *q)
 {
     static const int order[3] = {2, 0, 1};
     int c = order[q->steps++ % 3];
@@ -85,6 +86,17 @@ static void q_coarsen(giflow__quant *q)
         e->off[c] += (float)(e->w * (double)((v & 1u) << old)); /* the bit joins the offset */
         e->key = (e->key & ~(0xFFu << shift)) | (v >> 1) << shift;
     }
+}
+
+/* The buckets are full. Each rehash costs a pass over all of them, so
+ * when colours arrive fast (the buckets filled within the first few
+ * pixels per bucket: a photo) a bit goes from every channel at once, else
+ * from one channel. */
+static void q_coarsen(giflow__quant *q)
+{
+    int steps = q->seen < 4u * GIFLOW__Q_ENT ? 3 : 1;
+    for (int i = 0; i < steps && q->steps < 21; i++)
+        q_drop_bit(q);
     q_rehash(q);
 }
 
@@ -129,6 +141,7 @@ void giflow__quant_add(giflow__quant *q, const uint8_t *rgba, size_t n,
         }
         giflow__qent *e = &q->ent[q->last_idx];
         e->w += w;
+        q->seen++;
         if (coarse)
             for (int c = 0; c < 3; c++)
                 e->off[c] += (float)(w * (rgba[c] & ((1u << q->sh[c]) - 1)));

@@ -27,6 +27,7 @@
 #define KM_MIN_PASSES 6 /* ... and at least, unless converged */
 #define KM_WORK 120000u /* buckets times passes, roughly */
 #define KM_BETA 1.8f    /* over-relaxation of all passes but the last */
+#define KM_SCANS 64     /* ... or once a pass scanned all this often */
 #define KM_REDRIFT 8.0f /* remake neighbour lists once a centroid moved this far */
 #define NL GIFLOW__KM_NL
 
@@ -113,7 +114,8 @@ static void km_lists(giflow__km *m, int fresh)
 
 /* After an update. Listed distances go stale: centroids a and c are now
  * at least (listed distance) - disp[a] - disp[c] apart. The lists are
- * made again once some centroid has moved too far from where it was. */
+ * made again once some centroid has moved too far from where it was, or
+ * when the slack made many searches fall back to scanning everything. */
 static void km_relist(giflow__km *m)
 {
     m->maxdisp = 0;
@@ -121,8 +123,9 @@ static void km_relist(giflow__km *m)
         m->disp[a] = fsqrt(d2(m->at[a], m->c[a]));
         m->maxdisp = m->disp[a] > m->maxdisp ? m->disp[a] : m->maxdisp;
     }
-    if (m->maxdisp > KM_REDRIFT)
+    if (m->maxdisp > KM_REDRIFT || (m->scans > KM_SCANS && m->maxdisp > 1.0f))
         km_lists(m, 0);
+    m->scans = 0;
 }
 
 /* Per centroid, after an update: a lower bound on half the distance to
@@ -157,7 +160,7 @@ static void km_soa(giflow__km *m)
 
 /* Every centroid, for buckets beyond the reach of the neighbour list.
  * The distance loop has a fixed trip count so that it vectorises. */
-static uint32_t km_scan(const giflow__km *m, const float x[3], float *d, float *second)
+static uint32_t km_scan(giflow__km *m, const float x[3], float *d, float *second)
 {
     float row[256], bd = 1e30f, sd = 1e30f;
     uint32_t best = 0;
@@ -176,12 +179,13 @@ static uint32_t km_scan(const giflow__km *m, const float x[3], float *d, float *
     }
     *d = bd;
     *second = sd;
+    m->scans++;
     return best;
 }
 
 /* Nearest centroid to x, now at distance du from centroid a, and a lower
  * bound on the distance to any other centroid. Squared distances out. */
-static uint32_t km_search(const giflow__km *m, const float x[3], uint32_t a, float du,
+static uint32_t km_search(giflow__km *m, const float x[3], uint32_t a, float du,
                           float *d, float *second)
 {
     float slack = m->slack[a] + du, bd = du * du, sd = 1e30f;
@@ -263,6 +267,7 @@ static void km_seed(giflow__quant *q, giflow__km *m, uint32_t k)
 static void km_start(giflow__quant *q, giflow__km *m)
 {
     memset(m->acc, 0, sizeof m->acc);
+    m->scans = 0;
     km_soa(m);
     km_lists(m, 1);
     km_bounds(m);
@@ -286,8 +291,9 @@ static void km_start(giflow__quant *q, giflow__km *m)
 /* Centroids step towards their clusters' means (an empty cluster stays
  * put). A step of beta = 1 lands on the mean (Lloyd); beta up to 2 is
  * over-relaxation, which speeds up the slow drift of k-means (centroids
- * creeping into a lattice) at no cost in quality. */
-static void km_update(giflow__km *m, float beta)
+ * creeping into a lattice) at no cost in quality. The last update rounds
+ * to the integer colours of the palette. */
+static void km_update(giflow__km *m, float beta, int round)
 {
     m->big = 0;
     for (uint32_t c = 0; c < m->k; c++) {
@@ -298,6 +304,9 @@ static void km_update(giflow__km *m, float beta)
                 float v = old[a] + beta * ((float)(acc[1 + a] / acc[0]) - old[a]);
                 m->c[c][a] = v < 0 ? 0 : v > 255 ? 255 : v;
             }
+        if (round)
+            for (int a = 0; a < 3; a++)
+                m->c[c][a] = (float)(int)(m->c[c][a] + 0.5f);
         m->move[c] = fsqrt(d2(old, m->c[c]));
         m->big = m->move[c] > m->big ? m->move[c] : m->big;
     }
@@ -320,7 +329,7 @@ static inline float km_lower(const giflow__km *m, uint32_t a, float l, float u)
 static uint32_t km_pass(giflow__quant *q, giflow__km *m, float beta)
 {
     uint32_t changed = 0;
-    km_update(m, beta);
+    km_update(m, beta, 0);
     for (uint32_t i = 0; i < q->n; i++) {
         const giflow__qpt *p = &q->s.pt[i];
         float *b = q->slot.bound[i];
@@ -351,8 +360,9 @@ static uint32_t km_pass(giflow__quant *q, giflow__km *m, float beta)
 static void km_iterate(giflow__quant *q, giflow__km *m)
 {
     /* Passes shrink with the bucket count, so that a frame of photo
-     * (tens of thousands of buckets) still takes milliseconds. */
-    uint32_t passes = KM_WORK / q->n;
+     * (tens of thousands of buckets) still takes milliseconds; with fewer
+     * centroids a pass is cheaper and local optima matter more. */
+    uint32_t passes = (uint32_t)((uint64_t)KM_WORK * (256 / m->k) / q->n);
     passes = passes < KM_MIN_PASSES ? KM_MIN_PASSES : passes > KM_PASSES ? KM_PASSES : passes;
     km_start(q, m);
     for (uint32_t it = 0; it < passes; it++) {
@@ -360,27 +370,22 @@ static void km_iterate(giflow__quant *q, giflow__km *m)
         if (km_pass(q, m, beta) == 0 && beta == 1.0f)
             break;
     }
-    km_update(m, 1.0f);
 }
 
-/* Rounds the centroids, assigns once more for the error, and writes the
- * palette without unused or duplicate entries. */
+/* Moves the centroids to their means, rounded to palette colours, and
+ * assigns once more for the error, the bounds again sparing most
+ * searches. Writes the palette without unused or duplicate entries. */
 static double km_finish(giflow__quant *q, giflow__km *m, giflow__palette *out)
 {
     double sse = 0, sw = 0, used[256] = {0};
-    for (uint32_t c = 0; c < m->k; c++)
-        for (int a = 0; a < 3; a++) {
-            float v = m->c[c][a] < 0 ? 0 : m->c[c][a] > 255 ? 255 : m->c[c][a];
-            m->c[c][a] = (float)(int)(v + 0.5f);
-        }
-    km_soa(m);
-    km_lists(m, 0);
-    km_bounds(m);
+    km_update(m, 1.0f, 1);
     for (uint32_t i = 0; i < q->n; i++) {
         const giflow__qpt *p = &q->s.pt[i];
+        const float *b = q->slot.bound[i];
         uint32_t a = q->assign[i];
         float d = d2(p->x, m->c[a]), sd, du = fsqrt(d);
-        if (du > m->half[a])
+        float l = km_lower(m, a, b[1], b[0] + m->move[a]);
+        if (du > l && du > m->half[a])
             a = q->assign[i] = (uint8_t)km_search(m, p->x, a, du, &d, &sd);
         sse += (double)p->w * d;
         sw += p->w;

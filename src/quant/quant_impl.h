@@ -20,8 +20,9 @@
 #include "quant.h"
 
 /* ---- Quantizer ----------------------------------------------------------*/
-#define GIFLOW__Q_ENT 65535u        /* bucket indices fit in uint16_t */
-#define GIFLOW__Q_SLOTS (1u << 17)  /* hash load stays at or below 1/2 */
+#define GIFLOW__Q_ENT 32767u        /* buckets at most (indices fit 16 bits) */
+#define GIFLOW__Q_SLOT_BITS 16
+#define GIFLOW__Q_SLOTS (1u << GIFLOW__Q_SLOT_BITS) /* load at most 1/2 */
 #define GIFLOW__Q_EMPTY 0xFFFFFFFFu  /* a slot: tag << 16 | bucket index */
 #define GIFLOW__WU_N 32             /* Wu grid cells per channel */
 #define GIFLOW__WU_S (GIFLOW__WU_N + 1)
@@ -53,6 +54,7 @@ typedef struct giflow__km {
     float near[256];          /* largest last move among listed neighbours */
     float far[256];           /* no unlisted centroid is nearer than this, now */
     float big;                /* largest last move of all */
+    uint32_t scans;           /* searches that fell back to every centroid */
     float rest[256];          /* no unlisted centroid was nearer than this */
     uint8_t nn[256];          /* list lengths */
     uint8_t nb[256][GIFLOW__KM_NL]; /* nearest other centroids, nearest first */
@@ -60,10 +62,14 @@ typedef struct giflow__km {
     double acc[256][4];       /* cluster sums: weight, weighted r, g, b */
 } giflow__km;
 
+/* The k-means bounds (two floats per bucket) fit in the slots. */
+_Static_assert(GIFLOW__Q_SLOTS / 2 >= GIFLOW__Q_ENT, "bounds overflow the hash slots");
+
 struct giflow__quant {
     uint32_t n;          /* buckets in use */
     uint32_t steps;      /* bits dropped so far, one channel at a time */
     uint32_t sh[3];      /* bits dropped per channel */
+    uint64_t seen;       /* pixels added since the last reset */
     uint32_t last_px;    /* run cache: last pixel's RGB and bucket */
     uint32_t last_idx;
     int last_ok;
