@@ -2,7 +2,8 @@
  * giflow's quantizer against libimagequant (speed 4): RGB PSNR without
  * dithering and with Floyd-Steinberg, and time per frame.
  *
- * Usage: quant_bench [-c 256,64,16] [-r reps] [-s step] [-n] name:W:H:file.rgba ...
+ * Usage: quant_bench [-c 256,64,16] [-r reps] [-s step] [-e effort] [-n]
+ *                    name:W:H:file.rgba ...
  * -s step: giflow's statistics take every step-th row, with weight step
  * (what an encoder may do to save time on big frames); -n: no libimagequant.
  * A file may hold several frames (its size / (W*H*4)); each frame is
@@ -47,7 +48,7 @@ typedef struct result {
 } result;
 
 static void *q_mem, *r_mem, *d_mem;
-static int row_step = 1;
+static int row_step = 1, effort = GIFLOW__EFFORT_DEFAULT;
 
 static void giflow_frame(const uint8_t *rgba, int w, int h, int k, int reps, uint8_t *idx,
                          result *res)
@@ -55,6 +56,7 @@ static void giflow_frame(const uint8_t *rgba, int w, int h, int k, int reps, uin
     giflow__quant *q = giflow__quant_init(q_mem);
     giflow__palette pal;
     double best = 1e30;
+    giflow__quant_set_effort(q, effort);
     for (int r = 0; r < reps; r++) {
         double t0 = now_ms();
         giflow__quant_reset(q);
@@ -204,6 +206,8 @@ int main(int argc, char **argv)
             reps = atoi(argv[++i]);
         } else if (!strcmp(argv[i], "-s") && i + 1 < argc) {
             row_step = atoi(argv[++i]) > 1 ? atoi(argv[i]) : 1;
+        } else if (!strcmp(argv[i], "-e") && i + 1 < argc) {
+            effort = atoi(argv[++i]);
         } else if (!strcmp(argv[i], "-n")) {
             use_liq = 0;
         }

@@ -23,12 +23,9 @@
 
 #include "quant_impl.h"
 
-#define KM_PASSES 12    /* Lloyd passes at most */
-#define KM_MIN_PASSES 6 /* ... and at least, unless converged */
-#define KM_WORK 120000u /* buckets times passes, roughly */
 #define KM_BETA 1.8f    /* over-relaxation of all passes but the last */
-#define KM_SCANS 64     /* ... or once a pass scanned all this often */
 #define KM_REDRIFT 8.0f /* remake neighbour lists once a centroid moved this far */
+#define KM_SCANS 64     /* ... or once a pass scanned all centroids this often */
 #define NL GIFLOW__KM_NL
 
 static inline float d2(const float a[3], const float b[3])
@@ -357,13 +354,23 @@ static uint32_t km_pass(giflow__quant *q, giflow__km *m, float beta)
     return changed;
 }
 
+/* Lloyd passes per effort: a budget of buckets times passes, and the
+ * fewest and most passes. */
+static const struct {
+    uint32_t work, min, max;
+} km_effort[GIFLOW__EFFORT_BEST + 1] = {
+    {0, 0, 0}, {40000, 2, 4}, {120000, 6, 12}, {480000, 12, 32},
+};
+
 static void km_iterate(giflow__quant *q, giflow__km *m)
 {
     /* Passes shrink with the bucket count, so that a frame of photo
      * (tens of thousands of buckets) still takes milliseconds; with fewer
      * centroids a pass is cheaper and local optima matter more. */
-    uint32_t passes = (uint32_t)((uint64_t)KM_WORK * (256 / m->k) / q->n);
-    passes = passes < KM_MIN_PASSES ? KM_MIN_PASSES : passes > KM_PASSES ? KM_PASSES : passes;
+    uint32_t work = km_effort[q->effort].work, lo = km_effort[q->effort].min;
+    uint32_t hi = km_effort[q->effort].max;
+    uint32_t passes = (uint32_t)((uint64_t)work * (256 / m->k) / q->n);
+    passes = passes < lo ? lo : passes > hi ? hi : passes;
     km_start(q, m);
     for (uint32_t it = 0; it < passes; it++) {
         float beta = it + 1 < passes ? KM_BETA : 1.0f;

@@ -74,6 +74,7 @@ struct giflow__quant {
     uint32_t last_idx;
     int last_ok;
     int hash_ok;         /* build borrows the slot keys; rebuilt on demand */
+    int effort;          /* giflow__quant_set_effort(); kept by reset */
     union {
         uint32_t tag_idx[GIFLOW__Q_SLOTS];   /* hash tag << 16 | bucket */
         float bound[GIFLOW__Q_SLOTS / 2][2]; /* build: k-means bounds */
