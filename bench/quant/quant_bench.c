@@ -7,7 +7,8 @@
  * -s step: giflow's statistics take every step-th row, with weight step
  * (what an encoder may do to save time on big frames); -n: no libimagequant.
  * A file may hold several frames (its size / (W*H*4)); each frame is
- * quantized on its own and the figures are averaged over frames.
+ * quantized on its own and the figures are averaged over frames. Alpha is
+ * set to 255 first: the comparison is RGB PSNR over every pixel.
  */
 #include <libimagequant.h>
 #include <math.h>
@@ -171,6 +172,8 @@ static void run_input(const char *spec, const int *ks, int nk, int reps, int use
         exit(1);
     }
     size_t frames = size / fsz;
+    for (size_t i = 3; i < size; i += 4)
+        data[i] = 255;
     uint8_t *idx = malloc((size_t)w * h);
     for (int ki = 0; ki < nk; ki++) {
         result g = {0}, l = {0};

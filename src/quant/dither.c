@@ -2,10 +2,10 @@
  * Row-by-row remapping with optional dithering.
  *
  * Floyd-Steinberg runs serpentine (even rows left to right, odd rows right
- * to left) so errors do not drift one way. Errors are kept in 1/16 levels;
- * the row being mapped reads what the previous row pushed down, and pushes
- * into the other buffer. Three things keep it from adding noise where it
- * does not help:
+ * to left) so errors do not drift one way. Errors are kept in 1/16 levels
+ * in one row of carry: at column x it holds what the previous row pushed
+ * down, until pixel x reads it and puts there its own share for the row
+ * below. Three things keep it from adding noise where it does not help:
  * - each pixel's error is clamped before it spreads, so a colour far from
  *   the palette (a saturated highlight) does not smear into streaks. The
  *   clamp is the larger of FS_CLAMP and the palette's typical step, so a
@@ -29,8 +29,7 @@
 struct giflow__dither {
     int mode;
     uint32_t width;    /* max_width */
-    int16_t *err[2];   /* [(width + 2) * 3] each, one pixel of margin */
-    int cur;           /* buffer the next row reads */
+    int16_t *err;      /* [(width + 2) * 3]: one pixel of margin each side */
     uint8_t *above;    /* [width * 3]: the previous source row (FS) */
     int have_above;
 };
@@ -50,7 +49,7 @@ static size_t row_bytes(uint32_t w)
 size_t giflow__dither_bytes(uint32_t max_width)
 {
     uint32_t w = max_width > MAX_W ? MAX_W : max_width;
-    return sizeof(giflow__dither) + 2 * row_bytes(w) + (size_t)w * 3;
+    return sizeof(giflow__dither) + row_bytes(w) + (size_t)w * 3;
 }
 
 giflow__dither *giflow__dither_init(void *mem, uint32_t max_width, int mode)
@@ -58,17 +57,15 @@ giflow__dither *giflow__dither_init(void *mem, uint32_t max_width, int mode)
     giflow__dither *d = mem;
     d->mode = mode;
     d->width = max_width > MAX_W ? MAX_W : max_width;
-    d->err[0] = (int16_t *)(d + 1);
-    d->err[1] = d->err[0] + ((size_t)d->width + 2) * 3;
-    d->above = (uint8_t *)(d->err[1] + ((size_t)d->width + 2) * 3);
+    d->err = (int16_t *)(d + 1);
+    d->above = (uint8_t *)(d->err + ((size_t)d->width + 2) * 3);
     giflow__dither_frame(d);
     return d;
 }
 
 void giflow__dither_frame(giflow__dither *d)
 {
-    memset(d->err[0], 0, 2 * row_bytes(d->width));
-    d->cur = 0;
+    memset(d->err, 0, row_bytes(d->width));
     d->have_above = 0;
 }
 
@@ -133,47 +130,50 @@ static int fs_strength(const giflow__dither *d, const uint8_t *rgba, long x)
     return g >= FS_EDGE ? 0 : 16 * (FS_EDGE - g) / FS_EDGE;
 }
 
-/* Floyd-Steinberg for one row. Transparent and kept pixels take no error
- * and give none: what was pushed towards them is dropped. */
+/* Floyd-Steinberg for one row. Pixel x pushes 7/16 of its error to the
+ * next pixel (carry), 3/16 below the previous one (whose slot already
+ * holds the next row's errors), 5/16 below itself (its own slot, once
+ * read) and 1/16 below the next one (held in diag until that slot is
+ * read). Transparent and kept pixels take no error and give none: what
+ * was pushed towards them is dropped. */
 static void row_fs(giflow__dither *d, giflow__remap *r, const uint8_t *rgba, uint32_t n,
                    uint32_t y, uint8_t alpha_min, int trans, const uint8_t *keep,
                    const uint8_t *prev, uint8_t *out)
 {
-    int16_t *cur = d->err[d->cur], *nxt = d->err[d->cur ^ 1];
-    int dir = (y & 1) ? -1 : 1, carry[3] = {0, 0, 0};
+    int dir = (y & 1) ? -1 : 1, carry[3] = {0, 0, 0}, diag[3] = {0, 0, 0};
     int lim = giflow__remap_spread(r);
     lim = lim > FS_CLAMP ? lim : FS_CLAMP;
     long x = dir > 0 ? 0 : (long)n - 1;
-    memset(nxt, 0, row_bytes(n));
     for (uint32_t i = 0; i < n; i++, x += dir) {
         const uint8_t *p = rgba + 4 * x;
+        int16_t *e = d->err + 3 * (x + 1);
         if (p[3] < alpha_min || (keep && keep[x])) {
             out[x] = p[3] < alpha_min ? (uint8_t)trans : prev[x];
-            carry[0] = carry[1] = carry[2] = 0;
+            for (int c = 0; c < 3; c++) {
+                e[c] = (int16_t)diag[c];
+                carry[c] = diag[c] = 0;
+            }
             continue;
         }
-        const int16_t *e = cur + 3 * (x + 1);
         int v[3];
         for (int c = 0; c < 3; c++)
             v[c] = clamp255(p[c] + sixteenths(e[c] + carry[c]));
         uint8_t idx = giflow__remap_fast(r, v[0], v[1], v[2]);
         out[x] = idx;
-        int16_t *f = nxt + 3 * (x + 1);
         int str = fs_strength(d, rgba, x);
         for (int c = 0; c < 3; c++) {
             int err = v[c] - r->rgb[c][idx];
             err = err > lim ? lim : err < -lim ? -lim : err;
             err = err * str / 16;
             carry[c] = 7 * err;
-            f[c - 3 * dir] += (int16_t)(3 * err);
-            f[c] += (int16_t)(5 * err);
-            f[c + 3 * dir] += (int16_t)err;
+            e[c - 3 * dir] += (int16_t)(3 * err);
+            e[c] = (int16_t)(5 * err + diag[c]);
+            diag[c] = err;
         }
     }
     for (uint32_t i = 0; i < n; i++)
         memcpy(d->above + 3 * i, rgba + 4 * i, 3);
     d->have_above = 1;
-    d->cur ^= 1;
 }
 
 void giflow__dither_row(giflow__dither *d, giflow__remap *r, const uint8_t *rgba,

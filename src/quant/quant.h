@@ -117,7 +117,7 @@ enum {
 
 typedef struct giflow__dither giflow__dither;
 
-/* Working memory for rows up to max_width pixels (two rows of error carry
+/* Working memory for rows up to max_width pixels (one row of error carry
  * and one of source; max_width above 65535 is taken as 65535). */
 size_t giflow__dither_bytes(uint32_t max_width);
 giflow__dither *giflow__dither_init(void *mem, uint32_t max_width, int mode);

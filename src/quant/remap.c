@@ -29,6 +29,7 @@ giflow__remap *giflow__remap_init(void *mem, const giflow__palette *pal, int ski
     r->skip = skip >= 0 && skip < r->n ? skip : -1;
     r->spread = -1;
     r->pool_used = 0;
+    memset(r->rgb, 0, sizeof r->rgb); /* entry 0 is read even when n is 0 */
     for (int i = 0; i < r->n; i++)
         for (int c = 0; c < 3; c++)
             r->rgb[c][i] = pal->rgb[3 * i + c];

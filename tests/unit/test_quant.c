@@ -310,6 +310,30 @@ static void test_remap_brute(void)
     }
 }
 
+/* Degenerate palettes: empty, or one entry that is skipped, give index 0
+ * in every mode without reading outside the palette; one usable entry is
+ * always chosen. */
+static void test_degenerate(void)
+{
+    static uint8_t img[16 * 4 * 4], out[16 * 4];
+    giflow__palette none = {0, {0}}, one = {1, {10, 20, 30}}, two = {2, {0, 0, 0, 9, 9, 9}};
+    for (int i = 0; i < 64; i++)
+        put(img + 4 * i, rnd() & 0xFFFFFF, 255);
+    for (int mode = 0; mode < 3; mode++) {
+        const giflow__palette *pals[3] = {&none, &one, &two};
+        int skips[3] = {-1, 0, 0};
+        for (int t = 0; t < 3; t++) {
+            giflow__remap *r = giflow__remap_init(r_mem, pals[t], skips[t]);
+            giflow__dither *d = giflow__dither_init(d_mem, 16, mode);
+            for (uint32_t y = 0; y < 4; y++)
+                giflow__dither_row(d, r, img + 64 * y, 16, y, 128, 0, NULL, NULL, out + 16 * y);
+            for (int i = 0; i < 64; i++)
+                TU_CHECK(out[i] == (t == 2 ? 1 : 0), "mode %d palette %d: index %d", mode, t,
+                         out[i]);
+        }
+    }
+}
+
 /* Dithers a w x h image through palette pal; returns indices in out. */
 static void dither_image(const uint8_t *img, uint32_t w, uint32_t h, const giflow__palette *pal,
                          int mode, uint8_t *out)
@@ -488,6 +512,7 @@ int main(void)
     test_gradients();
     test_noise();
     test_remap_brute();
+    test_degenerate();
     test_fs_mean();
     test_keep();
     test_ordered();
