@@ -127,29 +127,49 @@ static uint32_t q_bucket(giflow__quant *q, const uint8_t *p)
     }
 }
 
+/* Adds count pixels of colour p (RGB), each of weight w, to their bucket.
+ * The previous run's bucket is remembered: runs often alternate. */
+static void q_add_run(giflow__quant *q, const uint8_t *p, size_t count, double w)
+{
+    uint32_t px = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+    q->seen += count;
+    if (!q->last_ok || px != q->last_px) {
+        q->last_idx = q_bucket(q, p);
+        q->last_px = px;
+        q->last_ok = 1;
+    }
+    giflow__qent *e = &q->ent[q->last_idx];
+    w *= (double)count;
+    e->w += w;
+    if (q->steps)
+        for (int c = 0; c < 3; c++)
+            e->off[c] += (float)(w * (p[c] & ((1u << q->sh[c]) - 1)));
+}
+
 void giflow__quant_add(giflow__quant *q, const uint8_t *rgba, size_t n,
                        uint8_t alpha_min, uint32_t weight)
 {
     double w = weight ? (double)weight : 1.0;
-    int coarse = q->steps != 0;
+    const uint8_t *run = rgba;
+    size_t count = 0;
+    uint32_t run_px = 0;
     if (!q->hash_ok)
         q_rehash(q);
+    /* Runs of one colour (flat areas) cost one bucket update. */
     for (size_t i = 0; i < n; i++, rgba += 4) {
         if (rgba[3] < alpha_min)
             continue;
         uint32_t px = (uint32_t)rgba[0] << 16 | (uint32_t)rgba[1] << 8 | rgba[2];
-        /* Flat areas repeat the previous pixel: skip the hash. */
-        if (!q->last_ok || px != q->last_px) {
-            q->last_idx = q_bucket(q, rgba);
-            q->last_px = px;
-            q->last_ok = 1;
-            coarse = q->steps != 0;
+        if (count && px == run_px) {
+            count++;
+            continue;
         }
-        giflow__qent *e = &q->ent[q->last_idx];
-        e->w += w;
-        q->seen++;
-        if (coarse)
-            for (int c = 0; c < 3; c++)
-                e->off[c] += (float)(w * (rgba[c] & ((1u << q->sh[c]) - 1)));
+        if (count)
+            q_add_run(q, run, count, w);
+        run = rgba;
+        run_px = px;
+        count = 1;
     }
+    if (count)
+        q_add_run(q, run, count, w);
 }

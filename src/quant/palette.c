@@ -69,11 +69,33 @@ static uint32_t km_insert(giflow__km *m, uint32_t a, uint32_t n, uint32_t c, flo
     return n;
 }
 
-/* Lists each centroid's nearest others. The previous list, re-measured,
- * seeds the new one, so few of the others get past its last distance and
- * need inserting. Unlisted centroids are at least as far as the last
- * listed one. Distances to all others are computed in one branch-free
- * loop over separate coordinate arrays, which compilers vectorise. */
+/* Seeds a's list from a list made before (a's own, or a neighbour's
+ * plus that neighbour), taking distances from row; seeded centroids are
+ * then marked done in row. Returns the list length. */
+static uint32_t km_seed_list(giflow__km *m, uint32_t a, uint32_t from, float *row)
+{
+    uint8_t nb[NL + 1];
+    uint32_t len = m->nn[from], n = 0;
+    memcpy(nb, m->nb[from], len);
+    if (from != a)
+        nb[len++] = (uint8_t)from;
+    for (uint32_t j = 0; j < len; j++) {
+        if (nb[j] == a || row[nb[j]] >= 1e30f)
+            continue;
+        if (n < NL || row[nb[j]] < m->nd[a][NL - 1])
+            n = km_insert(m, a, n, nb[j], row[nb[j]]);
+        row[nb[j]] = 1e30f;
+    }
+    return n;
+}
+
+/* Lists each centroid's nearest others. A list made before seeds the new
+ * one: the centroid's own previous list, or on a fresh start the list of
+ * its nearest centroid listed so far, so that few of the others get past
+ * the seed's last distance and need inserting. Unlisted centroids are at
+ * least as far as the last listed one. Distances to all others come from
+ * one branch-free loop over separate coordinate arrays, which compilers
+ * vectorise. */
 static void km_lists(giflow__km *m, int fresh)
 {
     const float *cx = m->soa[0], *cy = m->soa[1], *cz = m->soa[2];
@@ -84,15 +106,12 @@ static void km_lists(giflow__km *m, int fresh)
             row[c] = (cx[c] - ax) * (cx[c] - ax) + (cy[c] - ay) * (cy[c] - ay) +
                      (cz[c] - az) * (cz[c] - az);
         row[a] = 1e30f;
-        uint32_t n = fresh ? 0 : m->nn[a];
-        if (n) {
-            uint8_t nb[NL];
-            memcpy(nb, m->nb[a], n);
-            for (uint32_t j = 0; j < n; j++) {
-                km_insert(m, a, j, nb[j], row[nb[j]]);
-                row[nb[j]] = 1e30f;
-            }
-        }
+        uint32_t from = a, n = 0;
+        if (fresh)
+            for (uint32_t c = 0; c < a; c++)
+                from = from == a || row[c] < row[from] ? c : from;
+        if (from != a || !fresh)
+            n = km_seed_list(m, a, from, row);
         float lim = n < NL ? 1e29f : m->nd[a][NL - 1];
         for (uint32_t c = 0; c < m->k; c++)
             if (row[c] < lim) {
