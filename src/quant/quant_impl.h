@@ -106,8 +106,8 @@ static inline void giflow__qent_mean(const giflow__quant *q, const giflow__qent 
 }
 
 /* ---- Remap ---------------------------------------------------------------*/
-#define GIFLOW__RM_CACHE_BITS 14
-#define GIFLOW__RM_CACHE (1u << GIFLOW__RM_CACHE_BITS) /* exact-colour cache */
+#define GIFLOW__RM_CACHE_BITS 14      /* exact-colour cache, 64 KB */
+#define GIFLOW__RM_CACHE (1u << GIFLOW__RM_CACHE_BITS)
 #define GIFLOW__RM_CBITS 3              /* coarse grid: 8 cells per channel */
 #define GIFLOW__RM_FBITS 5              /* fine grid: 32 cells per channel */
 #define GIFLOW__RM_POOL (1u << 17)      /* candidate list storage (entries) */
@@ -118,8 +118,9 @@ struct giflow__remap {
     int spread;             /* ordered dither amplitude; -1: not computed */
     uint32_t pool_used;
     int32_t rgb[3][256];
-    uint32_t cache_key[GIFLOW__RM_CACHE]; /* colour | 1 << 24; 0 = empty */
-    uint8_t cache_idx[GIFLOW__RM_CACHE];
+    /* colour << 8 | index. An empty slot holds a colour that cannot hash
+     * to it (white, or black in white's slot). */
+    uint32_t cache[GIFLOW__RM_CACHE];
     /* Cell lists: offset << 9 | length; 0 = not built yet. A list entry
      * is (squared distance from the entry to the cell) << 8 | index, and
      * lists are sorted, nearest first. */
@@ -139,16 +140,17 @@ static inline uint32_t giflow__remap_slot(uint32_t key)
     return (key * 0x9E3779B1u) >> (32 - GIFLOW__RM_CACHE_BITS);
 }
 
-/* Nearest entry for an in-range colour, through the cache. */
+/* Nearest entry for an in-range colour, through the cache: one load,
+ * which matters most in Floyd-Steinberg, where each pixel waits for the
+ * previous one's entry. */
 static inline uint8_t giflow__remap_fast(giflow__remap *r, int red, int green, int blue)
 {
     uint32_t key = (uint32_t)red << 16 | (uint32_t)green << 8 | (uint32_t)blue;
-    uint32_t s = giflow__remap_slot(key);
-    if (r->cache_key[s] == (key | 1u << 24))
-        return r->cache_idx[s];
+    uint32_t s = giflow__remap_slot(key), e = r->cache[s];
+    if (e >> 8 == key)
+        return (uint8_t)e;
     uint8_t i = giflow__remap_search(r, red, green, blue);
-    r->cache_key[s] = key | 1u << 24;
-    r->cache_idx[s] = i;
+    r->cache[s] = key << 8 | i;
     return i;
 }
 

@@ -22,6 +22,9 @@ size_t giflow__remap_bytes(void)
     return sizeof(giflow__remap);
 }
 
+_Static_assert((0xFFFFFFu * 0x9E3779B1u) >> (32 - GIFLOW__RM_CACHE_BITS) != 0,
+               "white and black share a cache slot");
+
 giflow__remap *giflow__remap_init(void *mem, const giflow__palette *pal, int skip)
 {
     giflow__remap *r = mem;
@@ -33,7 +36,9 @@ giflow__remap *giflow__remap_init(void *mem, const giflow__palette *pal, int ski
     for (int i = 0; i < r->n; i++)
         for (int c = 0; c < 3; c++)
             r->rgb[c][i] = pal->rgb[3 * i + c];
-    memset(r->cache_key, 0, sizeof r->cache_key);
+    uint32_t white = giflow__remap_slot(0xFFFFFFu); /* black's slot is 0 */
+    for (uint32_t i = 0; i < GIFLOW__RM_CACHE; i++)
+        r->cache[i] = i == white ? 0 : 0xFFFFFF00u;
     memset(r->coarse, 0, sizeof r->coarse);
     memset(r->fine, 0, sizeof r->fine);
     return r;
