@@ -72,6 +72,7 @@ extern "C" {
 #define GIFLOW_ERR_LIMIT_PIXELS -22  /* too many pixels decoded in total */
 #define GIFLOW_ERR_LIMIT_MEMORY -23  /* would exceed the memory budget */
 #define GIFLOW_ERR_IO -30            /* a user callback reported failure */
+#define GIFLOW_ERR_TOO_MANY_COLORS -31 /* lossless asked, > max_colors colours */
 
 /* Returns a static, NUL-terminated description of any status code. */
 const char *giflow_strerror(int status);
@@ -278,6 +279,125 @@ size_t giflow_decoder_heap(const giflow_decoder *dec, size_t *peak);
 
 /* Size of the decoder's fixed state, excluding row and scratch buffers. */
 size_t giflow_decoder_state_size(void);
+
+
+/* ------------------------------------------------------------------------ */
+/* Encoder                                                                   */
+/* ------------------------------------------------------------------------ */
+/*
+ * Streaming: each frame is quantized, compressed and written as it arrives,
+ * at most one frame behind (that frame's delay and disposal depend on the
+ * next one). Memory is O(canvas), independent of the number of frames.
+ *
+ *   enc = giflow_encoder_new(NULL);
+ *   giflow_encoder_set_output(enc, write_fn, user);    (or _memory, _file)
+ *   giflow_encode_options_default(&o); o.width = w; o.height = h; ...
+ *   giflow_encode_begin(enc, &o);
+ *   for each frame: giflow_encode_frame(enc, &frame);
+ *   giflow_encode_finish(enc);
+ *   giflow_encoder_free(enc);
+ */
+
+typedef struct giflow_encoder giflow_encoder;
+
+/* Receives encoded bytes in order. Return 0 on success; anything else
+ * stops the encoder with GIFLOW_ERR_IO. */
+typedef int (*giflow_write_fn)(void *user, const uint8_t *data, size_t size);
+
+#define GIFLOW_PALETTE_AUTO 0   /* global while it fits, local where needed */
+#define GIFLOW_PALETTE_GLOBAL 1 /* one palette for all frames */
+#define GIFLOW_PALETTE_LOCAL 2  /* a palette per frame */
+
+#define GIFLOW_DITHER_NONE 0
+#define GIFLOW_DITHER_FS 1      /* Floyd-Steinberg, serpentine */
+#define GIFLOW_DITHER_ORDERED 2 /* 8x8 Bayer */
+
+typedef struct giflow_encode_options {
+    uint32_t width, height;   /* canvas; frames are always this size */
+    int loop_count;           /* -1: no loop extension (plays once),
+                                 0: forever (default), N: N repeats */
+    int palette;              /* GIFLOW_PALETTE_* (default AUTO) */
+    const uint8_t *global_palette; /* caller's global palette (RGB triplets),
+                                 or NULL to build one from the frames */
+    uint32_t global_palette_size;
+    uint32_t max_colors;      /* 2..256 (default 256) */
+    int dither;               /* GIFLOW_DITHER_* (default FS) */
+    uint8_t alpha_threshold;  /* alpha below this is transparent (128) */
+    int lossless;             /* 1: fail with GIFLOW_ERR_TOO_MANY_COLORS when
+                                 a frame has more than max_colors colours */
+    int optimize;             /* 1 (default): crop each frame to what
+                                 changed and reuse unchanged pixels */
+    uint32_t min_delay_cs;    /* with durations or timestamps, frames
+                                 shorter than this are dropped and their
+                                 time given to the frame before (default 2:
+                                 browsers play 0-1 cs as 10 cs) */
+    const uint8_t *comment;   /* comment extension, or NULL */
+    size_t comment_size;
+} giflow_encode_options;
+
+void giflow_encode_options_default(giflow_encode_options *o);
+
+/* How a frame's display time is given. */
+#define GIFLOW_TIME_DELAY_CS 0    /* delay_cs, written as is */
+#define GIFLOW_TIME_DURATION_MS 1 /* duration in ms; rounding is carried so
+                                     the total is exact to the centisecond */
+#define GIFLOW_TIME_TIMESTAMP_MS 2 /* presentation time in ms; the frame
+                                     lasts until the next one (or the end
+                                     time given to giflow_encode_finish) */
+
+typedef struct giflow_frame {
+    /* Either RGBA pixels ... */
+    const uint8_t *rgba;      /* width*height pixels, 4 bytes each */
+    size_t stride;            /* bytes per row (0: width*4) */
+    /* ... or palette indices with their palette (rgba NULL). */
+    const uint8_t *indices;   /* width*height indices */
+    size_t index_stride;      /* bytes per row (0: width) */
+    const uint8_t *palette;   /* RGB triplets */
+    uint32_t palette_size;    /* 1..256 */
+    int transparent_index;    /* -1 for none */
+    /* Timing. */
+    int time_mode;            /* GIFLOW_TIME_* */
+    uint32_t delay_cs;
+    uint32_t duration_ms;
+    int64_t timestamp_ms;
+} giflow_frame;
+
+/* Creates an encoder; alloc may be NULL (malloc). NULL if out of memory. */
+giflow_encoder *giflow_encoder_new(const giflow_allocator *alloc);
+void giflow_encoder_free(giflow_encoder *enc);
+
+/* Output: a callback, or a growing memory buffer (giflow_encoder_output()
+ * returns it; it belongs to the encoder). Set before giflow_encode_begin. */
+int giflow_encoder_set_output(giflow_encoder *enc, giflow_write_fn fn, void *user);
+int giflow_encoder_set_output_memory(giflow_encoder *enc);
+const uint8_t *giflow_encoder_output(const giflow_encoder *enc, size_t *size);
+
+/* Writes the header, screen descriptor, optional global palette, loop
+ * extension and comment. */
+int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt);
+
+/* Adds a frame. The encoder copies what it needs: frame memory may be
+ * reused as soon as this returns. Frames may arrive at any pace; the
+ * previous frame is written now (its delay and disposal are then known). */
+int giflow_encode_frame(giflow_encoder *enc, const giflow_frame *frame);
+
+/* Writes the last frame and the trailer. end_timestamp_ms is the end of
+ * the last frame in GIFLOW_TIME_TIMESTAMP_MS mode (ignored otherwise; a
+ * negative value repeats the previous frame's delay). */
+int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms);
+
+/* Statistics. */
+typedef struct giflow_encode_stats {
+    uint32_t frames_in;       /* frames given */
+    uint32_t frames_out;      /* frames written (some may be dropped or
+                                 merged when identical or too short) */
+    uint32_t local_palettes;  /* frames that carried their own palette */
+    uint32_t lossless_frames; /* frames encoded with their exact colours */
+    uint64_t bytes;           /* output bytes so far */
+    uint64_t duration_cs;     /* total delay written */
+    size_t peak_heap;         /* encoder allocations at their peak */
+} giflow_encode_stats;
+int giflow_encoder_stats(const giflow_encoder *enc, giflow_encode_stats *stats);
 
 #ifdef __cplusplus
 }

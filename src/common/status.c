@@ -25,6 +25,7 @@ const char *giflow_strerror(int status)
     case GIFLOW_ERR_LIMIT_PIXELS: return "total decoded pixels exceed the limit";
     case GIFLOW_ERR_LIMIT_MEMORY: return "memory budget exceeded";
     case GIFLOW_ERR_IO: return "callback reported an error";
+    case GIFLOW_ERR_TOO_MANY_COLORS: return "frame has more colours than a lossless palette can hold";
     default: return "unknown status";
     }
 }

@@ -8,6 +8,21 @@ foreach(t lzw stream compose api quant)
   add_test(NAME unit_${t} COMMAND test_${t} ${GIFLOW_CORPORA})
 endforeach()
 
+# The LZW encoder is checked against giflib (a test-only dependency).
+find_path(GIFLOW_GIFLIB_INCLUDE_DIR gif_lib.h)
+find_library(GIFLOW_GIFLIB_LIBRARY gif)
+if(GIFLOW_GIFLIB_INCLUDE_DIR AND GIFLOW_GIFLIB_LIBRARY)
+  add_executable(test_lzwenc unit/test_lzwenc.c)
+  target_include_directories(test_lzwenc PRIVATE ${GIFLOW_GIFLIB_INCLUDE_DIR})
+  target_link_libraries(test_lzwenc PRIVATE giflow_testutil giflow_gifbuild ${GIFLOW_GIFLIB_LIBRARY})
+  add_test(NAME unit_lzwenc COMMAND test_lzwenc)
+  add_executable(test_encode unit/test_encode.c)
+  target_compile_definitions(test_encode PRIVATE _GNU_SOURCE)
+  target_include_directories(test_encode PRIVATE ${GIFLOW_GIFLIB_INCLUDE_DIR})
+  target_link_libraries(test_encode PRIVATE giflow_testutil ${GIFLOW_GIFLIB_LIBRARY} m)
+  add_test(NAME unit_encode COMMAND test_encode)
+endif()
+
 # Fuzzer crashers and other past failures, fed whole and byte by byte.
 add_executable(test_regressions unit/test_regressions.c)
 target_link_libraries(test_regressions PRIVATE giflow_testutil)
@@ -27,3 +42,9 @@ find_package(Python3 COMPONENTS Interpreter REQUIRED)
 add_test(NAME readme_example COMMAND ${Python3_EXECUTABLE} -c
   "import sys; r=open(sys.argv[1]).read(); e=open(sys.argv[2]).read(); sys.exit(0 if '```c\\n'+e+'```' in r else 1)"
   ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/examples/decode_file.c)
+
+# The demo's streaming encoder example, built with the suite and run small.
+add_executable(example_encode_stream ${CMAKE_SOURCE_DIR}/examples/encode_stream.c)
+target_link_libraries(example_encode_stream PRIVATE giflow_static m)
+add_test(NAME example_encode_stream COMMAND example_encode_stream
+         ${CMAKE_BINARY_DIR}/example_encode_stream.gif 40 96 64)

@@ -1,0 +1,413 @@
+/* giflow encode: PNG/JPEG files, raw RGBA or YUV4MPEG2 streams to a GIF,
+ * streamed frame by frame through the library's encoder. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "input.h"
+#include "io.h"
+#include "json.h"
+
+static const char help[] =
+    "usage: giflow encode [options] -o OUT.gif INPUT...\n"
+    "INPUT: PNG or JPEG files, in order; or one raw/y4m stream with --raw/--y4m\n"
+    "(- reads stdin), e.g.\n"
+    "  ffmpeg -i in.mp4 -f rawvideo -pix_fmt rgba - | giflow encode --raw 640x360 --fps 25 -o a.gif -\n"
+    "options:\n"
+    "  -o FILE               output GIF (written to a temporary name, then renamed)\n"
+    "  --raw WxH             INPUT is raw RGBA frames of W x H\n"
+    "  --y4m                 INPUT is a YUV4MPEG2 stream (its frame rate is used)\n"
+    "  --fps N               frames per second (may be fractional, e.g. 29.97)\n"
+    "  --delay CS            every frame lasts CS centiseconds\n"
+    "  --durations FILE      one duration in milliseconds per line, per frame\n"
+    "  --colors N            palette size, 2..256 (default 256)\n"
+    "  --dither none|fs|ordered   (default fs)\n"
+    "  --palette global|local|auto|FILE.gif   (default auto; FILE.gif: use its palette)\n"
+    "  --loop N              repeats after the first play; 0 = forever (default),\n"
+    "                        -1 = play once (no loop extension)\n"
+    "  --lossless            fail if a frame has more than --colors colours\n"
+    "  --no-optimize         full frames, no frame differencing\n"
+    "  --comment TEXT        add a comment extension\n"
+    "  --json                print a JSON summary on stdout\n";
+
+typedef struct enc_job {
+    const char *out_path;
+    const char **inputs;
+    int ninputs;
+    uint32_t raw_w, raw_h;
+    int y4m, json;
+    double fps;
+    long delay_cs;
+    const char *durations_path;
+    giflow_encode_options opt;
+    const char *palette_gif;
+    uint8_t palette[768];
+} enc_job;
+
+static int parse_wxh(const char *s, uint32_t *w, uint32_t *h)
+{
+    char *end;
+    unsigned long a = strtoul(s, &end, 10);
+    if (*end != 'x' && *end != 'X')
+        return -1;
+    unsigned long b = strtoul(end + 1, &end, 10);
+    if (*end || !a || !b || a > 65535 || b > 65535)
+        return -1;
+    *w = (uint32_t)a;
+    *h = (uint32_t)b;
+    return 0;
+}
+
+static int parse_args(enc_job *j, int argc, char **argv)
+{
+    giflow_encode_options_default(&j->opt);
+    j->delay_cs = -1;
+    j->inputs = calloc((size_t)argc, sizeof *j->inputs);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+#define NEED_VALUE()                                          \
+    do {                                                      \
+        if (!v) {                                             \
+            cli_error("encode: %s needs a value", a);         \
+            return -1;                                        \
+        }                                                     \
+        i++;                                                  \
+    } while (0)
+        if (!strcmp(a, "--help")) {
+            fputs(help, stdout);
+            exit(0);
+        } else if (!strcmp(a, "-o")) {
+            NEED_VALUE();
+            j->out_path = v;
+        } else if (!strcmp(a, "--raw")) {
+            NEED_VALUE();
+            if (parse_wxh(v, &j->raw_w, &j->raw_h)) {
+                cli_error("encode: --raw takes WxH, e.g. 640x360");
+                return -1;
+            }
+        } else if (!strcmp(a, "--y4m")) {
+            j->y4m = 1;
+        } else if (!strcmp(a, "--fps")) {
+            NEED_VALUE();
+            j->fps = strtod(v, &end);
+            if (*end || !(j->fps > 0 && j->fps <= 1000)) {
+                cli_error("encode: --fps takes a number above 0");
+                return -1;
+            }
+        } else if (!strcmp(a, "--delay")) {
+            NEED_VALUE();
+            j->delay_cs = strtol(v, &end, 10);
+            if (*end || j->delay_cs < 0 || j->delay_cs > 65535) {
+                cli_error("encode: --delay takes 0..65535 centiseconds");
+                return -1;
+            }
+        } else if (!strcmp(a, "--durations")) {
+            NEED_VALUE();
+            j->durations_path = v;
+        } else if (!strcmp(a, "--colors")) {
+            NEED_VALUE();
+            long n = strtol(v, &end, 10);
+            if (*end || n < 2 || n > 256) {
+                cli_error("encode: --colors takes 2..256");
+                return -1;
+            }
+            j->opt.max_colors = (uint32_t)n;
+        } else if (!strcmp(a, "--dither")) {
+            NEED_VALUE();
+            if (!strcmp(v, "none"))
+                j->opt.dither = GIFLOW_DITHER_NONE;
+            else if (!strcmp(v, "fs"))
+                j->opt.dither = GIFLOW_DITHER_FS;
+            else if (!strcmp(v, "ordered"))
+                j->opt.dither = GIFLOW_DITHER_ORDERED;
+            else {
+                cli_error("encode: --dither takes none, fs or ordered");
+                return -1;
+            }
+        } else if (!strcmp(a, "--palette")) {
+            NEED_VALUE();
+            if (!strcmp(v, "global"))
+                j->opt.palette = GIFLOW_PALETTE_GLOBAL;
+            else if (!strcmp(v, "local"))
+                j->opt.palette = GIFLOW_PALETTE_LOCAL;
+            else if (!strcmp(v, "auto"))
+                j->opt.palette = GIFLOW_PALETTE_AUTO;
+            else
+                j->palette_gif = v;
+        } else if (!strcmp(a, "--loop")) {
+            NEED_VALUE();
+            long n = strtol(v, &end, 10);
+            if (*end || n < -1 || n > 65535) {
+                cli_error("encode: --loop takes -1..65535");
+                return -1;
+            }
+            j->opt.loop_count = (int)n;
+        } else if (!strcmp(a, "--lossless")) {
+            j->opt.lossless = 1;
+        } else if (!strcmp(a, "--no-optimize")) {
+            j->opt.optimize = 0;
+        } else if (!strcmp(a, "--comment")) {
+            NEED_VALUE();
+            j->opt.comment = (const uint8_t *)v;
+            j->opt.comment_size = strlen(v);
+        } else if (!strcmp(a, "--json")) {
+            j->json = 1;
+        } else if (a[0] == '-' && a[1]) {
+            cli_error("encode: unknown option '%s'", a);
+            return -1;
+        } else {
+            j->inputs[j->ninputs++] = a;
+        }
+#undef NEED_VALUE
+    }
+    if (!j->out_path || !j->ninputs) {
+        cli_error("encode: need -o OUT.gif and at least one INPUT (see --help)");
+        return -1;
+    }
+    if ((j->raw_w || j->y4m) && j->ninputs != 1) {
+        cli_error("encode: --raw and --y4m read one stream");
+        return -1;
+    }
+    if ((j->fps > 0) + (j->delay_cs >= 0) + (j->durations_path != NULL) > 1) {
+        cli_error("encode: use only one of --fps, --delay and --durations");
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads the global palette of a GIF (or its first frame's palette). */
+static int load_palette_gif(enc_job *j)
+{
+    cli_reader rd;
+    if (cli_reader_open(&rd, j->palette_gif, 0)) {
+        cli_reader_close(&rd);
+        return -1;
+    }
+    giflow_decoder *dec = giflow_decoder_new(NULL);
+    giflow_image_info im;
+    giflow_frame_info f;
+    int r;
+    CLI_PUMP(r, &rd, giflow_decode_image_info(dec, &rd.in, &im));
+    const uint8_t *pal = NULL;
+    uint32_t n = 0;
+    if (r == GIFLOW_OK && im.global_palette_size) {
+        pal = im.global_palette;
+        n = im.global_palette_size;
+    } else if (r == GIFLOW_OK) {
+        CLI_PUMP(r, &rd, giflow_decode_frame_info(dec, &rd.in, &f));
+        if (r == GIFLOW_OK && f.palette_size) {
+            pal = f.palette;
+            n = f.palette_size;
+        }
+    }
+    if (pal) {
+        memcpy(j->palette, pal, 3 * (size_t)n);
+        j->opt.global_palette = j->palette;
+        j->opt.global_palette_size = n;
+        j->opt.palette = GIFLOW_PALETTE_GLOBAL;
+    } else {
+        cli_error("%s: no palette found (%s)", j->palette_gif,
+                  r < 0 ? giflow_strerror(r) : "no colour table");
+    }
+    giflow_decoder_free(dec);
+    cli_reader_close(&rd);
+    return pal ? 0 : -1;
+}
+
+/* Frame timing: --delay, --durations, --fps, the y4m rate, or 10 cs. */
+typedef struct timing {
+    int mode;
+    uint32_t delay_cs;
+    double frame_ms;
+    FILE *durations;
+    uint64_t n;
+} timing;
+
+static int next_timing(timing *t, giflow_frame *f)
+{
+    f->time_mode = t->mode;
+    if (t->mode == GIFLOW_TIME_DELAY_CS) {
+        f->delay_cs = t->delay_cs;
+    } else if (t->durations) {
+        double ms;
+        if (fscanf(t->durations, "%lf", &ms) != 1 || ms < 0 || ms > 655350) {
+            cli_error("--durations: no valid duration for frame %llu",
+                      (unsigned long long)t->n + 1);
+            return -1;
+        }
+        f->duration_ms = (uint32_t)(ms + 0.5);
+    } else {
+        f->timestamp_ms = (int64_t)((double)t->n * t->frame_ms + 0.5);
+    }
+    t->n++;
+    return 0;
+}
+
+static int write_out(void *user, const uint8_t *data, size_t size)
+{
+    return fwrite(data, 1, size, (FILE *)user) != size;
+}
+
+typedef struct source {
+    enc_job *j;
+    cli_stream stream;
+    int is_stream;
+    int next_file;
+    uint32_t w, h;
+    uint8_t *frame; /* stream frame buffer */
+    cli_image img;
+} source;
+
+/* The next frame as RGBA, or NULL at the end (*err set on failure). */
+static const uint8_t *next_frame(source *s, int *err)
+{
+    *err = 0;
+    if (s->is_stream) {
+        int r = cli_stream_read(&s->stream, s->frame);
+        *err = r < 0;
+        return r == 1 ? s->frame : NULL;
+    }
+    cli_image_free(&s->img);
+    if (s->next_file >= s->j->ninputs)
+        return NULL;
+    const char *path = s->j->inputs[s->next_file++];
+    if (cli_load_image(path, &s->img)) {
+        *err = 1;
+        return NULL;
+    }
+    if (!s->w) {
+        s->w = s->img.w;
+        s->h = s->img.h;
+    } else if (s->img.w != s->w || s->img.h != s->h) {
+        cli_error("%s: %ux%u, but the first frame is %ux%u", path, s->img.w, s->img.h, s->w,
+                  s->h);
+        *err = 1;
+        return NULL;
+    }
+    return s->img.rgba;
+}
+
+int cmd_encode(int argc, char **argv)
+{
+    enc_job j;
+    memset(&j, 0, sizeof j);
+    if (parse_args(&j, argc, argv)) {
+        free(j.inputs);
+        return EXIT_USAGE;
+    }
+    int code = EXIT_FAIL, err = 0;
+    source src;
+    memset(&src, 0, sizeof src);
+    src.j = &j;
+    timing t = {GIFLOW_TIME_DELAY_CS, 10, 0, NULL, 0};
+    cli_out out;
+    memset(&out, 0, sizeof out);
+    giflow_encoder *enc = NULL;
+    int out_open = 0;
+
+    if (j.palette_gif && load_palette_gif(&j))
+        goto done;
+    /* Open the source and learn the canvas size from it. */
+    const uint8_t *frame = NULL;
+    if (j.raw_w || j.y4m) {
+        src.is_stream = 1;
+        if (j.y4m ? cli_stream_open_y4m(&src.stream, j.inputs[0])
+                  : cli_stream_open_raw(&src.stream, j.inputs[0], j.raw_w, j.raw_h))
+            goto done;
+        src.w = src.stream.w;
+        src.h = src.stream.h;
+        src.frame = malloc((size_t)src.w * src.h * 4);
+        if (!src.frame) {
+            cli_error("out of memory");
+            goto done;
+        }
+    }
+    frame = next_frame(&src, &err);
+    if (!frame) {
+        if (!err)
+            cli_error("encode: no frames in the input");
+        goto done;
+    }
+    if (src.w > 65535 || src.h > 65535) {
+        cli_error("encode: %ux%u is larger than GIF allows (65535x65535)", src.w, src.h);
+        goto done;
+    }
+
+    if (j.delay_cs >= 0) {
+        t.delay_cs = (uint32_t)j.delay_cs;
+    } else if (j.durations_path) {
+        t.mode = GIFLOW_TIME_DURATION_MS;
+        if (!(t.durations = fopen(j.durations_path, "r"))) {
+            cli_error("%s: %s", j.durations_path, strerror(errno));
+            goto done;
+        }
+    } else if (j.fps > 0 || (src.is_stream && src.stream.fps_num && src.stream.fps_den)) {
+        t.mode = GIFLOW_TIME_TIMESTAMP_MS;
+        t.frame_ms = j.fps > 0 ? 1000.0 / j.fps
+                               : 1000.0 * src.stream.fps_den / src.stream.fps_num;
+    }
+
+    enc = giflow_encoder_new(NULL);
+    if (!enc || cli_out_open(&out, j.out_path))
+        goto done;
+    out_open = 1;
+    giflow_encoder_set_output(enc, write_out, out.f);
+    j.opt.width = src.w;
+    j.opt.height = src.h;
+    int r = giflow_encode_begin(enc, &j.opt);
+    uint64_t total = src.is_stream ? src.stream.frames_hint : (uint64_t)j.ninputs;
+    cli_progress prog;
+    cli_progress_start(&prog, "encoding frame");
+    uint64_t n = 0;
+    while (r == GIFLOW_OK && frame) {
+        giflow_frame gf;
+        memset(&gf, 0, sizeof gf);
+        gf.rgba = frame;
+        if (next_timing(&t, &gf)) {
+            err = 1;
+            break;
+        }
+        r = giflow_encode_frame(enc, &gf);
+        cli_progress_update(&prog, ++n, total);
+        if (r == GIFLOW_OK)
+            frame = next_frame(&src, &err);
+    }
+    cli_progress_end(&prog);
+    if (r == GIFLOW_OK && !err)
+        r = giflow_encode_finish(enc, (int64_t)((double)t.n * t.frame_ms + 0.5));
+    if (r != GIFLOW_OK) {
+        cli_error("encode: %s", giflow_strerror(r));
+        err = 1;
+    }
+    if (!err && cli_out_commit(&out) == 0) {
+        out_open = 0;
+        code = 0;
+        giflow_encode_stats st;
+        giflow_encoder_stats(enc, &st);
+        if (j.json) {
+            printf("{\"output\":");
+            json_str(stdout, j.out_path);
+            printf(",\"width\":%u,\"height\":%u,\"frames_in\":%u,\"frames_out\":%u,"
+                   "\"local_palettes\":%u,\"lossless_frames\":%u,\"bytes\":%llu,"
+                   "\"duration_cs\":%llu,\"encoder_peak_heap\":%zu}\n",
+                   src.w, src.h, st.frames_in, st.frames_out, st.local_palettes,
+                   st.lossless_frames, (unsigned long long)st.bytes,
+                   (unsigned long long)st.duration_cs, st.peak_heap);
+        }
+    }
+done:
+    if (out_open)
+        cli_out_abort(&out);
+    if (t.durations)
+        fclose(t.durations);
+    giflow_encoder_free(enc);
+    cli_image_free(&src.img);
+    if (src.is_stream)
+        cli_stream_close(&src.stream);
+    free(src.frame);
+    free(j.inputs);
+    return code;
+}

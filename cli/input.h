@@ -1,0 +1,44 @@
+/* Frame sources for `giflow encode`: image files, raw RGBA or YUV4MPEG2
+ * streams. Each yields RGBA frames one at a time; nothing holds more than
+ * the current frame. */
+#ifndef GIFLOW_CLI_INPUT_H
+#define GIFLOW_CLI_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* An RGBA image in memory. */
+typedef struct cli_image {
+    uint32_t w, h;
+    uint8_t *rgba; /* w*h*4 */
+} cli_image;
+
+/* Loads a PNG or JPEG file (by its signature) as RGBA. Returns 0 on
+ * success; prints an error and returns -1 otherwise. */
+int cli_load_image(const char *path, cli_image *img);
+void cli_image_free(cli_image *img);
+
+/* A stream of frames from one file or stdin ("-"). */
+typedef struct cli_stream {
+    FILE *f;
+    int is_stdin;
+    int y4m;          /* else raw RGBA */
+    uint32_t w, h;
+    uint32_t fps_num, fps_den; /* from the y4m header, else 0 */
+    int chroma;       /* y4m: 420, 422, 444 or 0 for mono */
+    int full_range;   /* y4m: XCOLORRANGE=FULL */
+    uint8_t *yuv;     /* y4m frame buffer */
+    uint64_t frames_hint; /* frames in a regular file, 0 if unknown */
+} cli_stream;
+
+/* Opens a raw RGBA stream of w x h frames. */
+int cli_stream_open_raw(cli_stream *s, const char *path, uint32_t w, uint32_t h);
+/* Opens a YUV4MPEG2 stream and reads its header. */
+int cli_stream_open_y4m(cli_stream *s, const char *path);
+/* Reads the next frame into rgba (w*h*4). Returns 1 for a frame, 0 at the
+ * end of the stream, -1 on error (message printed). */
+int cli_stream_read(cli_stream *s, uint8_t *rgba);
+void cli_stream_close(cli_stream *s);
+
+#endif

@@ -1,0 +1,389 @@
+/*
+ * Encoder API: options, output, the one-frame-behind queue and timing.
+ * Frame encoding itself is in frame.c.
+ */
+#include <string.h>
+
+#include "encoder.h"
+
+void giflow_encode_options_default(giflow_encode_options *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->loop_count = 0;
+    o->palette = GIFLOW_PALETTE_AUTO;
+    o->max_colors = 256;
+    o->dither = GIFLOW_DITHER_FS;
+    o->alpha_threshold = 128;
+    o->optimize = 1;
+    o->min_delay_cs = 2;
+}
+
+int giflow__enc_fail(giflow_encoder *enc, int status)
+{
+    if (!enc->status)
+        enc->status = status;
+    return enc->status;
+}
+
+giflow_encoder *giflow_encoder_new(const giflow_allocator *alloc)
+{
+    giflow__heap heap;
+    giflow__heap_init(&heap, alloc);
+    giflow_encoder *enc = giflow__alloc(&heap, sizeof *enc, NULL);
+    if (!enc)
+        return NULL;
+    memset(enc, 0, sizeof *enc);
+    enc->heap = heap;
+    giflow_encode_options_default(&enc->opt);
+    return enc;
+}
+
+#define FREE(p, n)                                      \
+    do {                                                \
+        giflow__free(&enc->heap, (p), (n));             \
+        (p) = NULL;                                     \
+    } while (0)
+
+static void free_buffers(giflow_encoder *enc)
+{
+    size_t px = (size_t)enc->w * enc->h;
+    FREE(enc->shown, px * 4);
+    FREE(enc->prev, px * 4);
+    FREE(enc->pend, px * 4);
+    FREE(enc->next, px * 4);
+    FREE(enc->dirty, px);
+    FREE(enc->idx, (size_t)enc->w * 3);
+    FREE(enc->quant_mem, giflow__quant_bytes());
+    FREE(enc->remap_mem, giflow__remap_bytes());
+    FREE(enc->dither_mem, giflow__dither_bytes(enc->w));
+    FREE(enc->lzw, sizeof *enc->lzw);
+}
+
+void giflow_encoder_free(giflow_encoder *enc)
+{
+    if (!enc)
+        return;
+    free_buffers(enc);
+    giflow__free(&enc->heap, enc->mem, enc->mem_cap);
+    giflow__heap heap = enc->heap;
+    giflow__free(&heap, enc, sizeof *enc);
+}
+
+int giflow_encoder_set_output(giflow_encoder *enc, giflow_write_fn fn, void *user)
+{
+    if (!enc || !fn)
+        return GIFLOW_ERR_ARG;
+    if (enc->stage)
+        return GIFLOW_ERR_STATE;
+    enc->write = fn;
+    enc->user = user;
+    enc->to_memory = 0;
+    return GIFLOW_OK;
+}
+
+int giflow_encoder_set_output_memory(giflow_encoder *enc)
+{
+    if (!enc)
+        return GIFLOW_ERR_ARG;
+    if (enc->stage)
+        return GIFLOW_ERR_STATE;
+    enc->to_memory = 1;
+    enc->write = NULL;
+    return GIFLOW_OK;
+}
+
+const uint8_t *giflow_encoder_output(const giflow_encoder *enc, size_t *size)
+{
+    if (size)
+        *size = enc ? enc->mem_len : 0;
+    return enc ? enc->mem : NULL;
+}
+
+/* Grows the memory output geometrically (the allocator hook has no
+ * realloc). */
+static int mem_append(giflow_encoder *enc, const void *data, size_t size)
+{
+    if (enc->mem_len + size > enc->mem_cap) {
+        size_t cap = enc->mem_cap ? enc->mem_cap : 65536;
+        while (cap < enc->mem_len + size)
+            cap *= 2;
+        int over;
+        uint8_t *p = giflow__alloc(&enc->heap, cap, &over);
+        if (!p)
+            return over ? GIFLOW_ERR_LIMIT_MEMORY : GIFLOW_ERR_NOMEM;
+        if (enc->mem_len)
+            memcpy(p, enc->mem, enc->mem_len);
+        giflow__free(&enc->heap, enc->mem, enc->mem_cap);
+        enc->mem = p;
+        enc->mem_cap = cap;
+    }
+    memcpy(enc->mem + enc->mem_len, data, size);
+    enc->mem_len += size;
+    return GIFLOW_OK;
+}
+
+int giflow__enc_write(giflow_encoder *enc, const void *data, size_t size)
+{
+    if (enc->status)
+        return enc->status;
+    int r = GIFLOW_OK;
+    if (enc->to_memory)
+        r = mem_append(enc, data, size);
+    else if (enc->write && enc->write(enc->user, data, size))
+        r = GIFLOW_ERR_IO;
+    if (r != GIFLOW_OK)
+        return giflow__enc_fail(enc, r);
+    enc->stats.bytes += size;
+    return GIFLOW_OK;
+}
+
+int giflow__enc_header(giflow_encoder *enc)
+{
+    const giflow_encode_options *o = &enc->opt;
+    unsigned gbits = enc->have_global ? giflow__enc_global_bits(enc) : 0;
+    uint8_t h[13] = {'G', 'I', 'F', '8', '9', 'a', (uint8_t)enc->w, (uint8_t)(enc->w >> 8),
+                     (uint8_t)enc->h, (uint8_t)(enc->h >> 8),
+                     (uint8_t)(gbits ? 0xF0 | (gbits - 1) : 0x70), 0, 0};
+    int r = giflow__enc_write(enc, h, 13);
+    if (r == GIFLOW_OK && gbits) {
+        uint8_t pal[3 * 256];
+        memset(pal, 0, sizeof pal);
+        memcpy(pal, enc->global.rgb, 3 * (size_t)enc->global.n);
+        r = giflow__enc_write(enc, pal, 3u << gbits);
+    }
+    if (r == GIFLOW_OK && o->loop_count >= 0) {
+        uint8_t ext[19] = {0x21, 0xFF, 11, 'N', 'E', 'T', 'S', 'C', 'A', 'P', 'E', '2', '.', '0',
+                           3, 1, (uint8_t)o->loop_count, (uint8_t)(o->loop_count >> 8), 0};
+        r = giflow__enc_write(enc, ext, sizeof ext);
+    }
+    for (size_t i = 0; r == GIFLOW_OK && o->comment && i < o->comment_size; i += 255) {
+        size_t n = o->comment_size - i < 255 ? o->comment_size - i : 255;
+        uint8_t hdr[3] = {0x21, 0xFE, (uint8_t)n};
+        r = i ? giflow__enc_write(enc, hdr + 2, 1) : giflow__enc_write(enc, hdr, 3);
+        if (r == GIFLOW_OK)
+            r = giflow__enc_write(enc, o->comment + i, n);
+        if (r == GIFLOW_OK && i + n >= o->comment_size)
+            r = giflow__enc_write(enc, "", 1);
+    }
+    enc->header_written = r == GIFLOW_OK;
+    return r;
+}
+
+static int check_options(const giflow_encode_options *o)
+{
+    if (o->width < 1 || o->width > 65535 || o->height < 1 || o->height > 65535 ||
+        o->max_colors < 2 || o->max_colors > 256 || o->loop_count > 65535 ||
+        o->palette < GIFLOW_PALETTE_AUTO || o->palette > GIFLOW_PALETTE_LOCAL ||
+        o->dither < GIFLOW_DITHER_NONE || o->dither > GIFLOW_DITHER_ORDERED ||
+        (o->global_palette && (o->global_palette_size < 1 || o->global_palette_size > 256)) ||
+        (o->comment && !o->comment_size))
+        return GIFLOW_ERR_ARG;
+    return GIFLOW_OK;
+}
+
+static void *take(giflow_encoder *enc, size_t size, int *failed)
+{
+    int over;
+    void *p = giflow__alloc(&enc->heap, size, &over);
+    if (!p && !*failed)
+        *failed = over ? GIFLOW_ERR_LIMIT_MEMORY : GIFLOW_ERR_NOMEM;
+    return p;
+}
+
+int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt)
+{
+    if (!enc || !opt)
+        return GIFLOW_ERR_ARG;
+    if (enc->status)
+        return enc->status;
+    if (enc->stage)
+        return GIFLOW_ERR_STATE;
+    int r = check_options(opt);
+    if (r != GIFLOW_OK)
+        return r;
+    enc->opt = *opt;
+    enc->w = opt->width;
+    enc->h = opt->height;
+    size_t px = (size_t)enc->w * enc->h;
+    int failed = 0;
+    enc->shown = take(enc, px * 4, &failed);
+    enc->prev = take(enc, px * 4, &failed);
+    enc->pend = take(enc, px * 4, &failed);
+    enc->next = take(enc, px * 4, &failed);
+    enc->dirty = take(enc, px, &failed);
+    enc->idx = take(enc, (size_t)enc->w * 3, &failed);
+    enc->quant_mem = take(enc, giflow__quant_bytes(), &failed);
+    enc->remap_mem = take(enc, giflow__remap_bytes(), &failed);
+    enc->dither_mem = take(enc, giflow__dither_bytes(enc->w), &failed);
+    enc->lzw = take(enc, sizeof *enc->lzw, &failed);
+    if (failed) {
+        free_buffers(enc);
+        return giflow__enc_fail(enc, failed);
+    }
+    memset(enc->shown, 0, px * 4);
+    memset(enc->lzw, 0, sizeof *enc->lzw);
+    enc->quant = giflow__quant_init(enc->quant_mem);
+    if (opt->global_palette) {
+        enc->global.n = opt->global_palette_size;
+        memcpy(enc->global.rgb, opt->global_palette, 3 * (size_t)enc->global.n);
+        enc->have_global = 1;
+        enc->global_mse = 1e300; /* never second-guess a caller's palette */
+    }
+    enc->stage = 1;
+    return GIFLOW_OK;
+}
+
+/* Copies a frame into dst as RGBA (indexed frames through their palette,
+ * the transparent index becoming alpha 0). */
+static int load_frame(const giflow_encoder *enc, const giflow_frame *f, uint8_t *dst)
+{
+    const uint32_t w = enc->w, h = enc->h;
+    if (f->rgba) {
+        size_t stride = f->stride ? f->stride : (size_t)w * 4;
+        if (stride < (size_t)w * 4)
+            return GIFLOW_ERR_ARG;
+        for (uint32_t y = 0; y < h; y++)
+            memcpy(dst + (size_t)y * w * 4, f->rgba + (size_t)y * stride, (size_t)w * 4);
+        return GIFLOW_OK;
+    }
+    if (!f->indices || !f->palette || f->palette_size < 1 || f->palette_size > 256)
+        return GIFLOW_ERR_ARG;
+    size_t stride = f->index_stride ? f->index_stride : w;
+    if (stride < w)
+        return GIFLOW_ERR_ARG;
+    for (uint32_t y = 0; y < h; y++) {
+        const uint8_t *s = f->indices + (size_t)y * stride;
+        uint8_t *d = dst + (size_t)y * w * 4;
+        for (uint32_t x = 0; x < w; x++) {
+            uint8_t i = s[x];
+            if ((int)i == f->transparent_index) {
+                memset(d + 4 * x, 0, 4);
+            } else {
+                /* Out-of-range indices show as opaque black, as decoders do. */
+                if (i < f->palette_size)
+                    memcpy(d + 4 * x, f->palette + 3 * i, 3);
+                else
+                    memset(d + 4 * x, 0, 3);
+                d[4 * x + 3] = 255;
+            }
+        }
+    }
+    return GIFLOW_OK;
+}
+
+static int64_t ms_to_cs(int64_t ms)
+{
+    return ms >= 0 ? (ms + 5) / 10 : -((-ms + 5) / 10);
+}
+
+/* Writes the pending frame, then makes next the pending one. */
+static int flush_pending(giflow_encoder *enc, uint32_t delay_cs, const uint8_t *next)
+{
+    int r = giflow__enc_frame(enc, delay_cs, next);
+    if (r != GIFLOW_OK)
+        return giflow__enc_fail(enc, r);
+    uint8_t *t = enc->prev;
+    enc->prev = enc->pend;
+    enc->pend = t;
+    enc->have_prev = 1;
+    enc->have_pend = 0;
+    return GIFLOW_OK;
+}
+
+int giflow_encode_frame(giflow_encoder *enc, const giflow_frame *f)
+{
+    if (!enc || !f)
+        return GIFLOW_ERR_ARG;
+    if (enc->status)
+        return enc->status;
+    if (enc->stage != 1)
+        return GIFLOW_ERR_STATE;
+    if (f->time_mode < GIFLOW_TIME_DELAY_CS || f->time_mode > GIFLOW_TIME_TIMESTAMP_MS ||
+        (enc->stats.frames_in && f->time_mode != enc->time_mode) || f->delay_cs > 65535)
+        return GIFLOW_ERR_ARG;
+    int r = load_frame(enc, f, enc->next);
+    if (r != GIFLOW_OK)
+        return r;
+    enc->time_mode = f->time_mode;
+    enc->stats.frames_in++;
+
+    int64_t start_cs = 0;
+    if (f->time_mode == GIFLOW_TIME_DURATION_MS) {
+        start_cs = ms_to_cs(enc->clock_ms);
+        enc->clock_ms += f->duration_ms;
+    } else if (f->time_mode == GIFLOW_TIME_TIMESTAMP_MS) {
+        start_cs = ms_to_cs(f->timestamp_ms);
+    }
+    if (enc->have_pend) {
+        size_t bytes = (size_t)enc->w * enc->h * 4;
+        int same = !memcmp(enc->next, enc->pend, bytes);
+        if (f->time_mode == GIFLOW_TIME_DELAY_CS) {
+            if (same && enc->pend_delay_cs + f->delay_cs <= 65535) {
+                enc->pend_delay_cs += f->delay_cs; /* identical: one longer frame */
+                return GIFLOW_OK;
+            }
+            r = flush_pending(enc, enc->pend_delay_cs, enc->next);
+        } else {
+            int64_t delay = start_cs - enc->pend_start_cs;
+            /* Too short to play correctly, or nothing new: this frame's
+             * time goes to the one before. */
+            if (same || delay < (int64_t)enc->opt.min_delay_cs)
+                return GIFLOW_OK;
+            r = flush_pending(enc, (uint32_t)(delay > 65535 ? 65535 : delay), enc->next);
+        }
+        if (r != GIFLOW_OK)
+            return r;
+    }
+    /* next becomes the pending frame (buffers rotate, nothing is copied). */
+    uint8_t *t = enc->pend;
+    enc->pend = enc->next;
+    enc->next = t;
+    enc->have_pend = 1;
+    enc->pend_start_cs = start_cs;
+    enc->pend_delay_cs = f->delay_cs;
+    return GIFLOW_OK;
+}
+
+int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms)
+{
+    if (!enc)
+        return GIFLOW_ERR_ARG;
+    if (enc->status)
+        return enc->status;
+    if (enc->stage != 1)
+        return GIFLOW_ERR_STATE;
+    int r = GIFLOW_OK;
+    if (enc->have_pend) {
+        int64_t delay;
+        if (enc->time_mode == GIFLOW_TIME_DELAY_CS)
+            delay = enc->pend_delay_cs;
+        else if (enc->time_mode == GIFLOW_TIME_DURATION_MS)
+            delay = ms_to_cs(enc->clock_ms) - enc->pend_start_cs;
+        else if (end_timestamp_ms >= 0)
+            delay = ms_to_cs(end_timestamp_ms) - enc->pend_start_cs;
+        else
+            delay = enc->stats.frames_out ? enc->last_delay_cs : 10;
+        if (delay < 0)
+            delay = 0;
+        r = flush_pending(enc, (uint32_t)(delay > 65535 ? 65535 : delay), NULL);
+    }
+    if (r == GIFLOW_OK && !enc->header_written)
+        r = giflow__enc_header(enc);
+    if (r == GIFLOW_OK)
+        r = giflow__enc_write(enc, ";", 1);
+    if (r != GIFLOW_OK)
+        return giflow__enc_fail(enc, r);
+    enc->stage = 2;
+    return GIFLOW_OK;
+}
+
+int giflow_encoder_stats(const giflow_encoder *enc, giflow_encode_stats *stats)
+{
+    if (!enc || !stats)
+        return GIFLOW_ERR_ARG;
+    *stats = enc->stats;
+    stats->peak_heap = enc->heap.peak;
+    return GIFLOW_OK;
+}

@@ -1,0 +1,71 @@
+/* Encoder internals shared by encoder.c (API, timing, queue) and frame.c
+ * (analysis, palette, remap, LZW of one frame). */
+#ifndef GIFLOW_ENCODE_ENCODER_H
+#define GIFLOW_ENCODE_ENCODER_H
+
+#include "giflow.h"
+#include "lzw_enc.h"
+#include "../common/mem.h"
+#include "../quant/quant.h"
+
+struct giflow_encoder {
+    giflow__heap heap;
+    int status;              /* sticky error, or 0 */
+    int stage;               /* 0 created, 1 begun, 2 finished */
+    giflow_encode_options opt;
+    uint32_t w, h;
+
+    /* Output. */
+    giflow_write_fn write;
+    void *user;
+    int to_memory;
+    uint8_t *mem;
+    size_t mem_len, mem_cap;
+    int header_written;
+
+    /* Canvas model. shown: what a browser has on screen before the next
+     * frame is drawn (after the last written frame's disposal). prev: the
+     * source of the last written frame. pend: the frame waiting for its
+     * successor (its delay and disposal depend on it). All RGBA. */
+    uint8_t *shown, *prev, *pend, *next; /* next: the incoming frame */
+    int have_prev, have_pend;
+    uint8_t *idx;            /* indices of the frame being encoded */
+    uint8_t *dirty;          /* per pixel: must be written this frame */
+
+    /* Timing of the pending frame, in centiseconds. */
+    int64_t pend_start_cs;   /* start, in timestamp and duration modes */
+    uint32_t pend_delay_cs;  /* delay, in delay mode */
+    int time_mode;
+    int64_t clock_ms;        /* duration mode: running total */
+    int64_t last_start_ms;   /* timestamp of the pending frame */
+    uint32_t last_delay_cs;  /* the delay last written */
+
+    /* Palettes and quantization working memory. */
+    giflow__palette global;
+    int have_global;
+    double global_mse;       /* error of the global palette on its frame */
+    giflow__quant *quant;
+    giflow__remap *remap;
+    giflow__dither *dither;
+    void *quant_mem, *remap_mem, *dither_mem;
+    giflow__lzwenc *lzw;
+
+    giflow_encode_stats stats;
+};
+
+/* Writes bytes to the output; records GIFLOW_ERR_IO on failure. */
+int giflow__enc_write(giflow_encoder *enc, const void *data, size_t size);
+/* The header and logical screen (with the global palette, if any), loop
+ * extension and comment. */
+int giflow__enc_header(giflow_encoder *enc);
+/* Encodes and writes the pending frame with the given delay. next is the
+ * following frame's RGBA (NULL at the end): where it is transparent and the
+ * pending frame is not, the pending frame uses disposal 2 over a rectangle
+ * covering those pixels. */
+int giflow__enc_frame(giflow_encoder *enc, uint32_t delay_cs, const uint8_t *next_rgba);
+int giflow__enc_fail(giflow_encoder *enc, int status);
+/* Size (bits) of the global colour table: its colours plus the
+ * transparent slot. */
+unsigned giflow__enc_global_bits(const giflow_encoder *enc);
+
+#endif

@@ -1,0 +1,366 @@
+/*
+ * One frame of the encoder: what must change on screen, which palette,
+ * indices (with dithering), LZW, and the canvas model update.
+ *
+ * The model: `shown` is what a browser displays before this frame is drawn.
+ * A pixel must be written when its source is opaque and either changed
+ * since the previous frame or not displayed (cleared). Everything else in
+ * the frame's rectangle is the transparent index, so still areas keep
+ * exactly the pixels they had (no shimmer) and compress to nothing.
+ * A frame can only make pixels transparent through the previous frame's
+ * disposal, so when the next frame needs transparency where this one is
+ * opaque, this frame's rectangle covers those pixels and it uses disposal 2.
+ */
+#include <string.h>
+
+#include "encoder.h"
+
+#define ALPHA(p) ((p)[3])
+
+typedef struct rect {
+    uint32_t x0, y0, x1, y1; /* x1, y1 exclusive; empty when x1 <= x0 */
+} rect;
+
+static void rect_add(rect *r, uint32_t x, uint32_t y)
+{
+    if (r->x1 <= r->x0) {
+        r->x0 = x;
+        r->y0 = y;
+        r->x1 = x + 1;
+        r->y1 = y + 1;
+        return;
+    }
+    if (x < r->x0)
+        r->x0 = x;
+    if (x >= r->x1)
+        r->x1 = x + 1;
+    if (y < r->y0)
+        r->y0 = y;
+    if (y >= r->y1)
+        r->y1 = y + 1;
+}
+
+/* Marks the pixels that must be written and returns the rectangle that
+ * covers them and the pixels the next frame needs cleared. *clear_next is
+ * set when there are any of the latter. */
+static rect analyse(giflow_encoder *enc, const uint8_t *next, int *clear_next)
+{
+    const uint32_t w = enc->w, h = enc->h;
+    const uint8_t a = enc->opt.alpha_threshold;
+    const int full = !enc->have_prev || !enc->opt.optimize;
+    rect r = {0, 0, 0, 0};
+    *clear_next = 0;
+    for (uint32_t y = 0; y < h; y++) {
+        const uint8_t *s = enc->pend + (size_t)y * w * 4;
+        const uint8_t *p = enc->prev + (size_t)y * w * 4;
+        const uint8_t *b = enc->shown + (size_t)y * w * 4;
+        const uint8_t *nx = next ? next + (size_t)y * w * 4 : NULL;
+        uint8_t *d = enc->dirty + (size_t)y * w;
+        for (uint32_t x = 0; x < w; x++) {
+            int opaque = ALPHA(s + 4 * x) >= a;
+            int must = opaque && (full || memcmp(s + 4 * x, p + 4 * x, 4) != 0 ||
+                                  ALPHA(b + 4 * x) == 0);
+            d[x] = (uint8_t)must;
+            if (must)
+                rect_add(&r, x, y);
+            if (nx && opaque && ALPHA(nx + 4 * x) < a) {
+                *clear_next = 1;
+                rect_add(&r, x, y);
+            }
+        }
+    }
+    if (!enc->have_prev || !enc->opt.optimize) {
+        r.x0 = r.y0 = 0;
+        r.x1 = w;
+        r.y1 = h;
+    } else if (r.x1 <= r.x0) {
+        /* Nothing changes on screen: a 1x1 transparent frame keeps time. */
+        r.x0 = r.y0 = 0;
+        r.x1 = r.y1 = 1;
+    }
+    return r;
+}
+
+/* Whether any pixel of the rectangle is left alone (transparent index). */
+static int needs_transparency(const giflow_encoder *enc, rect r)
+{
+    for (uint32_t y = r.y0; y < r.y1; y++) {
+        const uint8_t *d = enc->dirty + (size_t)y * enc->w;
+        for (uint32_t x = r.x0; x < r.x1; x++)
+            if (!d[x])
+                return 1;
+    }
+    return 0;
+}
+
+/* Packs the rectangle's pixels that must be written into a scratch run of
+ * RGBA (reusing idx as a buffer is not possible: it is one byte per pixel),
+ * feeding them to fn in row pieces. */
+static void each_dirty_run(const giflow_encoder *enc, rect r,
+                           void (*fn)(void *ctx, const uint8_t *rgba, size_t n), void *ctx)
+{
+    for (uint32_t y = r.y0; y < r.y1; y++) {
+        const uint8_t *s = enc->pend + ((size_t)y * enc->w) * 4;
+        const uint8_t *d = enc->dirty + (size_t)y * enc->w;
+        uint32_t x = r.x0;
+        while (x < r.x1) {
+            while (x < r.x1 && !d[x])
+                x++;
+            uint32_t x0 = x;
+            while (x < r.x1 && d[x])
+                x++;
+            if (x > x0)
+                fn(ctx, s + 4 * (size_t)x0, x - x0);
+        }
+    }
+}
+
+static void colorset_fn(void *ctx, const uint8_t *rgba, size_t n)
+{
+    giflow__colorset_add(ctx, rgba, n, 0);
+}
+
+typedef struct quant_ctx {
+    giflow__quant *q;
+} quant_ctx;
+
+static void quant_fn(void *ctx, const uint8_t *rgba, size_t n)
+{
+    giflow__quant_add(((quant_ctx *)ctx)->q, rgba, n, 0, 1);
+}
+
+typedef struct mse_ctx {
+    giflow__remap *r;
+    const giflow__palette *pal;
+    double sum;
+    uint64_t n, seen;
+} mse_ctx;
+
+/* Error of a palette on a sample of the pixels (every 5th). */
+static void mse_fn(void *ctx, const uint8_t *rgba, size_t n)
+{
+    mse_ctx *m = ctx;
+    for (size_t i = 0; i < n; i++, m->seen++) {
+        if (m->seen % 5)
+            continue;
+        const uint8_t *p = rgba + 4 * i;
+        const uint8_t *c = m->pal->rgb + 3 * giflow__remap_nearest(m->r, p[0], p[1], p[2]);
+        int dr = p[0] - c[0], dg = p[1] - c[1], db = p[2] - c[2];
+        m->sum += (double)(dr * dr + dg * dg + db * db) / 3.0;
+        m->n++;
+    }
+}
+
+/* Index of the exact colour in pal, or -1. */
+static int exact_index(giflow__remap *r, const giflow__palette *pal, const uint8_t *rgb)
+{
+    int i = giflow__remap_nearest(r, rgb[0], rgb[1], rgb[2]);
+    return memcmp(pal->rgb + 3 * i, rgb, 3) ? -1 : i;
+}
+
+/* Appends a transparent slot (black) when there is room; returns its index,
+ * or -1 when the palette is full. */
+static int add_trans_slot(giflow__palette *pal)
+{
+    if (pal->n >= 256)
+        return -1;
+    memset(pal->rgb + 3 * pal->n, 0, 3);
+    return (int)pal->n++;
+}
+
+typedef struct choice {
+    giflow__palette local;
+    const giflow__palette *pal; /* palette the indices refer to */
+    int is_local;              /* pal must be written with the frame */
+    int trans;                 /* transparent index, or -1 */
+    int exact;                 /* no quantization happened */
+} choice;
+
+/* The global palette's transparent slot: after its colours when there is
+ * room, else its last entry (which frames needing transparency then
+ * cannot use). */
+static int global_trans(const giflow_encoder *enc)
+{
+    return enc->global.n < 256 ? (int)enc->global.n : 255;
+}
+
+static int build_global(giflow_encoder *enc, rect r)
+{
+    quant_ctx qc = {enc->quant};
+    giflow__quant_reset(enc->quant);
+    each_dirty_run(enc, r, quant_fn, &qc);
+    /* One slot stays free for the transparent index of later frames. */
+    uint32_t maxc = enc->opt.max_colors > 2 ? enc->opt.max_colors - 1 : 2;
+    enc->global_mse = giflow__quant_build(enc->quant, maxc, &enc->global);
+    enc->have_global = 1;
+    return 0;
+}
+
+/* Picks the palette: the exact colours when they fit, else the global
+ * palette when policy and its error allow, else a palette for this frame. */
+static int choose_palette(giflow_encoder *enc, rect r, int need_trans, choice *c)
+{
+    const giflow_encode_options *o = &enc->opt;
+    uint32_t maxc = o->max_colors - (need_trans ? 1 : 0);
+    giflow__colorset set;
+    giflow__colorset_init(&set, maxc);
+    each_dirty_run(enc, r, colorset_fn, &set);
+    c->trans = -1;
+    c->exact = !set.overflow;
+    /* The header carries the global palette, built from the first frame. */
+    if (o->palette != GIFLOW_PALETTE_LOCAL && !enc->have_global && !enc->header_written)
+        build_global(enc, r);
+    if (!set.overflow) {
+        giflow__colorset_palette(&set, &c->local);
+        /* Reuse the global palette if it holds every colour exactly. */
+        if (enc->have_global && o->palette != GIFLOW_PALETTE_LOCAL) {
+            int gt = need_trans ? global_trans(enc) : -1;
+            giflow__remap *rm = giflow__remap_init(enc->remap_mem, &enc->global, gt);
+            uint32_t i = 0;
+            while (i < c->local.n && exact_index(rm, &enc->global, c->local.rgb + 3 * i) >= 0)
+                i++;
+            if (i == c->local.n) {
+                c->pal = &enc->global;
+                c->is_local = 0;
+                c->trans = gt;
+                return GIFLOW_OK;
+            }
+        }
+        c->pal = &c->local;
+        c->is_local = 1;
+        if (need_trans)
+            c->trans = add_trans_slot(&c->local);
+        return GIFLOW_OK;
+    }
+    if (o->lossless)
+        return giflow__enc_fail(enc, GIFLOW_ERR_TOO_MANY_COLORS);
+
+    int use_global = enc->have_global;
+    if (use_global && o->palette == GIFLOW_PALETTE_AUTO) {
+        mse_ctx m = {giflow__remap_init(enc->remap_mem, &enc->global, -1), &enc->global, 0, 0, 0};
+        each_dirty_run(enc, r, mse_fn, &m);
+        double mse = m.n ? m.sum / (double)m.n : 0;
+        /* Global while its error stays near what it had on its own frame. */
+        use_global = mse <= 2.0 * enc->global_mse + 4.0;
+    }
+    if (use_global) {
+        c->pal = &enc->global;
+        c->is_local = 0;
+        c->trans = need_trans ? global_trans(enc) : -1;
+        return GIFLOW_OK;
+    }
+    quant_ctx qc = {enc->quant};
+    giflow__quant_reset(enc->quant);
+    each_dirty_run(enc, r, quant_fn, &qc);
+    giflow__quant_build(enc->quant, maxc, &c->local);
+    c->pal = &c->local;
+    c->is_local = 1;
+    if (need_trans)
+        c->trans = add_trans_slot(&c->local);
+    return GIFLOW_OK;
+}
+
+static unsigned table_bits(uint32_t n)
+{
+    unsigned b = 1;
+    while ((1u << b) < n)
+        b++;
+    return b;
+}
+
+unsigned giflow__enc_global_bits(const giflow_encoder *enc)
+{
+    uint32_t n = enc->global.n < 256 ? enc->global.n + 1 : 256;
+    return table_bits(n);
+}
+
+static int write_palette(giflow_encoder *enc, const giflow__palette *p, unsigned bits)
+{
+    uint8_t pad[3 * 256];
+    memset(pad, 0, sizeof pad);
+    memcpy(pad, p->rgb, 3 * (size_t)p->n);
+    return giflow__enc_write(enc, pad, 3u << bits);
+}
+
+static int sink(void *user, const uint8_t *data, size_t size)
+{
+    return giflow__enc_write(user, data, size) != GIFLOW_OK;
+}
+
+/* Maps the rectangle to indices row by row and compresses them. */
+static void encode_pixels(giflow_encoder *enc, rect r, const choice *c, unsigned mcs)
+{
+    const uint32_t rw = r.x1 - r.x0;
+    int mode = c->exact ? GIFLOW__DITHER_NONE : enc->opt.dither;
+    giflow__remap *rm = giflow__remap_init(enc->remap_mem, c->pal, c->trans);
+    giflow__dither *dt = giflow__dither_init(enc->dither_mem, enc->w, mode);
+    giflow__dither_frame(dt);
+    /* Kept pixels take the transparent index: out = prev = trans. */
+    uint8_t *row = enc->idx, *keep = enc->idx + enc->w, *tprev = enc->idx + 2 * (size_t)enc->w;
+    memset(tprev, c->trans >= 0 ? c->trans : 0, rw);
+    giflow__lzwenc_begin(enc->lzw, mcs, sink, enc);
+    for (uint32_t y = r.y0; y < r.y1; y++) {
+        const uint8_t *d = enc->dirty + (size_t)y * enc->w + r.x0;
+        int any_keep = 0;
+        for (uint32_t x = 0; x < rw; x++) {
+            keep[x] = (uint8_t)!d[x];
+            any_keep |= keep[x];
+        }
+        giflow__dither_row(dt, rm, enc->pend + ((size_t)y * enc->w + r.x0) * 4, rw, y - r.y0,
+                           enc->opt.alpha_threshold, c->trans, any_keep ? keep : NULL, tprev,
+                           row);
+        giflow__lzwenc_push(enc->lzw, row, rw);
+        /* The screen now shows these pixels. */
+        uint8_t *b = enc->shown + ((size_t)y * enc->w + r.x0) * 4;
+        for (uint32_t x = 0; x < rw; x++) {
+            if ((int)row[x] == c->trans)
+                continue;
+            memcpy(b + 4 * x, c->pal->rgb + 3 * row[x], 3);
+            b[4 * x + 3] = 255;
+        }
+    }
+    giflow__lzwenc_end(enc->lzw);
+}
+
+int giflow__enc_frame(giflow_encoder *enc, uint32_t delay_cs, const uint8_t *next)
+{
+    int clear_next;
+    rect r = analyse(enc, next, &clear_next);
+    int need_trans = needs_transparency(enc, r) || clear_next;
+    choice c;
+    int st = choose_palette(enc, r, need_trans, &c);
+    if (st != GIFLOW_OK)
+        return st;
+    if (!enc->header_written && (st = giflow__enc_header(enc)) != GIFLOW_OK)
+        return st;
+
+    /* Graphic control: delay, disposal, transparency. */
+    uint8_t gce[8] = {0x21, 0xF9, 4, (uint8_t)((clear_next ? 2 : 1) << 2 | (c.trans >= 0)),
+                      (uint8_t)delay_cs, (uint8_t)(delay_cs >> 8),
+                      (uint8_t)(c.trans >= 0 ? c.trans : 0), 0};
+    unsigned bits = table_bits(c.pal->n);
+    uint8_t desc[10] = {0x2C, (uint8_t)r.x0, (uint8_t)(r.x0 >> 8), (uint8_t)r.y0,
+                        (uint8_t)(r.y0 >> 8), (uint8_t)(r.x1 - r.x0), (uint8_t)((r.x1 - r.x0) >> 8),
+                        (uint8_t)(r.y1 - r.y0), (uint8_t)((r.y1 - r.y0) >> 8),
+                        (uint8_t)(c.is_local ? 0x80 | (bits - 1) : 0)};
+    if ((st = giflow__enc_write(enc, gce, 8)) != GIFLOW_OK ||
+        (st = giflow__enc_write(enc, desc, 10)) != GIFLOW_OK ||
+        (c.is_local && (st = write_palette(enc, c.pal, bits)) != GIFLOW_OK))
+        return st;
+    if (!c.is_local)
+        bits = giflow__enc_global_bits(enc);
+    unsigned mcs = bits < 2 ? 2 : bits;
+    encode_pixels(enc, r, &c, mcs);
+    if (enc->status)
+        return enc->status;
+    if (clear_next) {
+        for (uint32_t y = r.y0; y < r.y1; y++)
+            memset(enc->shown + ((size_t)y * enc->w + r.x0) * 4, 0, (size_t)(r.x1 - r.x0) * 4);
+    }
+    enc->stats.frames_out++;
+    enc->stats.local_palettes += (uint32_t)c.is_local;
+    enc->stats.lossless_frames += (uint32_t)c.exact;
+    enc->stats.duration_cs += delay_cs;
+    enc->last_delay_cs = delay_cs;
+    return GIFLOW_OK;
+}

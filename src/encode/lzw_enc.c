@@ -1,0 +1,131 @@
+#include "lzw_enc.h"
+
+#include <string.h>
+
+#define KEY_BITS 20u
+
+static void out_byte(giflow__lzwenc *e, uint8_t b)
+{
+    e->block[++e->blen] = b;
+    if (e->blen == 255) {
+        e->block[0] = 255;
+        if (e->sink && !e->failed && e->sink(e->user, e->block, 256))
+            e->failed = 1;
+        e->bytes += 256;
+        e->blen = 0;
+    }
+}
+
+static void put_code(giflow__lzwenc *e, unsigned code)
+{
+    e->acc |= (uint64_t)code << e->nacc;
+    e->nacc += e->width;
+    while (e->nacc >= 8) {
+        out_byte(e, (uint8_t)e->acc);
+        e->acc >>= 8;
+        e->nacc -= 8;
+    }
+}
+
+static void reset_table(giflow__lzwenc *e)
+{
+    e->next = e->clear + 1;
+    e->width = e->mcs + 1;
+    if (++e->gen == (1u << (32 - KEY_BITS))) {
+        /* Generations wrapped: forget every entry for real. */
+        memset(e->key, 0, sizeof e->key);
+        e->gen = 1;
+    }
+}
+
+void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sink,
+                          void *user)
+{
+    e->sink = sink;
+    e->user = user;
+    e->bytes = 0;
+    e->failed = 0;
+    e->blen = 0;
+    e->acc = 0;
+    e->nacc = 0;
+    e->mcs = mcs;
+    e->clear = 1u << mcs;
+    e->cur = -1;
+    reset_table(e);
+    uint8_t m = (uint8_t)mcs;
+    if (sink && sink(user, &m, 1))
+        e->failed = 1;
+    e->bytes++;
+    put_code(e, e->clear);
+}
+
+static inline uint32_t slot_of(uint32_t k)
+{
+    return (k * 2654435761u) >> (32 - 13);
+}
+
+/* Writes the current string's code and accounts for it like a decoder:
+ * the counter advances, the width grows at 1 << width, and the table is
+ * cleared once full. Returns the slot a new entry may take, or 0. */
+static unsigned emit(giflow__lzwenc *e)
+{
+    put_code(e, (unsigned)e->cur);
+    if (e->next > 4095)
+        return 0;
+    e->next++;
+    if (e->width < 12 && e->next == (1u << e->width))
+        e->width++;
+    return e->next <= 4095 ? e->next : 0;
+}
+
+void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
+{
+    size_t i = 0;
+    if (e->cur < 0 && n)
+        e->cur = px[i++];
+    uint32_t gen = e->gen << KEY_BITS;
+    for (; i < n; i++) {
+        /* Slots of older generations count as empty. */
+        uint32_t k = gen | (uint32_t)e->cur << 8 | px[i];
+        uint32_t h = slot_of(k);
+        while ((e->key[h] & ~((1u << KEY_BITS) - 1)) == gen && e->key[h] != k)
+            h = (h + 1) & (GIFLOW__LZWE_HASH - 1);
+        if (e->key[h] == k) {
+            e->cur = e->code[h];
+            continue;
+        }
+        unsigned slot = emit(e);
+        if (slot) {
+            e->key[h] = k;
+            e->code[h] = (uint16_t)slot;
+        } else if (e->next > 4095) {
+            put_code(e, e->clear);
+            reset_table(e);
+            gen = e->gen << KEY_BITS;
+        }
+        e->cur = px[i];
+    }
+}
+
+int giflow__lzwenc_end(giflow__lzwenc *e)
+{
+    if (e->cur >= 0)
+        emit(e);
+    put_code(e, e->clear + 1);
+    if (e->nacc)
+        out_byte(e, (uint8_t)e->acc);
+    e->acc = 0;
+    e->nacc = 0;
+    if (e->blen) {
+        e->block[0] = (uint8_t)e->blen;
+        if (e->sink && !e->failed && e->sink(e->user, e->block, e->blen + 1u))
+            e->failed = 1;
+        e->bytes += e->blen + 1u;
+        e->blen = 0;
+    }
+    uint8_t zero = 0;
+    if (e->sink && !e->failed && e->sink(e->user, &zero, 1))
+        e->failed = 1;
+    e->bytes++;
+    return e->failed ? -1 : 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * GIF LZW encoder: pixels in (any number per call), sub-blocked bytes out.
+ *
+ * Strings are found through an open-addressing hash table keyed by
+ * (prefix code, next byte); entries carry a generation number, so a clear
+ * costs nothing. Code widths follow exactly the rule decoders use (the
+ * first code after a clear advances the counter without an entry), and the
+ * table is cleared when it fills.
+ */
+#ifndef GIFLOW_ENCODE_LZW_ENC_H
+#define GIFLOW_ENCODE_LZW_ENC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GIFLOW__LZWE_HASH 8192 /* twice the code space: short probe runs */
+
+/* Where finished sub-blocks go; returns 0 on success. A NULL sink only
+ * counts bytes (used to compare candidate encodings). */
+typedef int (*giflow__byte_sink)(void *user, const uint8_t *data, size_t size);
+
+typedef struct giflow__lzwenc {
+    giflow__byte_sink sink;
+    void *user;
+    uint64_t bytes;        /* bytes produced, sub-block framing included */
+    int failed;            /* the sink reported an error */
+    uint8_t block[256];    /* block[0] is the length byte */
+    unsigned blen;
+    uint64_t acc;          /* bit accumulator, LSB first */
+    unsigned nacc;
+    unsigned mcs, clear, next, width;
+    int cur;               /* code of the string matched so far, -1 none */
+    uint32_t gen;          /* generation of the live table entries */
+    uint32_t key[GIFLOW__LZWE_HASH]; /* gen << 20 | prefix << 8 | byte */
+    uint16_t code[GIFLOW__LZWE_HASH];
+} giflow__lzwenc;
+
+/* Starts a code stream with minimum code size mcs (2..8); writes the code
+ * size byte and a clear code. */
+void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sink,
+                          void *user);
+/* Encodes n indices (each below 1 << mcs). */
+void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n);
+/* Ends the stream: last code, end code, last sub-block, terminator.
+ * Returns 0, or -1 if the sink failed. */
+int giflow__lzwenc_end(giflow__lzwenc *e);
+
+#endif

@@ -1,0 +1,461 @@
+/*
+ * Encoder tests through the public API. Truths: the source frames
+ * themselves (lossless cases must come back exactly, from both giflow's
+ * decoder and giflib), hand-worked timing sums, and the GIF structure as
+ * giflib parses it.
+ */
+#include <gif_lib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+enum { W = 64, H = 48 };
+
+typedef struct buf {
+    uint8_t *d;
+    size_t n, cap;
+    int fail_after; /* fail writes after this many bytes (0: never) */
+} buf;
+
+static int put(void *user, const uint8_t *data, size_t size)
+{
+    buf *b = user;
+    if (b->fail_after && b->n + size > (size_t)b->fail_after)
+        return 1;
+    if (b->n + size > b->cap) {
+        b->cap = (b->n + size) * 2;
+        b->d = realloc(b->d, b->cap);
+    }
+    memcpy(b->d + b->n, data, size);
+    b->n += size;
+    return 0;
+}
+
+/* A frame: a still gradient background with a moving 8x8 square; alpha
+ * optional outside a centre box (then transparent where alpha is 0). */
+static void make_frame(uint8_t *rgba, int t, int with_alpha, int colors)
+{
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            uint8_t *p = rgba + 4 * (y * W + x);
+            /* 'colors' distinct background colours (a lossless palette). */
+            int k = ((x / 4) + (y / 4) * 16) % colors;
+            p[0] = (uint8_t)(k * 37);
+            p[1] = (uint8_t)(k * 91);
+            p[2] = (uint8_t)(k * 13);
+            p[3] = 255;
+            if (with_alpha && (x < 8 || x >= W - 8))
+                memset(p, 0, 4);
+            if (x >= 10 + 3 * t && x < 18 + 3 * t && y >= 20 && y < 28) {
+                p[0] = 255;
+                p[1] = p[2] = 0;
+                p[3] = 255;
+            }
+        }
+}
+
+typedef struct decoded {
+    tu_decoded d;
+    int ok;
+} decoded;
+
+/* Every frame decoded by giflow must equal the source, pixel for pixel
+ * (transparent pixels compare as all-zero). */
+static int frames_equal(const tu_decoded *d, uint8_t **src, int n)
+{
+    if ((int)d->nframes != n || d->image.canvas_width != W || d->image.canvas_height != H)
+        return 0;
+    for (int i = 0; i < n; i++)
+        for (int p = 0; p < W * H; p++) {
+            const uint8_t *a = d->frames[i].rgba + 4 * p, *b = src[i] + 4 * p;
+            if (b[3] < 128 ? a[3] != 0 : memcmp(a, b, 3) || a[3] != 255)
+                return 0;
+        }
+    return 1;
+}
+
+typedef struct memsrc {
+    const uint8_t *d;
+    size_t n, p;
+} memsrc;
+
+static int rd(GifFileType *gif, GifByteType *b, int n)
+{
+    memsrc *m = gif->UserData;
+    if ((size_t)n > m->n - m->p)
+        n = (int)(m->n - m->p);
+    memcpy(b, m->d + m->p, (size_t)n);
+    m->p += (size_t)n;
+    return n;
+}
+
+/* giflib reads the file and its images' indices map to the colours
+ * giflow shows (for frames drawn as whole-canvas images only: frame 0). */
+static int giflib_frame0(const buf *b, const uint8_t *src)
+{
+    memsrc m = {b->d, b->n, 0};
+    int err;
+    GifFileType *g = DGifOpen(&m, rd, &err);
+    if (!g || DGifSlurp(g) != GIF_OK) {
+        if (g)
+            DGifCloseFile(g, &err);
+        return 0;
+    }
+    SavedImage *s = &g->SavedImages[0];
+    ColorMapObject *cm = s->ImageDesc.ColorMap ? s->ImageDesc.ColorMap : g->SColorMap;
+    GraphicsControlBlock gcb;
+    gcb.TransparentColor = -1;
+    DGifSavedExtensionToGCB(g, 0, &gcb);
+    int ok = s->ImageDesc.Width == W && s->ImageDesc.Height == H && cm;
+    for (int p = 0; ok && p < W * H; p++) {
+        int i = s->RasterBits[p];
+        const uint8_t *q = src + 4 * p;
+        if (q[3] < 128)
+            ok = i == gcb.TransparentColor;
+        else
+            ok = i != gcb.TransparentColor && i < cm->ColorCount &&
+                 cm->Colors[i].Red == q[0] && cm->Colors[i].Green == q[1] &&
+                 cm->Colors[i].Blue == q[2];
+    }
+    DGifCloseFile(g, &err);
+    return ok;
+}
+
+static giflow_encoder *start(buf *b, giflow_encode_options *o)
+{
+    giflow_encoder *e = giflow_encoder_new(NULL);
+    giflow_encoder_set_output(e, put, b);
+    TU_CHECK(giflow_encode_begin(e, o) == GIFLOW_OK, "begin");
+    return e;
+}
+
+static void test_lossless(int with_alpha, int palette, const char *what)
+{
+    enum { N = 8 };
+    uint8_t *src[N];
+    buf b = {0};
+    giflow_encode_options o;
+    giflow_encode_options_default(&o);
+    o.width = W;
+    o.height = H;
+    o.palette = palette;
+    o.lossless = 1;
+    giflow_encoder *e = start(&b, &o);
+    for (int t = 0; t < N; t++) {
+        src[t] = malloc(W * H * 4);
+        make_frame(src[t], t, with_alpha, 40);
+        giflow_frame f = {0};
+        f.rgba = src[t];
+        f.delay_cs = 7;
+        TU_CHECK(giflow_encode_frame(e, &f) == GIFLOW_OK, "%s frame %d", what, t);
+    }
+    TU_CHECK(giflow_encode_finish(e, -1) == GIFLOW_OK, "%s finish", what);
+    giflow_encode_stats st;
+    giflow_encoder_stats(e, &st);
+    TU_CHECK(st.frames_out == N && st.lossless_frames == N, "%s: %u frames, %u lossless", what,
+             st.frames_out, st.lossless_frames);
+    giflow_encoder_free(e);
+
+    tu_decoded d;
+    tu_decode(b.d, b.n, 0, 0, 1, &d);
+    TU_CHECK(d.status == GIFLOW_END, "%s: decode status %d", what, d.status);
+    TU_CHECK(frames_equal(&d, src, N), "%s: frames differ from the source", what);
+    /* Frame differencing: after the first, frames are small rectangles
+     * around the moving square (3 px per frame + its 8 px size). */
+    for (uint32_t i = 1; i < d.nframes; i++)
+        TU_CHECK(d.frames[i].info.width <= 11 && d.frames[i].info.height == 8,
+                 "%s: frame %u is %ux%u", what, i, d.frames[i].info.width,
+                 d.frames[i].info.height);
+    for (uint32_t i = 0; i < d.nframes; i++)
+        TU_CHECK(d.frames[i].info.delay_cs == 7, "%s: delay %u", what, d.frames[i].info.delay_cs);
+    tu_decoded_free(&d);
+    TU_CHECK(giflib_frame0(&b, src[0]), "%s: giflib disagrees on frame 0", what);
+    for (int t = 0; t < N; t++)
+        free(src[t]);
+    free(b.d);
+}
+
+/* A sprite over a transparent background: a pixel that was opaque in one
+ * frame and is transparent in the next can only be cleared by disposal 2
+ * of the earlier frame. */
+static void test_moving_sprite_alpha(void)
+{
+    enum { N = 6 };
+    uint8_t *src[N];
+    buf b = {0};
+    giflow_encode_options o;
+    giflow_encode_options_default(&o);
+    o.width = W;
+    o.height = H;
+    giflow_encoder *e = start(&b, &o);
+    for (int t = 0; t < N; t++) {
+        src[t] = calloc(W * H, 4);
+        for (int y = 10; y < 20; y++)
+            for (int x = 5 * t; x < 5 * t + 10; x++) {
+                uint8_t *p = src[t] + 4 * (y * W + x);
+                p[1] = 200;
+                p[3] = 255;
+            }
+        giflow_frame f = {0};
+        f.rgba = src[t];
+        f.delay_cs = 5;
+        giflow_encode_frame(e, &f);
+    }
+    TU_CHECK(giflow_encode_finish(e, -1) == GIFLOW_OK, "finish");
+    giflow_encoder_free(e);
+    tu_decoded d;
+    tu_decode(b.d, b.n, 0, 0, 1, &d);
+    TU_CHECK(frames_equal(&d, src, N), "sprite over transparency differs");
+    int clears = 0;
+    for (uint32_t i = 0; i < d.nframes; i++)
+        clears += d.frames[i].info.disposal == 2;
+    TU_CHECK(clears >= N - 1, "disposal 2 used %d times", clears);
+    tu_decoded_free(&d);
+    for (int t = 0; t < N; t++)
+        free(src[t]);
+    free(b.d);
+}
+
+/* Durations of 33 ms: delays alternate 3 and 4 cs so that the total stays
+ * exact (30 frames x 33 ms = 990 ms = 99 cs). Identical frames merge. */
+static void test_timing(void)
+{
+    uint8_t *a = malloc(W * H * 4), *c = malloc(W * H * 4);
+    make_frame(a, 0, 0, 10);
+    make_frame(c, 1, 0, 10);
+    buf b = {0};
+    giflow_encode_options o;
+    giflow_encode_options_default(&o);
+    o.width = W;
+    o.height = H;
+    giflow_encoder *e = start(&b, &o);
+    for (int t = 0; t < 30; t++) {
+        giflow_frame f = {0};
+        f.rgba = t % 2 ? a : c;
+        f.time_mode = GIFLOW_TIME_DURATION_MS;
+        f.duration_ms = 33;
+        giflow_encode_frame(e, &f);
+    }
+    giflow_encode_finish(e, -1);
+    giflow_encode_stats st;
+    giflow_encoder_stats(e, &st);
+    TU_CHECK(st.duration_cs == 99, "total %llu cs, want 99", (unsigned long long)st.duration_cs);
+    giflow_encoder_free(e);
+    tu_decoded d;
+    tu_decode(b.d, b.n, 0, 0, 0, &d);
+    uint32_t sum = 0;
+    for (uint32_t i = 0; i < d.nframes; i++) {
+        sum += d.frames[i].info.delay_cs;
+        TU_CHECK(d.frames[i].info.delay_cs == 3 || d.frames[i].info.delay_cs == 4,
+                 "delay %u", d.frames[i].info.delay_cs);
+    }
+    TU_CHECK(sum == 99 && d.nframes == 30, "decoded %u frames, %u cs", d.nframes, sum);
+    tu_decoded_free(&d);
+    free(b.d);
+
+    /* 100 fps timestamps: 1 cs apart is below the 2 cs minimum browsers
+     * honour, so every other frame is dropped and the total stays 2 s. */
+    memset(&b, 0, sizeof b);
+    e = start(&b, &o);
+    uint8_t *moving = malloc(W * H * 4);
+    for (int t = 0; t < 200; t++) {
+        giflow_frame f = {0};
+        make_frame(moving, t % 8, 0, 10); /* kept frames always differ */
+        f.rgba = moving;
+        f.time_mode = GIFLOW_TIME_TIMESTAMP_MS;
+        f.timestamp_ms = 10 * t;
+        giflow_encode_frame(e, &f);
+    }
+    giflow_encode_finish(e, 2000);
+    giflow_encoder_stats(e, &st);
+    TU_CHECK(st.duration_cs == 200 && st.frames_out == 100, "100 fps: %u frames, %llu cs",
+             st.frames_out, (unsigned long long)st.duration_cs);
+    giflow_encoder_free(e);
+    free(b.d);
+    free(moving);
+
+    /* Delay mode: identical consecutive frames become one longer frame. */
+    memset(&b, 0, sizeof b);
+    e = start(&b, &o);
+    for (int t = 0; t < 5; t++) {
+        giflow_frame f = {0};
+        f.rgba = t < 3 ? a : c;
+        f.delay_cs = 10;
+        giflow_encode_frame(e, &f);
+    }
+    giflow_encode_finish(e, -1);
+    tu_decode(b.d, b.n, 0, 0, 0, &d);
+    TU_CHECK(d.nframes == 2 && d.frames[0].info.delay_cs == 30 && d.frames[1].info.delay_cs == 20,
+             "merged: %u frames", d.nframes);
+    tu_decoded_free(&d);
+    giflow_encoder_free(e);
+    free(b.d);
+    free(a);
+    free(c);
+}
+
+/* Indexed input with its palette comes back exactly; the loop count and
+ * comment are written. */
+static void test_indexed_and_metadata(void)
+{
+    uint8_t idx[W * H], pal[12] = {0, 0, 0, 255, 255, 255, 10, 20, 30, 200, 100, 50};
+    for (int i = 0; i < W * H; i++)
+        idx[i] = (uint8_t)((i / 3 + i / W) % 4);
+    buf b = {0};
+    giflow_encode_options o;
+    giflow_encode_options_default(&o);
+    o.width = W;
+    o.height = H;
+    o.loop_count = 3;
+    o.comment = (const uint8_t *)"made by test_encode";
+    o.comment_size = 19;
+    giflow_encoder *e = start(&b, &o);
+    giflow_frame f = {0};
+    f.indices = idx;
+    f.palette = pal;
+    f.palette_size = 4;
+    f.transparent_index = -1;
+    f.delay_cs = 50;
+    giflow_encode_frame(e, &f);
+    giflow_encode_finish(e, -1);
+    giflow_encoder_free(e);
+    tu_decoded d;
+    tu_decode(b.d, b.n, 0, 0, 1, &d);
+    int ok = d.nframes == 1;
+    for (int i = 0; ok && i < W * H; i++)
+        ok = !memcmp(d.frames[0].rgba + 4 * i, pal + 3 * idx[i], 3);
+    TU_CHECK(ok, "indexed frame differs");
+    TU_CHECK(d.loop_count == 3, "loop %d", d.loop_count);
+    tu_decoded_free(&d);
+    TU_CHECK(b.n > 19 && memmem(b.d, b.n, "made by test_encode", 19) != NULL, "comment");
+    free(b.d);
+}
+
+/* A frame with more than 256 colours is quantized, and --lossless refuses
+ * it. The frame is a 2-D ramp: red in steps of 4 (64 values), green in
+ * steps of 5 (48 values), blue fixed: 3,072 colours. Cutting it into 16x16
+ * equal cells of 4x3 colours (256 entries) leaves per-channel variances of
+ * 20 (red: 0,4,8,12) and 16.7 (green: 0,5,10), so MSE (20+16.7+0)/3 = 12.2,
+ * PSNR 37.3 dB. A good quantizer does at least that well without dither. */
+static void test_lossy(void)
+{
+    uint8_t *src = malloc(W * H * 4);
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            uint8_t *p = src + 4 * (y * W + x);
+            p[0] = (uint8_t)(x * 4);
+            p[1] = (uint8_t)(y * 5);
+            p[2] = 128;
+            p[3] = 255;
+        }
+    for (int lossless = 0; lossless < 2; lossless++) {
+        buf b = {0};
+        giflow_encode_options o;
+        giflow_encode_options_default(&o);
+        o.width = W;
+        o.height = H;
+        o.lossless = lossless;
+        o.dither = GIFLOW_DITHER_NONE;
+        o.palette = GIFLOW_PALETTE_LOCAL; /* all 256 entries for the frame */
+        giflow_encoder *e = start(&b, &o);
+        giflow_frame f = {0};
+        f.rgba = src;
+        int r = giflow_encode_frame(e, &f);
+        if (r == GIFLOW_OK)
+            r = giflow_encode_finish(e, -1);
+        giflow_encoder_free(e);
+        if (lossless) {
+            TU_CHECK(r == GIFLOW_ERR_TOO_MANY_COLORS, "lossless refuses: %d", r);
+        } else {
+            tu_decoded d;
+            tu_decode(b.d, b.n, 0, 0, 1, &d);
+            double se = 0;
+            for (int i = 0; d.nframes && i < W * H; i++)
+                for (int k = 0; k < 3; k++) {
+                    double diff = (double)d.frames[0].rgba[4 * i + k] - src[4 * i + k];
+                    se += diff * diff;
+                }
+            double psnr = 10 * log10(255.0 * 255 / (se / (W * H * 3)));
+            TU_CHECK(d.nframes == 1 && psnr >= 36.5, "lossy PSNR %.2f dB (bound 37.3)", psnr);
+            tu_decoded_free(&d);
+        }
+        free(b.d);
+    }
+    free(src);
+}
+
+/* A failing output callback stops the encoder with a sticky I/O error. */
+static void test_write_failure(void)
+{
+    uint8_t *src = malloc(W * H * 4);
+    make_frame(src, 0, 0, 30);
+    buf b = {0};
+    b.fail_after = 100;
+    giflow_encode_options o;
+    giflow_encode_options_default(&o);
+    o.width = W;
+    o.height = H;
+    giflow_encoder *e = start(&b, &o);
+    giflow_frame f = {0};
+    f.rgba = src;
+    giflow_encode_frame(e, &f);
+    int r = giflow_encode_finish(e, -1);
+    TU_CHECK(r == GIFLOW_ERR_IO, "write failure: %d", r);
+    TU_CHECK(giflow_encode_frame(e, &f) == GIFLOW_ERR_IO, "sticky");
+    giflow_encoder_free(e);
+    free(b.d);
+    free(src);
+}
+
+/* Memory does not grow with the number of frames. */
+static void test_flat_memory(void)
+{
+    uint8_t *src = malloc(W * H * 4);
+    size_t peaks[2];
+    for (int k = 0; k < 2; k++) {
+        giflow_encoder *e = giflow_encoder_new(NULL);
+        giflow_encoder_set_output_memory(e);
+        giflow_encode_options o;
+        giflow_encode_options_default(&o);
+        o.width = W;
+        o.height = H;
+        giflow_encode_begin(e, &o);
+        int n = k ? 400 : 20;
+        for (int t = 0; t < n; t++) {
+            make_frame(src, t % 16, 0, 50);
+            giflow_frame f = {0};
+            f.rgba = src;
+            f.delay_cs = 4;
+            giflow_encode_frame(e, &f);
+        }
+        giflow_encode_finish(e, -1);
+        size_t out;
+        giflow_encoder_output(e, &out);
+        giflow_encode_stats st;
+        giflow_encoder_stats(e, &st);
+        /* The memory output buffer grows with the file; the rest does not. */
+        peaks[k] = st.peak_heap - out;
+        giflow_encoder_free(e);
+    }
+    TU_CHECK(peaks[1] <= peaks[0] + peaks[0] / 10 + 65536 * 4,
+             "peak heap (without the output) %zu for 20 frames, %zu for 400", peaks[0], peaks[1]);
+    free(src);
+}
+
+int main(void)
+{
+    test_lossless(0, GIFLOW_PALETTE_AUTO, "opaque/auto");
+    test_lossless(0, GIFLOW_PALETTE_LOCAL, "opaque/local");
+    test_lossless(1, GIFLOW_PALETTE_AUTO, "alpha/auto");
+    test_moving_sprite_alpha();
+    test_timing();
+    test_indexed_and_metadata();
+    test_lossy();
+    test_write_failure();
+    test_flat_memory();
+    printf("test_encode: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
+    return tu_failures != 0;
+}
