@@ -6,6 +6,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build-qbench}
 corpora=${CORPORA:-$here/../../../shared/corpora}
 QDIR=${QDIR:-/tmp/giflow-qbench}
+# Debian's libimagequant (2.17) uses OpenMP; giflow uses one thread. One
+# thread each compares like with like and keeps timings steady on a
+# shared machine.
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 mkdir -p "$QDIR"
 cmake -S "$here" -B "$build" >/dev/null
 cmake --build "$build" >/dev/null
