@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs_build="cmake make gcc pkg-config libspng-dev libpng-dev zlib1g-dev libjpeg62-turbo-dev"
-pkgs_test="clang libclang-rt-14-dev libgif-dev python3"
+pkgs_test="clang libclang-rt-14-dev libgif-dev python3 python3-pil python3-numpy imagemagick"
 pkgs_bench="ffmpeg imagemagick gifsicle python3-pil python3-numpy libcgif-dev libimagequant-dev libstb-dev libgif-dev giflib-tools time"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_embedded="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user qemu-system-arm"
