@@ -105,7 +105,11 @@ void giflow__quant_set_effort(giflow__quant *q, int effort);
  * there. Never a scan of the whole palette per pixel. */
 typedef struct giflow__remap giflow__remap;
 
-/* About 0.7 MB. */
+/* About 0.7 MB. The cache and cell lists fill lazily, so a remap kept
+ * while its palette is unchanged (a global palette, frame after frame) is
+ * faster than a new one: init takes a few microseconds, but refilling
+ * costs 0.7 to 1.2 ms per 640x360 frame of video (mapping it warm takes
+ * 0.25 to 0.4 ms) and about 2 ms for a photo. */
 size_t giflow__remap_bytes(void);
 /* skip: a palette index never to be chosen (the transparent index), or -1.
  * The palette is copied: pal may change afterwards. */
