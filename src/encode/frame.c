@@ -226,11 +226,14 @@ static int choose_palette(giflow_encoder *enc, rect r, int need_trans, choice *c
                 return GIFLOW_OK;
             }
         }
-        c->pal = &c->local;
-        c->is_local = 1;
-        if (need_trans)
-            c->trans = add_trans_slot(&c->local);
-        return GIFLOW_OK;
+        if (o->palette != GIFLOW_PALETTE_GLOBAL) {
+            c->pal = &c->local;
+            c->is_local = 1;
+            if (need_trans)
+                c->trans = add_trans_slot(&c->local);
+            return GIFLOW_OK;
+        }
+        c->exact = 0; /* the global palette is imposed: remap to it */
     }
     if (o->lossless)
         return giflow__enc_fail(enc, GIFLOW_ERR_TOO_MANY_COLORS);

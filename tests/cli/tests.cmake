@@ -1,0 +1,7 @@
+# Command-line behaviour (needs the system Python with Debian's Pillow).
+find_program(GIFLOW_SYSTEM_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(GIFLOW_SYSTEM_PYTHON AND GIFLOW_BUILD_CLI)
+  add_test(NAME cli_behaviour
+           COMMAND ${GIFLOW_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/cli_test.py
+                   $<TARGET_FILE:giflow_cli> ${GIFLOW_CORPORA} ${CMAKE_BINARY_DIR}/cli_test)
+endif()
