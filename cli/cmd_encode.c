@@ -290,6 +290,41 @@ static const uint8_t *next_frame(source *s, int *err)
     return s->img.rgba;
 }
 
+/* Feeds up to 16 evenly spaced frames to giflow_encode_sample() so the
+ * global palette suits the whole animation; only for inputs that can be
+ * read twice (files, not pipes). */
+static int sample_frames(enc_job *j, source *src, giflow_encoder *enc)
+{
+    uint64_t n = src->is_stream ? src->stream.frames_hint : (uint64_t)j->ninputs;
+    if (n < 2 || j->opt.palette == GIFLOW_PALETTE_LOCAL || j->palette_gif)
+        return 0;
+    uint64_t want = n < 16 ? n : 16;
+    uint8_t *buf = src->is_stream ? malloc((size_t)src->w * src->h * 4) : NULL;
+    int r = 0;
+    for (uint64_t k = 0; k < want && r == 0; k++) {
+        uint64_t i = want > 1 ? k * (n - 1) / (want - 1) : 0;
+        giflow_frame f;
+        memset(&f, 0, sizeof f);
+        cli_image img = {0, 0, NULL};
+        if (src->is_stream) {
+            if (!buf || !cli_stream_read_at(&src->stream, i, buf))
+                break;
+            f.rgba = buf;
+        } else {
+            if (cli_load_image(j->inputs[i], &img) || img.w != src->w || img.h != src->h) {
+                cli_image_free(&img);
+                break; /* the encoding pass reports the problem */
+            }
+            f.rgba = img.rgba;
+        }
+        if (giflow_encode_sample(enc, &f) != GIFLOW_OK)
+            r = -1;
+        cli_image_free(&img);
+    }
+    free(buf);
+    return r;
+}
+
 int cmd_encode(int argc, char **argv)
 {
     enc_job j;
@@ -358,6 +393,8 @@ int cmd_encode(int argc, char **argv)
     j.opt.width = src.w;
     j.opt.height = src.h;
     int r = giflow_encode_begin(enc, &j.opt);
+    if (r == GIFLOW_OK)
+        sample_frames(&j, &src, enc);
     uint64_t total = src.is_stream ? src.stream.frames_hint : (uint64_t)j.ninputs;
     cli_progress prog;
     cli_progress_start(&prog, "encoding frame");

@@ -219,6 +219,7 @@ int cli_stream_open_y4m(cli_stream *s, const char *path)
         return -1;
     }
     size_t header = strlen(line);
+    s->header = header;
     int r = parse_y4m_header(s, line);
     if (r) {
         if (r == -1)
@@ -296,6 +297,17 @@ int cli_stream_read(cli_stream *s, uint8_t *rgba)
         return -1;
     }
     return 1;
+}
+
+int cli_stream_read_at(cli_stream *s, uint64_t i, uint8_t *rgba)
+{
+    uint64_t frame = s->y4m ? y4m_frame_bytes(s) + 6 : (uint64_t)s->w * s->h * 4;
+    off_t here = ftello(s->f);
+    if (!s->frames_hint || i >= s->frames_hint || here < 0 ||
+        fseeko(s->f, (off_t)(s->header + i * frame), SEEK_SET) != 0)
+        return 0;
+    int r = cli_stream_read(s, rgba);
+    return fseeko(s->f, here, SEEK_SET) == 0 && r == 1;
 }
 
 void cli_stream_close(cli_stream *s)

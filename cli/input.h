@@ -30,6 +30,7 @@ typedef struct cli_stream {
     int full_range;   /* y4m: XCOLORRANGE=FULL */
     uint8_t *yuv;     /* y4m frame buffer */
     uint64_t frames_hint; /* frames in a regular file, 0 if unknown */
+    uint64_t header;  /* bytes before the first frame */
 } cli_stream;
 
 /* Opens a raw RGBA stream of w x h frames. */
@@ -39,6 +40,9 @@ int cli_stream_open_y4m(cli_stream *s, const char *path);
 /* Reads the next frame into rgba (w*h*4). Returns 1 for a frame, 0 at the
  * end of the stream, -1 on error (message printed). */
 int cli_stream_read(cli_stream *s, uint8_t *rgba);
+/* Regular files only (frames_hint > 0): reads frame i, then goes back to
+ * where the stream was. Returns 1 on success. */
+int cli_stream_read_at(cli_stream *s, uint64_t i, uint8_t *rgba);
 void cli_stream_close(cli_stream *s);
 
 #endif

@@ -376,6 +376,16 @@ const uint8_t *giflow_encoder_output(const giflow_encoder *enc, size_t *size);
  * extension and comment. */
 int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt);
 
+/* Optional, between giflow_encode_begin and the first giflow_encode_frame:
+ * feeds a frame (only its pixels are used) to the statistics the global
+ * palette is built from, so it suits the whole animation and not just the
+ * first frame. Call it for a sample of frames (e.g. a few evenly spaced
+ * ones) when the frames can be read twice. If the samples hold fewer
+ * colours than the palette has room for, the global palette is exactly
+ * those colours. Ignored for GIFLOW_PALETTE_LOCAL and with a caller
+ * palette. */
+int giflow_encode_sample(giflow_encoder *enc, const giflow_frame *frame);
+
 /* Adds a frame. The encoder copies what it needs: frame memory may be
  * reused as soon as this returns. Frames may arrive at any pace; the
  * previous frame is written now (its delay and disposal are then known). */

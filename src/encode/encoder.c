@@ -292,6 +292,31 @@ static int flush_pending(giflow_encoder *enc, uint32_t delay_cs, const uint8_t *
     return GIFLOW_OK;
 }
 
+int giflow_encode_sample(giflow_encoder *enc, const giflow_frame *f)
+{
+    if (!enc || !f)
+        return GIFLOW_ERR_ARG;
+    if (enc->status)
+        return enc->status;
+    if (enc->stage != 1 || enc->stats.frames_in)
+        return GIFLOW_ERR_STATE;
+    if (enc->have_global || enc->opt.palette == GIFLOW_PALETTE_LOCAL)
+        return GIFLOW_OK;
+    int r = load_frame(enc, f, enc->next);
+    if (r != GIFLOW_OK)
+        return r;
+    size_t n = (size_t)enc->w * enc->h;
+    if (!enc->samples) {
+        giflow__quant_reset(enc->quant);
+        giflow__colorset_init(&enc->sample_set, enc->opt.max_colors - 1);
+    }
+    giflow__quant_add(enc->quant, enc->next, n, enc->opt.alpha_threshold, 1);
+    if (!enc->sample_set.overflow)
+        giflow__colorset_add(&enc->sample_set, enc->next, n, enc->opt.alpha_threshold);
+    enc->samples++;
+    return GIFLOW_OK;
+}
+
 int giflow_encode_frame(giflow_encoder *enc, const giflow_frame *f)
 {
     if (!enc || !f)

@@ -43,6 +43,8 @@ struct giflow_encoder {
     /* Palettes and quantization working memory. */
     giflow__palette global;
     int have_global;
+    uint32_t samples;        /* frames given to giflow_encode_sample */
+    giflow__colorset sample_set; /* their exact colours, while few */
     double global_mse;       /* error of the global palette on its frame */
     giflow__quant *quant;
     giflow__remap *remap;

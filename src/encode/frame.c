@@ -184,14 +184,23 @@ static int global_trans(const giflow_encoder *enc)
     return enc->global.n < 256 ? (int)enc->global.n : 255;
 }
 
+/* The global palette: from the sampled frames if there were any (their
+ * exact colours when few enough), else from the first frame. One slot
+ * stays free for the transparent index of later frames. */
 static int build_global(giflow_encoder *enc, rect r)
 {
-    quant_ctx qc = {enc->quant};
-    giflow__quant_reset(enc->quant);
-    each_dirty_run(enc, r, quant_fn, &qc);
-    /* One slot stays free for the transparent index of later frames. */
     uint32_t maxc = enc->opt.max_colors > 2 ? enc->opt.max_colors - 1 : 2;
-    enc->global_mse = giflow__quant_build(enc->quant, maxc, &enc->global);
+    if (enc->samples && !enc->sample_set.overflow) {
+        giflow__colorset_palette(&enc->sample_set, &enc->global);
+        enc->global_mse = 0;
+    } else {
+        if (!enc->samples) {
+            quant_ctx qc = {enc->quant};
+            giflow__quant_reset(enc->quant);
+            each_dirty_run(enc, r, quant_fn, &qc);
+        }
+        enc->global_mse = giflow__quant_build(enc->quant, maxc, &enc->global);
+    }
     enc->have_global = 1;
     return 0;
 }
