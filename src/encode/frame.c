@@ -306,7 +306,7 @@ static void encode_pixels(giflow_encoder *enc, rect r, const choice *c, unsigned
     int mode = c->exact ? GIFLOW__DITHER_NONE : enc->opt.dither;
     giflow__remap *rm = giflow__remap_init(enc->remap_mem, c->pal, c->trans);
     giflow__dither *dt = giflow__dither_init(enc->dither_mem, enc->w, mode);
-    giflow__dither_frame(dt);
+    giflow__dither_origin(dt, r.x0); /* the Bayer pattern follows the canvas */
     /* Kept pixels take the transparent index: out = prev = trans. */
     uint8_t *row = enc->idx, *keep = enc->idx + enc->w, *tprev = enc->idx + 2 * (size_t)enc->w;
     memset(tprev, c->trans >= 0 ? c->trans : 0, rw);
@@ -318,7 +318,7 @@ static void encode_pixels(giflow_encoder *enc, rect r, const choice *c, unsigned
             keep[x] = (uint8_t)!d[x];
             any_keep |= keep[x];
         }
-        giflow__dither_row(dt, rm, enc->pend + ((size_t)y * enc->w + r.x0) * 4, rw, y - r.y0,
+        giflow__dither_row(dt, rm, enc->pend + ((size_t)y * enc->w + r.x0) * 4, rw, y,
                            enc->opt.alpha_threshold, c->trans, any_keep ? keep : NULL, tprev,
                            row);
         giflow__lzwenc_push(enc->lzw, row, rw);

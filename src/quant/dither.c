@@ -32,6 +32,7 @@ struct giflow__dither {
     int16_t *err;      /* [(width + 2) * 3]: one pixel of margin each side */
     uint8_t *above;    /* [width * 3]: the previous source row (FS) */
     int have_above;
+    uint32_t x0;       /* canvas column of each row's first pixel (Bayer) */
 };
 
 static const uint8_t bayer8[64] = {
@@ -59,8 +60,14 @@ giflow__dither *giflow__dither_init(void *mem, uint32_t max_width, int mode)
     d->width = max_width > MAX_W ? MAX_W : max_width;
     d->err = (int16_t *)(d + 1);
     d->above = (uint8_t *)(d->err + ((size_t)d->width + 2) * 3);
+    d->x0 = 0;
     giflow__dither_frame(d);
     return d;
+}
+
+void giflow__dither_origin(giflow__dither *d, uint32_t x0)
+{
+    d->x0 = x0;
 }
 
 void giflow__dither_frame(giflow__dither *d)
@@ -97,8 +104,8 @@ static void row_plain(giflow__remap *r, const uint8_t *px, uint32_t n, uint8_t a
 
 /* Same offset on all three channels: moves the colour along the grey axis
  * by up to half a palette step either way. */
-static void row_ordered(giflow__remap *r, const uint8_t *px, uint32_t n, uint32_t y,
-                        uint8_t alpha_min, int trans, const uint8_t *keep,
+static void row_ordered(giflow__remap *r, const uint8_t *px, uint32_t n, uint32_t x0,
+                        uint32_t y, uint8_t alpha_min, int trans, const uint8_t *keep,
                         const uint8_t *prev, uint8_t *out)
 {
     int spread = giflow__remap_spread(r);
@@ -109,7 +116,7 @@ static void row_ordered(giflow__remap *r, const uint8_t *px, uint32_t n, uint32_
         } else if (keep && keep[x]) {
             out[x] = prev[x];
         } else {
-            int o = ((2 * m[x & 7] + 1 - 64) * spread) / 128;
+            int o = ((2 * m[(x0 + x) & 7] + 1 - 64) * spread) / 128;
             out[x] = giflow__remap_fast(r, clamp255(px[0] + o), clamp255(px[1] + o),
                                         clamp255(px[2] + o));
         }
@@ -186,7 +193,7 @@ void giflow__dither_row(giflow__dither *d, giflow__remap *r, const uint8_t *rgba
     if (d->mode == GIFLOW__DITHER_FS)
         row_fs(d, r, rgba, m, y, alpha_min, trans, keep, prev, out);
     else if (d->mode == GIFLOW__DITHER_ORDERED)
-        row_ordered(r, rgba, m, y, alpha_min, trans, keep, prev, out);
+        row_ordered(r, rgba, m, d->x0, y, alpha_min, trans, keep, prev, out);
     else
         m = 0;
     row_plain(r, rgba + 4 * (size_t)m, n - m, alpha_min, trans, keep ? keep + m : NULL,

@@ -153,6 +153,10 @@ void giflow__dither_frame(giflow__dither *d);
  *   the pattern to stay put between frames.
  * - Pixels past max_width are mapped without dithering.
  */
+/* Canvas column of the first pixel of the rows that follow (default 0), so
+ * the ordered pattern stays put when frames cover different rectangles. */
+void giflow__dither_origin(giflow__dither *d, uint32_t x0);
+
 void giflow__dither_row(giflow__dither *d, giflow__remap *r, const uint8_t *rgba,
                         uint32_t n, uint32_t y, uint8_t alpha_min, int trans,
                         const uint8_t *keep, const uint8_t *prev, uint8_t *out);

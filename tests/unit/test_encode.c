@@ -387,6 +387,52 @@ static void test_lossy(void)
     free(src);
 }
 
+/* Temporal stability: a lossy clip (a smooth 3,072-colour field) whose left
+ * half never changes while the right half moves. With every dither mode,
+ * the decoded left half must be identical in all frames (no shimmer). */
+static void test_temporal_stability(void)
+{
+    static const int modes[3] = {GIFLOW_DITHER_NONE, GIFLOW_DITHER_FS, GIFLOW_DITHER_ORDERED};
+    uint8_t *src = malloc(W * H * 4);
+    for (int m = 0; m < 3; m++) {
+        buf b = {0};
+        giflow_encode_options o;
+        giflow_encode_options_default(&o);
+        o.width = W;
+        o.height = H;
+        o.dither = modes[m];
+        giflow_encoder *e = start(&b, &o);
+        for (int t = 0; t < 6; t++) {
+            for (int y = 0; y < H; y++)
+                for (int x = 0; x < W; x++) {
+                    uint8_t *p = src + 4 * (y * W + x);
+                    int shift = x >= W / 2 ? 7 * t : 0;
+                    p[0] = (uint8_t)(x * 4);
+                    p[1] = (uint8_t)(y * 5);
+                    p[2] = (uint8_t)((x + y + shift) * 3);
+                    p[3] = 255;
+                }
+            giflow_frame f = {0};
+            f.rgba = src;
+            f.delay_cs = 5;
+            giflow_encode_frame(e, &f);
+        }
+        giflow_encode_finish(e, -1);
+        giflow_encoder_free(e);
+        tu_decoded d;
+        tu_decode(b.d, b.n, 0, 0, 1, &d);
+        int stable = d.nframes == 6;
+        for (uint32_t i = 1; stable && i < d.nframes; i++)
+            for (int y = 0; stable && y < H; y++)
+                stable = !memcmp(d.frames[i].rgba + 4 * y * W, d.frames[0].rgba + 4 * y * W,
+                                 4 * (W / 2));
+        TU_CHECK(stable, "dither mode %d: the still half changed", modes[m]);
+        tu_decoded_free(&d);
+        free(b.d);
+    }
+    free(src);
+}
+
 /* A failing output callback stops the encoder with a sticky I/O error. */
 static void test_write_failure(void)
 {
@@ -455,6 +501,7 @@ int main(void)
     test_indexed_and_metadata();
     test_lossy();
     test_write_failure();
+    test_temporal_stability();
     test_flat_memory();
     printf("test_encode: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
