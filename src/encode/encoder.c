@@ -57,6 +57,7 @@ static void free_buffers(giflow_encoder *enc)
     FREE(enc->idx, (size_t)enc->w * 3);
     FREE(enc->quant_mem, giflow__quant_bytes());
     FREE(enc->remap_mem, giflow__remap_bytes());
+    FREE(enc->gremap_mem, giflow__remap_bytes());
     FREE(enc->dither_mem, giflow__dither_bytes(enc->w));
     FREE(enc->lzw, sizeof *enc->lzw);
 }
@@ -216,6 +217,7 @@ int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt)
     enc->idx = take(enc, (size_t)enc->w * 3, &failed);
     enc->quant_mem = take(enc, giflow__quant_bytes(), &failed);
     enc->remap_mem = take(enc, giflow__remap_bytes(), &failed);
+    enc->gremap_mem = take(enc, giflow__remap_bytes(), &failed);
     enc->dither_mem = take(enc, giflow__dither_bytes(enc->w), &failed);
     enc->lzw = take(enc, sizeof *enc->lzw, &failed);
     if (failed) {

@@ -47,9 +47,10 @@ struct giflow_encoder {
     giflow__colorset sample_set; /* their exact colours, while few */
     double global_mse;       /* error of the global palette on its frame */
     giflow__quant *quant;
-    giflow__remap *remap;
     giflow__dither *dither;
     void *quant_mem, *remap_mem, *dither_mem;
+    void *gremap_mem;        /* the global palette's remap, kept warm */
+    giflow__remap *gremap;   /* NULL until first needed */
     giflow__lzwenc *lzw;
 
     giflow_encode_stats stats;

@@ -177,11 +177,20 @@ typedef struct choice {
 } choice;
 
 /* The global palette's transparent slot: after its colours when there is
- * room, else its last entry (which frames needing transparency then
- * cannot use). */
+ * room, else its last entry (which is then never used as a colour). */
 static int global_trans(const giflow_encoder *enc)
 {
     return enc->global.n < 256 ? (int)enc->global.n : 255;
+}
+
+/* One remap for the global palette, built once: its cache stays warm from
+ * frame to frame. */
+static giflow__remap *global_remap(giflow_encoder *enc)
+{
+    if (!enc->gremap)
+        enc->gremap = giflow__remap_init(enc->gremap_mem, &enc->global,
+                                         enc->global.n == 256 ? 255 : -1);
+    return enc->gremap;
 }
 
 /* The global palette: from the sampled frames if there were any (their
@@ -224,7 +233,7 @@ static int choose_palette(giflow_encoder *enc, rect r, int need_trans, choice *c
         /* Reuse the global palette if it holds every colour exactly. */
         if (enc->have_global && o->palette != GIFLOW_PALETTE_LOCAL) {
             int gt = need_trans ? global_trans(enc) : -1;
-            giflow__remap *rm = giflow__remap_init(enc->remap_mem, &enc->global, gt);
+            giflow__remap *rm = global_remap(enc);
             uint32_t i = 0;
             while (i < c->local.n && exact_index(rm, &enc->global, c->local.rgb + 3 * i) >= 0)
                 i++;
@@ -249,7 +258,7 @@ static int choose_palette(giflow_encoder *enc, rect r, int need_trans, choice *c
 
     int use_global = enc->have_global;
     if (use_global && o->palette == GIFLOW_PALETTE_AUTO) {
-        mse_ctx m = {giflow__remap_init(enc->remap_mem, &enc->global, -1), &enc->global, 0, 0, 0};
+        mse_ctx m = {global_remap(enc), &enc->global, 0, 0, 0};
         each_dirty_run(enc, r, mse_fn, &m);
         double mse = m.n ? m.sum / (double)m.n : 0;
         /* Global while its error stays near what it had on its own frame. */
@@ -304,7 +313,8 @@ static void encode_pixels(giflow_encoder *enc, rect r, const choice *c, unsigned
 {
     const uint32_t rw = r.x1 - r.x0;
     int mode = c->exact ? GIFLOW__DITHER_NONE : enc->opt.dither;
-    giflow__remap *rm = giflow__remap_init(enc->remap_mem, c->pal, c->trans);
+    giflow__remap *rm = c->is_local ? giflow__remap_init(enc->remap_mem, c->pal, c->trans)
+                                     : global_remap(enc);
     giflow__dither *dt = giflow__dither_init(enc->dither_mem, enc->w, mode);
     giflow__dither_origin(dt, r.x0); /* the Bayer pattern follows the canvas */
     /* Kept pixels take the transparent index: out = prev = trans. */
