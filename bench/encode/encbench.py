@@ -1,0 +1,501 @@
+#!/usr/bin/python3
+"""Encoder benchmark driver: runs every encoder on every clip, measures
+time, peak RSS, size and PSNR (decoded with Pillow), the memory flatness of
+giflow, and writes a table and JSON. bench/encode/run.sh calls it; see
+bench/encode/README.md.
+
+Usage: /usr/bin/python3 encbench.py --out DIR --giflow GIFLOW --cgif CGIF_LIQ
+           --clip NAME:PATH:W:H:FPS ... [--json FILE] [--txt FILE]
+           [--only SUBSTR,...] [--flat N1,N2] [--no-xcheck]
+Environment: ENCBENCH_GIFLOW_EXTRA="--colors 128;--palette local" adds
+giflow variants (one per ';'-separated option list).
+"""
+import argparse
+import json
+import math
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+
+import numpy as np
+import PIL
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PY = "/usr/bin/python3"  # Debian's, with python3-pil and python3-numpy
+FFMPEG = "/usr/bin/ffmpeg"
+CONVERT = "/usr/bin/convert"  # ImageMagick 6 (Debian's alternatives link)
+GIFSICLE = "/usr/bin/gifsicle"
+TIME = "/usr/bin/time"
+
+# giflow variants: (label, extra `giflow encode` options). Add presets here.
+GIFLOW_VARIANTS = [
+    ("giflow", []),
+    ("giflow --dither ordered", ["--dither", "ordered"]),
+    ("giflow --dither none", ["--dither", "none"]),
+    ("giflow --palette global", ["--palette", "global"]),
+]
+
+PSNR_DEFINITION = (
+    "PSNR = 10*log10(255^2 / MSE), MSE = mean of (gif - src)^2 over every "
+    "source frame k, every pixel and the R, G, B channels (8-bit values). "
+    "gif is the GIF frame on screen at time (k + 1/2)/fps: GIF frame j is "
+    "shown from the sum of the delays of frames 0..j-1 for its own delay "
+    "(delays of 0-1 cs count as 10 cs, as browsers play them); after the "
+    "last delay the last frame stays. Frames are decoded and composited by "
+    "Pillow %s (convert('RGB')), not by giflow. min frame = lowest "
+    "per-source-frame PSNR." % PIL.__version__)
+
+
+class Clip:
+    def __init__(self, spec):
+        name, path, w, h, fps = spec.split(":")
+        self.name, self.path = name, path
+        self.w, self.h, self.fps = int(w), int(h), float(fps)
+        self.frame_bytes = self.w * self.h * 4
+        self.frames = os.path.getsize(path) // self.frame_bytes
+        self.delay_cs = round(100 / self.fps)
+
+
+def slug(label):
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+
+
+# ---------------------------------------------------------------------------
+# Encoders. Each returns a list of steps (argv lists) that make `out`.
+
+
+def giflow_steps(opts):
+    def steps(a, c, out, work):
+        return [[a.giflow, "encode", "--raw", "%dx%d" % (c.w, c.h),
+                 "--fps", "%g" % c.fps] + opts + ["-o", out, c.path]]
+    return steps
+
+
+def ffmpeg_steps(paletteuse):
+    def steps(a, c, out, work):
+        pal = os.path.join(work, "palette.png")
+        src = [FFMPEG, "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgba",
+               "-s", "%dx%d" % (c.w, c.h), "-framerate", "%g" % c.fps, "-i", c.path]
+        return [src + ["-vf", "palettegen=stats_mode=full", pal],
+                src + ["-i", pal, "-lavfi", "[0:v][1:v]paletteuse=" + paletteuse,
+                       "-loop", "0", out]]
+    return steps
+
+
+def imagemagick_steps(a, c, out, work):
+    return [[CONVERT, "-delay", str(c.delay_cs), "-size", "%dx%d" % (c.w, c.h),
+             "-depth", "8", "rgba:" + c.path, "-loop", "0", out]]
+
+
+def gifsicle_steps(a, c, out, work):
+    # Runs on ImageMagick's output (the "imagemagick" row must come first);
+    # its time and memory are added to ImageMagick's.
+    return [[GIFSICLE, "-O3", os.path.join(a.out, c.name, "imagemagick.gif"),
+             "-o", out]]
+
+
+def pillow_steps(mode):
+    def steps(a, c, out, work):
+        return [[PY, os.path.join(HERE, "pil_encode.py"), c.path, str(c.w), str(c.h),
+                 str(c.delay_cs * 10), out, mode]]
+    return steps
+
+
+def cgif_steps(opts):
+    def steps(a, c, out, work):
+        return [[a.cgif] + opts + ["--delay", str(c.delay_cs), str(c.w), str(c.h),
+                                   c.path, out]]
+    return steps
+
+
+def encoders():
+    """(label, steps, settings text, base label whose cost is included)."""
+    extra = [e for e in os.environ.get("ENCBENCH_GIFLOW_EXTRA", "").split(";") if e.strip()]
+    variants = GIFLOW_VARIANTS + [("giflow " + e.strip(), shlex.split(e)) for e in extra]
+    out = [(label, giflow_steps(o), "giflow encode --raw WxH --fps F %s" % " ".join(o), None)
+           for label, o in variants]
+    out += [
+        ("ffmpeg sierra2_4a", ffmpeg_steps("dither=sierra2_4a:diff_mode=rectangle"),
+         "palettegen=stats_mode=full, then paletteuse=dither=sierra2_4a:diff_mode=rectangle", None),
+        ("ffmpeg bayer5", ffmpeg_steps("dither=bayer:bayer_scale=5:diff_mode=rectangle"),
+         "palettegen=stats_mode=full, then paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle", None),
+        ("imagemagick", imagemagick_steps,
+         "convert -delay D -size WxH -depth 8 rgba:IN -loop 0 OUT (defaults)", None),
+        ("imagemagick+gifsicle", gifsicle_steps,
+         "gifsicle -O3 on the imagemagick output; time = both, RSS = max", "imagemagick"),
+        ("pillow RGB", pillow_steps("RGB"),
+         "save_all, duration, loop=0; RGB frames (median cut, no dither)", None),
+        ("pillow RGBA", pillow_steps("RGBA"),
+         "save_all, duration, loop=0; RGBA frames (fast octree, no dither)", None),
+        ("cgif+liq local", cgif_steps([]),
+         "libimagequant per frame, speed 4, 256 colours, dither 1.0; cgif local palettes", None),
+        ("cgif+liq global", cgif_steps(["--global"]),
+         "libimagequant histogram of 32 sampled frames, speed 4, 255 colours, dither 1.0; "
+         "cgif global palette + transparency", None),
+    ]
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Running and measuring
+
+
+def run_timed(argv, work, env=None):
+    """Runs argv under GNU time. Returns wall s, cpu s, peak RSS KB."""
+    tf = os.path.join(work, "time.txt")
+    t0 = time.perf_counter()
+    p = subprocess.run([TIME, "-f", "%U %S %M", "-o", tf] + argv, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s" % (argv[0], p.returncode,
+                                                    p.stderr.decode(errors="replace")[-2000:]))
+    user, sys_, rss = open(tf).read().split()[-3:]
+    return wall, float(user) + float(sys_), int(rss)
+
+
+def gif_frames(path):
+    """Yields (RGB array, delay ms) for each frame, composited by Pillow."""
+    with Image.open(path) as im:
+        k = 0
+        while True:
+            try:
+                im.seek(k)
+            except EOFError:
+                return
+            d = im.info.get("duration", 0) or 0
+            yield np.asarray(im.convert("RGB")), (100 if d < 20 else d)
+            k += 1
+
+
+def giflow_canvases(giflow, path, w, h):
+    """Yields each frame as giflow's decoder composites it (for the check)."""
+    p = subprocess.Popen([giflow, "decode", "--raw", path, "-o", "-"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    n = w * h * 4
+    try:
+        while True:
+            b = p.stdout.read(n)
+            if len(b) < n:
+                break
+            yield np.frombuffer(b, np.uint8).reshape(h, w, 4)
+    finally:
+        p.stdout.close()
+        p.wait()
+
+
+def measure(a, c, gif):
+    """PSNR against the source (see PSNR_DEFINITION), and a check that
+    Pillow's and giflow's decoders agree on every frame."""
+    src = np.memmap(c.path, dtype=np.uint8, mode="r").reshape(-1, c.h, c.w, 4)
+    period = 1000.0 / c.fps
+    k, sse, frame_mse = 0, 0, []
+    t_end, last = 0.0, None
+    gif_count = 0
+    xc = giflow_canvases(a.giflow, gif, c.w, c.h) if a.xcheck else None
+    x_bad, x_transparent, x_missing = 0, 0, 0
+
+    def compare(img, upto):
+        nonlocal k, sse
+        while k < c.frames and (k + 0.5) * period < upto:
+            d = img.astype(np.int32) - src[k, :, :, :3]
+            e = int(np.einsum("ijk,ijk->", d, d))
+            sse += e
+            frame_mse.append(e / (c.w * c.h * 3))
+            k += 1
+
+    for img, delay in gif_frames(gif):
+        if img.shape[:2] != (c.h, c.w):
+            raise RuntimeError("%s: canvas %s, expected %dx%d" % (gif, img.shape, c.w, c.h))
+        gif_count += 1
+        if xc is not None:
+            g = next(xc, None)
+            if g is None:
+                x_missing += 1
+            else:
+                opaque = g[:, :, 3] == 255
+                x_transparent += int((~opaque).sum())
+                if not np.array_equal(g[:, :, :3][opaque], img[opaque]):
+                    x_bad += 1
+        t_end += delay
+        compare(img, t_end)
+        last = img
+    compare(last, math.inf)
+    if xc is not None:
+        x_missing += sum(1 for _ in xc)  # frames giflow saw and Pillow did not
+    mse = sse / (c.frames * c.w * c.h * 3)
+    psnr = lambda m: 10 * math.log10(255.0 ** 2 / m) if m > 0 else float("inf")
+    res = {"psnr_db": psnr(mse), "min_frame_psnr_db": psnr(max(frame_mse)),
+           "mse": mse, "gif_frames": gif_count, "gif_duration_ms": t_end}
+    if xc is not None:
+        res["xcheck"] = {"frames_differing": x_bad, "frame_count_mismatch": x_missing,
+                         "non_opaque_pixels": x_transparent,
+                         "ok": x_bad == 0 and x_missing == 0}
+    return res
+
+
+def run_encoder(a, c, label, steps, settings, base, out, work, env):
+    if os.path.exists(out):
+        os.remove(out)
+    wall = cpu = 0.0
+    rss = 0
+    step_times = []
+    for argv in steps(a, c, out, work):
+        w, u, r = run_timed(argv, work, env)
+        wall, cpu, rss = wall + w, cpu + u, max(rss, r)
+        step_times.append({"cmd": " ".join(shlex.quote(x) for x in argv),
+                           "wall_s": round(w, 3), "cpu_s": round(u, 3), "peak_rss_kb": r})
+    if base is not None:
+        wall, cpu = wall + base["wall_s"], cpu + base["cpu_s"]
+        rss = max(rss, base["peak_rss_kb"])
+    row = {"encoder": label, "settings": settings, "wall_s": wall, "cpu_s": cpu,
+           "peak_rss_kb": rss, "bytes": os.path.getsize(out), "output": out,
+           "steps": step_times}
+    row.update(measure(a, c, out))
+    return row
+
+
+def run_clip(a, c, encs):
+    rows = {}
+    work = os.path.join(a.out, c.name)
+    os.makedirs(work, exist_ok=True)
+    env = dict(os.environ, MAGICK_TEMPORARY_PATH=work)
+    for label, steps, settings, base in encs:
+        out = os.path.join(work, slug(label) + ".gif")
+        if base is not None and "bytes" not in rows.get(base, {}):
+            continue
+        print("encbench: %s / %s ..." % (c.name, label), file=sys.stderr, flush=True)
+        try:
+            row = run_encoder(a, c, label, steps, settings, rows.get(base), out, work, env)
+        except (RuntimeError, OSError, ValueError) as e:
+            # A failing peer is reported, and the bench goes on.
+            print("encbench: WARNING %s / %s failed: %s" % (c.name, label, e), file=sys.stderr)
+            rows[label] = {"encoder": label, "settings": settings, "error": str(e)[-500:]}
+            continue
+        if "xcheck" in row and not row["xcheck"]["ok"]:
+            print("encbench: WARNING %s / %s: Pillow and giflow decode it differently: %s"
+                  % (c.name, label, row["xcheck"]), file=sys.stderr)
+        rows[label] = row
+    return [rows[e[0]] for e in encs if e[0] in rows]
+
+
+def flatness(a, clip_name, counts):
+    """giflow's peak RSS for N frames of ffmpeg testsrc2 streamed from a pipe."""
+    work = os.path.join(a.out, "flat")
+    os.makedirs(work, exist_ok=True)
+    res = []
+    for n in counts:
+        tf, out = os.path.join(work, "time.txt"), os.path.join(work, "flat-%d.gif" % n)
+        cmd = ("set -o pipefail; %s -v error -f lavfi -i testsrc2=size=640x360:rate=25 "
+               "-frames:v %d -f rawvideo -pix_fmt rgba - | %s -f '%%e %%M' -o %s "
+               "%s encode --json --raw 640x360 --fps 25 -o %s -"
+               % (FFMPEG, n, TIME, tf, shlex.quote(a.giflow), shlex.quote(out)))
+        print("encbench: flatness, %d frames ..." % n, file=sys.stderr, flush=True)
+        p = subprocess.run(["bash", "-c", cmd], stdout=subprocess.PIPE, check=True)
+        summary = json.loads(p.stdout)
+        wall, rss = open(tf).read().split()[-2:]
+        res.append({"frames": n, "peak_rss_kb": int(rss), "wall_s": float(wall),
+                    "encoder_peak_heap": summary.get("encoder_peak_heap"),
+                    "frames_out": summary.get("frames_out"), "bytes": summary.get("bytes")})
+    out = {"clip": "ffmpeg testsrc2 640x360 @25 fps, piped into giflow encode --raw (default settings)",
+           "runs": res}
+    if len(res) >= 2:
+        out["rss_ratio"] = res[-1]["peak_rss_kb"] / res[0]["peak_rss_kb"]
+        if res[0]["encoder_peak_heap"]:
+            out["heap_ratio"] = res[-1]["encoder_peak_heap"] / res[0]["encoder_peak_heap"]
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Report
+
+
+def verdict(g, p):
+    if g["bytes"] <= p["bytes"] and g["psnr_db"] >= p["psnr_db"]:
+        return "giflow dominates"
+    if p["bytes"] <= g["bytes"] and p["psnr_db"] >= g["psnr_db"]:
+        return "PEER DOMINATES"
+    if g["bytes"] < p["bytes"]:
+        return "trade-off: giflow smaller, peer sharper"
+    return "trade-off: giflow sharper, peer smaller"
+
+
+def mark(g, p):
+    v = verdict(g, p)
+    return {"giflow dominates": "G", "PEER DOMINATES": "P"}.get(v, "~")
+
+
+def fmt_table(headers, rows):
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+    right = [not h.startswith(("clip", "encoder", "peer", "vs", "verdict")) for h in headers]
+    def line(r):
+        return "  ".join((str(x).rjust(w) if rt else str(x).ljust(w))
+                         for x, w, rt in zip(r, widths, right)).rstrip()
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def ok(r):
+    return r is not None and "error" not in r
+
+
+def report(result):
+    L = []
+    glabels = [r["encoder"] for r in result["clips"][0]["results"] if r["encoder"].startswith("giflow")]
+    L.append("Encoder benchmark (giflow %s). Times are one run each, wall clock, on a "
+             "shared machine; cpu = user + system; RSS is GNU time's maximum resident "
+             "set size." % result["giflow_rev"])
+    L.append(PSNR_DEFINITION)
+    L.append("MB = 10^6 bytes. 'vs giflow': G = giflow (default settings) has <= bytes and "
+             ">= PSNR (dominates this peer), P = the peer dominates giflow, ~ = trade-off.")
+    for cl in result["clips"]:
+        rs = cl["results"]
+        by = {r["encoder"]: r for r in rs}
+        g = by.get("giflow")
+        g = g if ok(g) else None
+        L.append("")
+        L.append("== %s: %d frames %dx%d @ %g fps (%s)" % (cl["name"], cl["frames"], cl["width"],
+                                                       cl["height"], cl["fps"], cl["description"]))
+        rows = []
+        for r in rs:
+            if not ok(r):
+                rows.append([r["encoder"]] + ["-"] * 7 + ["", "FAILED (see encode.json)"])
+                continue
+            xc = r.get("xcheck", {"ok": True})
+            rows.append([r["encoder"], "%.2f" % r["wall_s"], "%.2f" % r["cpu_s"],
+                         "%.1f" % (r["peak_rss_kb"] / 1024), "%.3f" % (r["bytes"] / 1e6),
+                         "%.2f" % r["psnr_db"], "%.2f" % r["min_frame_psnr_db"],
+                         r["gif_frames"],
+                         "" if r["encoder"].startswith("giflow") or not g else mark(g, r),
+                         "" if xc["ok"] else "DECODERS DIFFER"])
+        L.append(fmt_table(["encoder", "time s", "cpu s", "RSS MB", "bytes MB", "PSNR dB",
+                            "min frame dB", "frames", "vs giflow", ""], rows))
+        peers = [p for p in rs if not p["encoder"].startswith("giflow") and ok(p)]
+        if not g or not peers:
+            continue
+        L.append("")
+        L.append("giflow (default) vs each peer: ratios are giflow / peer (< 1: giflow "
+                 "smaller/faster/leaner); dPSNR = giflow - peer")
+        rows = []
+        for p in peers:
+            rows.append([p["encoder"], "%.2f" % (g["wall_s"] / p["wall_s"]),
+                         "%.2f" % (g["peak_rss_kb"] / p["peak_rss_kb"]),
+                         "%.3f" % (g["bytes"] / p["bytes"]),
+                         "%+.2f" % (g["psnr_db"] - p["psnr_db"]), verdict(g, p)])
+        L.append(fmt_table(["peer", "time x", "RSS x", "bytes x", "dPSNR dB", "verdict"], rows))
+        gvs = [by[gl] for gl in glabels if ok(by.get(gl))]
+        if len(gvs) > 1:
+            L.append("")
+            L.append("every giflow variant vs each peer (bytes x / dPSNR dB / mark):")
+            rows = []
+            for p in peers:
+                rows.append([p["encoder"]] + [
+                    "%.2f / %+.2f / %s" % (gv["bytes"] / p["bytes"],
+                                           gv["psnr_db"] - p["psnr_db"], mark(gv, p))
+                    for gv in gvs])
+            L.append(fmt_table(["peer"] + [gv["encoder"] for gv in gvs], rows))
+    fl = result.get("flatness")
+    if fl:
+        L.append("")
+        L.append("== memory flatness: " + fl["clip"])
+        for r in fl["runs"]:
+            L.append("  %5d frames: peak RSS %.1f MB, encoder peak heap %.2f MB, %.1f s, %d frames out"
+                     % (r["frames"], r["peak_rss_kb"] / 1024, (r["encoder_peak_heap"] or 0) / 1e6,
+                        r["wall_s"], r["frames_out"] or 0))
+        if "rss_ratio" in fl:
+            L.append("  peak RSS ratio %d/%d frames: %.3f; encoder heap ratio: %.3f"
+                     % (fl["runs"][-1]["frames"], fl["runs"][0]["frames"], fl["rss_ratio"],
+                        fl.get("heap_ratio", float("nan"))))
+    return "\n".join(L) + "\n"
+
+
+def tool_versions():
+    def first_line(argv):
+        try:
+            return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True).stdout.splitlines()[0].strip()
+        except (OSError, IndexError):
+            return None
+
+    def deb(pkg):
+        return first_line(["dpkg-query", "-W", "-f=${Version}", pkg])
+    return {"ffmpeg": first_line([FFMPEG, "-version"]),
+            "imagemagick": first_line([CONVERT, "-version"]),
+            "gifsicle": first_line([GIFSICLE, "--version"]),
+            "pillow": PIL.__version__, "numpy": np.__version__,
+            "libimagequant": deb("libimagequant0"), "cgif": deb("libcgif0")}
+
+
+CLIP_DESCRIPTIONS = {
+    "testsrc2": "ffmpeg testsrc2",
+    "mandelbrot": "ffmpeg mandelbrot zoom",
+    "screen": "gen_screen_clip.py: still desktop, cursor, typing, a dragged dialog",
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--giflow", required=True)
+    ap.add_argument("--cgif", required=True)
+    ap.add_argument("--clip", action="append", default=[])
+    ap.add_argument("--json")
+    ap.add_argument("--txt")
+    ap.add_argument("--only", default="", help="comma-separated encoder label substrings")
+    ap.add_argument("--flat", default="60,1200", help="frame counts; empty: skip")
+    ap.add_argument("--no-xcheck", dest="xcheck", action="store_false")
+    a = ap.parse_args()
+    a.out = os.path.abspath(a.out)
+    encs = encoders()
+    if a.only:
+        keys = a.only.split(",")
+        keep = {e[0] for e in encs if any(k in e[0] for k in keys)} | {"giflow"}
+        keep |= {e[3] for e in encs if e[0] in keep and e[3]}
+        encs = [e for e in encs if e[0] in keep]
+    rev = subprocess.run(["git", "-C", HERE, "describe", "--always", "--dirty"],
+                         stdout=subprocess.PIPE, text=True).stdout.strip()
+    result = {"giflow_rev": rev, "psnr_definition": PSNR_DEFINITION,
+              "ratio_convention": "giflow / peer", "tools": tool_versions(), "clips": []}
+    t0 = time.perf_counter()
+    for spec in a.clip:
+        c = Clip(spec)
+        result["clips"].append({"name": c.name, "frames": c.frames, "width": c.w,
+                                "height": c.h, "fps": c.fps,
+                                "description": CLIP_DESCRIPTIONS.get(c.name, c.name),
+                                "results": run_clip(a, c, encs)})
+    counts = [int(x) for x in a.flat.split(",") if x]
+    if counts:
+        result["flatness"] = flatness(a, "testsrc2", counts)
+    result["bench_seconds"] = time.perf_counter() - t0
+    for cl in result["clips"]:
+        g = next((r for r in cl["results"] if r["encoder"] == "giflow"), None)
+        for r in cl["results"]:
+            if ok(g) and ok(r) and r is not g:
+                r["vs_giflow_default"] = {"verdict": verdict(g, r),
+                                          "bytes_ratio": g["bytes"] / r["bytes"],
+                                          "time_ratio": g["wall_s"] / r["wall_s"],
+                                          "rss_ratio": g["peak_rss_kb"] / r["peak_rss_kb"],
+                                          "dpsnr_db": g["psnr_db"] - r["psnr_db"]}
+    text = report(result)
+    text += "\n(encode bench took %.0f s)\n" % result["bench_seconds"]
+    sys.stdout.write(text)
+    if a.txt:
+        open(a.txt, "w").write(text)
+    if a.json:
+        def finite(x):  # JSON has no Infinity: a lossless PSNR becomes null
+            if isinstance(x, float) and not math.isfinite(x):
+                return None
+            if isinstance(x, dict):
+                return {k: finite(v) for k, v in x.items()}
+            if isinstance(x, list):
+                return [finite(v) for v in x]
+            return x
+        with open(a.json, "w") as f:
+            json.dump(finite(result), f, indent=1)
+            f.write("\n")
+
+
+main()
