@@ -45,3 +45,6 @@ done
 
 "$out/decode_bench" --min-time "${BENCH_MIN_TIME:-0.5}" --json "$out/decode.json" \
     "${present[@]}" | tee "$out/decode.txt"
+
+# Encoder benchmark (bench/encode/README.md): BUILD_DIR/bench/encode.json and encode.txt.
+"$here/encode/run.sh" "$build"
