@@ -333,6 +333,9 @@ typedef struct giflow_encode_options {
                                  browsers play 0-1 cs as 10 cs) */
     const uint8_t *comment;   /* comment extension, or NULL */
     size_t comment_size;
+    int row_streaming;        /* 1: frames are given row by row (below):
+                                 memory O(width) for any height, every
+                                 frame covers the canvas, no differencing */
 } giflow_encode_options;
 
 void giflow_encode_options_default(giflow_encode_options *o);
@@ -395,6 +398,28 @@ int giflow_encode_frame(giflow_encoder *enc, const giflow_frame *frame);
  * the last frame in GIFLOW_TIME_TIMESTAMP_MS mode (ignored otherwise; a
  * negative value repeats the previous frame's delay). */
 int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms);
+
+/* ---- Row streaming (options.row_streaming = 1) -------------------------
+ * For images too large to hold: each frame is pushed in rows, quantized,
+ * dithered (Floyd-Steinberg keeps one row of error carry) and compressed
+ * as they come. The palette must be known before the first row: the
+ * caller's global palette, or one built from the rows given to
+ * giflow_encode_sample_rows() beforehand - every row of a first pass over
+ * a source that can be read again (exact colours when there are few), or a
+ * bounded sample of rows. */
+
+/* Adds n rows (width pixels each, stride bytes apart) to the palette
+ * statistics. Only before the first frame. */
+int giflow_encode_sample_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t n,
+                              size_t stride);
+
+/* Starts a frame; only frame->delay_cs is used (time_mode must be
+ * GIFLOW_TIME_DELAY_CS). */
+int giflow_encode_rows_begin(giflow_encoder *enc, const giflow_frame *frame);
+/* Pushes the next n rows of the frame, top to bottom. */
+int giflow_encode_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t n, size_t stride);
+/* Ends the frame (all height rows must have been pushed). */
+int giflow_encode_rows_end(giflow_encoder *enc);
 
 /* Statistics. */
 typedef struct giflow_encode_stats {

@@ -48,7 +48,7 @@ giflow_encoder *giflow_encoder_new(const giflow_allocator *alloc)
 
 static void free_buffers(giflow_encoder *enc)
 {
-    size_t px = (size_t)enc->w * enc->h;
+    size_t px = enc->opt.row_streaming ? 0 : (size_t)enc->w * enc->h;
     FREE(enc->shown, px * 4);
     FREE(enc->prev, px * 4);
     FREE(enc->pend, px * 4);
@@ -207,13 +207,17 @@ int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt)
     enc->opt = *opt;
     enc->w = opt->width;
     enc->h = opt->height;
-    size_t px = (size_t)enc->w * enc->h;
+    /* Whole frames need four canvases (the screen, the previous, pending and
+     * incoming sources); row streaming needs rows only. */
+    size_t px = opt->row_streaming ? 0 : (size_t)enc->w * enc->h;
     int failed = 0;
-    enc->shown = take(enc, px * 4, &failed);
-    enc->prev = take(enc, px * 4, &failed);
-    enc->pend = take(enc, px * 4, &failed);
-    enc->next = take(enc, px * 4, &failed);
-    enc->dirty = take(enc, px, &failed);
+    if (px) {
+        enc->shown = take(enc, px * 4, &failed);
+        enc->prev = take(enc, px * 4, &failed);
+        enc->pend = take(enc, px * 4, &failed);
+        enc->next = take(enc, px * 4, &failed);
+        enc->dirty = take(enc, px, &failed);
+    }
     enc->idx = take(enc, (size_t)enc->w * 3, &failed);
     enc->quant_mem = take(enc, giflow__quant_bytes(), &failed);
     enc->remap_mem = take(enc, giflow__remap_bytes(), &failed);
@@ -224,7 +228,8 @@ int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt)
         free_buffers(enc);
         return giflow__enc_fail(enc, failed);
     }
-    memset(enc->shown, 0, px * 4);
+    if (px)
+        memset(enc->shown, 0, px * 4);
     memset(enc->lzw, 0, sizeof *enc->lzw);
     enc->quant = giflow__quant_init(enc->quant_mem);
     if (opt->global_palette) {
@@ -300,7 +305,7 @@ int giflow_encode_sample(giflow_encoder *enc, const giflow_frame *f)
         return GIFLOW_ERR_ARG;
     if (enc->status)
         return enc->status;
-    if (enc->stage != 1 || enc->stats.frames_in)
+    if (enc->stage != 1 || enc->stats.frames_in || enc->opt.row_streaming)
         return GIFLOW_ERR_STATE;
     if (enc->have_global || enc->opt.palette == GIFLOW_PALETTE_LOCAL)
         return GIFLOW_OK;
@@ -325,7 +330,7 @@ int giflow_encode_frame(giflow_encoder *enc, const giflow_frame *f)
         return GIFLOW_ERR_ARG;
     if (enc->status)
         return enc->status;
-    if (enc->stage != 1)
+    if (enc->stage != 1 || enc->opt.row_streaming)
         return GIFLOW_ERR_STATE;
     if (f->time_mode < GIFLOW_TIME_DELAY_CS || f->time_mode > GIFLOW_TIME_TIMESTAMP_MS ||
         (enc->stats.frames_in && f->time_mode != enc->time_mode) || f->delay_cs > 65535)
@@ -379,7 +384,7 @@ int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms)
         return GIFLOW_ERR_ARG;
     if (enc->status)
         return enc->status;
-    if (enc->stage != 1)
+    if (enc->stage != 1 || enc->rows_open)
         return GIFLOW_ERR_STATE;
     int r = GIFLOW_OK;
     if (enc->have_pend) {

@@ -53,6 +53,13 @@ struct giflow_encoder {
     giflow__remap *gremap;   /* NULL until first needed */
     giflow__lzwenc *lzw;
 
+    /* Row streaming. */
+    int sample_transparent;  /* sampled rows held transparent pixels */
+    int opaque_rows;         /* rows mode without transparency */
+    int rows_open;           /* a frame is being pushed */
+    uint32_t rows_y;         /* rows pushed so far */
+    int rows_trans;          /* transparent index of the frame, or -1 */
+
     giflow_encode_stats stats;
 };
 
@@ -70,5 +77,8 @@ int giflow__enc_fail(giflow_encoder *enc, int status);
 /* Size (bits) of the global colour table: its colours plus the
  * transparent slot. */
 unsigned giflow__enc_global_bits(const giflow_encoder *enc);
+giflow__remap *giflow__enc_global_remap(giflow_encoder *enc);
+/* LZW byte sink writing to the encoder's output. */
+int giflow__enc_sink(void *user, const uint8_t *data, size_t size);
 
 #endif

@@ -184,14 +184,17 @@ static int global_trans(const giflow_encoder *enc)
 }
 
 /* One remap for the global palette, built once: its cache stays warm from
- * frame to frame. */
-static giflow__remap *global_remap(giflow_encoder *enc)
+ * frame to frame. A full 256-entry palette gives up its last entry to
+ * transparency, unless the frames are known to need none (rows mode). */
+giflow__remap *giflow__enc_global_remap(giflow_encoder *enc)
 {
     if (!enc->gremap)
         enc->gremap = giflow__remap_init(enc->gremap_mem, &enc->global,
-                                         enc->global.n == 256 ? 255 : -1);
+                                         enc->global.n == 256 && !enc->opaque_rows ? 255 : -1);
     return enc->gremap;
 }
+
+#define global_remap giflow__enc_global_remap
 
 /* The global palette: from the sampled frames if there were any (their
  * exact colours when few enough), else from the first frame. One slot
@@ -303,7 +306,7 @@ static int write_palette(giflow_encoder *enc, const giflow__palette *p, unsigned
     return giflow__enc_write(enc, pad, 3u << bits);
 }
 
-static int sink(void *user, const uint8_t *data, size_t size)
+int giflow__enc_sink(void *user, const uint8_t *data, size_t size)
 {
     return giflow__enc_write(user, data, size) != GIFLOW_OK;
 }
@@ -320,7 +323,7 @@ static void encode_pixels(giflow_encoder *enc, rect r, const choice *c, unsigned
     /* Kept pixels take the transparent index: out = prev = trans. */
     uint8_t *row = enc->idx, *keep = enc->idx + enc->w, *tprev = enc->idx + 2 * (size_t)enc->w;
     memset(tprev, c->trans >= 0 ? c->trans : 0, rw);
-    giflow__lzwenc_begin(enc->lzw, mcs, sink, enc);
+    giflow__lzwenc_begin(enc->lzw, mcs, giflow__enc_sink, enc);
     for (uint32_t y = r.y0; y < r.y1; y++) {
         const uint8_t *d = enc->dirty + (size_t)y * enc->w + r.x0;
         int any_keep = 0;

@@ -1,0 +1,151 @@
+/*
+ * Row streaming: frames pushed row by row, for images too large to hold.
+ * Memory is a few rows plus the fixed quantizer state, whatever the height.
+ * Every frame covers the canvas and uses the global palette, which must be
+ * known before the first row (the caller's, or built from sampled rows).
+ */
+#include <string.h>
+
+#include "encoder.h"
+
+static int rows_mode(const giflow_encoder *enc)
+{
+    if (enc->status)
+        return enc->status;
+    return enc->stage == 1 && enc->opt.row_streaming ? GIFLOW_OK : GIFLOW_ERR_STATE;
+}
+
+int giflow_encode_sample_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t n,
+                              size_t stride)
+{
+    if (!enc || (!rgba && n))
+        return GIFLOW_ERR_ARG;
+    int r = rows_mode(enc);
+    if (r != GIFLOW_OK)
+        return r;
+    if (enc->header_written || enc->rows_open)
+        return GIFLOW_ERR_STATE;
+    if (stride < (size_t)enc->w * 4)
+        stride = (size_t)enc->w * 4;
+    if (enc->have_global)
+        return GIFLOW_OK; /* the caller's palette is used as given */
+    if (!enc->samples) {
+        giflow__quant_reset(enc->quant);
+        giflow__colorset_init(&enc->sample_set, enc->opt.max_colors);
+    }
+    const uint8_t a = enc->opt.alpha_threshold;
+    for (uint32_t y = 0; y < n; y++) {
+        const uint8_t *row = rgba + (size_t)y * stride;
+        giflow__quant_add(enc->quant, row, enc->w, a, 1);
+        if (!enc->sample_set.overflow)
+            giflow__colorset_add(&enc->sample_set, row, enc->w, a);
+        for (uint32_t x = 0; x < enc->w && !enc->sample_transparent; x++)
+            enc->sample_transparent = row[4 * x + 3] < a;
+    }
+    enc->samples++;
+    return GIFLOW_OK;
+}
+
+/* Fixes the global palette before the first row: exact colours when the
+ * samples had few enough, else quantized; one slot for transparency only
+ * when the samples showed transparent pixels. */
+static int rows_palette(giflow_encoder *enc)
+{
+    if (enc->have_global)
+        return GIFLOW_OK;
+    if (!enc->samples)
+        return giflow__enc_fail(enc, GIFLOW_ERR_STATE); /* nothing to build from */
+    uint32_t maxc = enc->opt.max_colors - (enc->sample_transparent ? 1 : 0);
+    if (!enc->sample_set.overflow && enc->sample_set.n <= maxc) {
+        giflow__colorset_palette(&enc->sample_set, &enc->global);
+    } else {
+        if (enc->opt.lossless)
+            return giflow__enc_fail(enc, GIFLOW_ERR_TOO_MANY_COLORS);
+        giflow__quant_build(enc->quant, maxc, &enc->global);
+    }
+    if (enc->global.n == 0) { /* every sampled pixel was transparent */
+        memset(enc->global.rgb, 0, 3);
+        enc->global.n = 1;
+    }
+    enc->opaque_rows = !enc->sample_transparent;
+    enc->have_global = 1;
+    return GIFLOW_OK;
+}
+
+int giflow_encode_rows_begin(giflow_encoder *enc, const giflow_frame *frame)
+{
+    if (!enc || !frame || frame->time_mode != GIFLOW_TIME_DELAY_CS || frame->delay_cs > 65535)
+        return GIFLOW_ERR_ARG;
+    int r = rows_mode(enc);
+    if (r != GIFLOW_OK)
+        return r;
+    if (enc->rows_open)
+        return GIFLOW_ERR_STATE;
+    if ((r = rows_palette(enc)) != GIFLOW_OK)
+        return r;
+    if (!enc->header_written && (r = giflow__enc_header(enc)) != GIFLOW_OK)
+        return r;
+    /* Transparency only when the palette has a slot for it. */
+    enc->rows_trans = -1;
+    if (!enc->opaque_rows && enc->global.n < 256)
+        enc->rows_trans = (int)enc->global.n;
+    else if (!enc->opaque_rows)
+        enc->rows_trans = 255;
+    uint32_t d = frame->delay_cs;
+    int t = enc->rows_trans;
+    uint8_t gce[8] = {0x21, 0xF9, 4, (uint8_t)(1 << 2 | (t >= 0)), (uint8_t)d, (uint8_t)(d >> 8),
+                      (uint8_t)(t >= 0 ? t : 0), 0};
+    uint8_t desc[10] = {0x2C, 0, 0, 0, 0, (uint8_t)enc->w, (uint8_t)(enc->w >> 8),
+                        (uint8_t)enc->h, (uint8_t)(enc->h >> 8), 0};
+    if ((r = giflow__enc_write(enc, gce, 8)) != GIFLOW_OK ||
+        (r = giflow__enc_write(enc, desc, 10)) != GIFLOW_OK)
+        return r;
+    unsigned bits = giflow__enc_global_bits(enc);
+    giflow__dither *dt = giflow__dither_init(enc->dither_mem, enc->w, enc->opt.dither);
+    enc->dither = dt;
+    giflow__enc_global_remap(enc);
+    giflow__lzwenc_begin(enc->lzw, bits < 2 ? 2 : bits, giflow__enc_sink, enc);
+    enc->rows_y = 0;
+    enc->rows_open = 1;
+    enc->stats.frames_in++;
+    enc->stats.duration_cs += d;
+    return GIFLOW_OK;
+}
+
+int giflow_encode_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t n, size_t stride)
+{
+    if (!enc || (!rgba && n))
+        return GIFLOW_ERR_ARG;
+    int r = rows_mode(enc);
+    if (r != GIFLOW_OK)
+        return r;
+    if (!enc->rows_open)
+        return GIFLOW_ERR_STATE;
+    if (n > enc->h - enc->rows_y)
+        return GIFLOW_ERR_ARG;
+    if (stride < (size_t)enc->w * 4)
+        stride = (size_t)enc->w * 4;
+    uint8_t a = enc->rows_trans >= 0 ? enc->opt.alpha_threshold : 0;
+    for (uint32_t i = 0; i < n; i++, enc->rows_y++) {
+        giflow__dither_row(enc->dither, enc->gremap, rgba + (size_t)i * stride, enc->w,
+                           enc->rows_y, a, enc->rows_trans, NULL, NULL, enc->idx);
+        giflow__lzwenc_push(enc->lzw, enc->idx, enc->w);
+    }
+    return enc->status;
+}
+
+int giflow_encode_rows_end(giflow_encoder *enc)
+{
+    if (!enc)
+        return GIFLOW_ERR_ARG;
+    int r = rows_mode(enc);
+    if (r != GIFLOW_OK)
+        return r;
+    if (!enc->rows_open || enc->rows_y != enc->h)
+        return GIFLOW_ERR_STATE;
+    giflow__lzwenc_end(enc->lzw);
+    enc->rows_open = 0;
+    enc->stats.frames_out++;
+    enc->last_delay_cs = 0;
+    return enc->status;
+}
