@@ -325,6 +325,83 @@ static int sample_frames(enc_job *j, source *src, giflow_encoder *enc)
     return r;
 }
 
+/* One image, row by row in two passes (statistics, then encoding): the
+ * whole image is never held, so any size fits in a few megabytes. */
+static int encode_rows(enc_job *j)
+{
+    cli_rows rd;
+    uint8_t *row = NULL;
+    giflow_encoder *enc = NULL;
+    cli_out out;
+    int out_open = 0, code = EXIT_FAIL, r = GIFLOW_OK;
+    memset(&out, 0, sizeof out);
+    if (cli_rows_open(&rd, j->inputs[0]))
+        goto done;
+    j->opt.width = rd.w;
+    j->opt.height = rd.h;
+    j->opt.row_streaming = 1;
+    row = malloc((size_t)rd.w * 4);
+    enc = giflow_encoder_new(NULL);
+    if (!row || !enc || cli_out_open(&out, j->out_path))
+        goto done;
+    out_open = 1;
+    giflow_encoder_set_output(enc, write_out, out.f);
+    r = giflow_encode_begin(enc, &j->opt);
+    cli_progress prog;
+    cli_progress_start(&prog, "reading row");
+    if (!j->palette_gif) {
+        int k;
+        while (r == GIFLOW_OK && (k = cli_rows_read(&rd, row)) == 1) {
+            r = giflow_encode_sample_rows(enc, row, 1, 0);
+            cli_progress_update(&prog, rd.y, rd.h);
+        }
+        cli_rows_close(&rd);
+        if (r == GIFLOW_OK && (k < 0 || cli_rows_open(&rd, j->inputs[0])))
+            goto done;
+    }
+    giflow_frame f;
+    memset(&f, 0, sizeof f);
+    f.delay_cs = j->delay_cs > 0 ? (uint32_t)j->delay_cs : 0;
+    if (r == GIFLOW_OK)
+        r = giflow_encode_rows_begin(enc, &f);
+    prog.what = "encoding row";
+    while (r == GIFLOW_OK && rd.y < rd.h) {
+        if (cli_rows_read(&rd, row) != 1)
+            goto done;
+        r = giflow_encode_rows(enc, row, 1, 0);
+        cli_progress_update(&prog, rd.y, rd.h);
+    }
+    cli_progress_end(&prog);
+    if (r == GIFLOW_OK)
+        r = giflow_encode_rows_end(enc);
+    if (r == GIFLOW_OK)
+        r = giflow_encode_finish(enc, -1);
+    if (r != GIFLOW_OK) {
+        cli_error("encode: %s", giflow_strerror(r));
+        goto done;
+    }
+    if (cli_out_commit(&out) == 0) {
+        out_open = 0;
+        code = 0;
+        if (j->json) {
+            giflow_encode_stats st;
+            giflow_encoder_stats(enc, &st);
+            printf("{\"output\":");
+            json_str(stdout, j->out_path);
+            printf(",\"width\":%u,\"height\":%u,\"frames_in\":1,\"frames_out\":1,"
+                   "\"row_streaming\":true,\"bytes\":%llu,\"encoder_peak_heap\":%zu}\n",
+                   rd.w, rd.h, (unsigned long long)st.bytes, st.peak_heap);
+        }
+    }
+done:
+    if (out_open)
+        cli_out_abort(&out);
+    cli_rows_close(&rd);
+    giflow_encoder_free(enc);
+    free(row);
+    return code;
+}
+
 int cmd_encode(int argc, char **argv)
 {
     enc_job j;
@@ -345,6 +422,12 @@ int cmd_encode(int argc, char **argv)
 
     if (j.palette_gif && load_palette_gif(&j))
         goto done;
+    /* A single image is encoded by rows: any size in bounded memory. */
+    if (j.ninputs == 1 && !j.raw_w && !j.y4m) {
+        code = encode_rows(&j);
+        free(j.inputs);
+        return code;
+    }
     /* Open the source and learn the canvas size from it. */
     const uint8_t *frame = NULL;
     if (j.raw_w || j.y4m) {

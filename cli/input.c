@@ -121,6 +121,121 @@ void cli_image_free(cli_image *img)
     img->rgba = NULL;
 }
 
+/* ---- Row by row -------------------------------------------------------- */
+
+typedef struct jpeg_rows {
+    struct jpeg_decompress_struct c;
+    jpeg_err err;
+} jpeg_rows;
+
+int cli_rows_open(cli_rows *r, const char *path)
+{
+    memset(r, 0, sizeof *r);
+    r->f = fopen(path, "rb");
+    if (!r->f) {
+        cli_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    uint8_t sig[8] = {0};
+    size_t n = fread(sig, 1, 8, r->f);
+    rewind(r->f);
+    if (n == 8 && !memcmp(sig, "\x89PNG\r\n\x1a\n", 8)) {
+        spng_ctx *ctx = spng_ctx_new(0);
+        struct spng_ihdr ihdr;
+        int e = ctx ? spng_set_png_file(ctx, r->f) : SPNG_EMEM;
+        if (!e)
+            e = spng_set_image_limits(ctx, 65535, 65535);
+        if (!e)
+            e = spng_get_ihdr(ctx, &ihdr);
+        if (!e && ihdr.interlace_method) {
+            /* Adam7 rows come in passes: read it whole. */
+            spng_ctx_free(ctx);
+            fclose(r->f);
+            r->f = NULL;
+            if (cli_load_image(path, &r->whole))
+                return -1;
+            r->w = r->whole.w;
+            r->h = r->whole.h;
+            return 0;
+        }
+        if (!e)
+            e = spng_decode_image(ctx, NULL, 0, SPNG_FMT_RGBA8,
+                                  SPNG_DECODE_PROGRESSIVE | SPNG_DECODE_TRNS);
+        if (e) {
+            cli_error("%s: %s", path, spng_strerror(e));
+            spng_ctx_free(ctx);
+            return -1;
+        }
+        r->png = ctx;
+        r->w = ihdr.width;
+        r->h = ihdr.height;
+        return 0;
+    }
+    if (n >= 3 && sig[0] == 0xFF && sig[1] == 0xD8 && sig[2] == 0xFF) {
+        jpeg_rows *j = calloc(1, sizeof *j);
+        if (!j)
+            return -1;
+        r->jpeg = j;
+        j->c.err = jpeg_std_error(&j->err.mgr);
+        j->err.mgr.error_exit = jpeg_fail;
+        if (setjmp(j->err.jump)) {
+            cli_error("%s: bad JPEG", path);
+            return -1;
+        }
+        jpeg_create_decompress(&j->c);
+        jpeg_stdio_src(&j->c, r->f);
+        jpeg_read_header(&j->c, TRUE);
+        j->c.out_color_space = JCS_EXT_RGBA;
+        jpeg_start_decompress(&j->c);
+        r->w = j->c.output_width;
+        r->h = j->c.output_height;
+        return 0;
+    }
+    cli_error("%s: not a PNG or JPEG file", path);
+    return -1;
+}
+
+int cli_rows_read(cli_rows *r, uint8_t *row)
+{
+    if (r->y >= r->h)
+        return 0;
+    if (r->whole.rgba) {
+        memcpy(row, r->whole.rgba + (size_t)r->y * r->w * 4, (size_t)r->w * 4);
+    } else if (r->png) {
+        int e = spng_decode_row(r->png, row, (size_t)r->w * 4);
+        if (e && e != SPNG_EOI) {
+            cli_error("png: %s", spng_strerror(e));
+            return -1;
+        }
+    } else {
+        jpeg_rows *j = r->jpeg;
+        if (setjmp(j->err.jump)) {
+            cli_error("jpeg: bad data");
+            return -1;
+        }
+        JSAMPROW p = row;
+        jpeg_read_scanlines(&j->c, &p, 1);
+    }
+    r->y++;
+    return 1;
+}
+
+void cli_rows_close(cli_rows *r)
+{
+    if (r->png)
+        spng_ctx_free(r->png);
+    if (r->jpeg) {
+        jpeg_rows *j = r->jpeg;
+        if (!setjmp(j->err.jump))
+            jpeg_destroy_decompress(&j->c);
+        free(j);
+    }
+    if (r->f)
+        fclose(r->f);
+    cli_image_free(&r->whole);
+    memset(r, 0, sizeof *r);
+}
+
 /* ---- Raw and YUV4MPEG2 streams -------------------------------------------- */
 
 static int stream_open(cli_stream *s, const char *path)

@@ -19,6 +19,22 @@ typedef struct cli_image {
 int cli_load_image(const char *path, cli_image *img);
 void cli_image_free(cli_image *img);
 
+/* One PNG or JPEG read row by row (PNG: libspng progressive decoding;
+ * JPEG: scanlines), so a huge image is never held whole. Interlaced PNGs
+ * cannot be read in row order; they are decoded whole first. */
+typedef struct cli_rows {
+    FILE *f;
+    uint32_t w, h, y;
+    void *png;          /* spng_ctx */
+    void *jpeg;         /* jpeg_decompress_struct */
+    cli_image whole;    /* interlaced PNG fallback */
+} cli_rows;
+
+int cli_rows_open(cli_rows *r, const char *path);
+/* Reads the next row as RGBA (w*4 bytes). Returns 1, 0 at the end, or -1. */
+int cli_rows_read(cli_rows *r, uint8_t *row);
+void cli_rows_close(cli_rows *r);
+
 /* A stream of frames from one file or stdin ("-"). */
 typedef struct cli_stream {
     FILE *f;
