@@ -269,6 +269,84 @@ uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y);
 int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
                              uint8_t *canvas, size_t stride);
 
+/* Viewport decoding: giflow_decode_frame_rgba() composes every frame into a
+ * small canvas that shows one rectangle of the image (the crop), scaled
+ * down to out_width x out_height. It is for viewers of images too large to
+ * hold at full size: memory and work follow the output, not the canvas.
+ *
+ * Scaling is an area average (a box filter with exact fractional
+ * coverage): each output pixel is the mean of its crop_width / out_width
+ * by crop_height / out_height source pixels, where a source pixel cut by
+ * the output pixel's edge counts for the fraction it covers. Colours are
+ * weighted by alpha (the output stays non-premultiplied), so transparent
+ * pixels do not darken their neighbours; a pixel whose mean alpha rounds
+ * to 0 is transparent black. Every division rounds half up.
+ *
+ * Stills, and every first frame: the output is exactly the full-size
+ * composition averaged this way.
+ * Animations are composited at the output scale, with the previous output
+ * standing in for the canvas. Where a frame's pixel is transparent, or
+ * the frame covers only part of an output pixel, the output pixel's old
+ * value fills in for the full-size pixels under it. Disposal acts on the
+ * frame's rectangle mapped to output pixels: restore-previous puts back
+ * the output pixels the frame touched, saved before it was drawn (only
+ * that mapped rectangle is saved); disposal 2 clears them, and where the
+ * rectangle cuts an output pixel, keeps that pixel's value from before
+ * the frame for the part outside (blended by coverage; only the cut
+ * pixels are saved). So an output pixel equals the full-size composition
+ * averaged, except where a frame's edge or transparent pixels, or a
+ * disposal 2 edge, cover part of the output pixel while the full-size
+ * pixels there were not all one colour: in particular it is exact
+ * wherever frame rectangles and transparent areas are aligned to output
+ * pixels.
+ *
+ * Frames and rows outside the crop are not composed. A frame that misses
+ * the crop is skipped without LZW work, and a frame's decoding stops after
+ * its last row inside the crop; the rest of its data is skipped to its
+ * terminator (which must still arrive: a frame is complete only there).
+ * So errors in data that is skipped go unnoticed: a frame whose data
+ * breaks only below the crop counts as complete, where a full decode would
+ * report it broken and stop.
+ *
+ * Output rows appear as the source rows under them complete (progressive
+ * display); an interlaced frame appears when its last row inside the crop
+ * has arrived.
+ *
+ * Memory, on the decoder's heap (through its allocator, within its memory
+ * budget), besides the fixed state: one row of the frame's indices,
+ * 80 bytes per output column, and per frame 4 bytes per output pixel it
+ * touches if it restores the previous canvas (disposal 3 or 4; disposal 2
+ * needs only the pixels on its cut edges), 32 bytes per output pixel it
+ * touches if it is interlaced (its rows arrive out of order, so sums are
+ * kept for all of them). Nothing is canvas-sized.
+ * frame_info.restore_bytes does not apply. */
+typedef struct giflow_viewport {
+    /* Source rectangle on the canvas (after growth). A width or height of
+     * 0 extends it to the canvas's right or bottom edge: {0} is the whole
+     * canvas. It must lie inside the canvas. */
+    uint32_t crop_x, crop_y, crop_width, crop_height;
+    /* Output size, 1..crop_width by 1..crop_height (no upscaling). Both 0
+     * select the crop's own size: a plain crop, pixel for pixel. */
+    uint32_t out_width, out_height;
+} giflow_viewport;
+
+/* Sets the viewport, or removes it when vp is NULL. Call after
+ * giflow_decode_image_info() and before the first
+ * giflow_decode_frame_rgba(). On success the zero sizes in *vp are
+ * replaced by what they resolved to, so vp->out_width and vp->out_height
+ * give the output size. From then on giflow_decode_frame_rgba()
+ * takes an out_width x out_height canvas (stride >= out_width * 4), which
+ * the caller hands in untouched for every frame, as with the full canvas.
+ * giflow_decode_row() is unaffected. Needs an allocator: a decoder from
+ * giflow_decoder_init_static() returns GIFLOW_ERR_SMALL_BUFFER.
+ * Returns GIFLOW_OK; GIFLOW_ERR_ARG for a NULL decoder, a crop not inside
+ * the canvas or an output size out of range; GIFLOW_ERR_STATE when called
+ * too early or too late; GIFLOW_ERR_NOMEM or GIFLOW_ERR_LIMIT_MEMORY when
+ * the first buffers (80 bytes per output column) cannot be had. These
+ * errors are not sticky; after one, no viewport is set. A decoder that has
+ * already failed returns its error. */
+int giflow_decoder_set_viewport(giflow_decoder *dec, giflow_viewport *vp);
+
 /* The frame info of the image most recently started (with
  * GIFLOW_FLAG_MERGE_ZERO_DELAY, the last image of the group). NULL before
  * the first frame. Valid until the next call on the decoder. */
