@@ -47,7 +47,7 @@ static int ensure_restore(giflow_decoder *dec, size_t need)
 /* One RGBA word per index; 0 marks the transparent index (every palette
  * colour is opaque, so no real colour is 0). Slots beyond the palette, and
  * every slot when there is no palette, are opaque black. */
-void giflow__build_lut(giflow_decoder *dec)
+static void build_lut(giflow_decoder *dec)
 {
     const giflow_frame_info *f = &dec->frame;
     for (unsigned i = 0; i < 256; i++) {
@@ -62,9 +62,8 @@ void giflow__build_lut(giflow_decoder *dec)
 
 int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
 {
-    if (dec->scale)
-        return giflow__scale_begin(dec, canvas, stride);
     const giflow_frame_info *f = &dec->frame;
+    dec->fresh_canvas = !dec->canvas_ready;
     if (!dec->canvas_ready) {
         /* An opaque first frame covering the canvas overwrites every pixel,
          * so the transparent start is only painted if it stops early. */
@@ -93,12 +92,24 @@ int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
             copy_rect(canvas, stride, dec->restore, f->clip_x, f->clip_y,
                       f->clip_width, f->clip_height, 0);
     }
-    giflow__build_lut(dec);
+    build_lut(dec);
     return GIFLOW_OK;
 }
 
-void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride)
+void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride,
+                               int broken)
 {
+    if (dec->lzw_ready && dec->lzw.mode == GIFLOW__LZW_TAIL) {
+        /* The canvas's last quarter holds indices until the frame ends. */
+        if (broken) {
+            giflow__sink s = {canvas, stride, dec->image.canvas_height, 0, 0,
+                              dec->frame.width, dec->frame.height, dec->frame.width, 0,
+                              dec->lut};
+            giflow__lzw_tail_settle(&dec->lzw, &s, 1);
+            dec->clear_pending = 0;
+        }
+        return;
+    }
     if (!dec->clear_pending)
         return;
     /* Only reached for a frame that is the whole canvas, row by row. */
@@ -114,10 +125,6 @@ void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stri
 
 void giflow__compose_end(giflow_decoder *dec)
 {
-    if (dec->scale) {
-        giflow__scale_end(dec);
-        return;
-    }
     const giflow_frame_info *f = &dec->frame;
     dec->prev_disposal = f->disposal;
     dec->prev_x = f->clip_x;

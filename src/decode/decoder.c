@@ -72,7 +72,6 @@ void giflow_decoder_free(giflow_decoder *dec)
         giflow__free(&dec->heap, dec->row, dec->row_cap);
     if (!dec->restore_external)
         giflow__free(&dec->heap, dec->restore, dec->restore_cap);
-    giflow__scale_free(dec);
     if (dec->self_owned) {
         giflow__heap heap = dec->heap;
         giflow__free(&heap, dec, sizeof *dec);
@@ -346,17 +345,6 @@ int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y)
     return GIFLOW_OK;
 }
 
-int giflow__skip_pixels(giflow_decoder *dec, giflow_input *in)
-{
-    if (!dec->lzw_ready && dec->frame.min_code_size > max_code_size(dec))
-        return giflow__fail(dec, GIFLOW_ERR_BAD_CODE_SIZE);
-    int r = giflow__skip_data(dec, in);
-    if (r != GIFLOW_OK)
-        return r;
-    dec->stage = ST_PIXELS_DONE;
-    return GIFLOW_FRAME_END;
-}
-
 int giflow_decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row)
 {
     int r = check_args(dec, in);
@@ -386,12 +374,29 @@ uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y)
     return dec ? dec->row_x : 0;
 }
 
+/* The first frame on a fresh canvas, covering all of it, has nothing under
+ * it to keep: its indices and tables can live in the canvas (TAIL mode).
+ * That leaves the canvas unfit to show until the frame ends, so only when
+ * all of its data is at hand (no NEED_INPUT halfway). */
+static int tail_fits(const giflow_decoder *dec, const giflow_input *in, size_t stride)
+{
+    const giflow_frame_info *f = &dec->frame;
+    uint64_t n = (uint64_t)f->width * f->height;
+    return dec->fresh_canvas && f->x == 0 && f->y == 0 &&
+           f->width == dec->image.canvas_width && f->height == dec->image.canvas_height &&
+           stride == (size_t)f->width * 4 && !f->interlaced && f->min_code_size >= 2 &&
+           f->min_code_size <= 8 && n >= (1u << 14) && n < (1u << 30) &&
+           giflow__data_complete(dec, in);
+}
+
 /* Opaque frames that lie wholly inside the canvas can use the canvas as
  * the LZW dictionary (COPY mode); the rest paint through chain tables. */
-static int pick_mode(const giflow_decoder *dec)
+static int pick_mode(const giflow_decoder *dec, const giflow_input *in, size_t stride)
 {
     const giflow_frame_info *f = &dec->frame;
     int inside = f->clip_width == f->width && f->clip_height == f->height;
+    if (tail_fits(dec, in, stride))
+        return GIFLOW__LZW_TAIL;
     if (!giflow__has_transparency(f) && inside && !f->interlaced && f->min_code_size <= 8)
         return GIFLOW__LZW_COPY;
     return GIFLOW__LZW_CANVAS;
@@ -402,14 +407,12 @@ static int pick_mode(const giflow_decoder *dec)
 static int compose_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
                          size_t stride)
 {
-    if (dec->scale) /* a viewport: rows of indices, composed at its scale */
-        return giflow__scale_frame(dec, in, canvas, stride);
     const giflow_frame_info *f = &dec->frame;
     giflow__lzw *z = &dec->lzw;
     if (!dec->lzw_ready) {
         if (f->min_code_size > max_code_size(dec))
             return giflow__fail(dec, GIFLOW_ERR_BAD_CODE_SIZE);
-        giflow__lzw_init(z, (unsigned)f->min_code_size, pick_mode(dec),
+        giflow__lzw_init(z, (unsigned)f->min_code_size, pick_mode(dec, in, stride),
                          (uint64_t)f->width * f->height);
         dec->lzw_ready = 1;
     }
@@ -465,8 +468,7 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
     int r = check_args(dec, in);
     if (r)
         return r;
-    uint32_t width = dec->scale ? giflow__scale_width(dec) : dec->image.canvas_width;
-    if (!canvas || stride / 4 < width)
+    if (!canvas || stride / 4 < dec->image.canvas_width)
         return GIFLOW_ERR_ARG;
     if (dec->merging) {
         if ((r = merge_next(dec, in)) != GIFLOW_OK)
@@ -484,7 +486,7 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
     for (;;) {
         r = compose_frame(dec, in, canvas, stride);
         if (r != GIFLOW_FRAME_END) {
-            giflow__compose_unwritten(dec, canvas, stride);
+            giflow__compose_unwritten(dec, canvas, stride, r < 0);
             return r;
         }
         dec->clear_pending = 0;

@@ -90,12 +90,12 @@ struct giflow_decoder {
     int merging;              /* looking for the next image of a group */
     int canvas_ready;
     int clear_pending;        /* frame 0 skipped the transparent fill */
+    int fresh_canvas;         /* this frame is the first drawn on the canvas */
     int prev_disposal;
     uint32_t prev_x, prev_y, prev_w, prev_h; /* clipped rect of last frame */
     uint8_t *restore;
     size_t restore_cap;
     int restore_external;
-    struct giflow__scale *scale; /* viewport (scale.c), or NULL */
 
     /* Memory. */
     giflow__heap heap;
@@ -139,10 +139,10 @@ int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y);
  * Returns GIFLOW_OK, GIFLOW_NEED_INPUT or an error. */
 int giflow__skip_data(giflow_decoder *dec, giflow_input *in);
 
-/* Skips the current frame's remaining pixels (checking its code size if
- * LZW has not started), through its terminator. Returns GIFLOW_FRAME_END,
- * GIFLOW_NEED_INPUT or an error. */
-int giflow__skip_pixels(giflow_decoder *dec, giflow_input *in);
+/* Whether the rest of the current frame's data, through its terminator,
+ * is already in the input (or the input is final): a decode started now
+ * runs to the frame's end or its error without returning NEED_INPUT. */
+int giflow__data_complete(const giflow_decoder *dec, const giflow_input *in);
 
 /* Records an error and returns it (errors are sticky). */
 int giflow__fail(giflow_decoder *dec, int status);
@@ -152,17 +152,7 @@ int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride);
 void giflow__compose_end(giflow_decoder *dec);
 /* Paints the transparent start where a first frame that skipped it has
  * not written yet (called when decoding stops inside that frame). */
-void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride);
-
-/* Fills dec->lut for the current frame (0 marks the transparent index). */
-void giflow__build_lut(giflow_decoder *dec);
-
-/* Viewport hooks (scale.c): the compose stages at the output scale, called
- * from the top of their full-size counterparts when dec->scale is set. */
-int giflow__scale_begin(giflow_decoder *dec, uint8_t *out, size_t stride);
-int giflow__scale_frame(giflow_decoder *dec, giflow_input *in, uint8_t *out, size_t stride);
-void giflow__scale_end(giflow_decoder *dec);
-uint32_t giflow__scale_width(const giflow_decoder *dec);
-void giflow__scale_free(giflow_decoder *dec);
+void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride,
+                               int broken);
 
 #endif

@@ -45,7 +45,7 @@ enum {
     GIFLOW__LZW_BAD_CODE = -1 /* code above the next free code */
 };
 
-enum { GIFLOW__LZW_INDEX, GIFLOW__LZW_CANVAS, GIFLOW__LZW_COPY };
+enum { GIFLOW__LZW_INDEX, GIFLOW__LZW_CANVAS, GIFLOW__LZW_COPY, GIFLOW__LZW_TAIL };
 
 /* Where CANVAS and COPY modes write. Pixels are 4 bytes; lut maps an index
  * to the word stored, and 0 means transparent (leave the canvas alone). */
@@ -78,6 +78,7 @@ typedef struct giflow__lzw {
     uint64_t pos, total;
     /* COPY: position of the last clear, and where prev's string starts. */
     uint64_t epoch, prev_pos;
+    uint64_t conv;     /* TAIL: pixels turned into RGBA so far */
     union {
         struct {
             uint16_t link[GIFLOW__LZW_TABLE];
@@ -87,6 +88,10 @@ typedef struct giflow__lzw {
             uint16_t lo[GIFLOW__LZW_TABLE + 1];
             uint8_t hi[GIFLOW__LZW_TABLE + 1];
         } pos24;
+        struct {
+            unsigned ready, save; /* save: the slot the next code defines */
+            uint32_t prev_src;    /* where prev's string starts */
+        } tail;
     } t;
 } giflow__lzw;
 
@@ -100,6 +105,11 @@ void giflow__lzw_init(giflow__lzw *z, unsigned lit_width, int mode, uint64_t tot
  * full, when the input is used up, or when z->status leaves RUNNING. */
 size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
                           size_t *used, uint8_t *dst, size_t n);
+
+/* TAIL mode: turns decoded indices into RGBA as far as is safe while the
+ * frame goes on, or all of them once it is over (done: the frame is
+ * complete, or broken; then pixels never decoded become transparent). */
+void giflow__lzw_tail_settle(giflow__lzw *z, const giflow__sink *s, int done);
 
 /* CANVAS and COPY modes. Decodes from src[0..len) into the sink until the
  * frame is full (z->pos == z->total), the input is used up, or z->status

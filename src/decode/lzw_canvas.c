@@ -466,9 +466,188 @@ static size_t compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
     return copy_loop(z, src, len, s, 0);
 }
 
+/* ---- TAIL mode ---------------------------------------------------------- */
+
+/* The first frame of a fresh canvas that covers it: nothing under it needs
+ * keeping, so the canvas (n pixels, 4n bytes) is the workspace. Indices
+ * fill its last n bytes. Below them sit 256 bytes of literal strings (byte
+ * c at offset c) and below those the string table: per code, the offset
+ * of one occurrence of its string (u32, from the literals) and its length
+ * (u16). So a literal and a table string are the same case, every string
+ * is one copy from earlier output, and a short one is a single 16-byte
+ * move. Indices become RGBA from the front as soon as their bytes are no
+ * longer needed; the rest when the frame ends. */
+#define TAIL_SLOTS (GIFLOW__LZW_TABLE + 1) /* the last one is a dummy */
+#define TAIL_DUMMY GIFLOW__LZW_TABLE
+
+static uint64_t tail_table_at(uint64_t n)
+{
+    return (3 * n - 256 - TAIL_SLOTS * 6) & ~(uint64_t)3;
+}
+
+static inline uint32_t ld32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline void st32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+static inline unsigned ld16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return v;
+}
+
+static inline void st16(uint8_t *p, unsigned v)
+{
+    uint16_t w = (uint16_t)v;
+    memcpy(p, &w, 2);
+}
+
+static void tail_convert(uint8_t *px, const uint8_t *idx, const uint32_t *lut, uint64_t from,
+                         uint64_t to)
+{
+    for (uint64_t i = from; i < to; i++)
+        memcpy(px + 4 * i, &lut[idx[i]], 4);
+}
+
+void giflow__lzw_tail_settle(giflow__lzw *z, const giflow__sink *s, int done)
+{
+    uint8_t *px = s->canvas;
+    const uint64_t n = z->total;
+    uint64_t safe = done ? z->pos : tail_table_at(n) / 4;
+    if (safe > z->pos)
+        safe = z->pos;
+    if (safe > z->conv) {
+        tail_convert(px, px + 3 * n, s->lut, z->conv, safe);
+        z->conv = safe;
+    }
+    if (done && z->conv < n) {
+        memset(px + 4 * z->conv, 0, 4 * (n - z->conv)); /* never decoded */
+        z->conv = n;
+    }
+}
+
+static void tail_start(giflow__lzw *z, uint8_t *base, uint8_t *src, uint8_t *len)
+{
+    for (unsigned i = 0; i < 256; i++) {
+        base[i] = (uint8_t)i;
+        st32(src + 4 * i, i);
+        st16(len + 2 * i, 1);
+    }
+    z->t.tail.save = TAIL_DUMMY;
+    z->t.tail.prev_src = 0;
+    z->next = z->clear + 2;
+    z->t.tail.ready = 1;
+}
+
+static size_t compose_tail(giflow__lzw *z, const uint8_t *src, size_t len,
+                           const giflow__sink *s)
+{
+    const uint64_t n = z->total;
+    uint8_t *out = s->canvas + 3 * n, *base = out - 256;
+    uint8_t *tsrc = s->canvas + tail_table_at(n), *tlen = tsrc + 4 * TAIL_SLOTS;
+    if (!z->t.tail.ready)
+        tail_start(z, base, tsrc, tlen);
+    const uint8_t *ip = src, *end = src + len;
+    const unsigned clear = z->clear;
+    uint8_t *o = out + z->pos, *const oend = out + n;
+    uint64_t bits = z->bits;
+    unsigned nbits = z->nbits, width = z->width, next = z->next, mask = (1u << width) - 1;
+    unsigned save = z->t.tail.save, prev_len = z->prev_len;
+    uint32_t prev_src = z->t.tail.prev_src;
+    int status = GIFLOW__LZW_RUNNING;
+
+    while (o < oend) {
+        if (end - ip >= 8) {
+            bits |= giflow__le64(ip) << nbits;
+            ip += (63 - nbits) >> 3;
+            nbits |= 56;
+        } else {
+            while (nbits <= 56 && ip < end) {
+                bits |= (uint64_t)*ip++ << nbits;
+                nbits += 8;
+            }
+            if (nbits < width)
+                break;
+        }
+        unsigned c = (unsigned)bits & mask;
+        bits >>= width;
+        nbits -= width;
+        if (c - clear < 2u) {
+            if (c != clear) {
+                status = GIFLOW__LZW_EOI;
+                break;
+            }
+            next = clear + 2;
+            width = z->lit_width + 1;
+            mask = (1u << width) - 1;
+            save = TAIL_DUMMY;
+            continue;
+        }
+        size_t room = (size_t)(oend - o);
+        unsigned l;
+        if (c < next) {
+            const uint8_t *sp = base + ld32(tsrc + 4 * c);
+            l = ld16(tlen + 2 * c);
+            if (l <= 16 && room >= 16) {
+                /* Bytes past the string are rewritten by the next codes. */
+                uint8_t tmp[16];
+                memcpy(tmp, sp, 16);
+                memcpy(o, tmp, 16);
+            } else {
+                if (l > room)
+                    l = (unsigned)room;
+                memmove(o, sp, l);
+            }
+        } else {
+            if (c > next || save == TAIL_DUMMY) {
+                status = GIFLOW__LZW_BAD_CODE;
+                break;
+            }
+            /* prev's string then its first byte: prev ends right at o, so
+             * a forward byte copy repeats it. */
+            const uint8_t *sp = base + prev_src;
+            l = prev_len + 1 < room ? prev_len + 1 : (unsigned)room;
+            for (unsigned i = 0; i < l; i++)
+                o[i] = sp[i];
+        }
+        st32(tsrc + 4 * save, prev_src);
+        st16(tlen + 2 * save, prev_len + 1);
+        next += save != TAIL_DUMMY;
+        if (next > mask && width < 12) {
+            width++;
+            mask = mask * 2 + 1;
+        }
+        save = next < GIFLOW__LZW_TABLE ? next : TAIL_DUMMY;
+        prev_src = (uint32_t)(o - base);
+        prev_len = l;
+        o += l;
+    }
+    z->bits = bits;
+    z->nbits = nbits;
+    z->width = width;
+    z->next = next;
+    z->t.tail.save = save;
+    z->t.tail.prev_src = prev_src;
+    z->prev_len = prev_len;
+    z->pos = (uint64_t)(o - out);
+    z->status = status;
+    giflow__lzw_tail_settle(z, s, z->pos == n);
+    return (size_t)(ip - src);
+}
+
 size_t giflow__lzw_compose(giflow__lzw *z, const uint8_t *src, size_t len,
                            const giflow__sink *s)
 {
+    if (z->mode == GIFLOW__LZW_TAIL)
+        return compose_tail(z, src, len, s);
     if (z->mode == GIFLOW__LZW_COPY)
         return compose_copy(z, src, len, s);
     return compose_chain(z, src, len, s);

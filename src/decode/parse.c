@@ -342,6 +342,23 @@ int giflow__read_data(giflow_decoder *dec, giflow_input *in)
     return in->eof ? giflow__fail(dec, GIFLOW_ERR_TRUNCATED) : GIFLOW_NEED_INPUT;
 }
 
+int giflow__data_complete(const giflow_decoder *dec, const giflow_input *in)
+{
+    if (in->eof || dec->data_end)
+        return 1;
+    size_t p = in->pos;
+    if (dec->pstate == P_DATA)
+        p += dec->need;
+    else if (dec->pstate != P_DATA_LEN)
+        return 0;
+    while (p < in->size) {
+        if (in->src[p] == 0)
+            return 1;
+        p += 1 + (size_t)in->src[p];
+    }
+    return 0;
+}
+
 int giflow__skip_data(giflow_decoder *dec, giflow_input *in)
 {
     while (!dec->data_end) {
