@@ -47,7 +47,7 @@ static int ensure_restore(giflow_decoder *dec, size_t need)
 /* One RGBA word per index; 0 marks the transparent index (every palette
  * colour is opaque, so no real colour is 0). Slots beyond the palette, and
  * every slot when there is no palette, are opaque black. */
-static void build_lut(giflow_decoder *dec)
+void giflow__build_lut(giflow_decoder *dec)
 {
     const giflow_frame_info *f = &dec->frame;
     for (unsigned i = 0; i < 256; i++) {
@@ -62,6 +62,8 @@ static void build_lut(giflow_decoder *dec)
 
 int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
 {
+    if (dec->scale)
+        return giflow__scale_begin(dec, canvas, stride);
     const giflow_frame_info *f = &dec->frame;
     dec->fresh_canvas = !dec->canvas_ready;
     if (!dec->canvas_ready) {
@@ -92,7 +94,7 @@ int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
             copy_rect(canvas, stride, dec->restore, f->clip_x, f->clip_y,
                       f->clip_width, f->clip_height, 0);
     }
-    build_lut(dec);
+    giflow__build_lut(dec);
     return GIFLOW_OK;
 }
 
@@ -125,6 +127,10 @@ void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stri
 
 void giflow__compose_end(giflow_decoder *dec)
 {
+    if (dec->scale) {
+        giflow__scale_end(dec);
+        return;
+    }
     const giflow_frame_info *f = &dec->frame;
     dec->prev_disposal = f->disposal;
     dec->prev_x = f->clip_x;

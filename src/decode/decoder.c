@@ -72,6 +72,7 @@ void giflow_decoder_free(giflow_decoder *dec)
         giflow__free(&dec->heap, dec->row, dec->row_cap);
     if (!dec->restore_external)
         giflow__free(&dec->heap, dec->restore, dec->restore_cap);
+    giflow__scale_free(dec);
     if (dec->self_owned) {
         giflow__heap heap = dec->heap;
         giflow__free(&heap, dec, sizeof *dec);
@@ -345,6 +346,17 @@ int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y)
     return GIFLOW_OK;
 }
 
+int giflow__skip_pixels(giflow_decoder *dec, giflow_input *in)
+{
+    if (!dec->lzw_ready && dec->frame.min_code_size > max_code_size(dec))
+        return giflow__fail(dec, GIFLOW_ERR_BAD_CODE_SIZE);
+    int r = giflow__skip_data(dec, in);
+    if (r != GIFLOW_OK)
+        return r;
+    dec->stage = ST_PIXELS_DONE;
+    return GIFLOW_FRAME_END;
+}
+
 int giflow_decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row)
 {
     int r = check_args(dec, in);
@@ -407,6 +419,8 @@ static int pick_mode(const giflow_decoder *dec, const giflow_input *in, size_t s
 static int compose_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
                          size_t stride)
 {
+    if (dec->scale) /* a viewport: rows of indices, composed at its scale */
+        return giflow__scale_frame(dec, in, canvas, stride);
     const giflow_frame_info *f = &dec->frame;
     giflow__lzw *z = &dec->lzw;
     if (!dec->lzw_ready) {
@@ -468,7 +482,8 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
     int r = check_args(dec, in);
     if (r)
         return r;
-    if (!canvas || stride / 4 < dec->image.canvas_width)
+    uint32_t width = dec->scale ? giflow__scale_width(dec) : dec->image.canvas_width;
+    if (!canvas || stride / 4 < width)
         return GIFLOW_ERR_ARG;
     if (dec->merging) {
         if ((r = merge_next(dec, in)) != GIFLOW_OK)

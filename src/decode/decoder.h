@@ -96,6 +96,7 @@ struct giflow_decoder {
     uint8_t *restore;
     size_t restore_cap;
     int restore_external;
+    struct giflow__scale *scale; /* viewport (scale.c), or NULL */
 
     /* Memory. */
     giflow__heap heap;
@@ -144,6 +145,11 @@ int giflow__skip_data(giflow_decoder *dec, giflow_input *in);
  * runs to the frame's end or its error without returning NEED_INPUT. */
 int giflow__data_complete(const giflow_decoder *dec, const giflow_input *in);
 
+/* Skips the current frame's remaining pixels (checking its code size if
+ * LZW has not started), through its terminator. Returns GIFLOW_FRAME_END,
+ * GIFLOW_NEED_INPUT or an error. */
+int giflow__skip_pixels(giflow_decoder *dec, giflow_input *in);
+
 /* Records an error and returns it (errors are sticky). */
 int giflow__fail(giflow_decoder *dec, int status);
 
@@ -154,5 +160,16 @@ void giflow__compose_end(giflow_decoder *dec);
  * not written yet (called when decoding stops inside that frame). */
 void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride,
                                int broken);
+
+/* Fills dec->lut for the current frame (0 marks the transparent index). */
+void giflow__build_lut(giflow_decoder *dec);
+
+/* Viewport hooks (scale.c): the compose stages at the output scale, called
+ * from the top of their full-size counterparts when dec->scale is set. */
+int giflow__scale_begin(giflow_decoder *dec, uint8_t *out, size_t stride);
+int giflow__scale_frame(giflow_decoder *dec, giflow_input *in, uint8_t *out, size_t stride);
+void giflow__scale_end(giflow_decoder *dec);
+uint32_t giflow__scale_width(const giflow_decoder *dec);
+void giflow__scale_free(giflow_decoder *dec);
 
 #endif
