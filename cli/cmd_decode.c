@@ -13,6 +13,10 @@
 typedef struct decode_job {
     const char *in_path, *out_path;
     int raw, json, partial, stats;
+    int crop, resize;            /* --crop / --resize given */
+    uint32_t crop_x, crop_y, crop_w, crop_h;
+    uint32_t box_w, box_h;       /* --resize box; 0 = any */
+    uint32_t out_w, out_h;       /* frames written: canvas or viewport */
     cli_decode_opts opts;
     cli_out raw_out;
     uint32_t written;
@@ -23,7 +27,12 @@ static const char help[] =
     "       giflow decode --raw [options] FILE -o OUT\n"
     "FILE may be - (stdin); with --raw, OUT may be - (stdout).\n"
     "  -o PATH        output directory (PNG: DIR/frame_0000.png ...) or raw file\n"
-    "  --raw          write frames as raw RGBA, canvas_width*canvas_height*4 bytes each\n"
+    "  --raw          write frames as raw RGBA, width*height*4 bytes each (the canvas,\n"
+    "                 or the size --crop/--resize give)\n"
+    "  --crop X,Y,W,H decode only this rectangle of the canvas (W or H 0: to the edge)\n"
+    "  --resize WxH   shrink to fit inside WxH, keeping the aspect ratio (area average;\n"
+    "                 W or H 0: no limit on that side); never enlarges. Applied after\n"
+    "                 --crop. Memory follows the output size, not the canvas\n"
     "  --partial      also write a frame whose data is broken, as far as it decoded\n"
     "  --json         print a JSON summary on stdout\n"
     "  --stats        print the decoder's peak heap next to the canvas size\n";
@@ -58,6 +67,22 @@ static int write_frame(decode_job *j, const uint8_t *canvas, uint32_t w, uint32_
     return r;
 }
 
+/* Parses n unsigned numbers separated by sep. Returns 0 on success. */
+static int parse_list(const char *s, char sep, uint32_t *v, int n)
+{
+    for (int k = 0; k < n; k++) {
+        char *end;
+        if (*s < '0' || *s > '9')
+            return -1;
+        unsigned long x = strtoul(s, &end, 10);
+        if (x > UINT32_MAX || *end != (k + 1 < n ? sep : '\0'))
+            return -1;
+        v[k] = (uint32_t)x;
+        s = end + 1;
+    }
+    return 0;
+}
+
 static int parse_args(decode_job *j, int argc, char **argv)
 {
     giflow_limits_default(&j->opts.limits);
@@ -77,6 +102,22 @@ static int parse_args(decode_job *j, int argc, char **argv)
             j->stats = 1;
         } else if (!strcmp(a, "--partial")) {
             j->partial = 1;
+        } else if (!strcmp(a, "--crop") && i + 1 < argc) {
+            uint32_t v[4];
+            if (parse_list(argv[++i], ',', v, 4)) {
+                cli_error("decode: --crop needs X,Y,W,H");
+                return -1;
+            }
+            j->crop = 1;
+            j->crop_x = v[0], j->crop_y = v[1], j->crop_w = v[2], j->crop_h = v[3];
+        } else if (!strcmp(a, "--resize") && i + 1 < argc) {
+            uint32_t v[2];
+            if (parse_list(argv[++i], 'x', v, 2) || (!v[0] && !v[1])) {
+                cli_error("decode: --resize needs WxH (one of them may be 0)");
+                return -1;
+            }
+            j->resize = 1;
+            j->box_w = v[0], j->box_h = v[1];
         } else if ((k = cli_decode_opt(&j->opts, argc, argv, &i)) != 0) {
             if (k < 0)
                 return -1;
@@ -102,6 +143,56 @@ static int parse_args(decode_job *j, int argc, char **argv)
     return 0;
 }
 
+/* Output size: w x h shrunk to fit the --resize box, aspect kept (the
+ * other side rounded half up, at least 1). */
+static void fit(const decode_job *j, uint32_t w, uint32_t h, uint32_t *ow, uint32_t *oh)
+{
+    *ow = w;
+    *oh = h;
+    if (!j->resize)
+        return;
+    /* Which side limits: W/w <= H/h, compared without division. */
+    int by_w = j->box_w && (!j->box_h || (uint64_t)j->box_w * h <= (uint64_t)j->box_h * w);
+    if (by_w && j->box_w < w) {
+        *ow = j->box_w;
+        *oh = (uint32_t)(((uint64_t)2 * h * j->box_w + w) / (2 * (uint64_t)w));
+    } else if (!by_w && j->box_h < h) {
+        *oh = j->box_h;
+        *ow = (uint32_t)(((uint64_t)2 * w * j->box_h + h) / (2 * (uint64_t)h));
+    }
+    if (!*ow)
+        *ow = 1;
+    if (!*oh)
+        *oh = 1;
+}
+
+/* Sets the decoder's viewport from --crop / --resize. Returns GIFLOW_OK or
+ * an error (GIFLOW_ERR_ARG: the crop is not inside the canvas). */
+static int set_viewport(decode_job *j, giflow_decoder *dec, const giflow_image_info *im)
+{
+    j->out_w = im->canvas_width;
+    j->out_h = im->canvas_height;
+    if (!j->crop && !j->resize)
+        return GIFLOW_OK;
+    giflow_viewport vp = {j->crop_x, j->crop_y, j->crop_w, j->crop_h, 0, 0};
+    int r = GIFLOW_ERR_ARG;
+    if (vp.crop_x < im->canvas_width && vp.crop_y < im->canvas_height) {
+        /* A 0 size reaches the edge; the library checks the rest. */
+        fit(j, vp.crop_width ? vp.crop_width : im->canvas_width - vp.crop_x,
+            vp.crop_height ? vp.crop_height : im->canvas_height - vp.crop_y, &vp.out_width,
+            &vp.out_height);
+        r = giflow_decoder_set_viewport(dec, &vp);
+    }
+    if (r == GIFLOW_ERR_ARG)
+        cli_error("decode: --crop %u,%u,%u,%u is not inside the %ux%u canvas", j->crop_x,
+                  j->crop_y, j->crop_w, j->crop_h, im->canvas_width, im->canvas_height);
+    else if (r == GIFLOW_OK) {
+        j->out_w = vp.out_width;
+        j->out_h = vp.out_height;
+    }
+    return r;
+}
+
 static void print_json(const decode_job *j, const giflow_image_info *im, int status,
                        size_t peak)
 {
@@ -110,9 +201,11 @@ static void print_json(const decode_job *j, const giflow_image_info *im, int sta
     fputs(",\"output\":", stdout);
     json_str(stdout, j->out_path);
     fprintf(stdout, ",\"format\":\"%s\",\"canvas_width\":%u,\"canvas_height\":%u,"
+                    "\"output_width\":%u,\"output_height\":%u,"
                     "\"frames_written\":%u,\"decoder_peak_heap\":%zu,\"decoder_state\":%zu,"
             "\"canvas_bytes\":%zu,\"complete\":%s,\"error\":",
-            j->raw ? "rgba" : "png", im->canvas_width, im->canvas_height, j->written, peak,
+            j->raw ? "rgba" : "png", im->canvas_width, im->canvas_height, j->out_w, j->out_h,
+            j->written, peak,
             giflow_decoder_state_size(), (size_t)im->canvas_width * im->canvas_height * 4,
             status == GIFLOW_END ? "true" : "false");
     if (status == GIFLOW_END)
@@ -144,8 +237,13 @@ int cmd_decode(int argc, char **argv)
     uint8_t *canvas = NULL;
     int r, out_ok = 0, io_failed = 0;
     CLI_PUMP(r, &rd, giflow_decode_image_info(dec, &rd.in, &im));
+    if (r == GIFLOW_OK && (r = set_viewport(&j, dec, &im)) == GIFLOW_ERR_ARG) {
+        giflow_decoder_free(dec);
+        cli_reader_close(&rd);
+        return EXIT_USAGE;
+    }
     if (r == GIFLOW_OK) {
-        size_t bytes = (size_t)im.canvas_width * im.canvas_height * 4;
+        size_t bytes = (size_t)j.out_w * j.out_h * 4;
         canvas = malloc(bytes ? bytes : 1);
         if (!canvas)
             r = GIFLOW_ERR_NOMEM;
@@ -160,7 +258,7 @@ int cmd_decode(int argc, char **argv)
 
     cli_progress prog;
     cli_progress_start(&prog, "decoding frame");
-    size_t stride = (size_t)im.canvas_width * 4;
+    size_t stride = (size_t)j.out_w * 4;
     while (r == GIFLOW_OK) {
         giflow_frame_info f;
         CLI_PUMP(r, &rd, giflow_decode_frame_info(dec, &rd.in, &f));
@@ -168,7 +266,7 @@ int cmd_decode(int argc, char **argv)
             break;
         CLI_PUMP(r, &rd, giflow_decode_frame_rgba(dec, &rd.in, canvas, stride));
         if (r == GIFLOW_FRAME_END || j.partial) {
-            if (write_frame(&j, canvas, im.canvas_width, im.canvas_height)) {
+            if (write_frame(&j, canvas, j.out_w, j.out_h)) {
                 io_failed = 1;
                 r = GIFLOW_ERR_IO;
                 break;
@@ -198,11 +296,15 @@ int cmd_decode(int argc, char **argv)
     if (j.stats) {
         size_t canvas_bytes = (size_t)im.canvas_width * im.canvas_height * 4;
         fprintf(stderr,
-                "giflow: %u frames, canvas %ux%u = %zu bytes (caller-owned); decoder peak "
+                "giflow: %u frames, canvas %ux%u = %zu bytes (%s); decoder peak "
                 "heap %zu bytes (fixed state %zu), %.1f%% of one canvas\n",
-                j.written, im.canvas_width, im.canvas_height, canvas_bytes, peak,
+                j.written, im.canvas_width, im.canvas_height, canvas_bytes,
+                j.crop || j.resize ? "never held" : "caller-owned", peak,
                 giflow_decoder_state_size(),
                 canvas_bytes ? 100.0 * (double)peak / (double)canvas_bytes : 0.0);
+        if (j.crop || j.resize)
+            fprintf(stderr, "giflow: viewport output %ux%u = %zu bytes (caller-owned)\n",
+                    j.out_w, j.out_h, (size_t)j.out_w * j.out_h * 4);
     }
     if (j.json)
         print_json(&j, &im, r, peak);
