@@ -79,7 +79,8 @@ int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
     } else if (dec->prev_disposal == 2) {
         fill_rect(canvas, stride, dec->prev_x, dec->prev_y, dec->prev_w,
                   dec->prev_h);
-    } else if (dec->prev_disposal == 3 || dec->prev_disposal == 4) {
+    } else if ((dec->prev_disposal == 3 || dec->prev_disposal == 4) && dec->prev_w) {
+        /* (A frame wholly outside the canvas saved nothing: restore may be NULL.) */
         copy_rect(canvas, stride, dec->restore, dec->prev_x, dec->prev_y,
                   dec->prev_w, dec->prev_h, 1);
     }
