@@ -166,7 +166,7 @@ int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta_fn fn,
                                      void *user);
 
 /* Flags for giflow_decoder_set_flags(). The default (0) is the browser
- * model; these exist for test suites whose models differ. */
+ * model; the first two exist for test suites whose models differ. */
 #define GIFLOW_FLAG_LENIENT_CODE_SIZE 1u /* accept LZW min code size 9..11
                                             (indices above 255 read as 255) */
 #define GIFLOW_FLAG_MERGE_ZERO_DELAY 2u  /* gdk-pixbuf / pygif model: an image
@@ -174,6 +174,9 @@ int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta_fn fn,
     drawing the following images into the canvas until one with a nonzero
     delay, or the last image, is complete; giflow_current_frame() then
     describes that last image (its delay is the group's delay). */
+#define GIFLOW_FLAG_SMALL_MEMORY 4u      /* giflow_decode_frame_rgba()
+    without its working buffer: the same pixels from the fixed state alone,
+    at about half the speed on animations (see its memory note). */
 int giflow_decoder_set_flags(giflow_decoder *dec, unsigned flags);
 
 /* Give the decoder caller-owned scratch memory for restore-previous
@@ -265,7 +268,15 @@ uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y);
  * decoder clears it before frame 0. Rows appear in the canvas as they decode
  * (progressive display). Returns GIFLOW_FRAME_END when the frame is complete
  * (the canvas is then exactly what a browser shows), GIFLOW_NEED_INPUT, or an
- * error (the frame is then broken: browsers do not show it). */
+ * error (the frame is then broken: browsers do not show it).
+ * Memory, on the decoder's heap: for a restore-previous frame its rectangle
+ * (frame_info.restore_bytes), and a working buffer for speed: the largest
+ * frame's pixel count plus 25 KB, taken only while that is at most half
+ * the canvas's bytes. Without it (no allocator, GIFLOW_FLAG_SMALL_MEMORY,
+ * or the memory limit reached) frames are painted through the fixed state
+ * alone, with identical results. A first frame that covers the canvas uses
+ * the canvas itself as its workspace when all of its data is at hand, and
+ * then writes the canvas only in the call that completes it. */
 int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
                              uint8_t *canvas, size_t stride);
 

@@ -50,6 +50,11 @@ static int ensure_restore(giflow_decoder *dec, size_t need)
 void giflow__build_lut(giflow_decoder *dec)
 {
     const giflow_frame_info *f = &dec->frame;
+    /* Animations mostly share the global palette: build it once. */
+    int32_t key = f->palette == dec->gct ? f->transparent_index + 1 : -1;
+    if (key >= 0 && key == dec->lut_key)
+        return;
+    dec->lut_key = key;
     for (unsigned i = 0; i < 256; i++) {
         uint8_t px[4] = {0, 0, 0, 255};
         if (i < f->palette_size)
@@ -102,22 +107,22 @@ int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
 void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride,
                                int broken)
 {
-    if (dec->lzw_ready && dec->lzw.mode == GIFLOW__LZW_TAIL) {
-        /* The canvas's last quarter holds indices until the frame ends. */
-        if (broken) {
-            giflow__sink s = {canvas, stride, dec->image.canvas_height, 0, 0,
-                              dec->frame.width, dec->frame.height, dec->frame.width, 0,
-                              dec->lut};
-            giflow__lzw_tail_settle(&dec->lzw, &s, 1);
-            dec->clear_pending = 0;
-        }
+    int flat = dec->lzw_ready && dec->lzw.mode >= GIFLOW__LZW_TAIL;
+    if (flat && broken) { /* paint what was decoded, as the other modes did */
+        giflow__sink s = giflow__frame_sink(dec, canvas, stride);
+        giflow__lzw_settle(&dec->lzw, &s, 1);
+    }
+    if (flat && dec->lzw.mode == GIFLOW__LZW_TAIL) {
+        /* Settled when broken (the rest made transparent); otherwise the
+         * frame ran to its end (TAIL needs all of its data at hand). */
+        dec->clear_pending = 0;
         return;
     }
     if (!dec->clear_pending)
         return;
     /* Only reached for a frame that is the whole canvas, row by row. */
     uint32_t w = dec->image.canvas_width;
-    uint64_t pos = dec->lzw.pos;
+    uint64_t pos = flat ? dec->lzw.conv : dec->lzw.pos;
     uint32_t y = (uint32_t)(pos / w), x = (uint32_t)(pos % w);
     if (y < dec->image.canvas_height) {
         fill_rect(canvas, stride, x, y, w - x, 1);

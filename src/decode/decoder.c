@@ -24,6 +24,7 @@ static void dec_init(giflow_decoder *dec)
     dec->stage = ST_START;
     dec->loop_count = -1;
     dec->gce_trans = -1;
+    dec->lut_key = -1;
     giflow_limits_default(&dec->limits);
 }
 
@@ -72,6 +73,7 @@ void giflow_decoder_free(giflow_decoder *dec)
         giflow__free(&dec->heap, dec->row, dec->row_cap);
     if (!dec->restore_external)
         giflow__free(&dec->heap, dec->restore, dec->restore_cap);
+    giflow__free(&dec->heap, dec->work, dec->work_cap);
     giflow__scale_free(dec);
     if (dec->self_owned) {
         giflow__heap heap = dec->heap;
@@ -102,7 +104,8 @@ int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta_fn fn,
 
 int giflow_decoder_set_flags(giflow_decoder *dec, unsigned flags)
 {
-    if (!dec || (flags & ~(GIFLOW_FLAG_LENIENT_CODE_SIZE | GIFLOW_FLAG_MERGE_ZERO_DELAY)))
+    if (!dec || (flags & ~(GIFLOW_FLAG_LENIENT_CODE_SIZE | GIFLOW_FLAG_MERGE_ZERO_DELAY |
+                           GIFLOW_FLAG_SMALL_MEMORY)))
         return GIFLOW_ERR_ARG;
     dec->flags = flags;
     return GIFLOW_OK;
@@ -401,17 +404,52 @@ static int tail_fits(const giflow_decoder *dec, const giflow_input *in, size_t s
            giflow__data_complete(dec, in);
 }
 
+/* Other frames decode their indices into a heap workspace (BUFFER mode),
+ * several times faster than painting through chain tables. It holds the
+ * largest frame's indices plus 25 KB and may take at most half the
+ * canvas's bytes, so the heap stays below the canvas plus the state (and
+ * any restore rectangle). Without an allocator, with
+ * GIFLOW_FLAG_SMALL_MEMORY or over the memory limit, frames go without. */
+static int buffer_fits(giflow_decoder *dec)
+{
+    const giflow_frame_info *f = &dec->frame;
+    uint64_t n = (uint64_t)f->width * f->height;
+    uint64_t canvas = (uint64_t)dec->image.canvas_width * dec->image.canvas_height;
+    if ((dec->flags & GIFLOW_FLAG_SMALL_MEMORY) || f->min_code_size < 2 ||
+        f->min_code_size > 8 || n >= (1u << 30) || GIFLOW__LZW_WORK_BYTES(n) > 2 * canvas)
+        return 0;
+    size_t need = GIFLOW__LZW_WORK_BYTES(n);
+    if (dec->work_cap >= need)
+        return 1;
+    giflow__free(&dec->heap, dec->work, dec->work_cap); /* nothing to keep */
+    dec->work = giflow__alloc(&dec->heap, need, NULL);
+    dec->work_cap = dec->work ? need : 0;
+    return dec->work != NULL;
+}
+
 /* Opaque frames that lie wholly inside the canvas can use the canvas as
  * the LZW dictionary (COPY mode); the rest paint through chain tables. */
-static int pick_mode(const giflow_decoder *dec, const giflow_input *in, size_t stride)
+static int pick_mode(giflow_decoder *dec, const giflow_input *in, size_t stride)
 {
     const giflow_frame_info *f = &dec->frame;
     int inside = f->clip_width == f->width && f->clip_height == f->height;
     if (tail_fits(dec, in, stride))
         return GIFLOW__LZW_TAIL;
+    if (buffer_fits(dec))
+        return GIFLOW__LZW_BUFFER;
     if (!giflow__has_transparency(f) && inside && !f->interlaced && f->min_code_size <= 8)
         return GIFLOW__LZW_COPY;
     return GIFLOW__LZW_CANVAS;
+}
+
+giflow__sink giflow__frame_sink(const giflow_decoder *dec, uint8_t *canvas, size_t stride)
+{
+    const giflow_frame_info *f = &dec->frame;
+    giflow__sink s = {canvas, stride, dec->image.canvas_height, f->x, f->y, f->width,
+                      f->height, f->clip_width, f->interlaced, dec->lut,
+                      giflow__has_transparency(f) ? f->transparent_index + 1 : 0,
+                      dec->work};
+    return s;
 }
 
 /* Decodes the current frame's pixels straight into the canvas. Returns
@@ -430,8 +468,7 @@ static int compose_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
                          (uint64_t)f->width * f->height);
         dec->lzw_ready = 1;
     }
-    giflow__sink s = {canvas, stride, dec->image.canvas_height, f->x, f->y,
-                      f->width, f->height, f->clip_width, f->interlaced, dec->lut};
+    giflow__sink s = giflow__frame_sink(dec, canvas, stride);
     while (z->pos < z->total) {
         dec->buf_pos += (unsigned)giflow__lzw_compose(z, dec->buf + dec->buf_pos,
                                                       dec->buf_len - dec->buf_pos, &s);

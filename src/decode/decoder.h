@@ -44,6 +44,9 @@ struct giflow_decoder {
     uint8_t gct[768];
     uint8_t lct[768];
     uint32_t lut[256];        /* compose: RGBA word per index, 0 = skip */
+    int32_t lut_key;          /* the global palette's lut is built for this
+                                 transparent index + 1 (0: none; -1: lut
+                                 is not the global palette's) */
     uint8_t buf[GIFLOW__INBUF + 8]; /* image data, or one extension block */
 
     /* Parser. */
@@ -95,6 +98,8 @@ struct giflow_decoder {
     uint32_t prev_x, prev_y, prev_w, prev_h; /* clipped rect of last frame */
     uint8_t *restore;
     size_t restore_cap;
+    uint8_t *work;            /* LZW BUFFER mode's workspace (heap) */
+    size_t work_cap;
     int restore_external;
     struct giflow__scale *scale; /* viewport (scale.c), or NULL */
 
@@ -161,6 +166,8 @@ void giflow__compose_end(giflow_decoder *dec);
 void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride,
                                int broken);
 
+/* Where the LZW canvas modes write the current frame. */
+giflow__sink giflow__frame_sink(const giflow_decoder *dec, uint8_t *canvas, size_t stride);
 /* Fills dec->lut for the current frame (0 marks the transparent index). */
 void giflow__build_lut(giflow_decoder *dec);
 

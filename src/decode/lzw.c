@@ -23,8 +23,8 @@ void giflow__lzw_init(giflow__lzw *z, unsigned lit_width, int mode, uint64_t tot
     z->pos = z->epoch = z->prev_pos = z->conv = 0;
     z->total = total;
     lzw_reset(z);
-    if (mode == GIFLOW__LZW_TAIL)
-        z->t.tail.ready = 0;
+    if (mode >= GIFLOW__LZW_TAIL)
+        z->t.flat.ready = 0;
 }
 
 /* Writes bytes [a, b) of the string of code c (length len) to dst. The

@@ -45,7 +45,17 @@ enum {
     GIFLOW__LZW_BAD_CODE = -1 /* code above the next free code */
 };
 
-enum { GIFLOW__LZW_INDEX, GIFLOW__LZW_CANVAS, GIFLOW__LZW_COPY, GIFLOW__LZW_TAIL };
+enum {
+    GIFLOW__LZW_INDEX,
+    GIFLOW__LZW_CANVAS,
+    GIFLOW__LZW_COPY,
+    GIFLOW__LZW_TAIL,  /* flat table in the canvas (lzw_canvas.c) */
+    GIFLOW__LZW_BUFFER /* flat table in a heap workspace */
+};
+
+/* BUFFER mode's workspace for a frame of n pixels: the flat table, the
+ * literals, the indices and 16 bytes of slack. */
+#define GIFLOW__LZW_WORK_BYTES(n) ((size_t)(n) + (GIFLOW__LZW_TABLE + 1) * 6 + 2 + 256 + 16)
 
 /* Where CANVAS and COPY modes write. Pixels are 4 bytes; lut maps an index
  * to the word stored, and 0 means transparent (leave the canvas alone). */
@@ -58,6 +68,8 @@ typedef struct giflow__sink {
     uint32_t clip_w;     /* columns of each frame row inside the canvas */
     int interlaced;
     const uint32_t *lut;
+    int transparent;     /* BUFFER: 1 + the transparent index, or 0 */
+    uint8_t *work;       /* BUFFER mode's workspace */
 } giflow__sink;
 
 typedef struct giflow__lzw {
@@ -78,7 +90,7 @@ typedef struct giflow__lzw {
     uint64_t pos, total;
     /* COPY: position of the last clear, and where prev's string starts. */
     uint64_t epoch, prev_pos;
-    uint64_t conv;     /* TAIL: pixels turned into RGBA so far */
+    uint64_t conv;     /* TAIL, BUFFER: pixels painted so far */
     union {
         struct {
             uint16_t link[GIFLOW__LZW_TABLE];
@@ -91,7 +103,7 @@ typedef struct giflow__lzw {
         struct {
             unsigned ready, save; /* save: the slot the next code defines */
             uint32_t prev_src;    /* where prev's string starts */
-        } tail;
+        } flat;
     } t;
 } giflow__lzw;
 
@@ -106,14 +118,15 @@ void giflow__lzw_init(giflow__lzw *z, unsigned lit_width, int mode, uint64_t tot
 size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
                           size_t *used, uint8_t *dst, size_t n);
 
-/* TAIL mode: turns decoded indices into RGBA as far as is safe while the
- * frame goes on, or all of them once it is over (done: the frame is
- * complete, or broken; then pixels never decoded become transparent). */
-void giflow__lzw_tail_settle(giflow__lzw *z, const giflow__sink *s, int done);
+/* TAIL and BUFFER modes: paints decoded indices into the canvas as far as
+ * is safe (TAIL) or as rows complete (BUFFER) while the frame goes on, or
+ * all of them once it is over (done: the frame is complete, or broken;
+ * then TAIL makes pixels never decoded transparent). */
+void giflow__lzw_settle(giflow__lzw *z, const giflow__sink *s, int done);
 
-/* CANVAS and COPY modes. Decodes from src[0..len) into the sink until the
- * frame is full (z->pos == z->total), the input is used up, or z->status
- * leaves RUNNING. Returns the input bytes consumed. */
+/* CANVAS, COPY, TAIL and BUFFER modes. Decodes from src[0..len) into the
+ * sink until the frame is full (z->pos == z->total), the input is used up,
+ * or z->status leaves RUNNING. Returns the input bytes consumed. */
 size_t giflow__lzw_compose(giflow__lzw *z, const uint8_t *src, size_t len,
                            const giflow__sink *s);
 

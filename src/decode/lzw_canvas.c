@@ -466,24 +466,30 @@ static size_t compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
     return copy_loop(z, src, len, s, 0);
 }
 
-/* ---- TAIL mode ---------------------------------------------------------- */
+/* ---- Flat table: TAIL and BUFFER modes ---------------------------------- */
 
-/* The first frame of a fresh canvas that covers it: nothing under it needs
- * keeping, so the canvas (n pixels, 4n bytes) is the workspace. Indices
- * fill its last n bytes. Below them sit 256 bytes of literal strings (byte
- * c at offset c) and below those the string table: per code, the offset
- * of one occurrence of its string (u32, from the literals) and its length
- * (u16). So a literal and a table string are the same case, every string
- * is one copy from earlier output, and a short one is a single 16-byte
- * move. Indices become RGBA from the front as soon as their bytes are no
- * longer needed; the rest when the frame ends. */
-#define TAIL_SLOTS (GIFLOW__LZW_TABLE + 1) /* the last one is a dummy */
-#define TAIL_DUMMY GIFLOW__LZW_TABLE
+/* Both decode indices with a flat string table: per code, the offset of
+ * one occurrence of its string in the output (u32) and its length (u16).
+ * Literals are 256 bytes (byte c at offset c) just before the output, so
+ * a literal and a table string are the same case, every string is one
+ * copy from earlier output, and a short one is a single 16-byte move. No
+ * chains are walked. The workspace is the table, the literals, then the
+ * frame's indices:
+ * TAIL: the first frame of a fresh canvas that covers it has nothing under
+ * it to keep, so the canvas (n pixels, 4n bytes) is the workspace; the
+ * indices fill its last n bytes. They become RGBA from the front as soon
+ * as their bytes are no longer needed, the rest when the frame ends.
+ * BUFFER: a heap workspace (GIFLOW__LZW_WORK_BYTES); rows are painted into
+ * the canvas as they complete. */
+#define FLAT_SLOTS (GIFLOW__LZW_TABLE + 1) /* the last one is a dummy */
+#define FLAT_DUMMY GIFLOW__LZW_TABLE
+#define FLAT_TABLE (FLAT_SLOTS * 6 + 2)    /* the table, padded to 4 */
 
-static uint64_t tail_table_at(uint64_t n)
-{
-    return (3 * n - 256 - TAIL_SLOTS * 6) & ~(uint64_t)3;
-}
+typedef struct flat {
+    uint8_t *tsrc, *tlen; /* the table */
+    uint8_t *base;        /* the literals; string offsets count from here */
+    uint8_t *out;         /* the indices, base + 256 */
+} flat;
 
 static inline uint32_t ld32(const uint8_t *p)
 {
@@ -510,58 +516,50 @@ static inline void st16(uint8_t *p, unsigned v)
     memcpy(p, &w, 2);
 }
 
-static void tail_convert(uint8_t *px, const uint8_t *idx, const uint32_t *lut, uint64_t from,
-                         uint64_t to)
+/* The workspace of a frame of n pixels: at the end of the canvas (TAIL),
+ * indices exactly in its last n bytes, or at the start of work (BUFFER). */
+static flat flat_at(const giflow__lzw *z, const giflow__sink *s)
 {
-    for (uint64_t i = from; i < to; i++)
-        memcpy(px + 4 * i, &lut[idx[i]], 4);
+    uint8_t *t, *base;
+    if (z->mode == GIFLOW__LZW_TAIL) {
+        base = s->canvas + 3 * z->total - 256;
+        t = s->canvas + ((3 * z->total - 256 - FLAT_TABLE) & ~(uint64_t)3);
+    } else {
+        t = s->work;
+        base = t + FLAT_TABLE;
+    }
+    flat f = {t, t + 4 * FLAT_SLOTS, base, base + 256};
+    return f;
 }
 
-void giflow__lzw_tail_settle(giflow__lzw *z, const giflow__sink *s, int done)
-{
-    uint8_t *px = s->canvas;
-    const uint64_t n = z->total;
-    uint64_t safe = done ? z->pos : tail_table_at(n) / 4;
-    if (safe > z->pos)
-        safe = z->pos;
-    if (safe > z->conv) {
-        tail_convert(px, px + 3 * n, s->lut, z->conv, safe);
-        z->conv = safe;
-    }
-    if (done && z->conv < n) {
-        memset(px + 4 * z->conv, 0, 4 * (n - z->conv)); /* never decoded */
-        z->conv = n;
-    }
-}
-
-static void tail_start(giflow__lzw *z, uint8_t *base, uint8_t *src, uint8_t *len)
+static void flat_start(giflow__lzw *z, const flat *f)
 {
     for (unsigned i = 0; i < 256; i++) {
-        base[i] = (uint8_t)i;
-        st32(src + 4 * i, i);
-        st16(len + 2 * i, 1);
+        f->base[i] = (uint8_t)i;
+        st32(f->tsrc + 4 * i, i);
+        st16(f->tlen + 2 * i, 1);
     }
-    z->t.tail.save = TAIL_DUMMY;
-    z->t.tail.prev_src = 0;
+    z->t.flat.save = FLAT_DUMMY;
+    z->t.flat.prev_src = 0;
     z->next = z->clear + 2;
-    z->t.tail.ready = 1;
+    z->t.flat.ready = 1;
 }
 
-static size_t compose_tail(giflow__lzw *z, const uint8_t *src, size_t len,
-                           const giflow__sink *s)
+/* Decodes from src[0..len) into f->out until the frame is full, the input
+ * is used up or z->status leaves RUNNING. Returns the bytes consumed. */
+static inline __attribute__((always_inline)) size_t
+flat_run(giflow__lzw *z, const uint8_t *src, size_t len, const flat *f)
 {
-    const uint64_t n = z->total;
-    uint8_t *out = s->canvas + 3 * n, *base = out - 256;
-    uint8_t *tsrc = s->canvas + tail_table_at(n), *tlen = tsrc + 4 * TAIL_SLOTS;
-    if (!z->t.tail.ready)
-        tail_start(z, base, tsrc, tlen);
+    if (!z->t.flat.ready)
+        flat_start(z, f);
     const uint8_t *ip = src, *end = src + len;
     const unsigned clear = z->clear;
-    uint8_t *o = out + z->pos, *const oend = out + n;
+    uint8_t *const base = f->base, *const tsrc = f->tsrc, *const tlen = f->tlen;
+    uint8_t *o = f->out + z->pos, *const oend = f->out + z->total;
     uint64_t bits = z->bits;
     unsigned nbits = z->nbits, width = z->width, next = z->next, mask = (1u << width) - 1;
-    unsigned save = z->t.tail.save, prev_len = z->prev_len;
-    uint32_t prev_src = z->t.tail.prev_src;
+    unsigned save = z->t.flat.save, prev_len = z->prev_len;
+    uint32_t prev_src = z->t.flat.prev_src;
     int status = GIFLOW__LZW_RUNNING;
 
     while (o < oend) {
@@ -588,7 +586,7 @@ static size_t compose_tail(giflow__lzw *z, const uint8_t *src, size_t len,
             next = clear + 2;
             width = z->lit_width + 1;
             mask = (1u << width) - 1;
-            save = TAIL_DUMMY;
+            save = FLAT_DUMMY;
             continue;
         }
         size_t room = (size_t)(oend - o);
@@ -607,7 +605,7 @@ static size_t compose_tail(giflow__lzw *z, const uint8_t *src, size_t len,
                 memmove(o, sp, l);
             }
         } else {
-            if (c > next || save == TAIL_DUMMY) {
+            if (c > next || save == FLAT_DUMMY) {
                 status = GIFLOW__LZW_BAD_CODE;
                 break;
             }
@@ -620,12 +618,12 @@ static size_t compose_tail(giflow__lzw *z, const uint8_t *src, size_t len,
         }
         st32(tsrc + 4 * save, prev_src);
         st16(tlen + 2 * save, prev_len + 1);
-        next += save != TAIL_DUMMY;
+        next += save != FLAT_DUMMY;
         if (next > mask && width < 12) {
             width++;
             mask = mask * 2 + 1;
         }
-        save = next < GIFLOW__LZW_TABLE ? next : TAIL_DUMMY;
+        save = next < GIFLOW__LZW_TABLE ? next : FLAT_DUMMY;
         prev_src = (uint32_t)(o - base);
         prev_len = l;
         o += l;
@@ -634,20 +632,113 @@ static size_t compose_tail(giflow__lzw *z, const uint8_t *src, size_t len,
     z->nbits = nbits;
     z->width = width;
     z->next = next;
-    z->t.tail.save = save;
-    z->t.tail.prev_src = prev_src;
+    z->t.flat.save = save;
+    z->t.flat.prev_src = prev_src;
     z->prev_len = prev_len;
-    z->pos = (uint64_t)(o - out);
+    z->pos = (uint64_t)(o - f->out);
     z->status = status;
-    giflow__lzw_tail_settle(z, s, z->pos == n);
     return (size_t)(ip - src);
+}
+
+static void tail_convert(uint8_t *px, const uint8_t *idx, const uint32_t *lut, uint64_t from,
+                         uint64_t to)
+{
+    for (uint64_t i = from; i < to; i++)
+        memcpy(px + 4 * i, &lut[idx[i]], 4);
+}
+
+/* Paints n indices where the frame has a transparent index t. Eight at a
+ * time: all opaque are stored, all transparent skipped, a mix merged. */
+static void paint_transparent(uint8_t *d, const uint8_t *ip, const uint32_t *lut, uint32_t n,
+                              unsigned t)
+{
+    const uint64_t ones = 0x0101010101010101u, tt = ones * t;
+    uint32_t x = 0;
+    for (; x + 8 <= n; x += 8) {
+        uint64_t q = giflow__le64(ip + x) ^ tt; /* zero bytes: transparent */
+        if (((q - ones) & ~q & (ones << 7)) == 0) {
+            for (unsigned i = 0; i < 8; i++)
+                memcpy(d + 4 * (size_t)(x + i), &lut[ip[x + i]], 4);
+        } else if (q != 0) {
+            for (unsigned i = 0; i < 8; i++) {
+                uint32_t v = lut[ip[x + i]], old;
+                memcpy(&old, d + 4 * (size_t)(x + i), 4);
+                v = v ? v : old;
+                memcpy(d + 4 * (size_t)(x + i), &v, 4);
+            }
+        }
+    }
+    for (; x < n; x++) {
+        uint32_t v = lut[ip[x]];
+        if (v)
+            memcpy(d + 4 * (size_t)x, &v, 4);
+    }
+}
+
+/* Paints indices [from, to) of the BUFFER workspace (stream order) into
+ * the canvas: row by row, clipped, transparent pixels left alone. */
+static void buffer_paint(const giflow__sink *s, const uint8_t *idx, uint64_t from, uint64_t to)
+{
+    const uint32_t *lut = s->lut;
+    while (from < to) {
+        uint64_t k = from / s->w;
+        uint32_t x = (uint32_t)(from % s->w);
+        uint64_t e = (k + 1) * s->w < to ? (k + 1) * s->w : to;
+        uint8_t *rp = row_ptr(s, k);
+        uint32_t xe = x + (uint32_t)(e - from) < s->clip_w ? x + (uint32_t)(e - from) : s->clip_w;
+        const uint8_t *ip = idx + from - x;
+        if (rp && x < xe && s->transparent) {
+            paint_transparent(rp + 4 * (size_t)x, ip + x, lut, xe - x,
+                              (unsigned)s->transparent - 1);
+        } else if (rp) {
+            for (; x < xe; x++)
+                memcpy(rp + 4 * (size_t)x, &lut[ip[x]], 4);
+        }
+        from = e;
+    }
+}
+
+void giflow__lzw_settle(giflow__lzw *z, const giflow__sink *s, int done)
+{
+    const uint64_t n = z->total;
+    if (z->mode == GIFLOW__LZW_BUFFER) {
+        /* Whole rows as they complete; the partial last one at the end. */
+        uint64_t upto = done ? z->pos : z->pos - z->pos % s->w;
+        if (upto > z->conv)
+            buffer_paint(s, flat_at(z, s).out, z->conv, upto);
+        if (upto > z->conv)
+            z->conv = upto;
+        return;
+    }
+    uint8_t *px = s->canvas;
+    /* Pixel k's RGBA lands on bytes [4k, 4k + 4): clear of the table. */
+    uint64_t safe = done ? z->pos : (uint64_t)(flat_at(z, s).tsrc - px) / 4;
+    if (safe > z->pos)
+        safe = z->pos;
+    if (safe > z->conv) {
+        tail_convert(px, px + 3 * n, s->lut, z->conv, safe);
+        z->conv = safe;
+    }
+    if (done && z->conv < n) {
+        memset(px + 4 * z->conv, 0, 4 * (n - z->conv)); /* never decoded */
+        z->conv = n;
+    }
+}
+
+static size_t compose_flat(giflow__lzw *z, const uint8_t *src, size_t len,
+                           const giflow__sink *s)
+{
+    flat f = flat_at(z, s);
+    size_t used = flat_run(z, src, len, &f);
+    giflow__lzw_settle(z, s, z->pos == z->total);
+    return used;
 }
 
 size_t giflow__lzw_compose(giflow__lzw *z, const uint8_t *src, size_t len,
                            const giflow__sink *s)
 {
-    if (z->mode == GIFLOW__LZW_TAIL)
-        return compose_tail(z, src, len, s);
+    if (z->mode >= GIFLOW__LZW_TAIL)
+        return compose_flat(z, src, len, s);
     if (z->mode == GIFLOW__LZW_COPY)
         return compose_copy(z, src, len, s);
     return compose_chain(z, src, len, s);

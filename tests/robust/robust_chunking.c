@@ -7,8 +7,9 @@
  * feeding must give the same result as the whole-file decode: final status,
  * stage, image info, frame count, every frame's info, status and pixels
  * (hash of the composited canvas after each frame, or of the index rows),
- * partial-row report, loop count. The same is done for index rows, for the
- * zero-delay merging option and for the lenient code-size option.
+ * partial-row report, loop count. Without the working buffer
+ * (GIFLOW_FLAG_SMALL_MEMORY) the same. The same is done for index rows, for
+ * the zero-delay merging option and for the lenient code-size option.
  *
  * Usage: robust_chunking CORPORA_DIR
  */
@@ -40,21 +41,25 @@ static const variant variants[] = {
     {"rgba random 1..512", RB_MODE_RGBA, 0, {RB_RANDOM, 512, 0xC0FFEEu, 0, "r512"}},
     {"rgba random 1..65536", RB_MODE_RGBA, 0, {RB_RANDOM, 65536, 0xBADC0DEu, 0, "r64k"}},
     {"rgba whole, late eof", RB_MODE_RGBA, 0, {RB_WHOLE, 0, 0, 1, "whole-late-eof"}},
-    /* 6..8: index rows */
+    /* 6..7: without the working buffer (the chain-table and canvas-copy
+     * LZW modes instead of the flat table) */
+    {"rgba small-memory whole", RB_MODE_RGBA, GIFLOW_FLAG_SMALL_MEMORY, {RB_WHOLE, 0, 0, 0, "sm-whole"}},
+    {"rgba small-memory random 1..512", RB_MODE_RGBA, GIFLOW_FLAG_SMALL_MEMORY, {RB_RANDOM, 512, 0xFACADEu, 0, "sm-r512"}},
+    /* 8..10: index rows */
     {"rows whole", RB_MODE_ROWS, 0, {RB_WHOLE, 0, 0, 0, "whole"}},
     {"rows 1-byte", RB_MODE_ROWS, 0, {RB_FIXED, 1, 0, 0, "1-byte"}},
     {"rows random 1..300", RB_MODE_ROWS, 0, {RB_RANDOM, 300, 0x5EED5u, 1, "r300"}},
-    /* 9..10: zero-delay merging */
+    /* 11..12: zero-delay merging */
     {"merge whole", RB_MODE_RGBA, GIFLOW_FLAG_MERGE_ZERO_DELAY, {RB_WHOLE, 0, 0, 0, "whole"}},
     {"merge 1-byte", RB_MODE_RGBA, GIFLOW_FLAG_MERGE_ZERO_DELAY, {RB_FIXED, 1, 0, 0, "1-byte"}},
-    /* 11..12: lenient code size */
+    /* 13..14: lenient code size */
     {"lenient rows whole", RB_MODE_ROWS, GIFLOW_FLAG_LENIENT_CODE_SIZE, {RB_WHOLE, 0, 0, 0, "whole"}},
     {"lenient rows 1-byte", RB_MODE_ROWS, GIFLOW_FLAG_LENIENT_CODE_SIZE, {RB_FIXED, 1, 0, 0, "1-byte"}},
 };
 #define NVAR (int)(sizeof variants / sizeof variants[0])
 
 static const group groups[] = {
-    {"rgba", 0, 6}, {"rows", 6, 3}, {"merge", 9, 2}, {"lenient", 11, 2},
+    {"rgba", 0, 8}, {"rows", 8, 3}, {"merge", 11, 2}, {"lenient", 13, 2},
 };
 
 int main(int argc, char **argv)

@@ -58,9 +58,10 @@ static size_t run(unsigned mcs, const uint8_t *src, size_t len, size_t in_piece,
 }
 
 /* Decodes src through a canvas mode into a w-wide frame on a larger canvas
- * (so clipping and strides are exercised) and returns the indices read back
- * from the pixels. lut maps index i to a word whose low byte is i, except a
- * transparent index (trans >= 0) whose pixels must keep the fill value. */
+ * (so clipping and strides are exercised; TAIL mode needs the frame to be
+ * the canvas) and checks the indices read back from the pixels. lut maps
+ * index i to a word whose low byte is i, except a transparent index
+ * (trans >= 0) whose pixels must keep the fill value (TAIL: become 0). */
 static int canvas_mode(int mode, unsigned mcs, const uint8_t *src, size_t len,
                        size_t in_piece, uint32_t w, uint32_t h, int trans,
                        const uint8_t *want)
@@ -72,12 +73,16 @@ static int canvas_mode(int mode, unsigned mcs, const uint8_t *src, size_t len,
     if (trans >= 0)
         lut[trans] = 0;
     /* COPY mode has a faster path when frame rows are contiguous. */
-    uint32_t dx = mode == GIFLOW__LZW_COPY && (len & 1) ? 0 : 2;
-    uint32_t cw = w + (dx ? 3 : 0), ch = h + 2;
+    int tail = mode == GIFLOW__LZW_TAIL;
+    uint32_t dx = tail || (mode == GIFLOW__LZW_COPY && (len & 1)) ? 0 : 2;
+    uint32_t dy = tail ? 0 : 1;
+    uint32_t cw = w + (dx ? 3 : 0), ch = h + 2 * dy;
     uint32_t *canvas = malloc((size_t)cw * ch * 4);
     for (size_t i = 0; i < (size_t)cw * ch; i++)
         canvas[i] = 0x12345678u;
-    giflow__sink s = {(uint8_t *)canvas, (size_t)cw * 4, ch, dx, 1, w, h, w, 0, lut};
+    uint8_t *work = mode == GIFLOW__LZW_BUFFER ? malloc(GIFLOW__LZW_WORK_BYTES((size_t)w * h)) : NULL;
+    giflow__sink s = {(uint8_t *)canvas, (size_t)cw * 4, ch, dx, dy, w, h, w, 0, lut,
+                      trans + 1, work};
     giflow__lzw_init(&z, mcs, mode, (uint64_t)w * h);
     size_t ip = 0;
     while (z.pos < z.total && z.status == GIFLOW__LZW_RUNNING && ip < len) {
@@ -88,12 +93,15 @@ static int canvas_mode(int mode, unsigned mcs, const uint8_t *src, size_t len,
     for (uint32_t y = 0; y < ch && ok; y++)
         for (uint32_t x = 0; x < cw && ok; x++) {
             uint32_t v = canvas[y * cw + x];
-            int inside = x >= dx && x < dx + w && y >= 1 && y < 1 + h;
-            uint8_t idx = inside ? want[(y - 1) * w + (x - dx)] : 0;
-            uint32_t expect = !inside || (int)idx == trans ? 0x12345678u : (0xFF000000u | idx);
+            int inside = x >= dx && x < dx + w && y >= dy && y < dy + h;
+            uint8_t idx = inside ? want[(y - dy) * w + (x - dx)] : 0;
+            uint32_t expect = !inside ? 0x12345678u
+                              : (int)idx == trans ? (tail ? 0 : 0x12345678u)
+                                                  : (0xFF000000u | idx);
             ok = v == expect;
         }
     free(canvas);
+    free(work);
     return ok;
 }
 
@@ -128,6 +136,15 @@ static void check_golden(const char *lzw_rel, const char *want_rel)
             TU_CHECK(canvas_mode(GIFLOW__LZW_CANVAS, src[0], src + 1, n1 - 1, piece, 160, 120,
                                  want[0], want),
                      "%s: CANVAS mode, transparent %d", lzw_rel, want[0]);
+            TU_CHECK(canvas_mode(GIFLOW__LZW_BUFFER, src[0], src + 1, n1 - 1, piece, 160, 120,
+                                 -1, want),
+                     "%s: BUFFER mode, piece %zu", lzw_rel, piece);
+            TU_CHECK(canvas_mode(GIFLOW__LZW_BUFFER, src[0], src + 1, n1 - 1, piece, 160, 120,
+                                 want[0], want),
+                     "%s: BUFFER mode, transparent %d", lzw_rel, want[0]);
+            TU_CHECK(canvas_mode(GIFLOW__LZW_TAIL, src[0], src + 1, n1 - 1, piece, 160, 120,
+                                 want[0], want),
+                     "%s: TAIL mode, transparent %d, piece %zu", lzw_rel, want[0], piece);
         }
     }
     free(got);
@@ -159,6 +176,14 @@ static void check_roundtrip(unsigned mcs, const uint8_t *px, size_t n, tb_lzw_op
                  "%s: mcs %u COPY %ux%u", what, mcs, w, h);
         TU_CHECK(canvas_mode(GIFLOW__LZW_CANVAS, mcs, b.data, b.len, 333, w, h, 1, px),
                  "%s: mcs %u CANVAS %ux%u", what, mcs, w, h);
+        /* The flat-table modes are used for code sizes 2..8 only; TAIL
+         * needs room for its table in the canvas (16384 pixels and up). */
+        if (mcs >= 2)
+            TU_CHECK(canvas_mode(GIFLOW__LZW_BUFFER, mcs, b.data, b.len, 333, w, h, 1, px),
+                     "%s: mcs %u BUFFER %ux%u", what, mcs, w, h);
+        if (mcs >= 2 && n >= 16384)
+            TU_CHECK(canvas_mode(GIFLOW__LZW_TAIL, mcs, b.data, b.len, 333, w, h, 1, px),
+                     "%s: mcs %u TAIL %ux%u", what, mcs, w, h);
     }
     free(got);
     tb_free(&b);
