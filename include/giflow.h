@@ -327,9 +327,9 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
  * budget), besides the fixed state: one row of the frame's indices,
  * 80 bytes per output column, and per frame 4 bytes per output pixel it
  * touches if it restores the previous canvas (disposal 3 or 4; disposal 2
- * needs only the pixels on its cut edges), 32 bytes per output pixel it
- * touches if it is interlaced (its rows arrive out of order, so sums are
- * kept for all of them). Nothing is canvas-sized.
+ * needs only the pixels on its cut edges), and 32 bytes per output pixel it
+ * touches if it is interlaced and scaled vertically (its rows arrive out of
+ * order, so sums are kept for all of them). Nothing is canvas-sized.
  * frame_info.restore_bytes does not apply. */
 typedef struct giflow_viewport {
     /* Source rectangle on the canvas (after growth). A width or height of

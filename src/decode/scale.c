@@ -119,18 +119,21 @@ static void mix(uint8_t *dst, const uint8_t *p, uint64_t wp, const uint8_t *q, u
     put(dst, ap + aq, c, area);
 }
 
-static void *grow(giflow_decoder *dec, void *p, size_t *cap, size_t need, size_t size)
+/* Makes *cap at least need entries of size bytes (the old contents are
+ * not kept). Sizes are checked before they are multiplied. */
+static void *grow(giflow_decoder *dec, void *p, size_t *cap, uint64_t need, size_t size)
 {
     if (*cap >= need)
         return p;
-    int over;
-    void *np = giflow__alloc(&dec->heap, need * size, &over);
+    int over = 1;
+    void *np = need <= SIZE_MAX / size ? giflow__alloc(&dec->heap, (size_t)need * size, &over)
+                                       : NULL;
     if (!np) {
         giflow__fail(dec, over ? GIFLOW_ERR_LIMIT_MEMORY : GIFLOW_ERR_NOMEM);
         return NULL;
     }
     giflow__free(&dec->heap, p, *cap * size);
-    *cap = need;
+    *cap = (size_t)need;
     return np;
 }
 
@@ -245,7 +248,7 @@ static int save_before(giflow_decoder *dec, struct giflow__scale *s, const uint8
     uint32_t w = s->i1 - s->i0, h = s->j1 - s->j0;
     if (d != 2 && d != 3 && d != 4)
         return GIFLOW_OK;
-    size_t need = (d == 2 ? 2 * ((size_t)w + h) : (size_t)w * h) * 4;
+    uint64_t need = (d == 2 ? 2 * ((uint64_t)w + h) : (uint64_t)w * h) * 4;
     uint8_t *sv = grow(dec, s->saved, &s->saved_cap, need, 1);
     if (!sv)
         return dec->status;
@@ -322,8 +325,10 @@ int giflow__scale_begin(giflow_decoder *dec, uint8_t *out, size_t stride)
     s->next_final = s->j0;
     uint32_t w = s->i1 - s->i0, hgt = s->j1 - s->j0;
 
-    s->ring = f->interlaced ? hgt : 2;
-    vp_acc *acc = grow(dec, s->acc, &s->acc_cap, (size_t)s->ring * w, sizeof *acc);
+    /* Rows out of order need sums for every output row, unless each
+     * source row is one output row (no vertical scaling). */
+    s->ring = f->interlaced && s->ay.s != s->ay.o ? hgt : 2;
+    vp_acc *acc = grow(dec, s->acc, &s->acc_cap, (uint64_t)s->ring * w, sizeof *acc);
     if (!acc)
         return dec->status;
     s->acc = acc;
@@ -423,6 +428,12 @@ static void take_row(giflow_decoder *dec, struct giflow__scale *s, uint32_t y, u
             add_row(s, j + 1, e - b);
     }
     s->rows_left--;
+    if (dec->frame.interlaced && a->s == a->o) { /* row j is whole already */
+        finish_row(s, j, out, stride);
+        if (!s->rows_left)
+            s->next_final = s->j1;
+        return;
+    }
     uint64_t done = dec->frame.interlaced ? s->j0 : e / a->o;
     if (!s->rows_left)
         done = s->j1;
