@@ -312,16 +312,18 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
  * pixels.
  *
  * Frames and rows outside the crop are not composed. A frame that misses
- * the crop is skipped without LZW work, and a frame's decoding stops after
- * its last row inside the crop; the rest of its data is skipped to its
- * terminator (which must still arrive: a frame is complete only there).
+ * the crop is skipped without LZW work. Rows above the crop are decoded
+ * (the data is sequential) but not composed, and a frame's decoding stops
+ * after its last row inside the crop; the rest of its data is skipped to
+ * its terminator (which must still arrive: a frame is complete only
+ * there).
  * So errors in data that is skipped go unnoticed: a frame whose data
  * breaks only below the crop counts as complete, where a full decode would
  * report it broken and stop.
  *
  * Output rows appear as the source rows under them complete (progressive
- * display); an interlaced frame appears when its last row inside the crop
- * has arrived.
+ * display); an interlaced frame scaled vertically appears when its last
+ * row inside the crop has arrived.
  *
  * Memory, on the decoder's heap (through its allocator, within its memory
  * budget), besides the fixed state: one row of the frame's indices,
@@ -353,9 +355,11 @@ typedef struct giflow_viewport {
  * Returns GIFLOW_OK; GIFLOW_ERR_ARG for a NULL decoder, a crop not inside
  * the canvas or an output size out of range; GIFLOW_ERR_STATE when called
  * too early or too late; GIFLOW_ERR_NOMEM or GIFLOW_ERR_LIMIT_MEMORY when
- * the first buffers (80 bytes per output column) cannot be had. These
- * errors are not sticky; after one, no viewport is set. A decoder that has
- * already failed returns its error. */
+ * the first buffers (80 bytes per output column) cannot be had;
+ * GIFLOW_ERR_SMALL_BUFFER as above. These errors are not sticky.
+ * GIFLOW_ERR_ARG and GIFLOW_ERR_STATE leave the decoder as it was; after
+ * the others no viewport is set. A decoder that has already failed
+ * returns its error. */
 int giflow_decoder_set_viewport(giflow_decoder *dec, giflow_viewport *vp);
 
 /* The frame info of the image most recently started (with

@@ -469,8 +469,12 @@ static void test_args(void)
     TU_CHECK(giflow_decoder_set_viewport(dec, &v) == GIFLOW_OK, "10x10");
     giflow_frame_info fi;
     TU_CHECK(giflow_decode_frame_info(dec, &in, &fi) == GIFLOW_OK, "frame info");
-    /* Still allowed after frame info, before the first composition. */
+    /* Still allowed after frame info, before the first composition. A bad
+     * one then leaves the 10x10 viewport in place (the 40-byte stride
+     * below only fits it). */
     TU_CHECK(giflow_decoder_set_viewport(dec, &v) == GIFLOW_OK, "after frame info");
+    giflow_viewport up = {0, 0, 5, 5, 6, 6};
+    TU_CHECK(giflow_decoder_set_viewport(dec, &up) == GIFLOW_ERR_ARG, "upscaling refused");
     uint8_t out[10 * 10 * 4 + 4];
     TU_CHECK(giflow_decode_frame_rgba(dec, &in, out, 9 * 4) == GIFLOW_ERR_ARG, "stride");
     TU_CHECK(giflow_decode_frame_rgba(dec, &in, out, 10 * 4) == GIFLOW_FRAME_END, "frame");
