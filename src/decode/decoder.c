@@ -469,9 +469,14 @@ static int compose_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
         dec->lzw_ready = 1;
     }
     giflow__sink s = giflow__frame_sink(dec, canvas, stride);
+    int direct = -1; /* unknown yet: the chain is scanned once per call */
     while (z->pos < z->total) {
-        dec->buf_pos += (unsigned)giflow__lzw_compose(z, dec->buf + dec->buf_pos,
-                                                      dec->buf_len - dec->buf_pos, &s);
+        if (z->mode >= GIFLOW__LZW_TAIL && dec->buf_pos == dec->buf_len && direct &&
+            (direct = giflow__data_in_memory(dec, in)) != 0)
+            giflow__compose_direct(dec, in, &s);
+        else
+            dec->buf_pos += (unsigned)giflow__lzw_compose(z, dec->buf + dec->buf_pos,
+                                                          dec->buf_len - dec->buf_pos, &s);
         if (z->pos == z->total)
             break;
         if (z->status == GIFLOW__LZW_BAD_CODE)

@@ -149,6 +149,13 @@ int giflow__skip_data(giflow_decoder *dec, giflow_input *in);
  * is already in the input (or the input is final): a decode started now
  * runs to the frame's end or its error without returning NEED_INPUT. */
 int giflow__data_complete(const giflow_decoder *dec, const giflow_input *in);
+/* Whether the rest of the frame's data, through its terminator, is in the
+ * input buffer (not only promised by eof). */
+int giflow__data_in_memory(const giflow_decoder *dec, const giflow_input *in);
+/* With the frame's remaining data in memory and dec->buf drained: runs the
+ * flat LZW modes over the raw sub-blocks, and leaves the parser after what
+ * they read. */
+void giflow__compose_direct(giflow_decoder *dec, giflow_input *in, const giflow__sink *s);
 
 /* Skips the current frame's remaining pixels (checking its code size if
  * LZW has not started), through its terminator. Returns GIFLOW_FRAME_END,

@@ -124,6 +124,18 @@ size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
  * then TAIL makes pixels never decoded transparent). */
 void giflow__lzw_settle(giflow__lzw *z, const giflow__sink *s, int done);
 
+/* TAIL and BUFFER modes, reading rd->ip up to rd->blk_end. With
+ * rd->framed, that is the end of the current sub-block of the raw stream,
+ * and the sub-blocks after it, through the terminator, must all be in
+ * memory: they are followed without copying. Advances rd->ip and
+ * rd->blk_end (the current sub-block's end); rd->ended tells that the
+ * terminator was read. Stops like giflow__lzw_compose(). */
+typedef struct giflow__lzw_in {
+    const uint8_t *ip, *blk_end;
+    int framed, ended;
+} giflow__lzw_in;
+void giflow__lzw_compose_in(giflow__lzw *z, giflow__lzw_in *rd, const giflow__sink *s);
+
 /* CANVAS, COPY, TAIL and BUFFER modes. Decodes from src[0..len) into the
  * sink until the frame is full (z->pos == z->total), the input is used up,
  * or z->status leaves RUNNING. Returns the input bytes consumed. */

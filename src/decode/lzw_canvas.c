@@ -545,14 +545,19 @@ static void flat_start(giflow__lzw *z, const flat *f)
     z->t.flat.ready = 1;
 }
 
-/* Decodes from src[0..len) into f->out until the frame is full, the input
- * is used up or z->status leaves RUNNING. Returns the bytes consumed. */
-static inline __attribute__((always_inline)) size_t
-flat_run(giflow__lzw *z, const uint8_t *src, size_t len, const flat *f)
+/* Decodes into f->out until the frame is full, the input is used up or
+ * z->status leaves RUNNING. Reads rd->ip up to rd->blk_end; when rd->framed
+ * that is the end of the current sub-block of the raw stream, and the
+ * sub-blocks after it, through the terminator, are all in memory (so the
+ * stream is followed without copying, and without returning every 255
+ * bytes). Advances rd; rd->ended: the terminator was read. */
+static inline __attribute__((always_inline)) void
+flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
 {
     if (!z->t.flat.ready)
         flat_start(z, f);
-    const uint8_t *ip = src, *end = src + len;
+    const uint8_t *ip = rd->ip, *end = rd->blk_end;
+    const int framed = rd->framed;
     const unsigned clear = z->clear;
     uint8_t *const base = f->base, *const tsrc = f->tsrc, *const tlen = f->tlen;
     uint8_t *o = f->out + z->pos, *const oend = f->out + z->total;
@@ -568,7 +573,18 @@ flat_run(giflow__lzw *z, const uint8_t *src, size_t len, const flat *f)
             ip += (63 - nbits) >> 3;
             nbits |= 56;
         } else {
-            while (nbits <= 56 && ip < end) {
+            while (nbits <= 56) {
+                if (ip == end) {
+                    /* The sub-block is over: the next one's length, or
+                     * the terminator. */
+                    if (!framed || rd->ended)
+                        break;
+                    end = ip + 1 + *ip;
+                    if (*ip++ == 0) {
+                        rd->ended = 1;
+                        break;
+                    }
+                }
                 bits |= (uint64_t)*ip++ << nbits;
                 nbits += 8;
             }
@@ -637,7 +653,8 @@ flat_run(giflow__lzw *z, const uint8_t *src, size_t len, const flat *f)
     z->prev_len = prev_len;
     z->pos = (uint64_t)(o - f->out);
     z->status = status;
-    return (size_t)(ip - src);
+    rd->ip = ip;
+    rd->blk_end = end;
 }
 
 static void tail_convert(uint8_t *px, const uint8_t *idx, const uint32_t *lut, uint64_t from,
@@ -728,10 +745,16 @@ void giflow__lzw_settle(giflow__lzw *z, const giflow__sink *s, int done)
 static size_t compose_flat(giflow__lzw *z, const uint8_t *src, size_t len,
                            const giflow__sink *s)
 {
+    giflow__lzw_in rd = {src, src + len, 0, 0};
+    giflow__lzw_compose_in(z, &rd, s);
+    return (size_t)(rd.ip - src);
+}
+
+void giflow__lzw_compose_in(giflow__lzw *z, giflow__lzw_in *rd, const giflow__sink *s)
+{
     flat f = flat_at(z, s);
-    size_t used = flat_run(z, src, len, &f);
+    flat_run(z, rd, &f);
     giflow__lzw_settle(z, s, z->pos == z->total);
-    return used;
 }
 
 size_t giflow__lzw_compose(giflow__lzw *z, const uint8_t *src, size_t len,

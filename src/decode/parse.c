@@ -344,8 +344,13 @@ int giflow__read_data(giflow_decoder *dec, giflow_input *in)
 
 int giflow__data_complete(const giflow_decoder *dec, const giflow_input *in)
 {
-    if (in->eof || dec->data_end)
-        return 1;
+    return in->eof || dec->data_end || giflow__data_in_memory(dec, in);
+}
+
+int giflow__data_in_memory(const giflow_decoder *dec, const giflow_input *in)
+{
+    if (dec->data_end)
+        return 0;
     size_t p = in->pos;
     if (dec->pstate == P_DATA)
         p += dec->need;
@@ -357,6 +362,23 @@ int giflow__data_complete(const giflow_decoder *dec, const giflow_input *in)
         p += 1 + (size_t)in->src[p];
     }
     return 0;
+}
+
+void giflow__compose_direct(giflow_decoder *dec, giflow_input *in, const giflow__sink *s)
+{
+    const uint8_t *p = in->src + in->pos;
+    giflow__lzw_in rd = {p, p + (dec->pstate == P_DATA ? dec->need : 0), 1, 0};
+    giflow__lzw_compose_in(&dec->lzw, &rd, s);
+    take(dec, in, (size_t)(rd.ip - p));
+    if (rd.ended) {
+        dec->data_end = 1;
+        dec->pstate = P_BLOCK;
+    } else if (rd.ip == rd.blk_end) {
+        dec->pstate = P_DATA_LEN;
+    } else {
+        dec->pstate = P_DATA;
+        dec->need = (unsigned)(rd.blk_end - rd.ip);
+    }
 }
 
 int giflow__skip_data(giflow_decoder *dec, giflow_input *in)
