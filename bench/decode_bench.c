@@ -2,7 +2,9 @@
  * decode_bench - decode speed of giflow against giflib 5 and stb_image.
  *
  * Usage: decode_bench [--min-time SECONDS] [--stb-max-mb MB] [--json OUT.json]
- *                     FILE.gif...
+ *                     [--small-memory] FILE.gif...
+ * --small-memory decodes with GIFLOW_FLAG_SMALL_MEMORY (no LZW working
+ * buffer: the fixed state only).
  *
  * For each file and each decoder, one "decode" turns the whole file (already
  * in memory) into composited RGBA frames:
@@ -157,6 +159,9 @@ typedef struct gf_result {
     int stb_restore_bug;
 } gf_result;
 
+/* giflow_decoder_set_flags() for every giflow decode (--small-memory). */
+static unsigned gf_flags;
+
 /* One whole decode. keep: hand the canvas back in r->canvas. heap_peak, if
  * not NULL, receives giflow_decoder_heap()'s peak. */
 static void giflow_decode(const uint8_t *data, size_t len,
@@ -171,6 +176,7 @@ static void giflow_decode(const uint8_t *data, size_t len,
     }
     giflow_input in = {data, len, 0, 1};
     giflow_image_info info;
+    giflow_decoder_set_flags(dec, gf_flags);
     int st = giflow_decode_image_info(dec, &in, &info);
     if (st != GIFLOW_OK) {
         r->status = st == GIFLOW_NEED_INPUT ? GIFLOW_ERR_TRUNCATED : st;
@@ -616,15 +622,17 @@ int main(int argc, char **argv)
             stb_max_mb = atof(argv[++i]);
         else if (!strcmp(argv[i], "--json") && i + 1 < argc)
             json_path = argv[++i];
+        else if (!strcmp(argv[i], "--small-memory"))
+            gf_flags |= GIFLOW_FLAG_SMALL_MEMORY;
         else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: %s [--min-time S] [--stb-max-mb MB] [--json OUT] FILE.gif...\n",
+            printf("usage: %s [--min-time S] [--stb-max-mb MB] [--json OUT] [--small-memory] FILE.gif...\n",
                    argv[0]);
             return 0;
         } else
             files[nf++] = argv[i];
     }
     if (!nf) {
-        fprintf(stderr, "usage: %s [--min-time S] [--stb-max-mb MB] [--json OUT] FILE.gif...\n",
+        fprintf(stderr, "usage: %s [--min-time S] [--stb-max-mb MB] [--json OUT] [--small-memory] FILE.gif...\n",
                 argv[0]);
         return 2;
     }
@@ -635,8 +643,9 @@ int main(int argc, char **argv)
     int nwarn = 0;
 
     printf("giflow %s decode benchmark: %d files, >= %.2f s per (decoder, "
-           "file), median time per decode\n",
-           GIFLOW_VERSION_STRING, nf, min_time);
+           "file), median time per decode%s\n",
+           GIFLOW_VERSION_STRING, nf, min_time,
+           gf_flags ? "; giflow with GIFLOW_FLAG_SMALL_MEMORY" : "");
     printf("giflib %d.%d.%d, stb_image (libstb-dev). Output MB/s = frames x "
            "canvas x 4 bytes / time (1 MB = 10^6 B).\n",
            GIFLIB_MAJOR, GIFLIB_MINOR, GIFLIB_RELEASE);
