@@ -20,6 +20,7 @@ static const char usage[] =
 const char *cli_decode_opts_help =
     "  --lenient              accept LZW minimum code sizes up to 11\n"
     "  --merge-zero-delay     images with no delay join the next frame (gdk-pixbuf model)\n"
+    "  --small-memory         no LZW working buffer: the decoder's fixed state only\n"
     "  --max-pixels N         refuse canvases above N pixels (default 268435456)\n"
     "  --max-frames N         refuse more than N frames (default 1000000)\n"
     "  --max-memory BYTES     decoder memory budget (default 1 GiB)\n"
@@ -45,6 +46,10 @@ int cli_decode_opt(cli_decode_opts *o, int argc, char **argv, int *i)
     }
     if (!strcmp(a, "--merge-zero-delay")) {
         o->flags |= GIFLOW_FLAG_MERGE_ZERO_DELAY;
+        return 1;
+    }
+    if (!strcmp(a, "--small-memory")) {
+        o->flags |= GIFLOW_FLAG_SMALL_MEMORY;
         return 1;
     }
     if (strcmp(a, "--max-pixels") && strcmp(a, "--max-frames") && strcmp(a, "--max-memory") &&

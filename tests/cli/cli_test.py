@@ -132,5 +132,14 @@ r = run("decode", "-", "-o", d, stdin=data[:2300])
 check("truncated input: partial success", r.returncode == 2 and len(os.listdir(d)) >= 1,
       "%d %s" % (r.returncode, r.stderr))
 
+# 10. --small-memory: the same frames as Pillow shows, at the fixed state's heap.
+muy = os.path.join(CORPORA, "wuffs/test/data/gifplayer-muybridge.gif")
+small = run("decode", "--raw", "--small-memory", muy, "-o", "-").stdout
+want = np.concatenate([f.reshape(-1) for f in frames_of(muy)])
+check("--small-memory frames equal Pillow's", len(small) == want.size
+      and np.array_equal(np.frombuffer(small, np.uint8), want))
+js = json.loads(run("decode", "--json", "--small-memory", muy, "-o", os.path.join(WORK, "sm")).stdout)
+check("--small-memory heap is the fixed state", js["decoder_peak_heap"] == js["decoder_state"], str(js)[:200])
+
 print("cli_test: %d failures" % len(failures))
 sys.exit(1 if failures else 0)
