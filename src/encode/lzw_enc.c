@@ -78,33 +78,66 @@ static unsigned emit(giflow__lzwenc *e)
     return e->next <= 4095 ? e->next : 0;
 }
 
+/* The hot loop keeps the coder's state in locals: table stores through e
+ * would otherwise force it back to memory on every pixel. */
 void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
 {
     size_t i = 0;
     if (e->cur < 0 && n)
         e->cur = px[i++];
-    uint32_t gen = e->gen << KEY_BITS;
+    if (i >= n)
+        return;
+    uint32_t *key = e->key;
+    uint16_t *code = e->code;
+    const uint32_t gen_mask = ~((1u << KEY_BITS) - 1);
+    uint32_t gen = e->gen << KEY_BITS, cur = (uint32_t)e->cur;
+    unsigned next = e->next, width = e->width, nacc = e->nacc;
+    uint64_t acc = e->acc;
     for (; i < n; i++) {
         /* Slots of older generations count as empty. */
-        uint32_t k = gen | (uint32_t)e->cur << 8 | px[i];
-        uint32_t h = slot_of(k);
-        while ((e->key[h] & ~((1u << KEY_BITS) - 1)) == gen && e->key[h] != k)
+        uint32_t k = gen | cur << 8 | px[i], h = slot_of(k), kh;
+        while ((kh = key[h]) != k && (kh & gen_mask) == gen)
             h = (h + 1) & (GIFLOW__LZWE_HASH - 1);
-        if (e->key[h] == k) {
-            e->cur = e->code[h];
+        if (kh == k) {
+            cur = code[h];
             continue;
         }
-        unsigned slot = emit(e);
-        if (slot) {
-            e->key[h] = k;
-            e->code[h] = (uint16_t)slot;
-        } else if (e->next > 4095) {
-            put_code(e, e->clear);
-            reset_table(e);
-            gen = e->gen << KEY_BITS;
+        /* Emit cur, accounting for it like a decoder does. */
+        acc |= (uint64_t)cur << nacc;
+        nacc += width;
+        while (nacc >= 8) {
+            out_byte(e, (uint8_t)acc);
+            acc >>= 8;
+            nacc -= 8;
         }
-        e->cur = px[i];
+        cur = px[i];
+        if (next > 4095)
+            continue; /* cannot happen: a full table is cleared at once */
+        next++;
+        if (width < 12 && next == (1u << width))
+            width++;
+        if (next <= 4095) {
+            key[h] = k;
+            code[h] = (uint16_t)next;
+            continue;
+        }
+        /* The table is full: clear it. */
+        e->acc = acc;
+        e->nacc = nacc;
+        e->width = width;
+        put_code(e, e->clear);
+        reset_table(e);
+        gen = e->gen << KEY_BITS;
+        next = e->next;
+        width = e->width;
+        acc = e->acc;
+        nacc = e->nacc;
     }
+    e->cur = (int)cur;
+    e->next = next;
+    e->width = width;
+    e->acc = acc;
+    e->nacc = nacc;
 }
 
 int giflow__lzwenc_end(giflow__lzwenc *e)
