@@ -23,7 +23,10 @@ static const char help[] =
     "  --delay CS            every frame lasts CS centiseconds\n"
     "  --durations FILE      one duration in milliseconds per line, per frame\n"
     "  --colors N            palette size, 2..256 (default 256)\n"
-    "  --dither none|fs|ordered   (default fs)\n"
+    "  --dither none|fs|ordered   (default none; fs smooths gradients, costs bytes)\n"
+    "  --lossy N             keep on-screen colours within N levels (1..64) of a\n"
+    "                        changed pixel: smaller files, bounded error (default 0)\n"
+    "  --effort 0..3         palette quantizer effort (default 0: fastest)\n"
     "  --palette global|local|auto|FILE.gif   (default auto; FILE.gif: use its palette)\n"
     "  --loop N              repeats after the first play; 0 = forever (default),\n"
     "                        -1 = play once (no loop extension)\n"
@@ -115,6 +118,18 @@ static int parse_args(enc_job *j, int argc, char **argv)
                 return -1;
             }
             j->opt.max_colors = (uint32_t)n;
+        } else if (!strcmp(a, "--lossy") || !strcmp(a, "--effort")) {
+            NEED_VALUE();
+            int lossy = a[2] == 'l';
+            long n = strtol(v, &end, 10);
+            if (*end || n < 0 || n > (lossy ? 64 : 3)) {
+                cli_error("encode: %s takes %s", a, lossy ? "0..64" : "0..3");
+                return -1;
+            }
+            if (lossy)
+                j->opt.lossy = (int)n;
+            else
+                j->opt.effort = (int)n;
         } else if (!strcmp(a, "--dither")) {
             NEED_VALUE();
             if (!strcmp(v, "none"))

@@ -414,7 +414,7 @@ typedef struct giflow_encode_options {
                                  or NULL to build one from the frames */
     uint32_t global_palette_size;
     uint32_t max_colors;      /* 2..256 (default 256) */
-    int dither;               /* GIFLOW_DITHER_* (default FS) */
+    int dither;               /* GIFLOW_DITHER_* (default NONE) */
     uint8_t alpha_threshold;  /* alpha below this is transparent (128) */
     int lossless;             /* 1: fail with GIFLOW_ERR_TOO_MANY_COLORS when
                                  a frame has more than max_colors colours */
@@ -429,7 +429,23 @@ typedef struct giflow_encode_options {
     int row_streaming;        /* 1: frames are given row by row (below):
                                  memory O(width) for any height, every
                                  frame covers the canvas, no differencing */
+    int lossy;                /* 0 (default): every changed pixel is
+        written. 1..64: a changed pixel keeps the colour on screen while that
+        is within `lossy` levels of its new colour (root mean square over R,
+        G, B) and it continues a run of kept pixels, or within lossy / 4 to
+        start one. Kept pixels are the transparent index, so files shrink
+        (video, zooms, noise) while the error stays bounded: it is measured
+        against each new frame, so nothing drifts. Not used with
+        row_streaming (no differencing there). */
+    int effort;               /* quantizer effort, GIFLOW_EFFORT_* (default
+                                 FASTEST): more k-means passes per palette,
+                                 up to 0.4 dB better, up to 1.5x the time */
 } giflow_encode_options;
+
+#define GIFLOW_EFFORT_FASTEST 0 /* Wu's boxes, one k-means pass */
+#define GIFLOW_EFFORT_FAST 1    /* 2 to 4 passes */
+#define GIFLOW_EFFORT_DEFAULT 2 /* 6 to 12 passes */
+#define GIFLOW_EFFORT_BEST 3    /* 12 to 32 passes */
 
 void giflow_encode_options_default(giflow_encode_options *o);
 

@@ -34,9 +34,12 @@ TIME = "/usr/bin/time"
 # giflow variants: (label, extra `giflow encode` options). Add presets here.
 GIFLOW_VARIANTS = [
     ("giflow", []),
-    ("giflow --dither ordered", ["--dither", "ordered"]),
-    ("giflow --dither none", ["--dither", "none"]),
+    ("giflow --effort 3", ["--effort", "3"]),
     ("giflow --palette global", ["--palette", "global"]),
+    ("giflow --lossy 4", ["--lossy", "4"]),
+    ("giflow --lossy 10", ["--lossy", "10"]),
+    ("giflow --dither fs", ["--dither", "fs"]),
+    ("giflow --dither ordered", ["--dither", "ordered"]),
 ]
 
 PSNR_DEFINITION = (

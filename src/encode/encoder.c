@@ -14,7 +14,8 @@ void giflow_encode_options_default(giflow_encode_options *o)
     o->loop_count = 0;
     o->palette = GIFLOW_PALETTE_AUTO;
     o->max_colors = 256;
-    o->dither = GIFLOW_DITHER_FS;
+    o->dither = GIFLOW_DITHER_NONE;
+    o->effort = GIFLOW_EFFORT_FASTEST;
     o->alpha_threshold = 128;
     o->optimize = 1;
     o->min_delay_cs = 2;
@@ -179,7 +180,8 @@ static int check_options(const giflow_encode_options *o)
         o->palette < GIFLOW_PALETTE_AUTO || o->palette > GIFLOW_PALETTE_LOCAL ||
         o->dither < GIFLOW_DITHER_NONE || o->dither > GIFLOW_DITHER_ORDERED ||
         (o->global_palette && (o->global_palette_size < 1 || o->global_palette_size > 256)) ||
-        (o->comment && !o->comment_size))
+        (o->comment && !o->comment_size) || o->lossy < 0 || o->lossy > 64 ||
+        o->effort < GIFLOW_EFFORT_FASTEST || o->effort > GIFLOW_EFFORT_BEST)
         return GIFLOW_ERR_ARG;
     return GIFLOW_OK;
 }
@@ -232,6 +234,7 @@ int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt)
         memset(enc->shown, 0, px * 4);
     memset(enc->lzw, 0, sizeof *enc->lzw);
     enc->quant = giflow__quant_init(enc->quant_mem);
+    giflow__quant_set_effort(enc->quant, opt->effort);
     if (opt->global_palette) {
         enc->global.n = opt->global_palette_size;
         memcpy(enc->global.rgb, opt->global_palette, 3 * (size_t)enc->global.n);

@@ -51,6 +51,9 @@ struct giflow_encoder {
     void *quant_mem, *remap_mem, *dither_mem;
     void *gremap_mem;        /* the global palette's remap, kept warm */
     giflow__remap *gremap;   /* NULL until first needed */
+    uint32_t global_skip;    /* AUTO: frames left before the global palette
+                                is tried again, after it was far off */
+    uint32_t global_backoff; /* the last such wait (doubles, up to 16) */
     giflow__lzwenc *lzw;
 
     /* Row streaming. */

@@ -40,6 +40,14 @@ static void rect_add(rect *r, uint32_t x, uint32_t y)
         r->y1 = y + 1;
 }
 
+/* Whether a pixel's new colour is within lim (squared, summed over R, G,
+ * B) of the colour on screen. */
+static inline int near_shown(const uint8_t *s, const uint8_t *b, int32_t lim)
+{
+    int32_t dr = s[0] - b[0], dg = s[1] - b[1], db = s[2] - b[2];
+    return dr * dr + dg * dg + db * db <= lim;
+}
+
 /* Marks the pixels that must be written and returns the rectangle that
  * covers them and the pixels the next frame needs cleared. *clear_next is
  * set when there are any of the latter. */
@@ -48,6 +56,9 @@ static rect analyse(giflow_encoder *enc, const uint8_t *next, int *clear_next)
     const uint32_t w = enc->w, h = enc->h;
     const uint8_t a = enc->opt.alpha_threshold;
     const int full = !enc->have_prev || !enc->opt.optimize;
+    /* Lossy: squared distances (sum over R, G, B) a changed pixel may be
+     * from what is shown and still be kept, continuing a run or not. */
+    const int32_t run_lim = 3 * enc->opt.lossy * enc->opt.lossy, seed_lim = run_lim / 16;
     rect r = {0, 0, 0, 0};
     *clear_next = 0;
     for (uint32_t y = 0; y < h; y++) {
@@ -58,8 +69,10 @@ static rect analyse(giflow_encoder *enc, const uint8_t *next, int *clear_next)
         uint8_t *d = enc->dirty + (size_t)y * w;
         for (uint32_t x = 0; x < w; x++) {
             int opaque = ALPHA(s + 4 * x) >= a;
-            int must = opaque && (full || memcmp(s + 4 * x, p + 4 * x, 4) != 0 ||
-                                  ALPHA(b + 4 * x) == 0);
+            int must = opaque && (full || ALPHA(b + 4 * x) == 0 ||
+                                  (memcmp(s + 4 * x, p + 4 * x, 4) != 0 &&
+                                   (!run_lim || !near_shown(s + 4 * x, b + 4 * x,
+                                                            x && !d[x - 1] ? run_lim : seed_lim))));
             d[x] = (uint8_t)must;
             if (must)
                 rect_add(&r, x, y);
@@ -93,6 +106,23 @@ static int needs_transparency(const giflow_encoder *enc, rect r)
     return 0;
 }
 
+/* The first x in [x, end) where d[x] != v (dirty flags are 0 or 1), eight
+ * at a time through long runs. */
+static uint32_t skip_bytes(const uint8_t *d, uint32_t x, uint32_t end, uint8_t v)
+{
+    const uint64_t all = v ? 0x0101010101010101u : 0;
+    while (x + 8 <= end) {
+        uint64_t q;
+        memcpy(&q, d + x, 8);
+        if (q != all)
+            break;
+        x += 8;
+    }
+    while (x < end && d[x] == v)
+        x++;
+    return x;
+}
+
 /* Packs the rectangle's pixels that must be written into a scratch run of
  * RGBA (reusing idx as a buffer is not possible: it is one byte per pixel),
  * feeding them to fn in row pieces. */
@@ -104,11 +134,9 @@ static void each_dirty_run(const giflow_encoder *enc, rect r,
         const uint8_t *d = enc->dirty + (size_t)y * enc->w;
         uint32_t x = r.x0;
         while (x < r.x1) {
-            while (x < r.x1 && !d[x])
-                x++;
+            x = skip_bytes(d, x, r.x1, 0);
             uint32_t x0 = x;
-            while (x < r.x1 && d[x])
-                x++;
+            x = skip_bytes(d, x, r.x1, 1);
             if (x > x0)
                 fn(ctx, s + 4 * (size_t)x0, x - x0);
         }
@@ -211,7 +239,10 @@ static int build_global(giflow_encoder *enc, rect r)
             giflow__quant_reset(enc->quant);
             each_dirty_run(enc, r, quant_fn, &qc);
         }
+        /* Built once and used for many frames: worth the best effort. */
+        giflow__quant_set_effort(enc->quant, GIFLOW_EFFORT_BEST);
         enc->global_mse = giflow__quant_build(enc->quant, maxc, &enc->global);
+        giflow__quant_set_effort(enc->quant, enc->opt.effort);
     }
     enc->have_global = 1;
     return 0;
@@ -260,12 +291,23 @@ static int choose_palette(giflow_encoder *enc, rect r, int need_trans, choice *c
         return giflow__enc_fail(enc, GIFLOW_ERR_TOO_MANY_COLORS);
 
     int use_global = enc->have_global;
-    if (use_global && o->palette == GIFLOW_PALETTE_AUTO) {
+    if (use_global && o->palette == GIFLOW_PALETTE_AUTO && enc->global_skip) {
+        enc->global_skip--; /* it was far off lately: not worth a look */
+        use_global = 0;
+    } else if (use_global && o->palette == GIFLOW_PALETTE_AUTO) {
         mse_ctx m = {global_remap(enc), &enc->global, 0, 0, 0};
         each_dirty_run(enc, r, mse_fn, &m);
         double mse = m.n ? m.sum / (double)m.n : 0;
         /* Global while its error stays near what it had on its own frame. */
-        use_global = mse <= 2.0 * enc->global_mse + 4.0;
+        double limit = 2.0 * enc->global_mse + 4.0;
+        use_global = mse <= limit;
+        if (!use_global) {
+            uint32_t b = enc->global_backoff;
+            enc->global_backoff = b ? (b < 16 ? 2 * b : 16) : 1;
+            enc->global_skip = enc->global_backoff;
+        } else {
+            enc->global_backoff = 0;
+        }
     }
     if (use_global) {
         c->pal = &enc->global;

@@ -433,6 +433,71 @@ static void test_temporal_stability(void)
     free(src);
 }
 
+/* Lossy kept pixels: a background of 8 flat bands brightening by one level
+ * per frame, and a moving square; every frame has few colours, so written
+ * pixels are exact. With lossy N, every decoded pixel of every frame stays
+ * within N (RMS over R, G, B) of its source: the drift never accumulates,
+ * however many frames keep a pixel. And the file is smaller than without. */
+static size_t lossy_clip(int lossy, int *worst_sq)
+{
+    enum { T = 40 };
+    uint8_t *src = malloc((size_t)T * W * H * 4);
+    for (int t = 0; t < T; t++)
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) {
+                uint8_t *p = src + 4 * ((size_t)t * W * H + y * W + x);
+                int band = x / 8;
+                p[0] = (uint8_t)(20 * band + t);
+                p[1] = (uint8_t)(100 + 10 * band + t);
+                p[2] = (uint8_t)(200 - 20 * band);
+                p[3] = 255;
+                if (x >= t && x < t + 8 && y >= 16 && y < 24)
+                    p[0] = 255, p[1] = p[2] = 0;
+            }
+    buf b = {0};
+    giflow_encode_options o;
+    giflow_encode_options_default(&o);
+    o.width = W;
+    o.height = H;
+    o.lossy = lossy;
+    giflow_encoder *e = start(&b, &o);
+    for (int t = 0; t < T; t++) {
+        giflow_frame f = {0};
+        f.rgba = src + (size_t)t * W * H * 4;
+        f.delay_cs = 4;
+        TU_CHECK(giflow_encode_frame(e, &f) == GIFLOW_OK, "lossy %d: frame %d", lossy, t);
+    }
+    TU_CHECK(giflow_encode_finish(e, -1) == GIFLOW_OK, "lossy %d: finish", lossy);
+    giflow_encoder_free(e);
+    tu_decoded d;
+    tu_decode(b.d, b.n, 0, 0, 1, &d);
+    TU_CHECK(d.nframes == T, "lossy %d: %u frames", lossy, d.nframes);
+    *worst_sq = 0;
+    for (uint32_t t = 0; t < d.nframes; t++)
+        for (int i = 0; i < W * H; i++) {
+            int sq = 0;
+            for (int k = 0; k < 3; k++) {
+                int diff = d.frames[t].rgba[4 * i + k] - src[4 * ((size_t)t * W * H + i) + k];
+                sq += diff * diff;
+            }
+            *worst_sq = sq > *worst_sq ? sq : *worst_sq;
+        }
+    tu_decoded_free(&d);
+    free(src);
+    free(b.d);
+    return b.n;
+}
+
+static void test_lossy_bound(void)
+{
+    int worst0, worst6;
+    size_t n0 = lossy_clip(0, &worst0), n6 = lossy_clip(6, &worst6);
+    TU_CHECK(worst0 == 0, "lossy 0: not exact (worst squared error %d)", worst0);
+    TU_CHECK(worst6 <= 3 * 6 * 6 && worst6 > 0, "lossy 6: worst squared error %d (bound 108)",
+             worst6);
+    TU_CHECK(n6 < n0 * 3 / 4, "lossy 6: %zu bytes, not much below %zu", n6, n0);
+}
+
 /* A failing output callback stops the encoder with a sticky I/O error. */
 static void test_write_failure(void)
 {
@@ -602,6 +667,7 @@ int main(void)
     test_timing();
     test_indexed_and_metadata();
     test_lossy();
+    test_lossy_bound();
     test_write_failure();
     test_temporal_stability();
     test_rows();
