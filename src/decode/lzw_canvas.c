@@ -151,18 +151,9 @@ chain_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s
 
     while (pos < total) {
         if (nbits < width) {
-            if (end - ip >= 8) {
-                bits |= giflow__le64(ip) << nbits;
-                ip += (63 - nbits) >> 3;
-                nbits |= 56;
-            } else {
-                while (nbits <= 56 && ip < end) {
-                    bits |= (uint64_t)*ip++ << nbits;
-                    nbits += 8;
-                }
-                if (nbits < width)
-                    break;
-            }
+            lzw_fill(&bits, &nbits, &ip, end);
+            if (nbits < width)
+                break;
         }
         unsigned c = (unsigned)bits & mask;
         bits >>= width;
@@ -378,18 +369,9 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
 
     while (pos < total) {
         if (nbits < width) {
-            if (end - ip >= 8) {
-                bits |= giflow__le64(ip) << nbits;
-                ip += (63 - nbits) >> 3;
-                nbits |= 56;
-            } else {
-                while (nbits <= 56 && ip < end) {
-                    bits |= (uint64_t)*ip++ << nbits;
-                    nbits += 8;
-                }
-                if (nbits < width)
-                    break;
-            }
+            lzw_fill(&bits, &nbits, &ip, end);
+            if (nbits < width)
+                break;
         }
         unsigned c = (unsigned)bits & mask;
         bits >>= width;
@@ -569,9 +551,7 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
 
     while (o < oend) {
         if (end - ip >= 8) {
-            bits |= giflow__le64(ip) << nbits;
-            ip += (63 - nbits) >> 3;
-            nbits |= 56;
+            lzw_load8(&bits, &nbits, &ip);
         } else {
             while (nbits <= 56) {
                 if (ip == end) {

@@ -24,22 +24,35 @@ static inline void lzw_reset(giflow__lzw *z)
     z->prev = -1;
 }
 
-/* Tops up the bit buffer from [*ipp, end). Returns nonzero when at least
+/* The refill fast path: one unaligned 8-byte load tops the bit buffer up
+ * to 56..63 bits. Needs 8 readable bytes at *ip. The loops keep bits,
+ * nbits and ip in locals; once inlined, these stay in registers. */
+static inline void lzw_load8(uint64_t *bits, unsigned *nbits, const uint8_t **ip)
+{
+    *bits |= giflow__le64(*ip) << *nbits;
+    *ip += (63 - *nbits) >> 3;
+    *nbits |= 56;
+}
+
+/* Tops the bit buffer up from [*ip, end): a byte at a time near the end. */
+static inline void lzw_fill(uint64_t *bits, unsigned *nbits, const uint8_t **ip,
+                            const uint8_t *end)
+{
+    if (end - *ip >= 8) {
+        lzw_load8(bits, nbits, ip);
+        return;
+    }
+    while (*nbits <= 56 && *ip < end) {
+        *bits |= (uint64_t)*(*ip)++ << *nbits;
+        *nbits += 8;
+    }
+}
+
+/* Tops up z's bit buffer from [*ipp, end). Returns nonzero when at least
  * one code's worth of bits is available. */
 static inline int lzw_refill(giflow__lzw *z, const uint8_t **ipp, const uint8_t *end)
 {
-    const uint8_t *ip = *ipp;
-    if (end - ip >= 8) {
-        z->bits |= giflow__le64(ip) << z->nbits;
-        ip += (63 - z->nbits) >> 3;
-        z->nbits |= 56;
-    } else {
-        while (z->nbits <= 56 && ip < end) {
-            z->bits |= (uint64_t)*ip++ << z->nbits;
-            z->nbits += 8;
-        }
-    }
-    *ipp = ip;
+    lzw_fill(&z->bits, &z->nbits, ipp, end);
     return z->nbits >= z->width;
 }
 
