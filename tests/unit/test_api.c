@@ -235,6 +235,25 @@ static void test_limits(void)
     TU_CHECK(peak <= giflow_decoder_state_size() + 64, "row mode heap %zu", peak);
     giflow_decoder_free(dec);
 
+    /* A 1000x1000 preview of it composes at that size: O(output) heap
+     * (state, one row of 65535 indices, 80 bytes per output column). */
+    dec = giflow_decoder_new(&a);
+    giflow_decoder_set_limits(dec, &lim);
+    in.pos = 0;
+    giflow_image_info vi;
+    giflow_viewport vp = {0, 0, 0, 0, 1000, 1000};
+    uint8_t *out = malloc(1000 * 1000 * 4);
+    TU_CHECK(giflow_decode_image_info(dec, &in, &vi) == GIFLOW_OK &&
+                 giflow_decoder_set_viewport(dec, &vp) == GIFLOW_OK &&
+                 giflow_decode_frame_info(dec, &in, &fi) == GIFLOW_OK &&
+                 giflow_decode_frame_rgba(dec, &in, out, 1000 * 4) == GIFLOW_FRAME_END,
+             "1000x1000 preview of a 65535x65535 canvas");
+    giflow_decoder_heap(dec, &peak);
+    TU_CHECK(peak <= giflow_decoder_state_size() + 65535 + 80 * 1000 + 4096,
+             "preview heap %zu", peak);
+    free(out);
+    giflow_decoder_free(dec);
+
     /* Frame count limit. */
     lim.max_frames = 1;
     tb_buf m = {0};
