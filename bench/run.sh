@@ -48,3 +48,6 @@ done
 
 # Encoder benchmark (bench/encode/README.md): BUILD_DIR/bench/encode.json and encode.txt.
 "$here/encode/run.sh" "$build"
+
+# Huge-image benchmark (bench/huge/README.md): BUILD_DIR/bench/huge.json and huge.txt.
+"$here/huge/run.sh" "$build"
