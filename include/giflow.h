@@ -518,7 +518,9 @@ int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms);
  * bounded sample of rows. */
 
 /* Adds n rows (width pixels each, stride bytes apart) to the palette
- * statistics. Only before the first frame. */
+ * statistics. Only before the first frame. Of an image above 4 Mpx, only
+ * every k-th row given feeds the quantizer (weighted k, so about 4 Mpx in
+ * all); every row still counts for the exact colour set and transparency. */
 int giflow_encode_sample_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t n,
                               size_t stride);
 

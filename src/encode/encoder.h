@@ -58,6 +58,7 @@ struct giflow_encoder {
 
     /* Row streaming. */
     int sample_transparent;  /* sampled rows held transparent pixels */
+    uint64_t sample_rows;    /* rows given to giflow_encode_sample_rows */
     int opaque_rows;         /* rows mode without transparency */
     int rows_open;           /* a frame is being pushed */
     uint32_t rows_y;         /* rows pushed so far */
