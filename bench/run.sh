@@ -51,3 +51,6 @@ done
 
 # Huge-image benchmark (bench/huge/README.md): BUILD_DIR/bench/huge.json and huge.txt.
 "$here/huge/run.sh" "$build"
+# The same scene with heavy grain (the anchors' colour count), giflow and
+# Pillow only: BUILD_DIR/bench/huge-grainy.json and huge-grainy.txt.
+HUGEBENCH_GRAIN=60 HUGEBENCH_NAME=huge-grainy HUGEBENCH_ONLY=giflow,pillow "$here/huge/run.sh" "$build"

@@ -12,6 +12,8 @@
 #                                  (giflow, pillow, imagemagick, ffmpeg); the
 #                                  others keep their previous results, if any
 #   HUGEBENCH_SOURCE=FILE.png      bench this PNG instead of the generated one
+#   HUGEBENCH_GRAIN=SIGMA          noise of the generated PNG (default 2.5)
+#   HUGEBENCH_NAME=huge            names BUILD_DIR/bench/NAME/, NAME.txt, NAME.json
 #   HUGEBENCH_STRICT=1             exit 1 when a target or check fails
 #                                  (default: report it, exit 0)
 # Writes BUILD_DIR/bench/huge.txt and BUILD_DIR/bench/huge.json; the source
@@ -22,7 +24,9 @@ root=$(cd "$here/../.." && pwd)
 build=${1:-build}
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
-out=$build/bench/huge
+name=${HUGEBENCH_NAME:-huge}
+grain=${HUGEBENCH_GRAIN:-2.5}
+out=$build/bench/$name
 mkdir -p "$out/times" "$out/logs"
 py=/usr/bin/python3   # Debian's: the python3 on PATH may lack PIL
 
@@ -62,14 +66,14 @@ cc -O2 -Wall -Wextra -o "$out/giflib_check" "$here/giflib_check.c" -lgif
 
 # The source image, cached while gen_photo.py is unchanged.
 src=$out/photo.png
-stamp=$(sha256sum <"$here/gen_photo.py" | cut -c1-16)
+stamp=$( (cat "$here/gen_photo.py"; echo "grain $grain") | sha256sum | cut -c1-16)
 if [ -n "${HUGEBENCH_SOURCE:-}" ]; then
     src=$(cd "$(dirname "$HUGEBENCH_SOURCE")" && pwd)/$(basename "$HUGEBENCH_SOURCE")
     [ -s "$src" ] || { echo "huge bench: $HUGEBENCH_SOURCE not found" >&2; exit 1; }
 elif [ ! -s "$src" ] || [ "$(cat "$src.stamp" 2>/dev/null)" != "$stamp" ]; then
     echo "huge bench: generating $src (about 30 s)" >&2
     rm -f "$src.stamp"
-    "$py" "$here/gen_photo.py" "$src.tmp.png"
+    "$py" "$here/gen_photo.py" "$src.tmp.png" 9566 3909 "$grain"
     mv "$src.tmp.png" "$src"
     echo "$stamp" >"$src.stamp"
 fi
@@ -136,4 +140,4 @@ strict=()
 [ "${HUGEBENCH_STRICT:-0}" = 1 ] && strict=(--strict)
 "$py" "$here/hugecheck.py" --out "$out" --src "$src" --giflow "$giflow" \
     --giflib-check "$out/giflib_check" --revision "$revision" \
-    --json "$build/bench/huge.json" --txt "$build/bench/huge.txt" "${strict[@]}"
+    --json "$build/bench/$name.json" --txt "$build/bench/$name.txt" "${strict[@]}"
