@@ -303,24 +303,41 @@ int giflow__parse(giflow_decoder *dec, giflow_input *in, int *event, int want_re
     }
 }
 
+/* Image data sub-blocks: at a length byte, reads it. Returns 1 when
+ * payload may follow, 0 when the input ran out or the terminator was read
+ * (then data_end is set). */
+static int data_block(giflow_decoder *dec, giflow_input *in)
+{
+    if (dec->pstate != P_DATA_LEN)
+        return 1;
+    if (!avail(in))
+        return 0;
+    uint8_t b = in->src[in->pos];
+    take(dec, in, 1);
+    if (b == 0) {
+        dec->data_end = 1;
+        dec->pstate = P_BLOCK;
+        return 0;
+    }
+    dec->need = b;
+    dec->pstate = P_DATA;
+    return 1;
+}
+
+/* Consumes k payload bytes of the current sub-block. */
+static void data_take(giflow_decoder *dec, giflow_input *in, size_t k)
+{
+    take(dec, in, k);
+    dec->need -= (unsigned)k;
+    if (dec->need == 0)
+        dec->pstate = P_DATA_LEN;
+}
+
 int giflow__read_data(giflow_decoder *dec, giflow_input *in)
 {
     if (dec->buf_pos == dec->buf_len)
         dec->buf_pos = dec->buf_len = 0;
-    while (dec->buf_len < GIFLOW__INBUF && !dec->data_end) {
-        if (dec->pstate == P_DATA_LEN) {
-            if (!avail(in))
-                break;
-            uint8_t b = in->src[in->pos];
-            take(dec, in, 1);
-            if (b == 0) {
-                dec->data_end = 1;
-                dec->pstate = P_BLOCK;
-                break;
-            }
-            dec->need = b;
-            dec->pstate = P_DATA;
-        }
+    while (dec->buf_len < GIFLOW__INBUF && !dec->data_end && data_block(dec, in)) {
         size_t k = dec->need;
         if (k > avail(in))
             k = avail(in);
@@ -329,11 +346,8 @@ int giflow__read_data(giflow_decoder *dec, giflow_input *in)
         if (k == 0)
             break;
         memcpy(dec->buf + dec->buf_len, in->src + in->pos, k);
-        take(dec, in, k);
         dec->buf_len += (unsigned)k;
-        dec->need -= (unsigned)k;
-        if (dec->need == 0)
-            dec->pstate = P_DATA_LEN;
+        data_take(dec, in, k);
     }
     if (dec->buf_pos < dec->buf_len)
         return GIFLOW_OK;
@@ -383,27 +397,11 @@ void giflow__compose_direct(giflow_decoder *dec, giflow_input *in, const giflow_
 
 int giflow__skip_data(giflow_decoder *dec, giflow_input *in)
 {
-    while (!dec->data_end) {
-        if (dec->pstate == P_DATA_LEN) {
-            if (!avail(in))
-                break;
-            uint8_t b = in->src[in->pos];
-            take(dec, in, 1);
-            if (b == 0) {
-                dec->data_end = 1;
-                dec->pstate = P_BLOCK;
-                break;
-            }
-            dec->need = b;
-            dec->pstate = P_DATA;
-        }
+    while (!dec->data_end && data_block(dec, in)) {
         size_t k = dec->need < avail(in) ? dec->need : avail(in);
         if (k == 0)
             break;
-        take(dec, in, k);
-        dec->need -= (unsigned)k;
-        if (dec->need == 0)
-            dec->pstate = P_DATA_LEN;
+        data_take(dec, in, k);
     }
     if (dec->data_end)
         return GIFLOW_OK;
