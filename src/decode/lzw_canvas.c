@@ -149,15 +149,8 @@ chain_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s
     cursor cur;
     cursor_at(&cur, s, pos);
 
-    while (pos < total) {
-        if (nbits < width) {
-            lzw_fill(&bits, &nbits, &ip, end);
-            if (nbits < width)
-                break;
-        }
-        unsigned c = (unsigned)bits & mask;
-        bits >>= width;
-        nbits -= width;
+    unsigned c;
+    while (pos < total && lzw_read(&bits, &nbits, &ip, end, width, mask, &c)) {
         unsigned slen, first;
         uint64_t lim = total - pos;
         if (c < clear) {
@@ -367,15 +360,8 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     uint64_t pos = z->pos, total = z->total, epoch = z->epoch, prev_pos = z->prev_pos;
     int prev = z->prev, status = GIFLOW__LZW_RUNNING;
 
-    while (pos < total) {
-        if (nbits < width) {
-            lzw_fill(&bits, &nbits, &ip, end);
-            if (nbits < width)
-                break;
-        }
-        unsigned c = (unsigned)bits & mask;
-        bits >>= width;
-        nbits -= width;
+    unsigned c;
+    while (pos < total && lzw_read(&bits, &nbits, &ip, end, width, mask, &c)) {
         uint64_t slen;
         if (c < clear) {
             uint32_t v = lut[c];

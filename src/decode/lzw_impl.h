@@ -48,6 +48,23 @@ static inline void lzw_fill(uint64_t *bits, unsigned *nbits, const uint8_t **ip,
     }
 }
 
+/* The next code (width bits, mask = (1 << width) - 1), topping the bit
+ * buffer up from [*ip, end) first when needed. Returns 0 when the input
+ * ran out before a whole code. */
+static inline int lzw_read(uint64_t *bits, unsigned *nbits, const uint8_t **ip,
+                           const uint8_t *end, unsigned width, unsigned mask, unsigned *c)
+{
+    if (*nbits < width) {
+        lzw_fill(bits, nbits, ip, end);
+        if (*nbits < width)
+            return 0;
+    }
+    *c = (unsigned)*bits & mask;
+    *bits >>= width;
+    *nbits -= width;
+    return 1;
+}
+
 /* Tops up z's bit buffer from [*ipp, end). Returns nonzero when at least
  * one code's worth of bits is available. */
 static inline int lzw_refill(giflow__lzw *z, const uint8_t **ipp, const uint8_t *end)
