@@ -28,8 +28,10 @@ uint8_t *tu_read_file(const char *path, size_t *size)
         }
     }
     fclose(f);
-    if (buf)
+    if (buf) {
+        buf[n] = 0; /* the loop leaves n < cap */
         *size = n;
+    }
     return buf;
 }
 

@@ -7,7 +7,8 @@
 
 #include "giflow.h"
 
-/* Reads a whole file; returns NULL on failure. Free with free(). */
+/* Reads a whole file, followed by a 0 byte (not counted in *size), so a
+ * text file is a C string; returns NULL on failure. Free with free(). */
 uint8_t *tu_read_file(const char *path, size_t *size);
 
 /* Every composited frame of a file, as the browser model renders it. */

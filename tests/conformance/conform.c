@@ -140,6 +140,12 @@ uint8_t *cf_read(const char *root, const char *rel, size_t *size)
     return d;
 }
 
+char *cf_read_text(const char *root, const char *rel)
+{
+    size_t size;
+    return (char *)cf_read(root, rel, &size); /* tu_read_file ends it with 0 */
+}
+
 size_t cf_lines(char *text, char ***lines)
 {
     size_t n = 0, cap = 0;

@@ -58,6 +58,8 @@ void cf_known_check_all(cf_ctx *c, cf_known *table);
 
 /* Reads root/rel (rel may be NULL). NULL if missing. */
 uint8_t *cf_read(const char *root, const char *rel, size_t *size);
+/* A text file under root as a C string (for cf_lines), or NULL. */
+char *cf_read_text(const char *root, const char *rel);
 char *cf_path(const char *root, const char *rel);
 int cf_exists(const char *path);
 char *cf_strdup(const char *s);

@@ -338,18 +338,9 @@ static void check_invalid(cf_ctx *c, const char *file)
 
 int cf_set_libgd(cf_ctx *c)
 {
-    size_t size;
-    uint8_t *d = cf_read(c->root, "EXPECTED.tsv", &size);
-    if (!d)
+    char *text = cf_read_text(c->root, "EXPECTED.tsv");
+    if (!text)
         return -1;
-    char *text = malloc(size + 1);
-    if (!text) {
-        free(d);
-        return -1;
-    }
-    memcpy(text, d, size);
-    text[size] = 0;
-    free(d);
     char **lines;
     size_t nl = cf_lines(text, &lines);
 

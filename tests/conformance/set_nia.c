@@ -253,18 +253,9 @@ static int nia_compute(const uint8_t *gif, size_t size, nia_out *o)
 
 static int run_list(cf_ctx *c, const char *list, cf_known *known)
 {
-    size_t size;
-    uint8_t *d = cf_read(c->root, list, &size);
-    if (!d)
+    char *text = cf_read_text(c->root, list);
+    if (!text)
         return -1;
-    char *text = malloc(size + 1);
-    if (!text) {
-        free(d);
-        return -1;
-    }
-    memcpy(text, d, size);
-    text[size] = 0;
-    free(d);
     char **lines;
     size_t n = cf_lines(text, &lines);
     for (size_t i = 0; i < n; i++) {

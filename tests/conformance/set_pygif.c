@@ -695,18 +695,9 @@ static void run_test(cf_ctx *c, const char *name)
 
 int cf_set_pygif(cf_ctx *c)
 {
-    size_t size;
-    uint8_t *d = cf_read(c->root, "TESTS", &size);
-    if (!d)
+    char *text = cf_read_text(c->root, "TESTS");
+    if (!text)
         return -1;
-    char *text = malloc(size + 1);
-    if (!text) {
-        free(d);
-        return -1;
-    }
-    memcpy(text, d, size);
-    text[size] = 0;
-    free(d);
     char **lines;
     size_t n = cf_lines(text, &lines);
     for (size_t i = 0; i < n; i++) {
