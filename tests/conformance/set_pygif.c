@@ -46,19 +46,10 @@ typedef struct ini {
 
 static int ini_load(ini *in, const char *root, const char *name)
 {
-    size_t size;
     memset(in, 0, sizeof *in);
-    uint8_t *d = cf_read(root, name, &size);
-    if (!d)
+    in->text = cf_read_text(root, name);
+    if (!in->text)
         return -1;
-    in->text = malloc(size + 1);
-    if (!in->text) {
-        free(d);
-        return -1;
-    }
-    memcpy(in->text, d, size);
-    in->text[size] = 0;
-    free(d);
     char **lines;
     size_t nl = cf_lines(in->text, &lines);
     in->e = calloc(nl ? nl : 1, sizeof *in->e);
