@@ -23,28 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gif_lib.h>
-
+#include "gifmem.h"
 #include "rb_util.h"
 #include "testutil.h"
-
-typedef struct memsrc {
-    const uint8_t *data;
-    size_t size, pos;
-} memsrc;
-
-static int mem_read(GifFileType *gif, GifByteType *buf, int len)
-{
-    memsrc *m = gif->UserData;
-    size_t k = m->size - m->pos;
-    if (len < 0)
-        return 0;
-    if ((size_t)len < k)
-        k = (size_t)len;
-    memcpy(buf, m->data + m->pos, k);
-    m->pos += k;
-    return (int)k;
-}
 
 /* Tallies. */
 static size_t n_files, n_read, n_rejected, n_frames, n_identical, n_partial_frames,
@@ -528,9 +509,9 @@ static void phase2(const char *rel, const uint8_t *data, size_t size)
         return;
     }
     p2_files++;
-    memsrc m = {data, size, 0};
+    tu_gifmem m;
     int err = 0;
-    GifFileType *gif = DGifOpen(&m, mem_read, &err);
+    GifFileType *gif = tu_gif_open(&m, data, size, &err);
     uint32_t k = 0;
     uint8_t *pix = NULL, *done = NULL;
     if (!gif)
@@ -653,9 +634,9 @@ int main(int argc, char **argv)
         if (!data)
             continue;
         n_files++;
-        memsrc m = {data, n, 0};
+        tu_gifmem m;
         int err = 0;
-        GifFileType *gif = DGifOpen(&m, mem_read, &err);
+        GifFileType *gif = tu_gif_open(&m, data, n, &err);
         int ok = 0;
         if (gif) {
             ok = DGifSlurp(gif) == GIF_OK;

@@ -4,12 +4,12 @@
  * decoder and giflib), hand-worked timing sums, and the GIF structure as
  * giflib parses it.
  */
-#include <gif_lib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gifmem.h"
 #include "testutil.h"
 
 enum { W = 64, H = 48 };
@@ -77,28 +77,13 @@ static int frames_equal(const tu_decoded *d, uint8_t **src, int n)
     return 1;
 }
 
-typedef struct memsrc {
-    const uint8_t *d;
-    size_t n, p;
-} memsrc;
-
-static int rd(GifFileType *gif, GifByteType *b, int n)
-{
-    memsrc *m = gif->UserData;
-    if ((size_t)n > m->n - m->p)
-        n = (int)(m->n - m->p);
-    memcpy(b, m->d + m->p, (size_t)n);
-    m->p += (size_t)n;
-    return n;
-}
-
 /* giflib reads the file and its images' indices map to the colours
  * giflow shows (for frames drawn as whole-canvas images only: frame 0). */
 static int giflib_frame0(const buf *b, const uint8_t *src)
 {
-    memsrc m = {b->d, b->n, 0};
+    tu_gifmem m;
     int err;
-    GifFileType *g = DGifOpen(&m, rd, &err);
+    GifFileType *g = tu_gif_open(&m, b->d, b->n, &err);
     if (!g || DGifSlurp(g) != GIF_OK) {
         if (g)
             DGifCloseFile(g, &err);

@@ -6,13 +6,13 @@
  * forced (literal-only data), the exact code stream of the independent test
  * encoder in tests/common/gifbuild.c.
  */
-#include <gif_lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../src/encode/lzw_enc.h"
 #include "gifbuild.h"
+#include "gifmem.h"
 #include "testutil.h"
 
 static int append(void *user, const uint8_t *data, size_t size)
@@ -42,27 +42,12 @@ static void make_gif(tb_buf *g, unsigned mcs, const uint8_t *px, uint32_t w, uin
     tb_trailer(g);
 }
 
-typedef struct memsrc {
-    const uint8_t *d;
-    size_t n, p;
-} memsrc;
-
-static int rd(GifFileType *gif, GifByteType *buf, int n)
-{
-    memsrc *m = gif->UserData;
-    if ((size_t)n > m->n - m->p)
-        n = (int)(m->n - m->p);
-    memcpy(buf, m->d + m->p, (size_t)n);
-    m->p += (size_t)n;
-    return n;
-}
-
 /* giflib's reading of the frame's indices must equal px. */
 static int giflib_agrees(const tb_buf *g, const uint8_t *px, size_t n)
 {
-    memsrc m = {g->data, g->len, 0};
+    tu_gifmem m;
     int err;
-    GifFileType *gif = DGifOpen(&m, rd, &err);
+    GifFileType *gif = tu_gif_open(&m, g->data, g->len, &err);
     if (!gif)
         return 0;
     int ok = DGifSlurp(gif) == GIF_OK && gif->ImageCount == 1 &&
