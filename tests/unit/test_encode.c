@@ -109,6 +109,16 @@ static int giflib_frame0(const buf *b, const uint8_t *src)
     return ok;
 }
 
+/* The defaults, for a W x H canvas. */
+static giflow_encode_options wh_options(void)
+{
+    giflow_encode_options o;
+    giflow_encode_options_default(&o);
+    o.width = W;
+    o.height = H;
+    return o;
+}
+
 static giflow_encoder *start(buf *b, giflow_encode_options *o)
 {
     giflow_encoder *e = giflow_encoder_new(NULL);
@@ -122,10 +132,7 @@ static void test_lossless(int with_alpha, int palette, const char *what)
     enum { N = 8 };
     uint8_t *src[N];
     buf b = {0};
-    giflow_encode_options o;
-    giflow_encode_options_default(&o);
-    o.width = W;
-    o.height = H;
+    giflow_encode_options o = wh_options();
     o.palette = palette;
     o.lossless = 1;
     giflow_encoder *e = start(&b, &o);
@@ -171,10 +178,7 @@ static void test_moving_sprite_alpha(void)
     enum { N = 6 };
     uint8_t *src[N];
     buf b = {0};
-    giflow_encode_options o;
-    giflow_encode_options_default(&o);
-    o.width = W;
-    o.height = H;
+    giflow_encode_options o = wh_options();
     giflow_encoder *e = start(&b, &o);
     for (int t = 0; t < N; t++) {
         src[t] = calloc(W * H, 4);
@@ -212,10 +216,7 @@ static void test_timing(void)
     make_frame(a, 0, 0, 10);
     make_frame(c, 1, 0, 10);
     buf b = {0};
-    giflow_encode_options o;
-    giflow_encode_options_default(&o);
-    o.width = W;
-    o.height = H;
+    giflow_encode_options o = wh_options();
     giflow_encoder *e = start(&b, &o);
     for (int t = 0; t < 30; t++) {
         giflow_frame f = {0};
@@ -290,10 +291,7 @@ static void test_indexed_and_metadata(void)
     for (int i = 0; i < W * H; i++)
         idx[i] = (uint8_t)((i / 3 + i / W) % 4);
     buf b = {0};
-    giflow_encode_options o;
-    giflow_encode_options_default(&o);
-    o.width = W;
-    o.height = H;
+    giflow_encode_options o = wh_options();
     o.loop_count = 3;
     o.comment = (const uint8_t *)"made by test_encode";
     o.comment_size = 19;
@@ -338,10 +336,7 @@ static void test_lossy(void)
         }
     for (int lossless = 0; lossless < 2; lossless++) {
         buf b = {0};
-        giflow_encode_options o;
-        giflow_encode_options_default(&o);
-        o.width = W;
-        o.height = H;
+        giflow_encode_options o = wh_options();
         o.lossless = lossless;
         o.dither = GIFLOW_DITHER_NONE;
         o.palette = GIFLOW_PALETTE_LOCAL; /* all 256 entries for the frame */
@@ -381,10 +376,7 @@ static void test_temporal_stability(void)
     uint8_t *src = malloc(W * H * 4);
     for (int m = 0; m < 3; m++) {
         buf b = {0};
-        giflow_encode_options o;
-        giflow_encode_options_default(&o);
-        o.width = W;
-        o.height = H;
+        giflow_encode_options o = wh_options();
         o.dither = modes[m];
         giflow_encoder *e = start(&b, &o);
         for (int t = 0; t < 6; t++) {
@@ -440,10 +432,7 @@ static size_t lossy_clip(int lossy, int *worst_sq)
                     p[0] = 255, p[1] = p[2] = 0;
             }
     buf b = {0};
-    giflow_encode_options o;
-    giflow_encode_options_default(&o);
-    o.width = W;
-    o.height = H;
+    giflow_encode_options o = wh_options();
     o.lossy = lossy;
     giflow_encoder *e = start(&b, &o);
     for (int t = 0; t < T; t++) {
@@ -490,10 +479,7 @@ static void test_write_failure(void)
     make_frame(src, 0, 0, 30);
     buf b = {0};
     b.fail_after = 100;
-    giflow_encode_options o;
-    giflow_encode_options_default(&o);
-    o.width = W;
-    o.height = H;
+    giflow_encode_options o = wh_options();
     giflow_encoder *e = start(&b, &o);
     giflow_frame f = {0};
     f.rgba = src;
@@ -514,10 +500,7 @@ static void test_flat_memory(void)
     for (int k = 0; k < 2; k++) {
         giflow_encoder *e = giflow_encoder_new(NULL);
         giflow_encoder_set_output_memory(e);
-        giflow_encode_options o;
-        giflow_encode_options_default(&o);
-        o.width = W;
-        o.height = H;
+        giflow_encode_options o = wh_options();
         giflow_encode_begin(e, &o);
         int n = k ? 400 : 20;
         for (int t = 0; t < n; t++) {
