@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "giflow.h"
+#include "fuzz_util.h"
 
 typedef struct run {
     int status;
@@ -20,45 +20,17 @@ typedef struct run {
     uint32_t crc;
 } run;
 
-static uint32_t mix(uint32_t h, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
-}
-
 /* chunk == 0: everything at once; else chunk sizes 1..chunk cycling. */
 static run decode(const uint8_t *data, size_t size, unsigned chunk, int rows, unsigned flags)
 {
     run out = {0, 0, 2166136261u};
-    giflow_decoder *dec = giflow_decoder_new(NULL);
-    if (!dec)
-        abort();
-    giflow_decoder_set_flags(dec, flags);
-    giflow_limits lim;
-    giflow_limits_default(&lim);
-    lim.max_canvas_pixels = 1 << 20;
-    lim.max_frames = 64;
-    lim.max_total_pixels = 1 << 22;
-    lim.max_memory = 1 << 24;
-    giflow_decoder_set_limits(dec, &lim);
-    giflow_input in = {data, 0, 0, 0};
-    unsigned step = 0;
-#define FEED()                                                         \
-    do {                                                               \
-        if (in.size == size) {                                         \
-            in.eof = 1;                                                \
-            break;                                                     \
-        }                                                              \
-        size_t k = chunk ? 1 + (step++ % chunk) : size;                \
-        in.size = in.size + k > size ? size : in.size + k;             \
-        in.eof = in.size == size;                                      \
-    } while (0)
-    FEED();
+    giflow_decoder *dec = fuzz_decoder(64, flags);
+    fuzz_feed fd;
+    fuzz_feed_init(&fd, data, size, chunk);
     giflow_image_info ii;
     int r;
-    while ((r = giflow_decode_image_info(dec, &in, &ii)) == GIFLOW_NEED_INPUT)
-        FEED();
+    while ((r = giflow_decode_image_info(dec, &fd.in, &ii)) == GIFLOW_NEED_INPUT)
+        fuzz_feed_more(&fd);
     uint8_t *canvas = NULL;
     size_t stride = (size_t)ii.canvas_width * 4;
     if (r == GIFLOW_OK && !rows) {
@@ -68,29 +40,28 @@ static run decode(const uint8_t *data, size_t size, unsigned chunk, int rows, un
     }
     while (r == GIFLOW_OK) {
         giflow_frame_info fi;
-        while ((r = giflow_decode_frame_info(dec, &in, &fi)) == GIFLOW_NEED_INPUT)
-            FEED();
+        while ((r = giflow_decode_frame_info(dec, &fd.in, &fi)) == GIFLOW_NEED_INPUT)
+            fuzz_feed_more(&fd);
         if (r != GIFLOW_OK)
             break;
         out.frames++;
         if (rows) {
             giflow_row row;
             for (;;) {
-                while ((r = giflow_decode_row(dec, &in, &row)) == GIFLOW_NEED_INPUT)
-                    FEED();
+                while ((r = giflow_decode_row(dec, &fd.in, &row)) == GIFLOW_NEED_INPUT)
+                    fuzz_feed_more(&fd);
                 if (r != GIFLOW_OK)
                     break;
-                out.crc = mix(out.crc, row.indices, row.width) ^ row.y;
+                out.crc = fuzz_mix(out.crc, row.indices, row.width) ^ row.y;
             }
         } else {
-            while ((r = giflow_decode_frame_rgba(dec, &in, canvas, stride)) == GIFLOW_NEED_INPUT)
-                FEED();
-            out.crc = mix(out.crc, canvas, stride * ii.canvas_height);
+            while ((r = giflow_decode_frame_rgba(dec, &fd.in, canvas, stride)) == GIFLOW_NEED_INPUT)
+                fuzz_feed_more(&fd);
+            out.crc = fuzz_mix(out.crc, canvas, stride * ii.canvas_height);
         }
         if (r == GIFLOW_FRAME_END)
             r = GIFLOW_OK;
     }
-#undef FEED
     out.status = r;
     free(canvas);
     giflow_decoder_free(dec);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "giflow.h"
+#include "fuzz_util.h"
 
 #define MAXF 64
 
@@ -26,13 +26,6 @@ typedef struct run {
     int fstatus[MAXF];
     int lenient_ok[MAXF]; /* frame has rows or columns outside the canvas */
 } run;
-
-static uint32_t mix(uint32_t h, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
-}
 
 /* Picks a viewport inside a w x h canvas from seed. */
 static void pick(uint32_t seed, uint32_t w, uint32_t h, giflow_viewport *vp)
@@ -51,33 +44,13 @@ static void decode(const uint8_t *data, size_t size, unsigned chunk, int mode, u
                    run *out)
 {
     memset(out, 0, sizeof *out);
-    giflow_decoder *dec = giflow_decoder_new(NULL);
-    if (!dec)
-        abort();
-    giflow_limits lim;
-    giflow_limits_default(&lim);
-    lim.max_canvas_pixels = 1 << 20;
-    lim.max_frames = MAXF;
-    lim.max_total_pixels = 1 << 22;
-    lim.max_memory = 1 << 24;
-    giflow_decoder_set_limits(dec, &lim);
-    giflow_input in = {data, 0, 0, 0};
-    unsigned step = 0;
-#define FEED()                                                         \
-    do {                                                               \
-        if (in.size == size) {                                         \
-            in.eof = 1;                                                \
-            break;                                                     \
-        }                                                              \
-        size_t k = chunk ? 1 + (step++ % chunk) : size;                \
-        in.size = in.size + k > size ? size : in.size + k;             \
-        in.eof = in.size == size;                                      \
-    } while (0)
-    FEED();
+    giflow_decoder *dec = fuzz_decoder(MAXF, 0);
+    fuzz_feed fd;
+    fuzz_feed_init(&fd, data, size, chunk);
     giflow_image_info ii;
     int r;
-    while ((r = giflow_decode_image_info(dec, &in, &ii)) == GIFLOW_NEED_INPUT)
-        FEED();
+    while ((r = giflow_decode_image_info(dec, &fd.in, &ii)) == GIFLOW_NEED_INPUT)
+        fuzz_feed_more(&fd);
     uint32_t w = ii.canvas_width, h = ii.canvas_height;
     if (r == GIFLOW_OK && mode) {
         giflow_viewport vp = {0, 0, 0, 0, 0, 0};
@@ -98,20 +71,19 @@ static void decode(const uint8_t *data, size_t size, unsigned chunk, int mode, u
     }
     while (r == GIFLOW_OK && out->frames < MAXF) {
         giflow_frame_info fi;
-        while ((r = giflow_decode_frame_info(dec, &in, &fi)) == GIFLOW_NEED_INPUT)
-            FEED();
+        while ((r = giflow_decode_frame_info(dec, &fd.in, &fi)) == GIFLOW_NEED_INPUT)
+            fuzz_feed_more(&fd);
         if (r != GIFLOW_OK)
             break;
-        while ((r = giflow_decode_frame_rgba(dec, &in, canvas, stride)) == GIFLOW_NEED_INPUT)
-            FEED();
-        out->crc[out->frames] = mix(2166136261u, canvas, stride * h);
+        while ((r = giflow_decode_frame_rgba(dec, &fd.in, canvas, stride)) == GIFLOW_NEED_INPUT)
+            fuzz_feed_more(&fd);
+        out->crc[out->frames] = fuzz_mix(2166136261u, canvas, stride * h);
         out->fstatus[out->frames] = r;
         out->lenient_ok[out->frames] = fi.clip_width == 0 || fi.clip_height < fi.height;
         out->frames++;
         if (r == GIFLOW_FRAME_END)
             r = GIFLOW_OK;
     }
-#undef FEED
     out->status = r;
     free(canvas);
     giflow_decoder_free(dec);
@@ -121,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static run a, b; /* large: keep them off the stack */
     unsigned chunk = size ? 1 + data[size - 1] % 17 : 1;
-    uint32_t seed = mix(2166136261u, data, size);
+    uint32_t seed = fuzz_mix(2166136261u, data, size);
 
     decode(data, size, 0, 0, 0, &a);
     decode(data, size, 0, 1, 0, &b);
