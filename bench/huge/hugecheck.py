@@ -11,8 +11,8 @@ Reads OUT/times/<step>.time ("wall_s max_rss_kb" from GNU time), .rc and
 - opens the previews in Pillow and compares each with the reference: the
   full-size decode of giflow's GIF by Pillow, reduced by an exact area
   average (integer coverage weights, colours weighted by alpha, halves
-  rounded up) written here with numpy after tests/cli/viewport_cli_test.py,
-  in strips of output rows;
+  rounded up): tests/cli/cliutil.py's, done here in strips of output
+  rows;
 - prints the table, the ratios and the issue's targets, and writes the
   text and JSON reports.
 
@@ -32,6 +32,11 @@ import zlib
 import numpy as np
 import PIL
 from PIL import Image
+
+# The CLI tests' reference area average (exact, alpha-weighted).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "tests", "cli"))
+from cliutil import reduce, weights  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--out", required=True)
@@ -168,17 +173,9 @@ def psnr_vs(src, idx, pal):
     return float("inf") if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
 
 
-def weights(n, m):
-    """m x n: how much of output pixel k source pixel p covers, in 1/m units
-    (as tests/cli/viewport_cli_test.py)."""
-    p, k = np.arange(n)[None, :], np.arange(m)[:, None]
-    lo, hi = np.maximum(p * m, k * n), np.minimum((p + 1) * m, (k + 1) * n)
-    return np.maximum(hi - lo, 0).astype(np.float64)
-
-
 def reduce_rgba(rows, width, height, ow, oh, block=16):
     """Exact area average of a width x height RGBA image to ow x oh, as
-    viewport_cli_test.py's reduce() over the whole canvas, but in blocks of
+    cliutil.reduce() over the whole canvas, but in blocks of
     output rows; rows(y0, y1) returns source rows y0..y1-1 as RGBA uint8.
     Sums are integers far below 2^53, so float64 matrix products are exact."""
     wx, wy, area = weights(width, ow), weights(height, oh), width * height
@@ -198,22 +195,6 @@ def reduce_rgba(rows, width, height, ow, oh, block=16):
         o[o[..., 3] == 0] = 0
         out[k0:k1] = o
     return out
-
-
-def reduce_whole(img, ow, oh):
-    """viewport_cli_test.py's reduce(), whole image at once (self-test)."""
-    h, w = img.shape[:2]
-    sub = img.astype(np.float64)
-    wx, wy, area = weights(w, ow), weights(h, oh), w * h
-    a = sub[..., 3]
-    A = (wy @ a @ wx.T).astype(np.int64)
-    out = np.zeros((oh, ow, 4), np.int64)
-    out[..., 3] = (2 * A + area) // (2 * area)
-    for q in range(3):
-        C = (wy @ (a * sub[..., q]) @ wx.T).astype(np.int64)
-        out[..., q] = np.where(A > 0, (2 * C + A) // np.maximum(2 * A, 1), 0)
-    out[out[..., 3] == 0] = 0
-    return out.astype(np.uint8)
 
 
 def run(cmd):
@@ -247,7 +228,7 @@ t = rng.integers(0, 256, (41, 67, 4), dtype=np.uint8)
 t[..., 3][rng.random((41, 67)) < 0.3] = 0
 t[5:12, 7:20, 3] = 0
 same = all((reduce_rgba(lambda y0, y1: t[y0:y1], 67, 41, ow, oh, block=3) ==
-            reduce_whole(t, ow, oh)).all() for ow, oh in ((10, 7), (67, 41), (1, 1), (33, 40)))
+            reduce(t, 0, 0, 67, 41, ow, oh)).all() for ow, oh in ((10, 7), (67, 41), (1, 1), (33, 40)))
 report["checks"]["reference_self_test"] = bool(same)
 if not same:
     failures.append("reference self-test")

@@ -10,25 +10,16 @@ usage: cli_test.py GIFLOW_BINARY CORPORA WORKDIR
 import glob
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
 from PIL import Image, ImageSequence
 
+from cliutil import check, finish, runner
+
 G, CORPORA, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(WORK, exist_ok=True)
-failures = []
-
-
-def check(name, cond, detail=""):
-    print(("ok   " if cond else "FAIL ") + name + ("" if cond else ": " + detail))
-    if not cond:
-        failures.append(name)
-
-
-def run(*args, stdin=None):
-    return subprocess.run([G] + list(args), input=stdin, capture_output=True)
+run = runner(G)
 
 
 def frames_of(gif):
@@ -141,5 +132,4 @@ check("--small-memory frames equal Pillow's", len(small) == want.size
 js = json.loads(run("decode", "--json", "--small-memory", muy, "-o", os.path.join(WORK, "sm")).stdout)
 check("--small-memory heap is the fixed state", js["decoder_peak_heap"] == js["decoder_state"], str(js)[:200])
 
-print("cli_test: %d failures" % len(failures))
-sys.exit(1 if failures else 0)
+finish("cli_test")

@@ -2,7 +2,7 @@
 """giflow decode --crop / --resize (viewport decoding) from the command line.
 
 Truths: the full-size decode of the same file, cropped with numpy slicing
-or reduced by an area average written here with numpy (exact integer
+or reduced by the area average in cliutil.py (numpy, exact integer
 coverage weights, colours weighted by alpha, halves rounded up, as
 include/giflow.h documents), and sizes worked out by hand.
 
@@ -10,46 +10,16 @@ usage: viewport_cli_test.py GIFLOW_BINARY WORKDIR
 """
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
 from PIL import Image
 
+from cliutil import check, finish, reduce, runner
+
 G, WORK = sys.argv[1], sys.argv[2]
 os.makedirs(WORK, exist_ok=True)
-failures = []
-
-
-def check(name, cond, detail=""):
-    print(("ok   " if cond else "FAIL ") + name + ("" if cond else ": " + detail))
-    if not cond:
-        failures.append(name)
-
-
-def run(*args, stdin=None):
-    return subprocess.run([G] + list(args), input=stdin, capture_output=True)
-
-
-def weights(n, m):
-    """m x n: how much of output pixel k source pixel p covers, in 1/m units."""
-    p, k = np.arange(n)[None, :], np.arange(m)[:, None]
-    lo, hi = np.maximum(p * m, k * n), np.minimum((p + 1) * m, (k + 1) * n)
-    return np.maximum(hi - lo, 0).astype(np.float64)
-
-
-def reduce(img, cx, cy, cw, ch, ow, oh):
-    sub = img[cy:cy + ch, cx:cx + cw].astype(np.float64)
-    wx, wy, area = weights(cw, ow), weights(ch, oh), cw * ch
-    a = sub[..., 3]
-    A = (wy @ a @ wx.T).astype(np.int64)  # exact: integers far below 2^53
-    out = np.zeros((oh, ow, 4), np.int64)
-    out[..., 3] = (2 * A + area) // (2 * area)
-    for q in range(3):
-        C = (wy @ (a * sub[..., q]) @ wx.T).astype(np.int64)
-        out[..., q] = np.where(A > 0, (2 * C + A) // np.maximum(2 * A, 1), 0)
-    out[out[..., 3] == 0] = 0
-    return out.astype(np.uint8)
+run = runner(G)
 
 
 def frames(path, w, h):
@@ -148,5 +118,4 @@ for args in (["--crop", "230,0,1,1"], ["--crop", "0,0,231,1"], ["--crop", "1,2,3
     check("usage error: " + " ".join(args), r.returncode == 64 and not os.path.exists(bad_out),
           "exit %d" % r.returncode)
 
-print("viewport_cli_test: %d failures" % len(failures))
-sys.exit(1 if failures else 0)
+finish("viewport_cli_test")
