@@ -623,11 +623,12 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
     rd->blk_end = end;
 }
 
-static void tail_convert(uint8_t *px, const uint8_t *idx, const uint32_t *lut, uint64_t from,
-                         uint64_t to)
+/* n indices to their RGBA words, every one stored. In place is safe for
+ * TAIL: pixel k's RGBA never reaches an index above k. */
+static inline void lut_convert(uint8_t *d, const uint8_t *idx, const uint32_t *lut, size_t n)
 {
-    for (uint64_t i = from; i < to; i++)
-        memcpy(px + 4 * i, &lut[idx[i]], 4);
+    for (size_t i = 0; i < n; i++)
+        memcpy(d + 4 * i, &lut[idx[i]], 4);
 }
 
 /* Paints n indices where the frame has a transparent index t. Eight at a
@@ -687,10 +688,10 @@ void giflow__lzw_settle(giflow__lzw *z, const giflow__sink *s, int done)
     if (z->mode == GIFLOW__LZW_BUFFER) {
         /* Whole rows as they complete; the partial last one at the end. */
         uint64_t upto = done ? z->pos : z->pos - z->pos % s->w;
-        if (upto > z->conv)
+        if (upto > z->conv) {
             buffer_paint(s, flat_at(z, s).out, z->conv, upto);
-        if (upto > z->conv)
             z->conv = upto;
+        }
         return;
     }
     uint8_t *px = s->canvas;
@@ -699,7 +700,7 @@ void giflow__lzw_settle(giflow__lzw *z, const giflow__sink *s, int done)
     if (safe > z->pos)
         safe = z->pos;
     if (safe > z->conv) {
-        tail_convert(px, px + 3 * n, s->lut, z->conv, safe);
+        lut_convert(px + 4 * z->conv, px + 3 * n + z->conv, s->lut, safe - z->conv);
         z->conv = safe;
     }
     if (done && z->conv < n) {
