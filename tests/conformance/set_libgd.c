@@ -208,27 +208,37 @@ static size_t parse_spots(char **lines, size_t nl, spot **out)
 
 /* ---- Tests ------------------------------------------------------------- */
 
+/* Reads rel and decodes it, keeping its complete frames in s. Returns 0,
+ * or -1 after reporting why (unreadable, or the runner out of memory). */
+static int load(cf_ctx *c, const char *rel, frames *s, cf_result *res)
+{
+    size_t size;
+    uint8_t *gif = cf_read(c->root, rel, &size);
+    if (!gif) {
+        cf_fail(c, "cannot read %s", rel);
+        return -1;
+    }
+    memset(s, 0, sizeof *s);
+    s->all_complete = 1;
+    int failed = cf_decode(gif, size, 0, NULL, NULL, keep, s, res) || s->oom;
+    free(gif);
+    if (failed) {
+        cf_fail(c, "out of memory in the runner");
+        frames_free(s);
+        return -1;
+    }
+    return 0;
+}
+
 static void check_valid(cf_ctx *c, const char *dir, const char *file, char **f,
                         const spot *spots, size_t nspots, uint32_t *nchecked)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "%s/%s", dir, file);
-    size_t size;
-    uint8_t *gif = cf_read(c->root, rel, &size);
-    if (!gif) {
-        cf_fail(c, "cannot read %s", rel);
-        return;
-    }
     frames s;
-    memset(&s, 0, sizeof s);
-    s.all_complete = 1;
     cf_result res;
-    if (cf_decode(gif, size, 0, NULL, NULL, keep, &s, &res) || s.oom) {
-        cf_fail(c, "out of memory in the runner");
-        frames_free(&s);
-        free(gif);
+    if (load(c, rel, &s, &res))
         return;
-    }
     const giflow_image_info *im = &res.image;
     unsigned long ew = strtoul(f[2], NULL, 10), eh = strtoul(f[3], NULL, 10);
     unsigned long en = strtoul(f[4], NULL, 10), el = strtoul(f[5], NULL, 10);
@@ -298,42 +308,30 @@ static void check_valid(cf_ctx *c, const char *dir, const char *file, char **f,
     }
     c->frames += s.n;
     frames_free(&s);
-    free(gif);
 }
 
 static void check_invalid(cf_ctx *c, const char *file)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "invalid/%s", file);
-    size_t size;
-    uint8_t *gif = cf_read(c->root, rel, &size);
-    if (!gif) {
-        cf_fail(c, "cannot read %s", rel);
-        return;
-    }
     frames s;
-    memset(&s, 0, sizeof s);
-    s.all_complete = 1;
     cf_result res;
-    if (cf_decode(gif, size, 0, NULL, NULL, keep, &s, &res) || s.oom) {
-        cf_fail(c, "out of memory in the runner");
-    } else {
-        cf_known *k = cf_known_find(invalid_known, rel);
-        if (k) {
-            k->hit = 1;
-            if (res.status != GIFLOW_END || s.n != 1 || !s.all_complete)
-                cf_fail(c, "expected a clean decode of one frame, got %s with %u "
-                           "frames", cf_status_name(res.status), s.n);
-            else
-                cf_expected(c, k->reason);
-        } else if (res.status == GIFLOW_END) {
-            cf_fail(c, "must be rejected, but it decoded cleanly (%u frame%s, canvas "
-                       "%ux%u)", s.n, s.n == 1 ? "" : "s", res.image.canvas_width,
-                    res.image.canvas_height);
-        }
+    if (load(c, rel, &s, &res))
+        return;
+    cf_known *k = cf_known_find(invalid_known, rel);
+    if (k) {
+        k->hit = 1;
+        if (res.status != GIFLOW_END || s.n != 1 || !s.all_complete)
+            cf_fail(c, "expected a clean decode of one frame, got %s with %u "
+                       "frames", cf_status_name(res.status), s.n);
+        else
+            cf_expected(c, k->reason);
+    } else if (res.status == GIFLOW_END) {
+        cf_fail(c, "must be rejected, but it decoded cleanly (%u frame%s, canvas "
+                   "%ux%u)", s.n, s.n == 1 ? "" : "s", res.image.canvas_width,
+                res.image.canvas_height);
     }
     frames_free(&s);
-    free(gif);
 }
 
 int cf_set_libgd(cf_ctx *c)
