@@ -49,10 +49,10 @@ typedef struct result {
 } result;
 
 static void *q_mem, *r_mem, *d_mem;
-static int row_step = 1, effort = GIFLOW__EFFORT_DEFAULT;
+static int row_step = 1, effort = GIFLOW_EFFORT_DEFAULT;
 
-static void giflow_frame(const uint8_t *rgba, int w, int h, int k, int reps, uint8_t *idx,
-                         result *res)
+static void quant_frame(const uint8_t *rgba, int w, int h, int k, int reps, uint8_t *idx,
+                        result *res)
 {
     giflow__quant *q = giflow__quant_init(q_mem);
     giflow__palette pal;
@@ -178,7 +178,7 @@ static void run_input(const char *spec, const int *ks, int nk, int reps, int use
     for (int ki = 0; ki < nk; ki++) {
         result g = {0}, l = {0};
         for (size_t f = 0; f < frames; f++) {
-            giflow_frame(data + f * fsz, w, h, ks[ki], reps, idx, &g);
+            quant_frame(data + f * fsz, w, h, ks[ki], reps, idx, &g);
             if (use_liq)
                 liq_frame(data + f * fsz, w, h, ks[ki], idx, &l);
         }

@@ -82,6 +82,10 @@ int giflow__enc_fail(giflow_encoder *enc, int status);
  * transparent slot. */
 unsigned giflow__enc_global_bits(const giflow_encoder *enc);
 giflow__remap *giflow__enc_global_remap(giflow_encoder *enc);
+/* Quantizes enc->global from the statistics gathered, at the best effort
+ * (it is built once and serves many frames, or a whole huge image).
+ * Returns its error, as giflow__quant_build. */
+double giflow__enc_build_global(giflow_encoder *enc, uint32_t max_colors);
 /* LZW byte sink writing to the encoder's output. */
 int giflow__enc_sink(void *user, const uint8_t *data, size_t size);
 

@@ -224,6 +224,14 @@ giflow__remap *giflow__enc_global_remap(giflow_encoder *enc)
 
 #define global_remap giflow__enc_global_remap
 
+double giflow__enc_build_global(giflow_encoder *enc, uint32_t max_colors)
+{
+    giflow__quant_set_effort(enc->quant, GIFLOW_EFFORT_BEST);
+    double mse = giflow__quant_build(enc->quant, max_colors, &enc->global);
+    giflow__quant_set_effort(enc->quant, enc->opt.effort);
+    return mse;
+}
+
 /* The global palette: from the sampled frames if there were any (their
  * exact colours when few enough), else from the first frame. One slot
  * stays free for the transparent index of later frames. */
@@ -239,10 +247,7 @@ static int build_global(giflow_encoder *enc, rect r)
             giflow__quant_reset(enc->quant);
             each_dirty_run(enc, r, quant_fn, &qc);
         }
-        /* Built once and used for many frames: worth the best effort. */
-        giflow__quant_set_effort(enc->quant, GIFLOW_EFFORT_BEST);
-        enc->global_mse = giflow__quant_build(enc->quant, maxc, &enc->global);
-        giflow__quant_set_effort(enc->quant, enc->opt.effort);
+        enc->global_mse = giflow__enc_build_global(enc, maxc);
     }
     enc->have_global = 1;
     return 0;

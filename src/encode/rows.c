@@ -66,9 +66,7 @@ static int rows_palette(giflow_encoder *enc)
     } else {
         if (enc->opt.lossless)
             return giflow__enc_fail(enc, GIFLOW_ERR_TOO_MANY_COLORS);
-        /* One palette for the whole image: worth the best effort. */
-        giflow__quant_set_effort(enc->quant, GIFLOW_EFFORT_BEST);
-        giflow__quant_build(enc->quant, maxc, &enc->global);
+        giflow__enc_build_global(enc, maxc);
     }
     if (enc->global.n == 0) { /* every sampled pixel was transparent */
         memset(enc->global.rgb, 0, 3);

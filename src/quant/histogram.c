@@ -11,14 +11,14 @@ size_t giflow__quant_bytes(void)
 giflow__quant *giflow__quant_init(void *mem)
 {
     giflow__quant *q = mem;
-    q->effort = GIFLOW__EFFORT_DEFAULT;
+    q->effort = GIFLOW_EFFORT_DEFAULT;
     giflow__quant_reset(q);
     return q;
 }
 
 void giflow__quant_set_effort(giflow__quant *q, int effort)
 {
-    q->effort = effort < 0 ? 0 : effort > GIFLOW__EFFORT_BEST ? GIFLOW__EFFORT_BEST : effort;
+    q->effort = effort < 0 ? 0 : effort > GIFLOW_EFFORT_BEST ? GIFLOW_EFFORT_BEST : effort;
 }
 
 void giflow__quant_reset(giflow__quant *q)

@@ -377,7 +377,7 @@ static uint32_t km_pass(giflow__quant *q, giflow__km *m, float beta)
  * fewest and most passes. */
 static const struct {
     uint32_t work, min, max;
-} km_effort[GIFLOW__EFFORT_BEST + 1] = {
+} km_effort[GIFLOW_EFFORT_BEST + 1] = {
     {0, 0, 0}, {40000, 2, 4}, {120000, 6, 12}, {480000, 12, 32},
 };
 

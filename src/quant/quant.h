@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "giflow.h"
+
 typedef struct giflow__palette {
     uint32_t n;          /* entries in use, 0..256 */
     uint8_t rgb[256 * 3];
@@ -82,7 +84,9 @@ void giflow__quant_add(giflow__quant *q, const uint8_t *rgba, size_t n,
  * be added and the palette built again. */
 double giflow__quant_build(giflow__quant *q, uint32_t max_colors, giflow__palette *out);
 
-/* Effort of giflow__quant_build, kept across resets. Palette time and
+/* Effort of giflow__quant_build (GIFLOW_EFFORT_* from giflow.h: Wu's
+ * boxes and one k-means step, 2 to 4 passes, 6 to 12 (more for few
+ * colours), 12 to 32), kept across resets. Palette time and
  * PSNR at 256 colours for one 640x360 frame (bench/quant, one core):
  *                   testsrc2          mandelbrot        photo
  *   FASTEST         1.1 ms 48.85 dB   2.3 ms 41.58 dB    6.2 ms 35.93 dB
@@ -91,12 +95,6 @@ double giflow__quant_build(giflow__quant *q, uint32_t max_colors, giflow__palett
  *   BEST            3.4 ms 49.11 dB   5.5 ms 41.90 dB   18.7 ms 36.14 dB
  *   libimagequant  13.8 ms 48.10 dB  17.4 ms 39.59 dB  127   ms 35.97 dB
  * (libimagequant 2.17 at speed 4, one thread.) */
-enum {
-    GIFLOW__EFFORT_FASTEST = 0, /* Wu's boxes and one k-means step */
-    GIFLOW__EFFORT_FAST = 1,    /* 2 to 4 k-means passes */
-    GIFLOW__EFFORT_DEFAULT = 2, /* 6 to 12 passes (more for few colours) */
-    GIFLOW__EFFORT_BEST = 3     /* 12 to 32 passes */
-};
 void giflow__quant_set_effort(giflow__quant *q, int effort);
 
 /* ---- Remapping ----------------------------------------------------------
