@@ -63,6 +63,20 @@ static int parse_wxh(const char *s, uint32_t *w, uint32_t *h)
     return 0;
 }
 
+/* An integer option value in lo..hi (unit: words for the message).
+ * Returns 0, or -1 after saying what the option takes. */
+static int int_opt(const char *opt, const char *v, long lo, long hi, const char *unit, long *out)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || n < lo || n > hi) {
+        cli_error("encode: %s takes %ld..%ld%s", opt, lo, hi, unit);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
 static int parse_args(enc_job *j, int argc, char **argv)
 {
     giflow_encode_options_default(&j->opt);
@@ -71,6 +85,7 @@ static int parse_args(enc_job *j, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         char *end = NULL;
+        long n;
 #define NEED_VALUE()                                          \
     do {                                                      \
         if (!v) {                                             \
@@ -102,34 +117,26 @@ static int parse_args(enc_job *j, int argc, char **argv)
             }
         } else if (!strcmp(a, "--delay")) {
             NEED_VALUE();
-            j->delay_cs = strtol(v, &end, 10);
-            if (*end || j->delay_cs < 0 || j->delay_cs > 65535) {
-                cli_error("encode: --delay takes 0..65535 centiseconds");
+            if (int_opt(a, v, 0, 65535, " centiseconds", &j->delay_cs))
                 return -1;
-            }
         } else if (!strcmp(a, "--durations")) {
             NEED_VALUE();
             j->durations_path = v;
         } else if (!strcmp(a, "--colors")) {
             NEED_VALUE();
-            long n = strtol(v, &end, 10);
-            if (*end || n < 2 || n > 256) {
-                cli_error("encode: --colors takes 2..256");
+            if (int_opt(a, v, 2, 256, "", &n))
                 return -1;
-            }
             j->opt.max_colors = (uint32_t)n;
-        } else if (!strcmp(a, "--lossy") || !strcmp(a, "--effort")) {
+        } else if (!strcmp(a, "--lossy")) {
             NEED_VALUE();
-            int lossy = a[2] == 'l';
-            long n = strtol(v, &end, 10);
-            if (*end || n < 0 || n > (lossy ? 64 : 3)) {
-                cli_error("encode: %s takes %s", a, lossy ? "0..64" : "0..3");
+            if (int_opt(a, v, 0, 64, "", &n))
                 return -1;
-            }
-            if (lossy)
-                j->opt.lossy = (int)n;
-            else
-                j->opt.effort = (int)n;
+            j->opt.lossy = (int)n;
+        } else if (!strcmp(a, "--effort")) {
+            NEED_VALUE();
+            if (int_opt(a, v, GIFLOW_EFFORT_FASTEST, GIFLOW_EFFORT_BEST, "", &n))
+                return -1;
+            j->opt.effort = (int)n;
         } else if (!strcmp(a, "--dither")) {
             NEED_VALUE();
             if (!strcmp(v, "none"))
@@ -154,11 +161,8 @@ static int parse_args(enc_job *j, int argc, char **argv)
                 j->palette_gif = v;
         } else if (!strcmp(a, "--loop")) {
             NEED_VALUE();
-            long n = strtol(v, &end, 10);
-            if (*end || n < -1 || n > 65535) {
-                cli_error("encode: --loop takes -1..65535");
+            if (int_opt(a, v, -1, 65535, "", &n))
                 return -1;
-            }
             j->opt.loop_count = (int)n;
         } else if (!strcmp(a, "--lossless")) {
             j->opt.lossless = 1;
