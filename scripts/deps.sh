@@ -27,6 +27,8 @@ echo "deps: installing$missing" >&2
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q >/dev/null
+# Several builds may install at once: wait for the dpkg lock, not fail on it.
+APT="apt-get -o DPkg::Lock::Timeout=900"
+$SUDO $APT update -q >/dev/null
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null
+$SUDO $APT install -y -q --no-install-recommends $missing >/dev/null
