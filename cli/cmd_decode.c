@@ -42,13 +42,10 @@ static int write_frame(decode_job *j, const uint8_t *canvas, uint32_t w, uint32_
 {
     size_t bytes = (size_t)w * h * 4;
     if (j->raw) {
-        if (bytes && fwrite(canvas, 1, bytes, j->raw_out.f) != bytes) {
-            cli_error("%s: write failed", j->out_path);
+        if (cli_out_write(&j->raw_out, canvas, bytes))
             return -1;
-        }
-        if (j->raw_out.is_stdout)
-            fflush(j->raw_out.f); /* let readers of a pipe start early */
-        return 0;
+        /* Let the reader of a pipe start on each frame as it is done. */
+        return j->raw_out.kind == CLI_OUT_ATOMIC ? 0 : cli_out_flush(&j->raw_out);
     }
     size_t n = strlen(j->out_path) + 32;
     char *path = malloc(n);
@@ -57,7 +54,7 @@ static int write_frame(decode_job *j, const uint8_t *canvas, uint32_t w, uint32_
     snprintf(path, n, "%s/frame_%04u.png", j->out_path, j->written);
     cli_out o;
     int r = cli_out_open(&o, path);
-    if (!r && cli_png_write(o.f, canvas, w, h, (size_t)w * 4) != 0) {
+    if (!r && cli_png_write(&o, canvas, w, h, (size_t)w * 4) != 0) {
         cli_out_abort(&o);
         r = -1;
     } else if (!r) {
@@ -140,6 +137,8 @@ static int parse_args(decode_job *j, int argc, char **argv)
         cli_error("decode: --json and raw output on stdout cannot share stdout");
         return -1;
     }
+    if (cli_protect_input(j->in_path) || cli_out_check(j->out_path))
+        return -1;
     return 0;
 }
 
@@ -288,7 +287,7 @@ int cmd_decode(int argc, char **argv)
         else if (cli_out_commit(&j.raw_out))
             code = EXIT_FAIL;
     }
-    if (r != GIFLOW_END)
+    if (r != GIFLOW_END && !io_failed) /* an output failure was reported */
         cli_error("%s: %s%s", j.in_path, giflow_strerror(r),
                   code == EXIT_PARTIAL ? " (complete frames were written)" : "");
     size_t peak;

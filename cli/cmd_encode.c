@@ -77,6 +77,22 @@ static int int_opt(const char *opt, const char *v, long lo, long hi, const char 
     return 0;
 }
 
+/* Every file read is registered, so that -o naming one of them (through
+ * any link) is refused before anything is written. */
+static int protect_inputs(const enc_job *j)
+{
+    int r = 0;
+    for (int i = 0; i < j->ninputs && !r; i++)
+        r = cli_protect_input(j->inputs[i]);
+    if (!r && j->palette_gif)
+        r = cli_protect_input(j->palette_gif);
+    if (!r && j->durations_path)
+        r = cli_protect_input(j->durations_path);
+    if (r)
+        cli_error("out of memory");
+    return r ? r : cli_out_check(j->out_path);
+}
+
 static int parse_args(enc_job *j, int argc, char **argv)
 {
     giflow_encode_options_default(&j->opt);
@@ -194,7 +210,7 @@ static int parse_args(enc_job *j, int argc, char **argv)
         cli_error("encode: use only one of --fps, --delay and --durations");
         return -1;
     }
-    return 0;
+    return protect_inputs(j);
 }
 
 /* Reads the global palette of a GIF (or its first frame's palette). */
@@ -263,11 +279,6 @@ static int next_timing(timing *t, giflow_frame *f)
     }
     t->n++;
     return 0;
-}
-
-static int write_out(void *user, const uint8_t *data, size_t size)
-{
-    return fwrite(data, 1, size, (FILE *)user) != size;
 }
 
 typedef struct source {
@@ -364,7 +375,7 @@ static int encode_rows(enc_job *j)
     if (!row || !enc || cli_out_open(&out, j->out_path))
         goto done;
     out_open = 1;
-    giflow_encoder_set_output(enc, write_out, out.f);
+    giflow_encoder_set_output(enc, cli_out_write_fn, &out);
     r = giflow_encode_begin(enc, &j->opt);
     cli_progress prog;
     cli_progress_start(&prog, "reading row");
@@ -396,7 +407,8 @@ static int encode_rows(enc_job *j)
     if (r == GIFLOW_OK)
         r = giflow_encode_finish(enc, -1);
     if (r != GIFLOW_OK) {
-        cli_error("encode: %s", giflow_strerror(r));
+        if (!out.err) /* else the write error has been reported */
+            cli_error("encode: %s", giflow_strerror(r));
         goto done;
     }
     if (cli_out_commit(&out) == 0) {
@@ -491,7 +503,7 @@ int cmd_encode(int argc, char **argv)
     if (!enc || cli_out_open(&out, j.out_path))
         goto done;
     out_open = 1;
-    giflow_encoder_set_output(enc, write_out, out.f);
+    giflow_encoder_set_output(enc, cli_out_write_fn, &out);
     j.opt.width = src.w;
     j.opt.height = src.h;
     int r = giflow_encode_begin(enc, &j.opt);
@@ -510,6 +522,9 @@ int cmd_encode(int argc, char **argv)
             break;
         }
         r = giflow_encode_frame(enc, &gf);
+        /* A pipe's reader gets each frame as it is written. */
+        if (r == GIFLOW_OK && out.kind != CLI_OUT_ATOMIC && cli_out_flush(&out))
+            r = GIFLOW_ERR_IO;
         cli_progress_update(&prog, ++n, total);
         if (r == GIFLOW_OK)
             frame = next_frame(&src, &err);
@@ -518,7 +533,8 @@ int cmd_encode(int argc, char **argv)
     if (r == GIFLOW_OK && !err)
         r = giflow_encode_finish(enc, (int64_t)((double)t.n * t.frame_ms + 0.5));
     if (r != GIFLOW_OK) {
-        cli_error("encode: %s", giflow_strerror(r));
+        if (!out.err) /* else the write error has been reported */
+            cli_error("encode: %s", giflow_strerror(r));
         err = 1;
     }
     if (!err && cli_out_commit(&out) == 0) {

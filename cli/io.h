@@ -37,18 +37,56 @@ void cli_reader_close(cli_reader *r);
         }                                                           \
     } while (0)
 
-/* An output written to "<path>.tmp-XXXXXX" and renamed over path only on
- * success, so an existing file survives any failure. "-" is stdout. */
+/* An output file that never damages what it replaces (see out.c):
+ * - a regular file, or a path that does not exist yet, is written to
+ *   "<target>.tmp-XXXXXX" in the same folder, fsynced and renamed over the
+ *   target on commit, keeping the old file's mode; any failure, SIGINT,
+ *   SIGTERM or SIGHUP included, removes the temporary file and leaves the
+ *   old file as it was;
+ * - a symlink is followed: its final target is replaced, the link stays;
+ * - a character device, FIFO or socket is written in place;
+ * - "-" is stdout; a block device or a directory is refused, and so is an
+ *   input registered with cli_protect_input().
+ * Writes are buffered. The first write error is reported once, on stderr,
+ * with its cause (a full disk, EPIPE); later writes then fail quietly. */
 typedef struct cli_out {
-    FILE *f;
-    char *path;
-    char *tmp;
-    int is_stdout;
+    int fd;
+    int kind;     /* CLI_OUT_* */
+    char *path;   /* as given, for messages */
+    char *target; /* symlinks resolved */
+    char *tmp;    /* temporary file (CLI_OUT_ATOMIC) */
+    int slot;     /* entry in the signal handler's cleanup table */
+    int err;      /* errno of the first failed write, 0 if none */
+    uint8_t *buf;
+    size_t len;
+    uint64_t bytes; /* bytes written so far */
 } cli_out;
 
+#define CLI_OUT_STDOUT 1
+#define CLI_OUT_ATOMIC 2
+#define CLI_OUT_IN_PLACE 3
+
+/* Returns 0, or -1 after printing why. */
 int cli_out_open(cli_out *o, const char *path);
-int cli_out_commit(cli_out *o); /* flush, fsync-free close, rename */
-void cli_out_abort(cli_out *o);  /* remove the temporary file */
+/* Returns 0, or -1 once a write has failed (reported already). */
+int cli_out_write(cli_out *o, const void *data, size_t n);
+/* A giflow_write_fn over cli_out_write (user is the cli_out). */
+int cli_out_write_fn(void *user, const uint8_t *data, size_t size);
+/* Hands buffered bytes on now, so a pipe's reader can start early. */
+int cli_out_flush(cli_out *o);
+/* Flushes and finishes: fsync and rename for an atomic output. Returns 0,
+ * or -1 after reporting the failure (the temporary file is removed). */
+int cli_out_commit(cli_out *o);
+/* Drops the output: an atomic one's temporary file is removed. */
+void cli_out_abort(cli_out *o);
+
+/* Registers an input file that no output may replace (regular files only;
+ * "-" and devices are ignored). Call for every input before opening
+ * outputs. Returns 0, or -1 when out of memory. */
+int cli_protect_input(const char *path);
+/* 0 if path may be written; -1 (message printed) if it names a protected
+ * input, through any symlink or hard link. */
+int cli_out_check(const char *path);
 
 /* Messages on stderr, prefixed "giflow: ". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -12,3 +12,10 @@ if(GIFLOW_SYSTEM_PYTHON AND GIFLOW_BUILD_CLI)
            COMMAND ${GIFLOW_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/viewport_cli_test.py
                    $<TARGET_FILE:giflow_cli> ${CMAKE_BINARY_DIR}/cli_viewport_test)
 endif()
+
+# Output paths: devices, FIFOs, sockets, symlinks, write errors, signals.
+if(GIFLOW_SYSTEM_PYTHON AND GIFLOW_BUILD_CLI)
+  add_test(NAME cli_output
+           COMMAND ${GIFLOW_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/output_test.py
+                   $<TARGET_FILE:giflow_cli> ${GIFLOW_CORPORA} ${CMAKE_BINARY_DIR}/cli_output_test)
+endif()

@@ -1,0 +1,292 @@
+#!/usr/bin/python3
+"""Output paths (issue 8): giflow never replaces a device, FIFO, socket or
+symlink with a regular file, never loses an existing file, and cleans up
+after write errors and signals.
+
+Truths: the file system itself (stat before and after: node type, device
+numbers, modes, link targets, contents), the bytes giflow writes to stdout
+for the same command, and errno texts of the kernel.
+
+Device nodes and FIFOs are made with mknod/mkfifo inside a temporary
+folder; nothing here touches a real path under /dev.
+
+usage: output_test.py GIFLOW_BINARY CORPORA WORKDIR
+"""
+import glob
+import os
+import resource
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import numpy as np
+
+from cliutil import check, finish, runner
+
+G, CORPORA, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(WORK, exist_ok=True)
+T = tempfile.mkdtemp(prefix="out-", dir=WORK)
+run = runner(G)
+GIF = os.path.join(CORPORA, "wuffs/test/data/animated-red-blue.gif")
+BIG = os.path.join(CORPORA, "wuffs/test/data/gifplayer-muybridge.gif")
+RAW = run("decode", "--raw", GIF, "-o", "-").stdout  # 4 frames of 64x48
+
+# A small raw clip and what giflow encodes it to (the encoder is
+# deterministic, so any other output kind must receive these bytes).
+clip = np.zeros((3, 16, 16, 4), np.uint8)
+clip[..., 3] = 255
+for t in range(3):
+    clip[t, t * 4:t * 4 + 4, :, 0] = 250
+CLIP = clip.tobytes()
+ENC = ["encode", "--raw", "16x16", "--delay", "5"]
+GIFBYTES = run(*ENC, "-o", "-", "-", stdin=CLIP).stdout
+check("reference outputs", len(RAW) == 4 * 64 * 48 * 4 and GIFBYTES[:6] == b"GIF89a")
+
+
+def p(name):
+    return os.path.join(T, name)
+
+
+def tmp_left(folder=T):
+    return glob.glob(os.path.join(folder, "*.tmp-*"))
+
+
+def node(path):
+    st = os.lstat(path)
+    return stat.S_IFMT(st.st_mode), st.st_rdev if stat.S_ISCHR(st.st_mode) else 0
+
+
+def reader(path, sink, sock=False):
+    """Reads everything written to a FIFO (or accepted on a socket)."""
+    def go():
+        if sock:
+            conn, _ = sink["listener"].accept()
+            with conn:
+                while True:
+                    b = conn.recv(65536)
+                    if not b:
+                        break
+                    sink["data"] += b
+        else:
+            with open(path, "rb") as f:
+                sink["data"] = f.read()
+    th = threading.Thread(target=go, daemon=True)
+    th.start()
+    return th
+
+
+root = os.geteuid() == 0
+
+# 1. Character devices: /dev/null's and /dev/full's numbers, in our folder.
+if root:
+    os.mknod(p("null"), 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    os.mknod(p("full"), 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    before = node(p("null"))
+    r = run("decode", "--raw", GIF, "-o", p("null"))
+    check("decode to a null device succeeds", r.returncode == 0, r.stderr.decode())
+    check("the null device is still that device", node(p("null")) == before, str(node(p("null"))))
+    r = run(*ENC, "-o", p("null"), "-", stdin=CLIP)
+    check("encode to a null device", r.returncode == 0 and node(p("null")) == before)
+    before = node(p("full"))
+    for args in (("decode", "--raw", GIF), ("decode", "--raw", BIG)):
+        r = run(*args, "-o", p("full"))
+        err = r.stderr.decode()
+        check("full device: exit 1, one clear message", r.returncode == 1 and
+              err.count("No space left on device") == 1 and err.count("giflow:") == 1, err)
+    r = run(*ENC, "-o", p("full"), "-", stdin=CLIP)
+    err = r.stderr.decode()
+    check("encode to a full device: exit 1, said once", r.returncode == 1 and
+          err.count("No space left on device") == 1 and err.count("giflow:") == 1, err)
+    check("the full device is still that device", node(p("full")) == before)
+    check("no temporary file next to the devices", not tmp_left())
+    # A block device is refused; its major number is one no driver has
+    # here, so even a broken refusal could write nothing.
+    used = set()
+    with open("/proc/devices") as f:
+        blk = f.read().split("Block devices:")[1]
+    used = {int(l.split()[0]) for l in blk.splitlines() if l.strip()}
+    major = next(m for m in range(240, 255) if m not in used)
+    os.mknod(p("disk"), 0o600 | stat.S_IFBLK, os.makedev(major, 0))
+    r = run("decode", "--raw", GIF, "-o", p("disk"))
+    check("block device refused", r.returncode == 1 and b"block device" in r.stderr and
+          stat.S_ISBLK(os.lstat(p("disk")).st_mode), r.stderr.decode())
+else:
+    print("skip device nodes: mknod needs root")
+
+# 2. A FIFO is written in place; its reader gets exactly the stdout bytes.
+os.mkfifo(p("fifo"))
+for args, want in ((("decode", "--raw", GIF), RAW), ((*ENC, "-o", p("fifo"), "-"), GIFBYTES)):
+    sink = {"data": b""}
+    th = reader(p("fifo"), sink)
+    if args[0] == "decode":
+        r = run(*args, "-o", p("fifo"))
+    else:
+        r = run(*args, stdin=CLIP)
+    th.join(10)
+    check("FIFO %s: the reader gets every byte" % args[0],
+          r.returncode == 0 and sink["data"] == want, "%d %d" % (len(sink["data"]), len(want)))
+    check("FIFO %s: still a FIFO" % args[0], stat.S_ISFIFO(os.lstat(p("fifo")).st_mode))
+
+# 3. A Unix socket is connected to and written, not replaced.
+ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+ls.bind(p("sock"))
+ls.listen(1)
+sink = {"data": b"", "listener": ls}
+th = reader(p("sock"), sink, sock=True)
+r = run("decode", "--raw", GIF, "-o", p("sock"))
+th.join(10)
+check("socket: the listener gets every byte", r.returncode == 0 and sink["data"] == RAW,
+      r.stderr.decode())
+check("socket: still a socket", stat.S_ISSOCK(os.lstat(p("sock")).st_mode))
+ls.close()
+
+# 4. Symlinks are followed: the target is replaced, the link stays a link.
+with open(p("target"), "wb") as f:
+    f.write(b"old")
+os.chmod(p("target"), 0o640)
+os.symlink("target", p("link"))
+os.symlink("link", p("link2"))  # a chain
+os.makedirs(p("sub"))
+os.symlink("../target", p("sub/rel"))  # relative to its own folder
+for link in ("link", "link2", "sub/rel"):
+    os.chmod(p("target"), 0o640)
+    r = run(*ENC, "-o", p(link), "-", stdin=CLIP)
+    check("symlink %s: still a link to the same place" % link,
+          r.returncode == 0 and os.path.islink(p(link)), r.stderr.decode())
+    check("symlink %s: the target was replaced, mode kept" % link,
+          open(p("target"), "rb").read() == GIFBYTES and
+          stat.S_IMODE(os.stat(p("target")).st_mode) == 0o640)
+os.symlink("newfile", p("dangling"))
+r = run("decode", "--raw", GIF, "-o", p("dangling"))
+check("dangling symlink: its target is created", r.returncode == 0 and
+      os.path.islink(p("dangling")) and open(p("newfile"), "rb").read() == RAW)
+os.symlink("loop2", p("loop1"))
+os.symlink("loop1", p("loop2"))
+r = run("decode", "--raw", GIF, "-o", p("loop1"))
+check("symlink loop: an error, links kept", r.returncode == 1 and b"symbolic links" in r.stderr
+      and os.path.islink(p("loop1")), r.stderr.decode())
+check("no temporary file after the links", not tmp_left() and not tmp_left(p("sub")))
+
+# 5. Regular files: mode kept when replacing; a new file follows the umask.
+with open(p("mode600"), "wb") as f:
+    f.write(b"x")
+os.chmod(p("mode600"), 0o600)
+r = run("decode", "--raw", GIF, "-o", p("mode600"))
+check("replacing keeps mode 0600", r.returncode == 0 and
+      stat.S_IMODE(os.stat(p("mode600")).st_mode) == 0o600 and open(p("mode600"), "rb").read() == RAW)
+r = subprocess.run([G, "decode", "--raw", GIF, "-o", p("fresh")], capture_output=True,
+                   preexec_fn=lambda: os.umask(0o027))
+check("a new file gets 0666 minus the umask", r.returncode == 0 and
+      stat.S_IMODE(os.stat(p("fresh")).st_mode) == 0o640)
+os.makedirs(p("adir"))
+r = run("decode", "--raw", GIF, "-o", p("adir"))
+check("a directory is refused", r.returncode == 1 and b"is a directory" in r.stderr)
+
+
+# 6. A write error (a file size limit stands in for a full disk) leaves the
+# existing output intact and no temporary file; the message names the cause.
+def limited(*args, stdin=None):
+    def pre():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() gets EFBIG
+    return subprocess.run([G] + list(args), input=stdin, capture_output=True, preexec_fn=pre)
+
+
+big_clip = np.random.RandomState(2).randint(0, 256, (4, 64, 64, 4), np.uint8)
+big_clip[..., 3] = 255
+for what, args, stdin in (
+        ("decode --raw", ("decode", "--raw", GIF, "-o", p("keep")), None),
+        ("encode", ("encode", "--raw", "64x64", "-o", p("keep"), "-"), big_clip.tobytes())):
+    with open(p("keep"), "wb") as f:
+        f.write(b"precious")
+    r = limited(*args, stdin=stdin)
+    err = r.stderr.decode()
+    check("%s, disk full: exit 1, cause said once" % what, r.returncode == 1 and
+          err.count("File too large") == 1 and err.count("giflow:") == 1, err)
+    check("%s, disk full: existing output intact" % what, open(p("keep"), "rb").read() == b"precious")
+    check("%s, disk full: no temporary file" % what, not tmp_left())
+os.makedirs(p("pngs"))
+r = limited("decode", BIG, "-o", p("pngs"))
+check("decode to PNGs, disk full: exit 1, no temporary file",
+      r.returncode in (1, 2) and b"File too large" in r.stderr and not tmp_left(p("pngs")),
+      r.stderr.decode())
+
+# 7. EPIPE: the reader went away. A clear message and exit 1, not a silent
+# death by SIGPIPE.
+rd, wr = os.pipe()
+os.close(rd)
+r = subprocess.run([G, "decode", "--raw", BIG, "-o", "-"], stdout=wr, stderr=subprocess.PIPE)
+os.close(wr)
+check("EPIPE: exit 1 with the cause", r.returncode == 1 and r.stderr.count(b"Broken pipe") == 1,
+      "%d %s" % (r.returncode, r.stderr))
+
+
+# 8. SIGINT / SIGTERM in the middle: the temporary file goes, the old
+# output stays. The input is a pipe we hold open, so the job is mid-way.
+def interrupted(sig, args, head):
+    with open(p("keep"), "wb") as f:
+        f.write(b"precious")
+    pr = subprocess.Popen([G] + args, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    pr.stdin.write(head)
+    pr.stdin.flush()
+    deadline = time.time() + 10
+    while not tmp_left() and time.time() < deadline:
+        time.sleep(0.02)
+    seen = bool(tmp_left())
+    pr.send_signal(sig)
+    pr.wait(10)
+    pr.stdin.close()
+    return seen, pr.returncode
+
+
+frame = bytes(64 * 64 * 4)
+muy = open(BIG, "rb").read()
+for sig in (signal.SIGINT, signal.SIGTERM):
+    for what, args, head in (
+            ("encode", ["encode", "--raw", "64x64", "-o", p("keep"), "-"], frame * 3),
+            ("decode", ["decode", "--raw", "-", "-o", p("keep")], muy[:len(muy) // 2])):
+        seen, code = interrupted(sig, args, head)
+        name = "%s %s" % (signal.Signals(sig).name, what)
+        check(name + ": a temporary file existed", seen)
+        check(name + ": died of the signal", code == -sig, str(code))
+        check(name + ": temporary file removed", not tmp_left())
+        check(name + ": existing output intact", open(p("keep"), "rb").read() == b"precious")
+
+# 9. An output that is one of the inputs is refused (issue 15 row 13),
+# through a symlink or a hard link too, before anything is written.
+png0, png1 = p("a.png"), p("b.png")
+from PIL import Image  # noqa: E402
+for q, v in ((png0, 10), (png1, 200)):
+    Image.fromarray(np.full((8, 8, 3), v, np.uint8)).save(q)
+src0 = open(png0, "rb").read()
+os.symlink("a.png", p("a-link.png"))
+os.link(png0, p("a-hard.png"))
+shutil.copy(GIF, p("in.gif"))
+durs = p("d.txt")
+open(durs, "w").write("50\n50\n")
+cases = [
+    ("encode -o INPUT", ["encode", "-o", png0, png0, png1]),
+    ("encode -o symlink to INPUT", ["encode", "-o", p("a-link.png"), png0, png1]),
+    ("encode -o hard link to INPUT", ["encode", "-o", p("a-hard.png"), png0, png1]),
+    ("encode -o --durations file", ["encode", "--durations", durs, "-o", durs, png0, png1]),
+    ("encode -o --palette file", ["encode", "--palette", p("in.gif"), "-o", p("in.gif"), png0]),
+    ("decode --raw -o INPUT", ["decode", "--raw", p("in.gif"), "-o", p("in.gif")]),
+]
+for name, args in cases:
+    r = run(*args)
+    check(name + " refused", r.returncode == 64 and b"is also an input" in r.stderr,
+          "%d %s" % (r.returncode, r.stderr))
+check("inputs untouched", open(png0, "rb").read() == src0 and
+      open(p("in.gif"), "rb").read() == open(GIF, "rb").read() and open(durs).read() == "50\n50\n")
+if root:
+    r = run("decode", "--raw", p("null"), "-o", p("null"))
+    check("a device as input and output is not refused", b"is also an input" not in r.stderr)
+
+shutil.rmtree(T)
+finish("output_test")
