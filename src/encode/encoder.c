@@ -1,6 +1,6 @@
 /*
  * Encoder API: options, output, the one-frame-behind queue and timing.
- * Frame encoding itself is in frame.c.
+ * Frame encoding and the stream header are in frame.c.
  */
 #include <string.h>
 
@@ -21,13 +21,6 @@ void giflow_encode_options_default(giflow_encode_options *o)
     o->min_delay_cs = 2;
 }
 
-int giflow__enc_fail(giflow_encoder *enc, int status)
-{
-    if (!enc->status)
-        enc->status = status;
-    return enc->status;
-}
-
 giflow_encoder *giflow_encoder_new(const giflow_allocator *alloc)
 {
     giflow__heap heap;
@@ -37,6 +30,7 @@ giflow_encoder *giflow_encoder_new(const giflow_allocator *alloc)
         return NULL;
     memset(enc, 0, sizeof *enc);
     enc->heap = heap;
+    giflow__gw_init(&enc->out, &enc->heap, &enc->status);
     giflow_encode_options_default(&enc->opt);
     return enc;
 }
@@ -68,7 +62,7 @@ void giflow_encoder_free(giflow_encoder *enc)
     if (!enc)
         return;
     free_buffers(enc);
-    giflow__free(&enc->heap, enc->mem, enc->mem_cap);
+    giflow__gw_release(&enc->out);
     giflow__heap heap = enc->heap;
     giflow__free(&heap, enc, sizeof *enc);
 }
@@ -79,9 +73,7 @@ int giflow_encoder_set_output(giflow_encoder *enc, giflow_write_fn fn, void *use
         return GIFLOW_ERR_ARG;
     if (enc->stage)
         return GIFLOW_ERR_STATE;
-    enc->write = fn;
-    enc->user = user;
-    enc->to_memory = 0;
+    giflow__gw_set_callback(&enc->out, fn, user);
     return GIFLOW_OK;
 }
 
@@ -91,86 +83,15 @@ int giflow_encoder_set_output_memory(giflow_encoder *enc)
         return GIFLOW_ERR_ARG;
     if (enc->stage)
         return GIFLOW_ERR_STATE;
-    enc->to_memory = 1;
-    enc->write = NULL;
+    giflow__gw_set_memory(&enc->out);
     return GIFLOW_OK;
 }
 
 const uint8_t *giflow_encoder_output(const giflow_encoder *enc, size_t *size)
 {
     if (size)
-        *size = enc ? enc->mem_len : 0;
-    return enc ? enc->mem : NULL;
-}
-
-/* Grows the memory output geometrically (the allocator hook has no
- * realloc). */
-static int mem_append(giflow_encoder *enc, const void *data, size_t size)
-{
-    if (enc->mem_len + size > enc->mem_cap) {
-        size_t cap = enc->mem_cap ? enc->mem_cap : 65536;
-        while (cap < enc->mem_len + size)
-            cap *= 2;
-        int over;
-        uint8_t *p = giflow__alloc(&enc->heap, cap, &over);
-        if (!p)
-            return over ? GIFLOW_ERR_LIMIT_MEMORY : GIFLOW_ERR_NOMEM;
-        if (enc->mem_len)
-            memcpy(p, enc->mem, enc->mem_len);
-        giflow__free(&enc->heap, enc->mem, enc->mem_cap);
-        enc->mem = p;
-        enc->mem_cap = cap;
-    }
-    memcpy(enc->mem + enc->mem_len, data, size);
-    enc->mem_len += size;
-    return GIFLOW_OK;
-}
-
-int giflow__enc_write(giflow_encoder *enc, const void *data, size_t size)
-{
-    if (enc->status)
-        return enc->status;
-    int r = GIFLOW_OK;
-    if (enc->to_memory)
-        r = mem_append(enc, data, size);
-    else if (enc->write && enc->write(enc->user, data, size))
-        r = GIFLOW_ERR_IO;
-    if (r != GIFLOW_OK)
-        return giflow__enc_fail(enc, r);
-    enc->stats.bytes += size;
-    return GIFLOW_OK;
-}
-
-int giflow__enc_header(giflow_encoder *enc)
-{
-    const giflow_encode_options *o = &enc->opt;
-    unsigned gbits = enc->have_global ? giflow__enc_global_bits(enc) : 0;
-    uint8_t h[13] = {'G', 'I', 'F', '8', '9', 'a', (uint8_t)enc->w, (uint8_t)(enc->w >> 8),
-                     (uint8_t)enc->h, (uint8_t)(enc->h >> 8),
-                     (uint8_t)(gbits ? 0xF0 | (gbits - 1) : 0x70), 0, 0};
-    int r = giflow__enc_write(enc, h, 13);
-    if (r == GIFLOW_OK && gbits) {
-        uint8_t pal[3 * 256];
-        memset(pal, 0, sizeof pal);
-        memcpy(pal, enc->global.rgb, 3 * (size_t)enc->global.n);
-        r = giflow__enc_write(enc, pal, 3u << gbits);
-    }
-    if (r == GIFLOW_OK && o->loop_count >= 0) {
-        uint8_t ext[19] = {0x21, 0xFF, 11, 'N', 'E', 'T', 'S', 'C', 'A', 'P', 'E', '2', '.', '0',
-                           3, 1, (uint8_t)o->loop_count, (uint8_t)(o->loop_count >> 8), 0};
-        r = giflow__enc_write(enc, ext, sizeof ext);
-    }
-    for (size_t i = 0; r == GIFLOW_OK && o->comment && i < o->comment_size; i += 255) {
-        size_t n = o->comment_size - i < 255 ? o->comment_size - i : 255;
-        uint8_t hdr[3] = {0x21, 0xFE, (uint8_t)n};
-        r = i ? giflow__enc_write(enc, hdr + 2, 1) : giflow__enc_write(enc, hdr, 3);
-        if (r == GIFLOW_OK)
-            r = giflow__enc_write(enc, o->comment + i, n);
-        if (r == GIFLOW_OK && i + n >= o->comment_size)
-            r = giflow__enc_write(enc, "", 1);
-    }
-    enc->header_written = r == GIFLOW_OK;
-    return r;
+        *size = enc ? enc->out.mem_len : 0;
+    return enc ? enc->out.mem : NULL;
 }
 
 static int check_options(const giflow_encode_options *o)
@@ -407,7 +328,7 @@ int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms)
     if (r == GIFLOW_OK && !enc->header_written)
         r = giflow__enc_header(enc);
     if (r == GIFLOW_OK)
-        r = giflow__enc_write(enc, ";", 1);
+        r = giflow__gw_trailer(&enc->out);
     if (r != GIFLOW_OK)
         return giflow__enc_fail(enc, r);
     enc->stage = 2;
@@ -419,6 +340,7 @@ int giflow_encoder_stats(const giflow_encoder *enc, giflow_encode_stats *stats)
     if (!enc || !stats)
         return GIFLOW_ERR_ARG;
     *stats = enc->stats;
+    stats->bytes = enc->out.bytes;
     stats->peak_heap = enc->heap.peak;
     return GIFLOW_OK;
 }

@@ -1,9 +1,11 @@
-/* Encoder internals shared by encoder.c (API, timing, queue) and frame.c
- * (analysis, palette, remap, LZW of one frame). */
+/* Encoder internals shared by encoder.c (API, timing, queue), frame.c
+ * (analysis, palette, remap, LZW of one frame; the stream header) and
+ * rows.c (row streaming). Bytes go out through gifwrite.c. */
 #ifndef GIFLOW_ENCODE_ENCODER_H
 #define GIFLOW_ENCODE_ENCODER_H
 
 #include "giflow.h"
+#include "gifwrite.h"
 #include "lzw_enc.h"
 #include "../common/mem.h"
 #include "../quant/quant.h"
@@ -15,12 +17,7 @@ struct giflow_encoder {
     giflow_encode_options opt;
     uint32_t w, h;
 
-    /* Output. */
-    giflow_write_fn write;
-    void *user;
-    int to_memory;
-    uint8_t *mem;
-    size_t mem_len, mem_cap;
+    giflow__gifout out;      /* shares status */
     int header_written;
 
     /* Canvas model. shown: what a browser has on screen before the next
@@ -67,8 +64,13 @@ struct giflow_encoder {
     giflow_encode_stats stats;
 };
 
-/* Writes bytes to the output; records GIFLOW_ERR_IO on failure. */
-int giflow__enc_write(giflow_encoder *enc, const void *data, size_t size);
+/* Records an error (errors are sticky) and returns the one recorded. */
+static inline int giflow__enc_fail(giflow_encoder *enc, int status)
+{
+    if (!enc->status)
+        enc->status = status;
+    return enc->status;
+}
 /* The header and logical screen (with the global palette, if any), loop
  * extension and comment. */
 int giflow__enc_header(giflow_encoder *enc);
@@ -77,7 +79,6 @@ int giflow__enc_header(giflow_encoder *enc);
  * pending frame is not, the pending frame uses disposal 2 over a rectangle
  * covering those pixels. */
 int giflow__enc_frame(giflow_encoder *enc, uint32_t delay_cs, const uint8_t *next_rgba);
-int giflow__enc_fail(giflow_encoder *enc, int status);
 /* Size (bits) of the global colour table: its colours plus the
  * transparent slot. */
 unsigned giflow__enc_global_bits(const giflow_encoder *enc);
@@ -86,7 +87,5 @@ giflow__remap *giflow__enc_global_remap(giflow_encoder *enc);
  * (it is built once and serves many frames, or a whole huge image).
  * Returns its error, as giflow__quant_build. */
 double giflow__enc_build_global(giflow_encoder *enc, uint32_t max_colors);
-/* LZW byte sink writing to the encoder's output. */
-int giflow__enc_sink(void *user, const uint8_t *data, size_t size);
 
 #endif

@@ -331,31 +331,26 @@ static int choose_palette(giflow_encoder *enc, rect r, int need_trans, choice *c
     return GIFLOW_OK;
 }
 
-static unsigned table_bits(uint32_t n)
-{
-    unsigned b = 1;
-    while ((1u << b) < n)
-        b++;
-    return b;
-}
-
 unsigned giflow__enc_global_bits(const giflow_encoder *enc)
 {
     uint32_t n = enc->global.n < 256 ? enc->global.n + 1 : 256;
-    return table_bits(n);
+    return giflow__gw_table_bits(n);
 }
 
-static int write_palette(giflow_encoder *enc, const giflow__palette *p, unsigned bits)
+int giflow__enc_header(giflow_encoder *enc)
 {
-    uint8_t pad[3 * 256];
-    memset(pad, 0, sizeof pad);
-    memcpy(pad, p->rgb, 3 * (size_t)p->n);
-    return giflow__enc_write(enc, pad, 3u << bits);
-}
-
-int giflow__enc_sink(void *user, const uint8_t *data, size_t size)
-{
-    return giflow__enc_write(user, data, size) != GIFLOW_OK;
+    const giflow_encode_options *o = &enc->opt;
+    giflow__gifout *out = &enc->out;
+    unsigned gbits = enc->have_global ? giflow__enc_global_bits(enc) : 0;
+    int r = giflow__gw_screen(out, enc->w, enc->h, gbits, 0, 0);
+    if (r == GIFLOW_OK && gbits)
+        r = giflow__gw_palette(out, enc->global.rgb, enc->global.n, gbits);
+    if (r == GIFLOW_OK && o->loop_count >= 0)
+        r = giflow__gw_loop(out, (unsigned)o->loop_count);
+    if (r == GIFLOW_OK && o->comment && o->comment_size)
+        r = giflow__gw_extension(out, 0xFE, o->comment, o->comment_size);
+    enc->header_written = r == GIFLOW_OK;
+    return r;
 }
 
 /* Maps the rectangle to indices row by row and compresses them. */
@@ -370,7 +365,7 @@ static void encode_pixels(giflow_encoder *enc, rect r, const choice *c, unsigned
     /* Kept pixels take the transparent index: out = prev = trans. */
     uint8_t *row = enc->idx, *keep = enc->idx + enc->w, *tprev = enc->idx + 2 * (size_t)enc->w;
     memset(tprev, c->trans >= 0 ? c->trans : 0, rw);
-    giflow__lzwenc_begin(enc->lzw, mcs, giflow__enc_sink, enc);
+    giflow__lzwenc_begin(enc->lzw, mcs, giflow__gw_sink, &enc->out);
     for (uint32_t y = r.y0; y < r.y1; y++) {
         const uint8_t *d = enc->dirty + (size_t)y * enc->w + r.x0;
         int any_keep = 0;
@@ -406,21 +401,14 @@ int giflow__enc_frame(giflow_encoder *enc, uint32_t delay_cs, const uint8_t *nex
     if (!enc->header_written && (st = giflow__enc_header(enc)) != GIFLOW_OK)
         return st;
 
-    /* Graphic control: delay, disposal, transparency. */
-    uint8_t gce[8] = {0x21, 0xF9, 4, (uint8_t)((clear_next ? 2 : 1) << 2 | (c.trans >= 0)),
-                      (uint8_t)delay_cs, (uint8_t)(delay_cs >> 8),
-                      (uint8_t)(c.trans >= 0 ? c.trans : 0), 0};
-    unsigned bits = table_bits(c.pal->n);
-    uint8_t desc[10] = {0x2C, (uint8_t)r.x0, (uint8_t)(r.x0 >> 8), (uint8_t)r.y0,
-                        (uint8_t)(r.y0 >> 8), (uint8_t)(r.x1 - r.x0), (uint8_t)((r.x1 - r.x0) >> 8),
-                        (uint8_t)(r.y1 - r.y0), (uint8_t)((r.y1 - r.y0) >> 8),
-                        (uint8_t)(c.is_local ? 0x80 | (bits - 1) : 0)};
-    if ((st = giflow__enc_write(enc, gce, 8)) != GIFLOW_OK ||
-        (st = giflow__enc_write(enc, desc, 10)) != GIFLOW_OK ||
-        (c.is_local && (st = write_palette(enc, c.pal, bits)) != GIFLOW_OK))
+    /* Graphic control (delay, disposal, transparency), then the image. */
+    unsigned bits = c.is_local ? giflow__gw_table_bits(c.pal->n) : giflow__enc_global_bits(enc);
+    giflow__gifout *out = &enc->out;
+    if ((st = giflow__gw_gce(out, clear_next ? 2 : 1, delay_cs, c.trans)) != GIFLOW_OK ||
+        (st = giflow__gw_image(out, r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0, 0,
+                               c.is_local ? bits : 0)) != GIFLOW_OK ||
+        (c.is_local && (st = giflow__gw_palette(out, c.pal->rgb, c.pal->n, bits)) != GIFLOW_OK))
         return st;
-    if (!c.is_local)
-        bits = giflow__enc_global_bits(enc);
     unsigned mcs = bits < 2 ? 2 : bits;
     encode_pixels(enc, r, &c, mcs);
     if (enc->status)

@@ -4,16 +4,9 @@
 
 #define KEY_BITS 20u
 
-static void out_byte(giflow__lzwenc *e, uint8_t b)
+static inline void out_byte(giflow__lzwenc *e, uint8_t b)
 {
-    e->block[++e->blen] = b;
-    if (e->blen == 255) {
-        e->block[0] = 255;
-        if (e->sink && !e->failed && e->sink(e->user, e->block, 256))
-            e->failed = 1;
-        e->bytes += 256;
-        e->blen = 0;
-    }
+    giflow__blocks_put(&e->out, b);
 }
 
 static void put_code(giflow__lzwenc *e, unsigned code)
@@ -41,21 +34,17 @@ static void reset_table(giflow__lzwenc *e)
 void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sink,
                           void *user)
 {
-    e->sink = sink;
-    e->user = user;
-    e->bytes = 0;
-    e->failed = 0;
-    e->blen = 0;
+    giflow__blocks_begin(&e->out, sink, user);
     e->acc = 0;
     e->nacc = 0;
     e->mcs = mcs;
     e->clear = 1u << mcs;
     e->cur = -1;
     reset_table(e);
-    uint8_t m = (uint8_t)mcs;
+    uint8_t m = (uint8_t)mcs; /* the code size byte precedes the blocks */
     if (sink && sink(user, &m, 1))
-        e->failed = 1;
-    e->bytes++;
+        e->out.failed = 1;
+    e->out.bytes++;
     put_code(e, e->clear);
 }
 
@@ -149,16 +138,5 @@ int giflow__lzwenc_end(giflow__lzwenc *e)
         out_byte(e, (uint8_t)e->acc);
     e->acc = 0;
     e->nacc = 0;
-    if (e->blen) {
-        e->block[0] = (uint8_t)e->blen;
-        if (e->sink && !e->failed && e->sink(e->user, e->block, e->blen + 1u))
-            e->failed = 1;
-        e->bytes += e->blen + 1u;
-        e->blen = 0;
-    }
-    uint8_t zero = 0;
-    if (e->sink && !e->failed && e->sink(e->user, &zero, 1))
-        e->failed = 1;
-    e->bytes++;
-    return e->failed ? -1 : 0;
+    return giflow__blocks_end(&e->out);
 }

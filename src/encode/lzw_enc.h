@@ -13,19 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gifwrite.h"
+
 #define GIFLOW__LZWE_HASH 8192 /* twice the code space: short probe runs */
 
-/* Where finished sub-blocks go; returns 0 on success. A NULL sink only
- * counts bytes (used to compare candidate encodings). */
-typedef int (*giflow__byte_sink)(void *user, const uint8_t *data, size_t size);
-
+/* Finished sub-blocks go to a giflow__byte_sink (gifwrite.h); a NULL sink
+ * only counts bytes (out.bytes, framing included; used to compare
+ * candidate encodings). */
 typedef struct giflow__lzwenc {
-    giflow__byte_sink sink;
-    void *user;
-    uint64_t bytes;        /* bytes produced, sub-block framing included */
-    int failed;            /* the sink reported an error */
-    uint8_t block[256];    /* block[0] is the length byte */
-    unsigned blen;
+    giflow__blocks out;    /* sub-block framing */
     uint64_t acc;          /* bit accumulator, LSB first */
     unsigned nacc;
     unsigned mcs, clear, next, width;

@@ -97,19 +97,14 @@ int giflow_encode_rows_begin(giflow_encoder *enc, const giflow_frame *frame)
     else if (!enc->opaque_rows)
         enc->rows_trans = 255;
     uint32_t d = frame->delay_cs;
-    int t = enc->rows_trans;
-    uint8_t gce[8] = {0x21, 0xF9, 4, (uint8_t)(1 << 2 | (t >= 0)), (uint8_t)d, (uint8_t)(d >> 8),
-                      (uint8_t)(t >= 0 ? t : 0), 0};
-    uint8_t desc[10] = {0x2C, 0, 0, 0, 0, (uint8_t)enc->w, (uint8_t)(enc->w >> 8),
-                        (uint8_t)enc->h, (uint8_t)(enc->h >> 8), 0};
-    if ((r = giflow__enc_write(enc, gce, 8)) != GIFLOW_OK ||
-        (r = giflow__enc_write(enc, desc, 10)) != GIFLOW_OK)
+    if ((r = giflow__gw_gce(&enc->out, 1, d, enc->rows_trans)) != GIFLOW_OK ||
+        (r = giflow__gw_image(&enc->out, 0, 0, enc->w, enc->h, 0, 0)) != GIFLOW_OK)
         return r;
     unsigned bits = giflow__enc_global_bits(enc);
     giflow__dither *dt = giflow__dither_init(enc->dither_mem, enc->w, enc->opt.dither);
     enc->dither = dt;
     giflow__enc_global_remap(enc);
-    giflow__lzwenc_begin(enc->lzw, bits < 2 ? 2 : bits, giflow__enc_sink, enc);
+    giflow__lzwenc_begin(enc->lzw, bits < 2 ? 2 : bits, giflow__gw_sink, &enc->out);
     enc->rows_y = 0;
     enc->rows_open = 1;
     enc->stats.frames_in++;
