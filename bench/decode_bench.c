@@ -1,30 +1,46 @@
 /*
- * decode_bench - decode speed of giflow against giflib 5 and stb_image.
+ * decode_bench - decode speed of giflow against Wuffs, giflib 5 and
+ * stb_image, with every frame of every decoder checked.
  *
  * Usage: decode_bench [--min-time SECONDS] [--stb-max-mb MB] [--json OUT.json]
- *                     [--small-memory] FILE.gif...
- * --small-memory decodes with GIFLOW_FLAG_SMALL_MEMORY (no LZW working
- * buffer: the fixed state only).
+ *                     [--small-memory] [--no-small-memory] FILE.gif...
  *
  * For each file and each decoder, one "decode" turns the whole file (already
  * in memory) into composited RGBA frames:
- *   giflow   giflow_decode_image_info / _frame_info / _frame_rgba into one
- *            RGBA canvas (browser model, built into the library).
- *   giflib   DGifOpen from memory + DGifSlurp, then the same browser-model
- *            compositing into one RGBA canvas (written here, see
- *            giflib_compose()).
- *   stb      stbi_load_gif_from_memory, which returns every frame composited.
+ *   giflow     giflow_decode_image_info / _frame_info / _frame_rgba into one
+ *              RGBA canvas (browser model, built into the library).
+ *   giflow-sm  the same with GIFLOW_FLAG_SMALL_MEMORY (no LZW working
+ *              buffer: the fixed state only). --no-small-memory drops it;
+ *              --small-memory makes it the only giflow run (older reports).
+ *   wuffs      Wuffs's GIF decoder (bench/wuffs_peer.c) drawing into one
+ *              RGBA canvas, disposal applied by the browser model.
+ *   giflib     DGifOpen from memory + DGifSlurp, then the same browser-model
+ *              compositing into one RGBA canvas (giflib_compose()).
+ *   stb        stbi_load_gif_from_memory, which returns every frame composited.
  * A decode includes creating the decoder and allocating the output, and
- * freeing them. Each decode is repeated until at least --min-time seconds
- * (default 0.5) have been spent on that (decoder, file); the median time per
- * decode is reported. Very short decodes are timed in batches so that each
- * timed sample lasts at least ~50 us; the sample is divided by the batch
- * size.
+ * freeing them.
+ *
+ * Checking: a first decode by each decoder hashes its canvas after every
+ * frame. A peer whose frame hashes differ from giflow's (or whose frame
+ * count does) gets no ratio for that file: the table shows "differs".
+ *
+ * Timing: the decoders take turns on a file, one sample each per round,
+ * until each has spent at least --min-time seconds (default 0.5) on it;
+ * a sample is a batch of decodes sized so that every decoder's sample
+ * lasts about as long (at least 50 us), and is divided by the batch size.
+ * Each round starts with a different decoder, and freed memory stays in
+ * the heap (glibc mallopt), so no decoder pays another's page faults.
+ * The table reports medians of thread CPU time. Turns matter on a shared
+ * machine: a burst of load (cache and memory contention) hits every
+ * decoder alike, so the ratios hold even when the times drift.
  *
  * Output per decode is frames x canvas_width x canvas_height x 4 bytes, with
- * the frame count and canvas of giflow; MB/s uses 10^6 bytes. Ratios are
- * speed ratios: peer time / giflow time, so 2.00x means giflow is twice as
- * fast.
+ * the frame count and canvas of giflow; MB/s uses 10^6 bytes. "vs giflib"
+ * and "vs stb" are speed ratios (peer time / giflow time: 2.00x means
+ * giflow is twice as fast). "giflow/wuffs" is a time ratio (giflow time /
+ * Wuffs time: below 1 means giflow is faster), as issue 9 states its
+ * targets. Cycles are time x the TSC rate (x86-64; n/a elsewhere), per LZW
+ * code and per decoded frame pixel; the floor is about 6 cycles per code.
  *
  * Licence: MIT.
  */
@@ -40,17 +56,33 @@
 
 #include <gif_lib.h>
 #include <stb/stb_image.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "giflow.h"
+#if BENCH_HAVE_WUFFS
+#include "wuffs_peer.h"
+#endif
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#define BENCH_TSC 1
+#endif
+
+#define FLOOR_CYCLES_PER_CODE 6.0
+#define TARGET_RATIO 0.83        /* giflow/Wuffs, every file */
+#define TARGET_MEDIAN_RATIO 0.5  /* giflow/Wuffs, median over files */
 
 /* ------------------------------------------------------------------------ */
 /* Utilities                                                                 */
 /* ------------------------------------------------------------------------ */
 
+/* CPU time of this thread: time spent descheduled on a shared machine
+ * does not count. */
 static double now_s(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -142,6 +174,64 @@ static void count_free(void *user, void *ptr)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Frame hashes                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* One 64-bit hash per composited frame, in order. */
+typedef struct hashes {
+    uint64_t *h;
+    size_t n, cap;
+    uint32_t w, h_px; /* canvas of the last frame hashed */
+} hashes;
+
+static uint64_t hash_canvas(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15u ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        h = (h ^ v) * 0x100000001B3u;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001B3u;
+    return h ^ (h >> 32);
+}
+
+static void hash_frame(hashes *hs, const uint8_t *canvas, uint32_t w, uint32_t h)
+{
+    if (!hs)
+        return;
+    if (hs->n == hs->cap) {
+        hs->cap = hs->cap ? 2 * hs->cap : 64;
+        uint64_t *p = realloc(hs->h, hs->cap * sizeof *p);
+        if (!p) {
+            fprintf(stderr, "decode_bench: out of memory\n");
+            exit(1);
+        }
+        hs->h = p;
+    }
+    /* The canvas size is part of the frame: a canvas that was not grown
+     * like the browser's differs even where its pixels agree. */
+    hs->h[hs->n++] = hash_canvas(canvas, (size_t)w * h * 4) ^ ((uint64_t)w << 40) ^
+                     ((uint64_t)h << 20);
+    hs->w = w;
+    hs->h_px = h;
+}
+
+/* Index of the first frame where a and b differ, or -1 when they agree
+ * (same count, same hashes). */
+static long hashes_differ(const hashes *a, const hashes *b)
+{
+    size_t n = a->n < b->n ? a->n : b->n;
+    for (size_t i = 0; i < n; i++)
+        if (a->h[i] != b->h[i])
+            return (long)i;
+    return a->n == b->n ? -1 : (long)n;
+}
+
+/* ------------------------------------------------------------------------ */
 /* giflow                                                                    */
 /* ------------------------------------------------------------------------ */
 
@@ -154,19 +244,18 @@ typedef struct gf_result {
     /* memory (filled only by the counting run) */
     uint32_t max_width;
     size_t max_restore;
+    int animated;       /* more than one frame */
     /* A frame after the second follows a disposal-3 frame: stb_image 2.27
      * then reads outside its buffer (see stb_decode). */
     int stb_restore_bug;
 } gf_result;
 
-/* giflow_decoder_set_flags() for every giflow decode (--small-memory). */
-static unsigned gf_flags;
-
-/* One whole decode. keep: hand the canvas back in r->canvas. heap_peak, if
- * not NULL, receives giflow_decoder_heap()'s peak. */
-static void giflow_decode(const uint8_t *data, size_t len,
-                          const giflow_allocator *alloc, int keep,
-                          gf_result *r, size_t *heap_peak)
+/* One whole decode with the given decoder flags. keep: hand the canvas back
+ * in r->canvas. heap_peak, if not NULL, receives giflow_decoder_heap()'s
+ * peak. hs, if not NULL, receives a hash of every frame. */
+static void giflow_decode(const uint8_t *data, size_t len, unsigned flags,
+                          const giflow_allocator *alloc, int keep, gf_result *r,
+                          size_t *heap_peak, hashes *hs)
 {
     memset(r, 0, sizeof *r);
     giflow_decoder *dec = giflow_decoder_new(alloc);
@@ -176,7 +265,7 @@ static void giflow_decode(const uint8_t *data, size_t len,
     }
     giflow_input in = {data, len, 0, 1};
     giflow_image_info info;
-    giflow_decoder_set_flags(dec, gf_flags);
+    giflow_decoder_set_flags(dec, flags);
     int st = giflow_decode_image_info(dec, &in, &info);
     if (st != GIFLOW_OK) {
         r->status = st == GIFLOW_NEED_INPUT ? GIFLOW_ERR_TRUNCATED : st;
@@ -207,7 +296,9 @@ static void giflow_decode(const uint8_t *data, size_t len,
         if (st != GIFLOW_FRAME_END)
             break;
         r->frames++;
+        hash_frame(hs, canvas, r->cw, r->ch);
     }
+    r->animated = r->frames > 1;
     if (st == GIFLOW_NEED_INPUT) /* eof was set: cannot happen, but be safe */
         st = GIFLOW_ERR_TRUNCATED;
     r->status = st;
@@ -279,9 +370,10 @@ static void last_gcb(const SavedImage *sp, GraphicsControlBlock *gcb)
 }
 
 /* Composites every SavedImage into a fresh canvas, browser model. Returns
- * the canvas (cw x ch x 4, uint32-aligned). */
+ * the canvas (cw x ch x 4, uint32-aligned). hs, if not NULL, receives a
+ * hash of every frame. */
 static uint32_t *giflib_compose(const GifFileType *gif, uint32_t *pcw,
-                                uint32_t *pch)
+                                uint32_t *pch, hashes *hs)
 {
     uint32_t cw = gif->SWidth > 0 ? (uint32_t)gif->SWidth : 0;
     uint32_t ch = gif->SHeight > 0 ? (uint32_t)gif->SHeight : 0;
@@ -379,6 +471,7 @@ static uint32_t *giflib_compose(const GifFileType *gif, uint32_t *pcw,
             }
         }
 
+        hash_frame(hs, (const uint8_t *)canvas, cw, ch);
         pend = (disposal == 2) ? 2 : (disposal == 3 || disposal == 4) ? 3 : 0;
         px0 = x0;
         py0 = y0;
@@ -390,7 +483,7 @@ static uint32_t *giflib_compose(const GifFileType *gif, uint32_t *pcw,
 }
 
 static void giflib_decode(const uint8_t *data, size_t len, int keep,
-                          gl_result *r)
+                          gl_result *r, hashes *hs)
 {
     memset(r, 0, sizeof *r);
     memsrc m = {data, len, 0};
@@ -407,7 +500,7 @@ static void giflib_decode(const uint8_t *data, size_t len, int keep,
     }
     r->ok = 1;
     r->frames = (uint32_t)gif->ImageCount;
-    uint32_t *canvas = giflib_compose(gif, &r->cw, &r->ch);
+    uint32_t *canvas = giflib_compose(gif, &r->cw, &r->ch, hs);
     DGifCloseFile(gif, &err);
     if (keep)
         r->canvas = (uint8_t *)canvas;
@@ -429,7 +522,7 @@ typedef struct st_result {
  * instead of the frame two back: a frame that follows a disposal-3 frame,
  * from the third frame on, reads out of bounds (nothings/stb issues #1504,
  * #1915, #1916). ASan catches it. The bench skips stb on such files. */
-static void stb_decode(const uint8_t *data, size_t len, st_result *r)
+static void stb_decode(const uint8_t *data, size_t len, st_result *r, hashes *hs)
 {
     int *delays = NULL, w = 0, h = 0, z = 0, comp = 0;
     memset(r, 0, sizeof *r);
@@ -440,17 +533,144 @@ static void stb_decode(const uint8_t *data, size_t len, st_result *r)
         r->frames = z;
         r->w = w;
         r->h = h;
+        for (int i = 0; hs && i < z; i++)
+            hash_frame(hs, out + (size_t)i * w * h * 4, (uint32_t)w, (uint32_t)h);
         stbi_image_free(out);
     }
     free(delays); /* stb allocates delays with STBI_MALLOC = malloc */
 }
 
 /* ------------------------------------------------------------------------ */
+/* Wuffs                                                                     */
+/* ------------------------------------------------------------------------ */
+
+#if BENCH_HAVE_WUFFS
+static void wuffs_hash_frame(void *user, const uint8_t *canvas, uint32_t w, uint32_t h)
+{
+    hash_frame(user, canvas, w, h);
+}
+#endif
+
+/* Returns the frames decoded, or -1 when Wuffs is not built in or refuses
+ * the file (then *err says why). */
+static long wuffs_decode(const uint8_t *data, size_t len, hashes *hs, const char **err)
+{
+#if BENCH_HAVE_WUFFS
+    wuffs_peer_result r;
+    wuffs_peer_decode(data, len, &r, hs ? wuffs_hash_frame : NULL, hs);
+    if (err)
+        *err = r.error;
+    return r.ok ? (long)r.frames : -1;
+#else
+    (void)data;
+    (void)len;
+    (void)hs;
+    if (err)
+        *err = "not built (../shared/peers/wuffs-v0.4.c missing)";
+    return -1;
+#endif
+}
+
+/* ------------------------------------------------------------------------ */
+/* LZW code count (for cycles per code)                                      */
+/* ------------------------------------------------------------------------ */
+
+/* Counts the LZW codes (clear and end codes excluded) of every image, up to
+ * its end code or the end of its data, and the images' pixels. A plain walk
+ * of the block structure: only a bench figure, not a decoder. */
+static void count_codes(const uint8_t *p, size_t n, uint64_t *codes, uint64_t *pixels)
+{
+    *codes = *pixels = 0;
+    if (n < 13 || memcmp(p, "GIF", 3))
+        return;
+    size_t pos = 13;
+    if (p[10] & 0x80)
+        pos += 3u * (2u << (p[10] & 7));
+    while (pos < n) {
+        uint8_t b = p[pos++];
+        if (b == 0x21) {
+            pos++; /* label */
+            while (pos < n && p[pos])
+                pos += 1 + (size_t)p[pos];
+            pos++;
+            continue;
+        }
+        if (b != 0x2C || pos + 9 > n)
+            return;
+        uint32_t w = p[pos + 4] | (uint32_t)p[pos + 5] << 8;
+        uint32_t h = p[pos + 6] | (uint32_t)p[pos + 7] << 8;
+        uint8_t flags = p[pos + 8];
+        pos += 9;
+        if (flags & 0x80)
+            pos += 3u * (2u << (flags & 7));
+        if (pos >= n)
+            return;
+        unsigned lit = p[pos++];
+        *pixels += (uint64_t)w * h;
+        if (lit > 11)
+            lit = 11;
+        unsigned clear = 1u << lit, next = clear + 1, width = lit + 1;
+        uint64_t bits = 0;
+        unsigned nbits = 0;
+        int done = 0;
+        while (pos < n && p[pos]) {
+            size_t end = pos + 1 + p[pos];
+            for (pos++; pos < end && pos < n; pos++) {
+                bits |= (uint64_t)p[pos] << nbits;
+                nbits += 8;
+                while (!done && nbits >= width) {
+                    unsigned c = (unsigned)bits & ((1u << width) - 1);
+                    bits >>= width;
+                    nbits -= width;
+                    if (c == clear) {
+                        next = clear + 1;
+                        width = lit + 1;
+                    } else if (c == clear + 1) {
+                        done = 1;
+                    } else {
+                        ++*codes;
+                        if (next <= 4095) {
+                            next++;
+                            if (width < 12)
+                                width += (next >> width) & 1;
+                        }
+                    }
+                }
+            }
+        }
+        pos++; /* terminator */
+    }
+}
+
+/* Cycles per second of the time stamp counter, measured once (0 where
+ * there is none). */
+static double tsc_hz(void)
+{
+#ifdef BENCH_TSC
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    uint64_t c0 = __rdtsc();
+    double dt;
+    do {
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        dt = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) * 1e-9;
+    } while (dt < 0.05);
+    return (double)(__rdtsc() - c0) / dt;
+#else
+    return 0;
+#endif
+}
+
+/* ------------------------------------------------------------------------ */
 /* Timing                                                                    */
 /* ------------------------------------------------------------------------ */
 
-enum { D_GIFLOW, D_GIFLIB, D_STB, ND };
-static const char *dec_names[ND] = {"giflow", "giflib", "stb"};
+enum { D_GIFLOW, D_GIFLOW_SM, D_WUFFS, D_GIFLIB, D_STB, ND };
+static const char *dec_names[ND] = {"giflow", "giflow-sm", "wuffs", "giflib", "stb"};
+static const char *dec_json[ND] = {"giflow", "giflow_small_memory", "wuffs", "giflib", "stb"};
+
+/* giflow's flags for D_GIFLOW (--small-memory sets GIFLOW_FLAG_SMALL_MEMORY). */
+static unsigned gf_flags;
 
 typedef struct job {
     const uint8_t *data;
@@ -462,19 +682,24 @@ typedef struct job {
 static long run_once(int which, const job *j)
 {
     switch (which) {
-    case D_GIFLOW: {
+    case D_GIFLOW:
+    case D_GIFLOW_SM: {
         gf_result r;
-        giflow_decode(j->data, j->len, NULL, 0, &r, NULL);
+        giflow_decode(j->data, j->len,
+                      which == D_GIFLOW ? gf_flags : GIFLOW_FLAG_SMALL_MEMORY, NULL, 0,
+                      &r, NULL, NULL);
         return r.ok ? (long)r.frames : -1;
     }
+    case D_WUFFS:
+        return wuffs_decode(j->data, j->len, NULL, NULL);
     case D_GIFLIB: {
         gl_result r;
-        giflib_decode(j->data, j->len, 0, &r);
+        giflib_decode(j->data, j->len, 0, &r, NULL);
         return r.ok ? (long)r.frames : -1;
     }
     default: {
         st_result r;
-        stb_decode(j->data, j->len, &r);
+        stb_decode(j->data, j->len, &r, NULL);
         return r.ok ? (long)r.frames : -1;
     }
     }
@@ -488,47 +713,77 @@ typedef struct timing {
     double spent_s;
 } timing;
 
-static timing time_decoder(int which, const job *j, double min_time,
-                           long expect)
-{
-    timing t = {0, 0, 0, 0, 0};
-    /* Calibrate: one more decode (the verification run was the warm-up). */
-    double t0 = now_s();
-    t.bad += run_once(which, j) != expect;
-    double one = now_s() - t0;
-    long batch = 1;
-    const double min_sample = 50e-6;
-    if (one < min_sample)
-        batch = (long)ceil(min_sample / (one > 1e-9 ? one : 1e-9));
+typedef struct samples {
+    double *v;
+    size_t n, cap;
+} samples;
 
-    size_t cap = 256, n = 0;
-    double *samples = xmalloc(cap * sizeof *samples);
-    double spent = 0;
-    while (spent < min_time || n == 0) {
-        t0 = now_s();
-        for (long k = 0; k < batch; k++)
-            t.bad += run_once(which, j) != expect;
-        double dt = now_s() - t0;
-        spent += dt;
-        if (n == cap) {
-            cap *= 2;
-            double *p = realloc(samples, cap * sizeof *samples);
-            if (!p) {
-                fprintf(stderr, "decode_bench: out of memory\n");
-                exit(1);
-            }
-            samples = p;
+static void add_sample(samples *s, double v)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 256;
+        double *p = realloc(s->v, s->cap * sizeof *p);
+        if (!p) {
+            fprintf(stderr, "decode_bench: out of memory\n");
+            exit(1);
         }
-        samples[n++] = dt / (double)batch;
+        s->v = p;
     }
-    qsort(samples, n, sizeof *samples, cmp_double);
-    t.median_s = (n & 1) ? samples[n / 2]
-                         : 0.5 * (samples[n / 2 - 1] + samples[n / 2]);
-    t.min_s = samples[0];
-    t.decodes = (long)n * batch;
-    t.spent_s = spent;
-    free(samples);
-    return t;
+    s->v[s->n++] = v;
+}
+
+/* Times the decoders with active[d] set on one file, taking turns (see the
+ * top of this file). expect[d]: the frame count of d's first decode. */
+static void time_file(const job *j, const int *active, const long *expect,
+                      double min_time, timing *t)
+{
+    double one[ND] = {0}, target = 50e-6;
+    long batch[ND];
+    samples s[ND];
+    memset(s, 0, sizeof s);
+    memset(t, 0, ND * sizeof *t);
+    /* Calibrate: one more decode each (the check run was the warm-up). */
+    for (int d = 0; d < ND; d++) {
+        if (!active[d])
+            continue;
+        double t0 = now_s();
+        t[d].bad += run_once(d, j) != expect[d];
+        one[d] = now_s() - t0;
+        if (one[d] > target)
+            target = one[d];
+    }
+    /* Samples of about the slowest decode, but at least ~20 per decoder. */
+    if (target > min_time / 20)
+        target = min_time / 20 > 50e-6 ? min_time / 20 : 50e-6;
+    for (int d = 0; d < ND; d++)
+        batch[d] = one[d] < target ? (long)ceil(target / (one[d] > 1e-9 ? one[d] : 1e-9)) : 1;
+    for (int more = 1, round = 0; more; round++) {
+        more = 0;
+        /* Each round starts with the next decoder: none always runs right
+         * after the same one. */
+        for (int k = 0; k < ND; k++) {
+            int d = (round + k) % ND;
+            if (!active[d])
+                continue;
+            double t0 = now_s();
+            for (long k = 0; k < batch[d]; k++)
+                t[d].bad += run_once(d, j) != expect[d];
+            double dt = now_s() - t0;
+            t[d].spent_s += dt;
+            t[d].decodes += batch[d];
+            add_sample(&s[d], dt / (double)batch[d]);
+            more |= t[d].spent_s < min_time;
+        }
+    }
+    for (int d = 0; d < ND; d++) {
+        if (!active[d])
+            continue;
+        size_t n = s[d].n;
+        qsort(s[d].v, n, sizeof *s[d].v, cmp_double);
+        t[d].median_s = (n & 1) ? s[d].v[n / 2] : 0.5 * (s[d].v[n / 2 - 1] + s[d].v[n / 2]);
+        t[d].min_s = s[d].v[0];
+        free(s[d].v);
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -542,23 +797,33 @@ typedef struct file_res {
     int gf_ok;
     int gf_status;
     uint32_t frames, cw, ch;
+    int animated;
     double out_bytes; /* frames * cw * ch * 4 */
+    uint64_t codes, pixels; /* LZW codes and frame pixels of the file */
     /* timings */
     int ok[ND];
     const char *why[ND]; /* reason for n/a */
+    long frames_of[ND];
+    long differs_at[ND]; /* first frame whose hash differs from giflow's, or -1 */
     timing t[ND];
     /* correctness */
     int compared;   /* 1 when giflib's canvas was compared */
     int same;       /* identical final canvas */
     long diff_px;   /* differing pixels */
-    uint32_t gl_frames;
     int gl_error;
-    int st_frames;
     /* memory */
     size_t heap_peak_hook, heap_peak_dec, heap_end, alloc_calls;
     size_t static_size, max_restore;
     uint32_t max_width;
 } file_res;
+
+/* Whether peer d has a ratio against giflow on this file: both decoded it
+ * and every frame hashed the same. */
+static int comparable(const file_res *fr, int d)
+{
+    return fr->ok[D_GIFLOW] && fr->ok[d] && fr->differs_at[d] < 0 &&
+           fr->t[D_GIFLOW].median_s > 0 && fr->t[d].median_s > 0;
+}
 
 static double mbps(double bytes, double s)
 {
@@ -600,12 +865,167 @@ static void fmt_ms(char *buf, size_t n, int ok, double s)
         snprintf(buf, n, "%.4f", s * 1e3);
 }
 
-static void fmt_ratio(char *buf, size_t n, int ok, double r)
+/* A peer's ratio cell: n/a when it did not decode the file, "differs"
+ * when its frames hashed differently. */
+static void fmt_ratio(char *buf, size_t n, const file_res *fr, int d, double r,
+                      const char *unit)
 {
-    if (!ok)
+    if (!fr->ok[D_GIFLOW] || !fr->ok[d])
         snprintf(buf, n, "n/a");
+    else if (fr->differs_at[d] >= 0)
+        snprintf(buf, n, "differs");
     else
-        snprintf(buf, n, "%.2fx", r);
+        snprintf(buf, n, "%.2f%s", r, unit);
+}
+
+static double median_of(double *v, int n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return (n & 1) ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static const char usage[] =
+    "usage: %s [--min-time S] [--stb-max-mb MB] [--json OUT] [--small-memory]\n"
+    "       [--no-small-memory] FILE.gif...\n";
+
+/* The check run of every decoder on one file: frame hashes against
+ * giflow's, giflib's final canvas, memory. Returns the warnings printed. */
+static int check_file(file_res *fr, const job *j, int with_sm, double stb_max_mb)
+{
+    const char *name = base_name(fr->path);
+    int nwarn = 0;
+    hashes hs[ND];
+    memset(hs, 0, sizeof hs);
+    count_codes(j->data, j->len, &fr->codes, &fr->pixels);
+
+    /* giflow: with the counting allocator. */
+    counting cnt = {0, 0, 0};
+    giflow_allocator alloc = {count_alloc, count_free, &cnt};
+    gf_result g;
+    giflow_decode(j->data, j->len, gf_flags, &alloc, 1, &g, &fr->heap_peak_dec, &hs[D_GIFLOW]);
+    fr->heap_peak_hook = cnt.peak;
+    fr->heap_end = cnt.now;
+    fr->alloc_calls = cnt.calls;
+    fr->gf_ok = g.ok;
+    fr->gf_status = g.status;
+    fr->frames = g.frames;
+    fr->animated = g.animated;
+    fr->cw = g.cw;
+    fr->ch = g.ch;
+    fr->out_bytes = (double)g.frames * g.cw * g.ch * 4.0;
+    fr->max_width = g.max_width;
+    fr->max_restore = g.max_restore;
+    fr->static_size = giflow_decoder_static_size(g.max_width ? g.max_width : 1);
+    if (fr->heap_end != 0) {
+        printf("WARNING: %s: giflow leaked %zu bytes through the allocator hook\n", name,
+               fr->heap_end);
+        nwarn++;
+    }
+    if (g.ok && g.status != GIFLOW_END)
+        printf("note: %s: giflow stopped with %s after %u frames "
+               "(browser model: earlier frames stand)\n",
+               name, giflow_strerror(g.status), g.frames);
+    fr->ok[D_GIFLOW] = g.ok;
+    fr->frames_of[D_GIFLOW] = g.frames;
+    if (!g.ok)
+        fr->why[D_GIFLOW] = giflow_strerror(g.status);
+
+    if (with_sm) {
+        gf_result m;
+        giflow_decode(j->data, j->len, GIFLOW_FLAG_SMALL_MEMORY, NULL, 0, &m, NULL,
+                      &hs[D_GIFLOW_SM]);
+        fr->ok[D_GIFLOW_SM] = m.ok;
+        fr->frames_of[D_GIFLOW_SM] = m.frames;
+        if (!m.ok)
+            fr->why[D_GIFLOW_SM] = giflow_strerror(m.status);
+    } else {
+        fr->why[D_GIFLOW_SM] = "not run";
+    }
+
+    const char *werr = NULL;
+    long wf = wuffs_decode(j->data, j->len, &hs[D_WUFFS], &werr);
+    fr->ok[D_WUFFS] = wf >= 0;
+    fr->frames_of[D_WUFFS] = wf;
+    if (wf < 0) {
+        fr->why[D_WUFFS] = werr ? werr : "?";
+        printf("note: %s: wuffs failed: %s -> n/a\n", name, fr->why[D_WUFFS]);
+    } else if (werr && (uint32_t)wf != g.frames) {
+        printf("note: %s: wuffs stopped with \"%s\" after %ld frames\n", name, werr, wf);
+    }
+
+    gl_result l;
+    giflib_decode(j->data, j->len, 1, &l, &hs[D_GIFLIB]);
+    fr->gl_error = l.error;
+    fr->ok[D_GIFLIB] = l.ok;
+    fr->frames_of[D_GIFLIB] = l.frames;
+    if (!l.ok) {
+        fr->why[D_GIFLIB] = GifErrorString(l.error) ? GifErrorString(l.error) : "?";
+        printf("note: %s: giflib DGifSlurp failed: %s -> n/a\n", name, fr->why[D_GIFLIB]);
+    }
+    if (g.ok && l.ok) {
+        fr->compared = 1;
+        if (l.cw != g.cw || l.ch != g.ch) {
+            fr->same = 0;
+            fr->diff_px = -1;
+        } else {
+            long diff = 0;
+            size_t npx = (size_t)g.cw * g.ch;
+            for (size_t p = 0; p < npx; p++)
+                if (memcmp(g.canvas + p * 4, l.canvas + p * 4, 4))
+                    diff++;
+            fr->diff_px = diff;
+            fr->same = diff == 0 && l.frames == g.frames;
+        }
+    }
+    free(g.canvas);
+    free(l.canvas);
+
+    /* stb keeps every frame in memory (frames x screen x 4 bytes); skip it
+     * if that is beyond --stb-max-mb, or where its restore bug bites. */
+    st_result s = {0, 0, 0, 0};
+    const char *stb_skip = NULL;
+    if (g.stb_restore_bug) {
+        stb_skip = "skipped: stb_image 2.27 restore-previous bug (reads outside its buffer)";
+        printf("note: %s: stb_image skipped: a frame follows a disposal-3 frame, where "
+               "stb_image 2.27 reads outside its buffer -> n/a\n", name);
+    } else if (fr->out_bytes > stb_max_mb * 1e6) {
+        stb_skip = "skipped: too many frames for memory";
+        printf("note: %s: stb_image skipped: it would hold %.0f MB of frames -> n/a\n", name,
+               fr->out_bytes / 1e6);
+    } else {
+        stb_decode(j->data, j->len, &s, &hs[D_STB]);
+        if (!s.ok)
+            printf("note: %s: stb_image failed: %s -> n/a\n", name,
+                   stbi_failure_reason() ? stbi_failure_reason() : "?");
+    }
+    fr->ok[D_STB] = s.ok;
+    fr->frames_of[D_STB] = s.ok ? s.frames : 0;
+    if (!s.ok)
+        fr->why[D_STB] = stb_skip ? stb_skip : stbi_failure_reason();
+
+    /* Every frame of every peer against giflow's. */
+    fr->differs_at[D_GIFLOW] = -1;
+    for (int d = 1; d < ND; d++) {
+        fr->differs_at[d] = -1;
+        if (!fr->ok[d] || !g.ok)
+            continue;
+        fr->differs_at[d] = hashes_differ(&hs[D_GIFLOW], &hs[d]);
+        if (fr->differs_at[d] < 0)
+            continue;
+        long k = fr->differs_at[d];
+        printf("%s: %s: %s frames differ from giflow's from frame %ld (frames: giflow %u, "
+               "%s %ld%s) -> no ratio\n",
+               d == D_GIFLOW_SM || d == D_WUFFS ? "WARNING" : "note", name, dec_names[d], k,
+               g.frames, dec_names[d], fr->frames_of[d],
+               (size_t)k < hs[d].n && hs[d].w != g.cw ? ", canvas size differs" : "");
+        if (d == D_GIFLOW_SM || d == D_WUFFS)
+            nwarn++;
+    }
+    for (int d = 0; d < ND; d++)
+        free(hs[d].h);
+    return nwarn;
 }
 
 int main(int argc, char **argv)
@@ -613,7 +1033,7 @@ int main(int argc, char **argv)
     double min_time = 0.5;
     double stb_max_mb = 4096;
     const char *json_path = NULL;
-    int nf = 0;
+    int nf = 0, with_sm = 1;
     const char **files = xmalloc((size_t)argc * sizeof *files);
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--min-time") && i + 1 < argc)
@@ -623,34 +1043,45 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--json") && i + 1 < argc)
             json_path = argv[++i];
         else if (!strcmp(argv[i], "--small-memory"))
-            gf_flags |= GIFLOW_FLAG_SMALL_MEMORY;
+            gf_flags |= GIFLOW_FLAG_SMALL_MEMORY, with_sm = 0;
+        else if (!strcmp(argv[i], "--no-small-memory"))
+            with_sm = 0;
         else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: %s [--min-time S] [--stb-max-mb MB] [--json OUT] [--small-memory] FILE.gif...\n",
-                   argv[0]);
+            printf(usage, argv[0]);
             return 0;
         } else
             files[nf++] = argv[i];
     }
     if (!nf) {
-        fprintf(stderr, "usage: %s [--min-time S] [--stb-max-mb MB] [--json OUT] [--small-memory] FILE.gif...\n",
-                argv[0]);
+        fprintf(stderr, usage, argv[0]);
         return 2;
     }
 
+#ifdef __GLIBC__
+    /* Freed memory stays in the heap: a decode then never pays page faults
+     * for pages the one before returned to the kernel (which would charge
+     * whichever decoder runs after a big one). */
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
     file_res *res = calloc((size_t)nf, sizeof *res);
     if (!res)
         return 1;
     int nwarn = 0;
+    double hz = tsc_hz();
 
-    printf("giflow %s decode benchmark: %d files, >= %.2f s per (decoder, "
-           "file), median time per decode%s\n",
+    printf("giflow %s decode benchmark: %d files, >= %.2f s per (decoder, file), decoders "
+           "taking turns, median time per decode%s\n",
            GIFLOW_VERSION_STRING, nf, min_time,
            gf_flags ? "; giflow with GIFLOW_FLAG_SMALL_MEMORY" : "");
-    printf("giflib %d.%d.%d, stb_image (libstb-dev). Output MB/s = frames x "
-           "canvas x 4 bytes / time (1 MB = 10^6 B).\n",
-           GIFLIB_MAJOR, GIFLIB_MINOR, GIFLIB_RELEASE);
-    printf("Ratios are speed ratios (peer time / giflow time): >1 means "
-           "giflow is faster.\n\n");
+    printf("Peers: Wuffs v0.4 (%s), giflib %d.%d.%d, stb_image (libstb-dev). Output MB/s = "
+           "frames x canvas x 4 bytes / time (1 MB = 10^6 B).\n",
+           BENCH_HAVE_WUFFS ? "bench/wuffs_peer.c" : "not built", GIFLIB_MAJOR,
+           GIFLIB_MINOR, GIFLIB_RELEASE);
+    printf("vs giflib / vs stb: speed ratios (peer time / giflow time, >1: giflow faster). "
+           "giflow/wuffs: time ratio (<1: giflow faster).\n");
+    printf("Every frame of every decoder is hashed; a peer whose frames differ from giflow's "
+           "gets no ratio (\"differs\").\n\n");
     fflush(stdout);
 
     for (int i = 0; i < nf; i++) {
@@ -665,119 +1096,16 @@ int main(int argc, char **argv)
         }
         fr->bytes = len;
         job j = {data, len};
-
-        /* giflow: verification run with the counting allocator. */
-        counting cnt = {0, 0, 0};
-        giflow_allocator alloc = {count_alloc, count_free, &cnt};
-        gf_result g;
-        giflow_decode(data, len, &alloc, 1, &g, &fr->heap_peak_dec);
-        fr->heap_peak_hook = cnt.peak;
-        fr->heap_end = cnt.now;
-        fr->alloc_calls = cnt.calls;
-        fr->gf_ok = g.ok;
-        fr->gf_status = g.status;
-        fr->frames = g.frames;
-        fr->cw = g.cw;
-        fr->ch = g.ch;
-        fr->out_bytes = (double)g.frames * g.cw * g.ch * 4.0;
-        fr->max_width = g.max_width;
-        fr->max_restore = g.max_restore;
-        fr->static_size = giflow_decoder_static_size(g.max_width ? g.max_width : 1);
-        if (fr->heap_end != 0) {
-            printf("WARNING: %s: giflow leaked %zu bytes through the "
-                   "allocator hook\n", base_name(files[i]), fr->heap_end);
-            nwarn++;
-        }
-        if (g.ok && g.status != GIFLOW_END) {
-            printf("note: %s: giflow stopped with %s after %u frames "
-                   "(browser model: earlier frames stand)\n",
-                   base_name(files[i]), giflow_strerror(g.status), g.frames);
-        }
-
-        /* giflib: verification run. */
-        gl_result l;
-        giflib_decode(data, len, 1, &l);
-        fr->gl_frames = l.frames;
-        fr->gl_error = l.error;
-        if (!l.ok) {
-            printf("note: %s: giflib DGifSlurp failed: %s -> n/a\n",
-                   base_name(files[i]), GifErrorString(l.error)
-                                            ? GifErrorString(l.error)
-                                            : "?");
-        }
-        if (g.ok && l.ok) {
-            fr->compared = 1;
-            if (l.cw != g.cw || l.ch != g.ch) {
-                printf("WARNING: %s: canvas size differs: giflow %ux%u, "
-                       "giflib %ux%u\n", base_name(files[i]), g.cw, g.ch,
-                       l.cw, l.ch);
-                fr->same = 0;
-                fr->diff_px = -1;
-                nwarn++;
-            } else {
-                long diff = 0;
-                size_t npx = (size_t)g.cw * g.ch;
-                for (size_t p = 0; p < npx; p++)
-                    if (memcmp(g.canvas + p * 4, l.canvas + p * 4, 4))
-                        diff++;
-                fr->diff_px = diff;
-                fr->same = diff == 0 && l.frames == g.frames;
-                if (!fr->same) {
-                    printf("WARNING: %s: final canvas differs from giflib: "
-                           "%ld of %zu pixels; frames giflow %u, giflib %u\n",
-                           base_name(files[i]), diff, npx, g.frames,
-                           l.frames);
-                    nwarn++;
-                }
-            }
-        }
-        free(g.canvas);
-        free(l.canvas);
-
-        /* stb: verification run. stb keeps every frame in memory (frames x
-         * screen x 4 bytes); skip it if that is beyond --stb-max-mb. */
-        st_result s = {0, 0, 0, 0};
-        double stb_need = fr->out_bytes;
-        const char *stb_skip = NULL;
-        if (g.stb_restore_bug) {
-            stb_skip = "skipped: stb_image 2.27 restore-previous bug "
-                       "(reads outside its buffer)";
-            printf("note: %s: stb_image skipped: a frame follows a "
-                   "disposal-3 frame, where stb_image 2.27 reads outside "
-                   "its buffer -> n/a\n", base_name(files[i]));
-        } else if (stb_need > stb_max_mb * 1e6) {
-            stb_skip = "skipped: too many frames for memory";
-            printf("note: %s: stb_image skipped: it would hold %.0f MB of "
-                   "frames -> n/a\n", base_name(files[i]), stb_need / 1e6);
-        } else {
-            stb_decode(data, len, &s);
-        fr->st_frames = s.ok ? s.frames : 0;
-            if (!s.ok)
-                printf("note: %s: stb_image failed: %s -> n/a\n",
-                       base_name(files[i]), stbi_failure_reason()
-                                                ? stbi_failure_reason()
-                                                : "?");
-        }
-
-        fr->ok[D_GIFLOW] = g.ok;
-        fr->ok[D_GIFLIB] = l.ok;
-        fr->ok[D_STB] = s.ok;
-        if (!g.ok)
-            fr->why[D_GIFLOW] = giflow_strerror(g.status);
-        if (!l.ok)
-            fr->why[D_GIFLIB] = GifErrorString(l.error);
-        if (!s.ok)
-            fr->why[D_STB] = stb_skip ? stb_skip : stbi_failure_reason();
-        long expect[ND] = {(long)g.frames, (long)l.frames, (long)s.frames};
+        nwarn += check_file(fr, &j, with_sm, stb_max_mb);
+        long expect[ND];
+        for (int d = 0; d < ND; d++)
+            expect[d] = fr->ok[d] ? fr->frames_of[d] : -1;
+        time_file(&j, fr->ok, expect, min_time, fr->t);
         for (int d = 0; d < ND; d++) {
-            if (!fr->ok[d])
-                continue;
-            fr->t[d] = time_decoder(d, &j, min_time, expect[d]);
-            if (fr->t[d].bad) {
-                printf("WARNING: %s: %s: %ld of %ld timed decodes gave a "
-                       "different frame count than the first\n",
-                       base_name(files[i]), dec_names[d], fr->t[d].bad,
-                       fr->t[d].decodes);
+            if (fr->ok[d] && fr->t[d].bad) {
+                printf("WARNING: %s: %s: %ld of %ld timed decodes gave a different frame "
+                       "count than the first\n",
+                       base_name(files[i]), dec_names[d], fr->t[d].bad, fr->t[d].decodes);
                 nwarn++;
             }
         }
@@ -786,92 +1114,159 @@ int main(int argc, char **argv)
     }
 
     /* ---------------------------------------------------------------- */
-    /* Table                                                             */
+    /* Table 1: every decoder                                            */
     /* ---------------------------------------------------------------- */
-    printf("\n%-34s %6s %10s %11s %11s %11s %11s %9s %9s\n", "file", "frames",
-           "canvas", "giflow ms", "giflib ms", "stb ms", "giflow MB/s",
-           "vs giflib", "vs stb");
+    printf("\n%-34s %6s %10s %10s %10s %10s %10s %11s %9s %9s\n", "file", "frames", "canvas",
+           "giflow ms", "wuffs ms", "giflib ms", "stb ms", "giflow MB/s", "vs giflib",
+           "vs stb");
     double sum_gf = 0, sum_bytes = 0;
-    double sum_gf_l = 0, sum_l = 0, sum_gf_s = 0, sum_s = 0;
-    double log_l = 0, log_s = 0;
-    int n_l = 0, n_s = 0;
+    double sum_gf_p[ND] = {0}, sum_p[ND] = {0}, log_p[ND] = {0};
+    int n_p[ND] = {0};
     for (int i = 0; i < nf; i++) {
         file_res *fr = &res[i];
-        char c[32], a[32], b[32], e[32], rl[32], rs[32], mb[32];
+        char c[32], a[32], w[32], b[32], e[32], rl[32], rs[32], mb[32];
+        double tg = fr->t[D_GIFLOW].median_s;
         snprintf(c, sizeof c, "%ux%u", fr->cw, fr->ch);
-        fmt_ms(a, sizeof a, fr->ok[D_GIFLOW], fr->t[D_GIFLOW].median_s);
+        fmt_ms(a, sizeof a, fr->ok[D_GIFLOW], tg);
+        fmt_ms(w, sizeof w, fr->ok[D_WUFFS], fr->t[D_WUFFS].median_s);
         fmt_ms(b, sizeof b, fr->ok[D_GIFLIB], fr->t[D_GIFLIB].median_s);
         fmt_ms(e, sizeof e, fr->ok[D_STB], fr->t[D_STB].median_s);
-        double tg = fr->t[D_GIFLOW].median_s;
-        int okl = fr->ok[D_GIFLOW] && fr->ok[D_GIFLIB] && tg > 0;
-        int oks = fr->ok[D_GIFLOW] && fr->ok[D_STB] && tg > 0;
-        fmt_ratio(rl, sizeof rl, okl, okl ? fr->t[D_GIFLIB].median_s / tg : 0);
-        fmt_ratio(rs, sizeof rs, oks, oks ? fr->t[D_STB].median_s / tg : 0);
+        fmt_ratio(rl, sizeof rl, fr, D_GIFLIB, tg > 0 ? fr->t[D_GIFLIB].median_s / tg : 0, "x");
+        fmt_ratio(rs, sizeof rs, fr, D_STB, tg > 0 ? fr->t[D_STB].median_s / tg : 0, "x");
         if (fr->ok[D_GIFLOW])
             snprintf(mb, sizeof mb, "%.1f", mbps(fr->out_bytes, tg));
         else
             snprintf(mb, sizeof mb, "n/a");
-        printf("%-34.34s %6u %10s %11s %11s %11s %11s %9s %9s%s\n",
-               base_name(fr->path), fr->frames, c, a, b, e, mb, rl, rs,
-               fr->compared && !fr->same ? "  (canvas differs!)" : "");
+        printf("%-34.34s %6u %10s %10s %10s %10s %10s %11s %9s %9s%s\n", base_name(fr->path),
+               fr->frames, c, a, w, b, e, mb, rl, rs,
+               fr->compared && !fr->same ? "  (final canvas differs from giflib's)" : "");
         if (fr->ok[D_GIFLOW]) {
             sum_gf += tg;
             sum_bytes += fr->out_bytes;
         }
-        if (okl) {
-            sum_gf_l += tg;
-            sum_l += fr->t[D_GIFLIB].median_s;
-            log_l += log(fr->t[D_GIFLIB].median_s / tg);
-            n_l++;
-        }
-        if (oks) {
-            sum_gf_s += tg;
-            sum_s += fr->t[D_STB].median_s;
-            log_s += log(fr->t[D_STB].median_s / tg);
-            n_s++;
+        for (int d = 1; d < ND; d++) {
+            if (!comparable(fr, d))
+                continue;
+            sum_gf_p[d] += tg;
+            sum_p[d] += fr->t[d].median_s;
+            log_p[d] += log(fr->t[d].median_s / tg);
+            n_p[d]++;
         }
     }
-    double gm_l = n_l ? exp(log_l / n_l) : 0, gm_s = n_s ? exp(log_s / n_s) : 0;
     printf("\nTotals (sum of median times):\n");
-    printf("  giflow: %.1f ms over %d files, %.1f MB of RGBA output, "
-           "%.1f MB/s\n", sum_gf * 1e3, nf, sum_bytes / 1e6,
-           mbps(sum_bytes, sum_gf));
-    printf("  vs giflib (%d files both decode): giflow %.1f ms, giflib %.1f ms"
-           " -> %.2fx (geometric mean of per-file ratios %.2fx)\n",
-           n_l, sum_gf_l * 1e3, sum_l * 1e3, sum_gf_l > 0 ? sum_l / sum_gf_l : 0,
-           gm_l);
-    printf("  vs stb    (%d files both decode): giflow %.1f ms, stb %.1f ms"
-           " -> %.2fx (geometric mean of per-file ratios %.2fx)\n",
-           n_s, sum_gf_s * 1e3, sum_s * 1e3, sum_gf_s > 0 ? sum_s / sum_gf_s : 0,
-           gm_s);
-    int ncmp = 0, nsame = 0;
+    printf("  giflow: %.1f ms over %d files, %.1f MB of RGBA output, %.1f MB/s\n",
+           sum_gf * 1e3, nf, sum_bytes / 1e6, mbps(sum_bytes, sum_gf));
+    for (int d = D_WUFFS; d < ND; d++)
+        printf("  vs %-7s (%2d files with equal frames): giflow %.1f ms, %s %.1f ms -> %.2fx "
+               "(geometric mean of per-file speed ratios %.2fx)\n",
+               dec_names[d], n_p[d], sum_gf_p[d] * 1e3, dec_names[d], sum_p[d] * 1e3,
+               sum_gf_p[d] > 0 ? sum_p[d] / sum_gf_p[d] : 0,
+               n_p[d] ? exp(log_p[d] / n_p[d]) : 0);
+    int ncmp = 0, nsame = 0, nhash[ND] = {0}, nboth[ND] = {0};
     for (int i = 0; i < nf; i++) {
         ncmp += res[i].compared;
         nsame += res[i].compared && res[i].same;
+        for (int d = 1; d < ND; d++) {
+            nboth[d] += res[i].ok[D_GIFLOW] && res[i].ok[d];
+            nhash[d] += res[i].ok[D_GIFLOW] && res[i].ok[d] && res[i].differs_at[d] < 0;
+        }
     }
-    printf("  final canvas giflow == giflib: %d of %d compared files\n", nsame,
-           ncmp);
+    printf("  every frame equal to giflow's:");
+    for (int d = 1; d < ND; d++)
+        printf(" %s %d/%d%s", dec_names[d], nhash[d], nboth[d], d + 1 < ND ? "," : "\n");
+    printf("  final canvas giflow == giflib: %d of %d compared files\n", nsame, ncmp);
+
+    /* ---------------------------------------------------------------- */
+    /* Table 2: giflow against Wuffs, cycles                             */
+    /* ---------------------------------------------------------------- */
+    printf("\ngiflow against Wuffs: time ratios (giflow / wuffs; target <= %.2f on every file, "
+           "median <= %.2f; small memory <= %.2f on animations)\n",
+           TARGET_RATIO, TARGET_MEDIAN_RATIO, TARGET_RATIO);
+    if (hz > 0)
+        printf("cycles = time x TSC rate (%.2f GHz); c/code per LZW code, c/px per decoded "
+               "frame pixel; floor %.0f c/code (floor%% = floor / giflow's c/code)\n",
+               hz / 1e9, FLOOR_CYCLES_PER_CODE);
+    printf("%-34s %10s %10s %8s %10s %8s %10s %8s %8s %7s %7s %6s\n", "file", "giflow ms",
+           "wuffs ms", "gf/wuffs", "sm ms", "sm/wuffs", "codes", "gf c/cd", "wf c/cd",
+           "gf c/px", "wf c/px", "floor%");
+    double *ratios = xmalloc((size_t)nf * sizeof *ratios);
+    int nr = 0, n_over = 0, n_sm_over = 0, n_anim = 0;
+    double worst = 0, worst_sm = 0;
+    const char *worst_name = "-", *worst_sm_name = "-";
+    for (int i = 0; i < nf; i++) {
+        file_res *fr = &res[i];
+        char a[32], w[32], r[32], m[32], rm[32], cd[32], g1[32], w1[32], g2[32], w2[32], fl[32];
+        double tg = fr->t[D_GIFLOW].median_s, tw = fr->t[D_WUFFS].median_s;
+        double tm = fr->t[D_GIFLOW_SM].median_s;
+        fmt_ms(a, sizeof a, fr->ok[D_GIFLOW], tg);
+        fmt_ms(w, sizeof w, fr->ok[D_WUFFS], tw);
+        fmt_ms(m, sizeof m, fr->ok[D_GIFLOW_SM], tm);
+        fmt_ratio(r, sizeof r, fr, D_WUFFS, tw > 0 ? tg / tw : 0, "");
+        if (fr->ok[D_GIFLOW_SM] && fr->differs_at[D_GIFLOW_SM] >= 0)
+            snprintf(rm, sizeof rm, "differs");
+        else
+            fmt_ratio(rm, sizeof rm, fr, D_WUFFS, tw > 0 ? tm / tw : 0, "");
+        if (!fr->ok[D_GIFLOW_SM])
+            snprintf(rm, sizeof rm, "n/a");
+        snprintf(cd, sizeof cd, "%llu", (unsigned long long)fr->codes);
+        int cyc = hz > 0 && fr->codes && fr->pixels;
+        snprintf(g1, sizeof g1, cyc && fr->ok[D_GIFLOW] ? "%.1f" : "n/a", tg * hz / fr->codes);
+        snprintf(w1, sizeof w1, cyc && fr->ok[D_WUFFS] ? "%.1f" : "n/a", tw * hz / fr->codes);
+        snprintf(g2, sizeof g2, cyc && fr->ok[D_GIFLOW] ? "%.2f" : "n/a", tg * hz / fr->pixels);
+        snprintf(w2, sizeof w2, cyc && fr->ok[D_WUFFS] ? "%.2f" : "n/a", tw * hz / fr->pixels);
+        snprintf(fl, sizeof fl, cyc && fr->ok[D_GIFLOW] && tg > 0 ? "%.0f%%" : "n/a",
+                 100 * FLOOR_CYCLES_PER_CODE * fr->codes / (tg * hz));
+        printf("%-34.34s %10s %10s %8s %10s %8s %10s %8s %8s %7s %7s %6s\n",
+               base_name(fr->path), a, w, r, m, rm, cd, g1, w1, g2, w2, fl);
+        if (comparable(fr, D_WUFFS)) {
+            double q = tg / tw;
+            ratios[nr++] = q;
+            n_over += q > TARGET_RATIO;
+            if (q > worst) {
+                worst = q;
+                worst_name = base_name(fr->path);
+            }
+            if (fr->animated && fr->ok[D_GIFLOW_SM] && fr->differs_at[D_GIFLOW_SM] < 0 &&
+                tm > 0) {
+                double qm = tm / tw;
+                n_anim++;
+                n_sm_over += qm > TARGET_RATIO;
+                if (qm > worst_sm) {
+                    worst_sm = qm;
+                    worst_sm_name = base_name(fr->path);
+                }
+            }
+        }
+    }
+    double med = median_of(ratios, nr);
+    free(ratios);
+    printf("\n  giflow/wuffs over %d files: median %.2f (target <= %.2f: %s), worst %.2f (%s); "
+           "%d file(s) above %.2f\n",
+           nr, med, TARGET_MEDIAN_RATIO, nr && med <= TARGET_MEDIAN_RATIO ? "met" : "missed",
+           worst, worst_name, n_over, TARGET_RATIO);
+    if (with_sm)
+        printf("  small memory / wuffs over %d animations: worst %.2f (%s); %d above %.2f\n",
+               n_anim, worst_sm, worst_sm_name, n_sm_over, TARGET_RATIO);
 
     /* ---------------------------------------------------------------- */
     /* Memory                                                            */
     /* ---------------------------------------------------------------- */
-    printf("\ngiflow memory (decoder fixed state: giflow_decoder_state_size() "
-           "= %zu bytes)\n", giflow_decoder_state_size());
+    printf("\ngiflow memory (decoder fixed state: giflow_decoder_state_size() = %zu bytes)\n",
+           giflow_decoder_state_size());
     printf("  heap peak: counted by the allocator hook / giflow_decoder_heap()."
            " static: giflow_decoder_static_size(widest frame).\n"
            "  restore: largest restore_bytes (disposal 3 scratch). canvas: "
            "the caller's RGBA canvas, w x h x 4.\n");
-    printf("%-34s %11s %11s %9s %9s %11s %11s\n", "file", "heap (hook)",
-           "heap (dec)", "widest", "static", "restore", "canvas");
+    printf("%-34s %11s %11s %9s %9s %11s %11s\n", "file", "heap (hook)", "heap (dec)", "widest",
+           "static", "restore", "canvas");
     size_t max_hook = 0, max_static = 0, max_restore = 0;
     for (int i = 0; i < nf; i++) {
         file_res *fr = &res[i];
         if (!fr->gf_ok && !fr->heap_peak_hook)
             continue;
-        printf("%-34.34s %11zu %11zu %9u %9zu %11zu %11zu\n",
-               base_name(fr->path), fr->heap_peak_hook, fr->heap_peak_dec,
-               fr->max_width, fr->static_size, fr->max_restore,
-               (size_t)fr->cw * fr->ch * 4);
+        printf("%-34.34s %11zu %11zu %9u %9zu %11zu %11zu\n", base_name(fr->path),
+               fr->heap_peak_hook, fr->heap_peak_dec, fr->max_width, fr->static_size,
+               fr->max_restore, (size_t)fr->cw * fr->ch * 4);
         if (fr->heap_peak_hook > max_hook)
             max_hook = fr->heap_peak_hook;
         if (fr->static_size > max_static)
@@ -879,8 +1274,8 @@ int main(int argc, char **argv)
         if (fr->max_restore > max_restore)
             max_restore = fr->max_restore;
     }
-    printf("  max over files: heap peak %zu bytes, static size %zu bytes, "
-           "restore %zu bytes\n", max_hook, max_static, max_restore);
+    printf("  max over files: heap peak %zu bytes, static size %zu bytes, restore %zu bytes\n",
+           max_hook, max_static, max_restore);
     if (nwarn)
         printf("\n%d warning(s), see above.\n", nwarn);
 
@@ -890,16 +1285,17 @@ int main(int argc, char **argv)
     if (json_path) {
         FILE *f = fopen(json_path, "w");
         if (!f) {
-            fprintf(stderr, "decode_bench: %s: %s\n", json_path,
-                    strerror(errno));
+            fprintf(stderr, "decode_bench: %s: %s\n", json_path, strerror(errno));
             return 1;
         }
         fprintf(f, "{\n  \"benchmark\": \"decode\",\n  \"giflow_version\": ");
         json_str(f, GIFLOW_VERSION_STRING);
-        fprintf(f, ",\n  \"giflib_version\": \"%d.%d.%d\",\n", GIFLIB_MAJOR,
-                GIFLIB_MINOR, GIFLIB_RELEASE);
-        fprintf(f, "  \"min_time_s\": %g,\n  \"statistic\": \"median\",\n",
-                min_time);
+        fprintf(f, ",\n  \"giflib_version\": \"%d.%d.%d\",\n", GIFLIB_MAJOR, GIFLIB_MINOR,
+                GIFLIB_RELEASE);
+        fprintf(f, "  \"wuffs\": %s,\n", BENCH_HAVE_WUFFS ? "\"v0.4\"" : "null");
+        fprintf(f, "  \"min_time_s\": %g,\n  \"statistic\": \"median\",\n", min_time);
+        fprintf(f, "  \"tsc_hz\": %.6g,\n  \"floor_cycles_per_code\": %g,\n", hz,
+                FLOOR_CYCLES_PER_CODE);
         fprintf(f, "  \"decoder_state_size\": %zu,\n  \"files\": [\n",
                 giflow_decoder_state_size());
         for (int i = 0; i < nf; i++) {
@@ -912,61 +1308,75 @@ int main(int argc, char **argv)
             fprintf(f, ", \"bytes\": %zu, \"frames\": %u, \"canvas_width\": %u,"
                        " \"canvas_height\": %u, \"output_bytes\": %.0f,\n",
                     fr->bytes, fr->frames, fr->cw, fr->ch, fr->out_bytes);
-            fprintf(f, "     \"giflow_status\": ");
+            fprintf(f, "     \"lzw_codes\": %llu, \"frame_pixels\": %llu, \"giflow_status\": ",
+                    (unsigned long long)fr->codes, (unsigned long long)fr->pixels);
             json_str(f, giflow_strerror(fr->gf_status));
             fprintf(f, ",\n");
             for (int d = 0; d < ND; d++) {
-                fprintf(f, "     \"%s\": {\"ok\": %s, \"median_ms\": ",
-                        dec_names[d], fr->ok[d] ? "true" : "false");
+                fprintf(f, "     \"%s\": {\"ok\": %s, \"median_ms\": ", dec_json[d],
+                        fr->ok[d] ? "true" : "false");
                 json_num_or_null(f, fr->ok[d], fr->t[d].median_s * 1e3);
                 fprintf(f, ", \"min_ms\": ");
                 json_num_or_null(f, fr->ok[d], fr->t[d].min_s * 1e3);
                 fprintf(f, ", \"mb_per_s\": ");
                 json_num_or_null(f, fr->ok[d] && fr->t[d].median_s > 0,
                                  mbps(fr->out_bytes, fr->t[d].median_s));
-                fprintf(f, ", \"decodes\": %ld, \"inconsistent_decodes\": %ld",
-                        fr->t[d].decodes, fr->t[d].bad);
-                if (d == D_GIFLIB)
-                    fprintf(f, ", \"frames\": %u", fr->gl_frames);
-                if (d == D_STB)
-                    fprintf(f, ", \"frames\": %d", fr->st_frames);
+                fprintf(f, ", \"cycles_per_code\": ");
+                json_num_or_null(f, fr->ok[d] && hz > 0 && fr->codes,
+                                 fr->codes ? fr->t[d].median_s * hz / fr->codes : 0);
+                fprintf(f, ", \"decodes\": %ld, \"inconsistent_decodes\": %ld, \"frames\": %ld",
+                        fr->t[d].decodes, fr->t[d].bad, fr->frames_of[d]);
+                if (d) {
+                    fprintf(f, ", \"frames_equal_giflow\": %s",
+                            !fr->ok[d] || !fr->ok[D_GIFLOW] ? "null"
+                            : fr->differs_at[d] < 0          ? "true"
+                                                             : "false");
+                }
                 if (!fr->ok[d]) {
                     fprintf(f, ", \"error\": ");
                     json_str(f, fr->why[d] ? fr->why[d] : "?");
                 }
-                if (d != D_GIFLOW) {
-                    int ok = fr->ok[d] && fr->ok[D_GIFLOW] && tg > 0;
+                if (d >= D_WUFFS) {
+                    int ok = comparable(fr, d);
                     fprintf(f, ", \"giflow_speedup\": ");
                     json_num_or_null(f, ok, ok ? fr->t[d].median_s / tg : 0);
+                }
+                if (d == D_WUFFS) {
+                    int ok = comparable(fr, d);
+                    fprintf(f, ", \"giflow_time_ratio\": ");
+                    json_num_or_null(f, ok, ok ? tg / fr->t[d].median_s : 0);
+                    ok = ok && fr->ok[D_GIFLOW_SM] && fr->differs_at[D_GIFLOW_SM] < 0;
+                    fprintf(f, ", \"small_memory_time_ratio\": ");
+                    json_num_or_null(f, ok,
+                                     ok ? fr->t[D_GIFLOW_SM].median_s / fr->t[d].median_s : 0);
                 }
                 fprintf(f, "},\n");
             }
             fprintf(f, "     \"canvas_compared\": %s, \"canvas_identical\": ",
                     fr->compared ? "true" : "false");
             fprintf(f, "%s, \"differing_pixels\": %ld,\n",
-                    fr->compared ? (fr->same ? "true" : "false") : "null",
-                    fr->diff_px);
+                    fr->compared ? (fr->same ? "true" : "false") : "null", fr->diff_px);
             fprintf(f, "     \"memory\": {\"heap_peak_hook\": %zu, "
                        "\"heap_peak_decoder\": %zu, \"alloc_calls\": %zu, "
                        "\"widest_frame\": %u, \"static_size\": %zu, "
                        "\"max_restore_bytes\": %zu, \"canvas_bytes\": %zu}}%s\n",
-                    fr->heap_peak_hook, fr->heap_peak_dec, fr->alloc_calls,
-                    fr->max_width, fr->static_size, fr->max_restore,
-                    (size_t)fr->cw * fr->ch * 4, i + 1 < nf ? "," : "");
+                    fr->heap_peak_hook, fr->heap_peak_dec, fr->alloc_calls, fr->max_width,
+                    fr->static_size, fr->max_restore, (size_t)fr->cw * fr->ch * 4,
+                    i + 1 < nf ? "," : "");
         }
-        fprintf(f, "  ],\n  \"totals\": {\"giflow_ms\": %.6g, "
-                   "\"output_bytes\": %.0f, \"giflow_mb_per_s\": %.6g,\n",
+        fprintf(f, "  ],\n  \"totals\": {\"giflow_ms\": %.6g, \"output_bytes\": %.0f, "
+                   "\"giflow_mb_per_s\": %.6g,\n",
                 sum_gf * 1e3, sum_bytes, mbps(sum_bytes, sum_gf));
-        fprintf(f, "    \"vs_giflib\": {\"files\": %d, \"giflow_ms\": %.6g, "
-                   "\"giflib_ms\": %.6g, \"speedup\": %.6g, "
-                   "\"geomean_speedup\": %.6g},\n",
-                n_l, sum_gf_l * 1e3, sum_l * 1e3,
-                sum_gf_l > 0 ? sum_l / sum_gf_l : 0, gm_l);
-        fprintf(f, "    \"vs_stb\": {\"files\": %d, \"giflow_ms\": %.6g, "
-                   "\"stb_ms\": %.6g, \"speedup\": %.6g, "
-                   "\"geomean_speedup\": %.6g},\n",
-                n_s, sum_gf_s * 1e3, sum_s * 1e3,
-                sum_gf_s > 0 ? sum_s / sum_gf_s : 0, gm_s);
+        for (int d = D_WUFFS; d < ND; d++)
+            fprintf(f, "    \"vs_%s\": {\"files\": %d, \"giflow_ms\": %.6g, \"%s_ms\": %.6g, "
+                       "\"speedup\": %.6g, \"geomean_speedup\": %.6g},\n",
+                    dec_json[d], n_p[d], sum_gf_p[d] * 1e3, dec_json[d], sum_p[d] * 1e3,
+                    sum_gf_p[d] > 0 ? sum_p[d] / sum_gf_p[d] : 0,
+                    n_p[d] ? exp(log_p[d] / n_p[d]) : 0);
+        fprintf(f, "    \"wuffs_time_ratio\": {\"files\": %d, \"median\": %.6g, \"worst\": "
+                   "%.6g, \"above_target\": %d, \"small_memory_animations\": %d, "
+                   "\"small_memory_worst\": %.6g, \"small_memory_above_target\": %d},\n",
+                nr, med, worst, n_over, n_anim, worst_sm, n_sm_over);
         fprintf(f, "    \"canvas_identical\": %d, \"canvas_compared\": %d,"
                    " \"warnings\": %d}\n}\n", nsame, ncmp, nwarn);
         fclose(f);

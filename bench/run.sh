@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Decode benchmark: giflow vs giflib vs stb_image. See bench/README.md.
+# Decode benchmark: giflow vs Wuffs, giflib and stb_image. See bench/README.md.
 # Usage: bench/run.sh [BUILD_DIR]     (make bench runs: bench/run.sh build)
 # Environment: BENCH_MIN_TIME (seconds per decoder and file, default 0.5),
 #              CORPORA (default: the build's GIFLOW_CORPORA, else
-#              ../shared/corpora next to the repository).
+#              ../shared/corpora next to the repository),
+#              BENCH_DECODE_ONLY=1 (skip the encode and huge benches).
 # Writes BUILD_DIR/bench/decode.json and BUILD_DIR/bench/decode.txt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,13 +30,15 @@ cmake --build "$out" -j"$(nproc 2>/dev/null || echo 2)" >"$out.build.log" 2>&1 |
 "$here/gen_anims.sh" "$out/anims"
 
 files=()
-for f in harvesters.gif hibiscus.regular.gif hibiscus.primitive.gif gifplayer-muybridge.gif; do
+for f in harvesters.gif hibiscus.regular.gif hibiscus.primitive.gif gifplayer-muybridge.gif \
+         hippopotamus.regular.gif hippopotamus.interlaced.gif bricks-dither.gif bricks-nodither.gif; do
     files+=("$corpora/wuffs/test/data/$f")
 done
 for d in blink-images-resources golang-image-testdata; do
     for f in "$corpora/$d"/*.gif; do files+=("$f"); done
 done
-for f in gen-screencap-1000.gif gen-photo-fullframe.gif gen-interlaced.gif; do
+for f in gen-screencap-1000.gif gen-photo-fullframe.gif gen-interlaced.gif gen-screen-720p.gif \
+         gen-dither-1080p.gif gen-noisy-2400.gif gen-ffmpeg-640x360.gif gen-video-960x540.gif; do
     files+=("$out/anims/$f")
 done
 present=()
@@ -45,6 +48,9 @@ done
 
 "$out/decode_bench" --min-time "${BENCH_MIN_TIME:-0.5}" --json "$out/decode.json" \
     "${present[@]}" | tee "$out/decode.txt"
+
+# BENCH_DECODE_ONLY=1: stop here (the decode table only).
+[ "${BENCH_DECODE_ONLY:-0}" = 1 ] && exit 0
 
 # Encoder benchmark (bench/encode/README.md): BUILD_DIR/bench/encode.json and encode.txt.
 "$here/encode/run.sh" "$build"
