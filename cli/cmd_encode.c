@@ -334,7 +334,7 @@ static int sample_frames(enc_job *j, source *src, giflow_encoder *enc)
     for (uint64_t k = 0; k < want && r == 0; k++) {
         uint64_t i = want > 1 ? k * (n - 1) / (want - 1) : 0;
         giflow_frame f;
-        memset(&f, 0, sizeof f);
+        giflow_frame_init(&f);
         cli_image img = {0, 0, NULL};
         if (src->is_stream) {
             if (!buf || !cli_stream_read_at(&src->stream, i, buf))
@@ -390,7 +390,7 @@ static int encode_rows(enc_job *j)
             goto done;
     }
     giflow_frame f;
-    memset(&f, 0, sizeof f);
+    giflow_frame_init(&f);
     f.delay_cs = j->delay_cs > 0 ? (uint32_t)j->delay_cs : 0;
     if (r == GIFLOW_OK)
         r = giflow_encode_rows_begin(enc, &f);
@@ -515,7 +515,7 @@ int cmd_encode(int argc, char **argv)
     uint64_t n = 0;
     while (r == GIFLOW_OK && frame) {
         giflow_frame gf;
-        memset(&gf, 0, sizeof gf);
+        giflow_frame_init(&gf);
         gf.rgba = frame;
         if (next_timing(&t, &gf)) {
             err = 1;

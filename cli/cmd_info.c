@@ -246,7 +246,7 @@ int cmd_info(int argc, char **argv)
                 r = GIFLOW_OK;
         }
     }
-    int loop = giflow_loop_count(dec);
+    int loop = giflow_decoder_loop_count(dec);
     if (r == GIFLOW_OK || r == GIFLOW_END || s.n || im.canvas_width) {
         if (json)
             print_json(path, &im, loop, &s, r, verify);

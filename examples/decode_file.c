@@ -40,7 +40,7 @@ int main(int argc, char **argv)
                frame.played_delay_ms, canvas[0], canvas[1], canvas[2], canvas[3]);
         r = GIFLOW_OK;
     }
-    printf("%s, loop count %d\n", giflow_strerror(r), giflow_loop_count(dec));
+    printf("%s, loop count %d\n", giflow_strerror(r), giflow_decoder_loop_count(dec));
     giflow_decoder_free(dec);
     free(canvas);
     fclose(f);

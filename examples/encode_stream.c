@@ -111,7 +111,7 @@ int main(int argc, char **argv)
     for (int t = 0; t < frames && r == GIFLOW_OK; t++) {
         render(rgba, w, h, t);
         giflow_frame fr;
-        memset(&fr, 0, sizeof fr);
+        giflow_frame_init(&fr);
         fr.rgba = rgba;
         fr.time_mode = GIFLOW_TIME_TIMESTAMP_MS;
         fr.timestamp_ms = (int64_t)t * 40; /* 25 fps */

@@ -19,6 +19,32 @@
  * - Pointers handed out by the library (rows, palettes) stay valid until the
  *   next call on the same object, unless documented otherwise.
  *
+ * Extensible structs and ABI stability
+ * - The option structs you fill in and hand to the library (giflow_limits,
+ *   giflow_encode_options, giflow_frame) begin with a size_t size field, so
+ *   fields can be added at their end without breaking programs built
+ *   against an older header. Start each from its default
+ *   (giflow_limits_default(), giflow_encode_options_default(),
+ *   giflow_frame_init()), which sets size, then set the fields you want by
+ *   name. A zero-initialised giflow_frame (size 0) is valid too and means
+ *   the 0.1 layout with every field 0.
+ *   The library reads the first size bytes, gives later fields their
+ *   defaults, and returns GIFLOW_ERR_ARG for a size it cannot have come
+ *   from (below the 0.1 layout, or larger with nonzero bytes past the
+ *   fields this library knows).
+ * - Structs the library fills in are owned by one side. Those it hands out
+ *   by pointer (giflow_meta, giflow_decoder_current_frame()) may grow at
+ *   their end in any release. Those you declare (giflow_image_info,
+ *   giflow_frame_info, giflow_row, giflow_encode_stats), the plain
+ *   structs you fill in (giflow_allocator, giflow_input, giflow_viewport:
+ *   new settings come as new calls) and the existing fields of any struct
+ *   change only with the soname.
+ * - The soname carries the ABI: libgiflow.so.0.MINOR before 1.0 (a minor
+ *   release may change the ABI, a patch release never does), then
+ *   libgiflow.so.MAJOR. Status codes are never renumbered, and functions
+ *   are not removed within a soname: a renamed function keeps its old name
+ *   as an alias (listed at the end of this header).
+ *
  * Decoding, in stages (Wuffs style):
  *   1. giflow_decode_image_info()  canvas size, global palette, loop count
  *   2. giflow_decode_frame_info()  next frame's rectangle, delay, disposal...
@@ -39,10 +65,39 @@
 extern "C" {
 #endif
 
+/* ------------------------------------------------------------------------ */
+/* Version and export                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* The one place the version is defined: CMake reads these three lines for
+ * the project version, the shared library's version and soname, giflow.pc
+ * and the CMake package. */
 #define GIFLOW_VERSION_MAJOR 0
 #define GIFLOW_VERSION_MINOR 1
 #define GIFLOW_VERSION_PATCH 0
-#define GIFLOW_VERSION_STRING "0.1.0"
+
+#define GIFLOW_VERSION_NUMBER \
+    (GIFLOW_VERSION_MAJOR * 10000 + GIFLOW_VERSION_MINOR * 100 + GIFLOW_VERSION_PATCH)
+#define GIFLOW__STR(x) #x
+#define GIFLOW__XSTR(x) GIFLOW__STR(x)
+#define GIFLOW_VERSION_STRING                                                \
+    GIFLOW__XSTR(GIFLOW_VERSION_MAJOR) "." GIFLOW__XSTR(GIFLOW_VERSION_MINOR) \
+    "." GIFLOW__XSTR(GIFLOW_VERSION_PATCH)
+
+/* Marks every public function. The library is built with hidden visibility,
+ * so only what carries GIFLOW_API (all of it named giflow_*) is exported
+ * from libgiflow.so; internal giflow__* helpers are not. */
+#ifndef GIFLOW_API
+#  if defined(_WIN32) && defined(GIFLOW_BUILD_SHARED)
+#    define GIFLOW_API __declspec(dllexport)
+#  elif defined(_WIN32) && defined(GIFLOW_USE_SHARED)
+#    define GIFLOW_API __declspec(dllimport)
+#  elif defined(__GNUC__) || defined(__clang__)
+#    define GIFLOW_API __attribute__((visibility("default")))
+#  else
+#    define GIFLOW_API
+#  endif
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* Status codes                                                              */
@@ -75,7 +130,14 @@ extern "C" {
 #define GIFLOW_ERR_TOO_MANY_COLORS -31 /* lossless asked, > max_colors colours */
 
 /* Returns a static, NUL-terminated description of any status code. */
-const char *giflow_strerror(int status);
+GIFLOW_API const char *giflow_strerror(int status);
+
+/* The library's version, as GIFLOW_VERSION_NUMBER (major * 10000 + minor *
+ * 100 + patch) and as a static "major.minor.patch" string. They tell which
+ * library was loaded at run time; the macros tell which header was compiled
+ * against. May be called at any time. */
+GIFLOW_API unsigned giflow_version(void);
+GIFLOW_API const char *giflow_version_string(void);
 
 /* ------------------------------------------------------------------------ */
 /* Memory                                                                    */
@@ -106,18 +168,24 @@ typedef struct giflow_input {
 
 typedef struct giflow_decoder giflow_decoder;
 
-/* Limits for untrusted input. Zero in a field means "no limit". */
+/* Limits for untrusted input. Zero in a field means "no limit". An
+ * extensible struct (see "Extensible structs" above): start from
+ * giflow_limits_default(). */
 typedef struct giflow_limits {
+    size_t size;                /* set by giflow_limits_default() */
     uint64_t max_canvas_pixels; /* canvas width*height (after growth) */
     uint32_t max_frames;        /* image descriptors per file */
     uint64_t max_total_pixels;  /* sum of frame width*height per file */
     uint64_t max_memory;        /* bytes the decoder may allocate */
 } giflow_limits;
 
-/* Defaults (what giflow_decoder_new / init_static start with):
- * canvas 2^28 pixels (e.g. 16384x16384), 1,000,000 frames,
- * 2^36 total pixels, 1 GiB of decoder allocations. */
-void giflow_limits_default(giflow_limits *limits);
+/* Fills *limits with the defaults (what giflow_decoder_new / init_static
+ * start with): canvas 2^28 pixels (e.g. 16384x16384), 1,000,000 frames,
+ * 2^36 total pixels, 1 GiB of decoder allocations; and sets its size.
+ * giflow_limits_default(&l) is the call to use; it passes sizeof l to
+ * giflow_limits_init_size(), which writes only that many bytes. */
+GIFLOW_API void giflow_limits_init_size(giflow_limits *limits, size_t size);
+#define giflow_limits_default(limits) giflow_limits_init_size((limits), sizeof *(limits))
 
 /* Metadata events, delivered through an optional callback as the stream is
  * parsed. Extension data arrives one sub-block at a time, so arbitrarily
@@ -142,7 +210,7 @@ typedef int (*giflow_meta_fn)(void *user, const giflow_meta *meta);
 
 /* Bytes needed by giflow_decoder_init_static() for frames up to max_width
  * pixels wide: the fixed state plus one row of indices. */
-size_t giflow_decoder_static_size(uint32_t max_width);
+GIFLOW_API size_t giflow_decoder_static_size(uint32_t max_width);
 
 /* Initialise a decoder inside caller memory, which must be aligned to 8
  * bytes. Never allocates. Frames wider than the memory allows fail with
@@ -150,20 +218,20 @@ size_t giflow_decoder_static_size(uint32_t max_width);
  * memory: see giflow_decoder_set_scratch(). Returns NULL if mem is NULL,
  * misaligned or smaller than giflow_decoder_static_size(1). Nothing needs
  * to be freed afterwards. */
-giflow_decoder *giflow_decoder_init_static(void *mem, size_t size);
+GIFLOW_API giflow_decoder *giflow_decoder_init_static(void *mem, size_t size);
 
 /* Create a decoder on the heap. alloc may be NULL (malloc). Returns NULL on
  * allocation failure. Free with giflow_decoder_free(). */
-giflow_decoder *giflow_decoder_new(const giflow_allocator *alloc);
+GIFLOW_API giflow_decoder *giflow_decoder_new(const giflow_allocator *alloc);
 
 /* Release a decoder and everything it allocated. NULL is a no-op. Safe on a
  * static decoder (frees only what an allocator gave it: nothing). */
-void giflow_decoder_free(giflow_decoder *dec);
+GIFLOW_API void giflow_decoder_free(giflow_decoder *dec);
 
 /* Options; call before giflow_decode_image_info(). */
-int giflow_decoder_set_limits(giflow_decoder *dec, const giflow_limits *limits);
-int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta_fn fn,
-                                     void *user);
+GIFLOW_API int giflow_decoder_set_limits(giflow_decoder *dec, const giflow_limits *limits);
+GIFLOW_API int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta_fn fn,
+                                                void *user);
 
 /* Flags for giflow_decoder_set_flags(). The default (0) is the browser
  * model; the first two exist for test suites whose models differ. */
@@ -172,18 +240,18 @@ int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta_fn fn,
 #define GIFLOW_FLAG_MERGE_ZERO_DELAY 2u  /* gdk-pixbuf / pygif model: an image
     with delay 0 is not a frame of its own. giflow_decode_frame_rgba() keeps
     drawing the following images into the canvas until one with a nonzero
-    delay, or the last image, is complete; giflow_current_frame() then
+    delay, or the last image, is complete; giflow_decoder_current_frame() then
     describes that last image (its delay is the group's delay). */
 #define GIFLOW_FLAG_SMALL_MEMORY 4u      /* giflow_decode_frame_rgba()
     without its working buffer: the same pixels from the fixed state alone,
     at about half the speed on animations (see its memory note). */
-int giflow_decoder_set_flags(giflow_decoder *dec, unsigned flags);
+GIFLOW_API int giflow_decoder_set_flags(giflow_decoder *dec, unsigned flags);
 
 /* Give the decoder caller-owned scratch memory for restore-previous
  * (disposal 3) compositing, instead of allocating. It needs
  * frame width * height * 4 bytes for the largest such frame (see
  * giflow_frame_info.restore_bytes). mem must stay valid while decoding. */
-int giflow_decoder_set_scratch(giflow_decoder *dec, void *mem, size_t size);
+GIFLOW_API int giflow_decoder_set_scratch(giflow_decoder *dec, void *mem, size_t size);
 
 /* Whole-stream facts. canvas_* include growth to fit the first frame, so
  * they are final once giflow_decode_image_info() has returned GIFLOW_OK. */
@@ -205,14 +273,14 @@ typedef struct giflow_image_info {
  * with no area (after growth) is GIFLOW_ERR_EMPTY_IMAGE, as in Chromium. A
  * stream that ends before any image still succeeds: its frame_info returns
  * GIFLOW_END. */
-int giflow_decode_image_info(giflow_decoder *dec, giflow_input *in,
-                             giflow_image_info *info);
+GIFLOW_API int giflow_decode_image_info(giflow_decoder *dec, giflow_input *in,
+                                        giflow_image_info *info);
 
 /* Loop count as the browser uses it: -1 when no NETSCAPE2.0 / ANIMEXTS1.0
  * extension has been seen (play once), 0 for forever, N for N repeats after
  * the first play. The last extension seen so far wins, so the value is final
  * only at GIFLOW_END. */
-int giflow_loop_count(const giflow_decoder *dec);
+GIFLOW_API int giflow_decoder_loop_count(const giflow_decoder *dec);
 
 typedef struct giflow_frame_info {
     uint32_t index;            /* 0-based image descriptor number */
@@ -238,8 +306,8 @@ typedef struct giflow_frame_info {
  * of a frame that was not decoded is skipped without LZW work. Returns
  * GIFLOW_OK, GIFLOW_END (trailer, or end of input at a block boundary),
  * GIFLOW_NEED_INPUT, or an error. */
-int giflow_decode_frame_info(giflow_decoder *dec, giflow_input *in,
-                             giflow_frame_info *info);
+GIFLOW_API int giflow_decode_frame_info(giflow_decoder *dec, giflow_input *in,
+                                        giflow_frame_info *info);
 
 typedef struct giflow_row {
     uint32_t y;            /* row within the frame, interlace resolved */
@@ -251,13 +319,13 @@ typedef struct giflow_row {
 /* Stage 3a. Decodes the next row of palette indices of the current frame.
  * Returns GIFLOW_OK with *row filled, GIFLOW_FRAME_END after the last row,
  * GIFLOW_NEED_INPUT, or an error. On an error inside the frame, the rows
- * already returned stand; giflow_partial_row() tells how far the broken row
+ * already returned stand; giflow_decoder_partial_row() tells how far the broken row
  * got. Memory: the decoder's fixed state plus one row. */
-int giflow_decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row);
+GIFLOW_API int giflow_decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row);
 
 /* After an error in stage 3, the number of pixels of the broken row that
  * were decoded (they are in the last row buffer), and its y. */
-uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y);
+GIFLOW_API uint32_t giflow_decoder_partial_row(const giflow_decoder *dec, uint32_t *y);
 
 /* Stage 3b. Composites the current frame into canvas, which holds
  * canvas_width x canvas_height RGBA pixels (8 bits each, non-premultiplied)
@@ -277,8 +345,8 @@ uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y);
  * alone, with identical results. A first frame that covers the canvas uses
  * the canvas itself as its workspace when all of its data is at hand, and
  * then writes the canvas only in the call that completes it. */
-int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
-                             uint8_t *canvas, size_t stride);
+GIFLOW_API int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
+                                        uint8_t *canvas, size_t stride);
 
 /* Viewport decoding: giflow_decode_frame_rgba() composes every frame into a
  * small canvas that shows one rectangle of the image (the crop), scaled
@@ -360,18 +428,18 @@ typedef struct giflow_viewport {
  * GIFLOW_ERR_ARG and GIFLOW_ERR_STATE leave the decoder as it was; after
  * the others no viewport is set. A decoder that has already failed
  * returns its error. */
-int giflow_decoder_set_viewport(giflow_decoder *dec, giflow_viewport *vp);
+GIFLOW_API int giflow_decoder_set_viewport(giflow_decoder *dec, giflow_viewport *vp);
 
 /* The frame info of the image most recently started (with
  * GIFLOW_FLAG_MERGE_ZERO_DELAY, the last image of the group). NULL before
  * the first frame. Valid until the next call on the decoder. */
-const giflow_frame_info *giflow_current_frame(const giflow_decoder *dec);
+GIFLOW_API const giflow_frame_info *giflow_decoder_current_frame(const giflow_decoder *dec);
 
 /* Bytes the decoder has allocated: now and at its peak. */
-size_t giflow_decoder_heap(const giflow_decoder *dec, size_t *peak);
+GIFLOW_API size_t giflow_decoder_heap(const giflow_decoder *dec, size_t *peak);
 
 /* Size of the decoder's fixed state, excluding row and scratch buffers. */
-size_t giflow_decoder_state_size(void);
+GIFLOW_API size_t giflow_decoder_state_size(void);
 
 
 /* ------------------------------------------------------------------------ */
@@ -406,6 +474,7 @@ typedef int (*giflow_write_fn)(void *user, const uint8_t *data, size_t size);
 #define GIFLOW_DITHER_ORDERED 2 /* 8x8 Bayer */
 
 typedef struct giflow_encode_options {
+    size_t size;              /* set by giflow_encode_options_default() */
     uint32_t width, height;   /* canvas; frames are always this size */
     int loop_count;           /* -1: no loop extension (plays once),
                                  0: forever (default), N: N repeats */
@@ -447,7 +516,12 @@ typedef struct giflow_encode_options {
 #define GIFLOW_EFFORT_DEFAULT 2 /* 6 to 12 passes */
 #define GIFLOW_EFFORT_BEST 3    /* 12 to 32 passes */
 
-void giflow_encode_options_default(giflow_encode_options *o);
+/* Fills *o with the defaults given above (width and height 0: set them)
+ * and sets its size. giflow_encode_options_default(&o) is the call to use;
+ * it passes sizeof o to giflow_encode_options_init_size(), which writes
+ * only that many bytes. */
+GIFLOW_API void giflow_encode_options_init_size(giflow_encode_options *o, size_t size);
+#define giflow_encode_options_default(o) giflow_encode_options_init_size((o), sizeof *(o))
 
 /* How a frame's display time is given. */
 #define GIFLOW_TIME_DELAY_CS 0    /* delay_cs, written as is */
@@ -457,7 +531,11 @@ void giflow_encode_options_default(giflow_encode_options *o);
                                      lasts until the next one (or the end
                                      time given to giflow_encode_finish) */
 
+/* One input frame. Start from giflow_frame_init(&f), or zero it
+ * (giflow_frame f = {0}): both mean RGBA expected, no transparency, delay 0
+ * in GIFLOW_TIME_DELAY_CS mode. */
 typedef struct giflow_frame {
+    size_t size;              /* set by giflow_frame_init(); 0 is fine */
     /* Either RGBA pixels ... */
     const uint8_t *rgba;      /* width*height pixels, 4 bytes each */
     size_t stride;            /* bytes per row (0: width*4) */
@@ -466,7 +544,11 @@ typedef struct giflow_frame {
     size_t index_stride;      /* bytes per row (0: width) */
     const uint8_t *palette;   /* RGB triplets */
     uint32_t palette_size;    /* 1..256 */
-    int transparent_index;    /* -1 for none */
+    int has_transparency;     /* nonzero: transparent_index is transparent;
+                                 0 (the default): no index is */
+    int transparent_index;    /* 0..255, read only with has_transparency;
+        without it, a value other than 0 or -1 is GIFLOW_ERR_ARG (0.1 used
+        -1 for "none"; this catches code written for it) */
     /* Timing. */
     int time_mode;            /* GIFLOW_TIME_* */
     uint32_t delay_cs;
@@ -474,19 +556,24 @@ typedef struct giflow_frame {
     int64_t timestamp_ms;
 } giflow_frame;
 
+/* Sets *f to the zero frame described above, and its size.
+ * giflow_frame_init(&f) passes sizeof f to giflow_frame_init_size(). */
+GIFLOW_API void giflow_frame_init_size(giflow_frame *f, size_t size);
+#define giflow_frame_init(f) giflow_frame_init_size((f), sizeof *(f))
+
 /* Creates an encoder; alloc may be NULL (malloc). NULL if out of memory. */
-giflow_encoder *giflow_encoder_new(const giflow_allocator *alloc);
-void giflow_encoder_free(giflow_encoder *enc);
+GIFLOW_API giflow_encoder *giflow_encoder_new(const giflow_allocator *alloc);
+GIFLOW_API void giflow_encoder_free(giflow_encoder *enc);
 
 /* Output: a callback, or a growing memory buffer (giflow_encoder_output()
  * returns it; it belongs to the encoder). Set before giflow_encode_begin. */
-int giflow_encoder_set_output(giflow_encoder *enc, giflow_write_fn fn, void *user);
-int giflow_encoder_set_output_memory(giflow_encoder *enc);
-const uint8_t *giflow_encoder_output(const giflow_encoder *enc, size_t *size);
+GIFLOW_API int giflow_encoder_set_output(giflow_encoder *enc, giflow_write_fn fn, void *user);
+GIFLOW_API int giflow_encoder_set_output_memory(giflow_encoder *enc);
+GIFLOW_API const uint8_t *giflow_encoder_output(const giflow_encoder *enc, size_t *size);
 
 /* Writes the header, screen descriptor, optional global palette, loop
  * extension and comment. */
-int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt);
+GIFLOW_API int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt);
 
 /* Optional, between giflow_encode_begin and the first giflow_encode_frame:
  * feeds a frame (only its pixels are used) to the statistics the global
@@ -496,17 +583,17 @@ int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt);
  * colours than the palette has room for, the global palette is exactly
  * those colours. Ignored for GIFLOW_PALETTE_LOCAL and with a caller
  * palette. */
-int giflow_encode_sample(giflow_encoder *enc, const giflow_frame *frame);
+GIFLOW_API int giflow_encode_sample(giflow_encoder *enc, const giflow_frame *frame);
 
 /* Adds a frame. The encoder copies what it needs: frame memory may be
  * reused as soon as this returns. Frames may arrive at any pace; the
  * previous frame is written now (its delay and disposal are then known). */
-int giflow_encode_frame(giflow_encoder *enc, const giflow_frame *frame);
+GIFLOW_API int giflow_encode_frame(giflow_encoder *enc, const giflow_frame *frame);
 
 /* Writes the last frame and the trailer. end_timestamp_ms is the end of
  * the last frame in GIFLOW_TIME_TIMESTAMP_MS mode (ignored otherwise; a
  * negative value repeats the previous frame's delay). */
-int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms);
+GIFLOW_API int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms);
 
 /* ---- Row streaming (options.row_streaming = 1) -------------------------
  * For images too large to hold: each frame is pushed in rows, quantized,
@@ -521,16 +608,16 @@ int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms);
  * statistics. Only before the first frame. Of an image above 4 Mpx, only
  * every k-th row given feeds the quantizer (weighted k, so about 4 Mpx in
  * all); every row still counts for the exact colour set and transparency. */
-int giflow_encode_sample_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t n,
-                              size_t stride);
+GIFLOW_API int giflow_encode_sample_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t n,
+                                         size_t stride);
 
 /* Starts a frame; only frame->delay_cs is used (time_mode must be
  * GIFLOW_TIME_DELAY_CS). */
-int giflow_encode_rows_begin(giflow_encoder *enc, const giflow_frame *frame);
+GIFLOW_API int giflow_encode_rows_begin(giflow_encoder *enc, const giflow_frame *frame);
 /* Pushes the next n rows of the frame, top to bottom. */
-int giflow_encode_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t n, size_t stride);
+GIFLOW_API int giflow_encode_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t n, size_t stride);
 /* Ends the frame (all height rows must have been pushed). */
-int giflow_encode_rows_end(giflow_encoder *enc);
+GIFLOW_API int giflow_encode_rows_end(giflow_encoder *enc);
 
 /* Statistics. */
 typedef struct giflow_encode_stats {
@@ -543,7 +630,16 @@ typedef struct giflow_encode_stats {
     uint64_t duration_cs;     /* total delay written */
     size_t peak_heap;         /* encoder allocations at their peak */
 } giflow_encode_stats;
-int giflow_encoder_stats(const giflow_encoder *enc, giflow_encode_stats *stats);
+GIFLOW_API int giflow_encoder_stats(const giflow_encoder *enc, giflow_encode_stats *stats);
+
+/* ------------------------------------------------------------------------ */
+/* Old names                                                                 */
+/* ------------------------------------------------------------------------ */
+/* Kept so that programs written for 0.1 build and link unchanged. Each is
+ * the function on its right, under the name it had. */
+GIFLOW_API int giflow_loop_count(const giflow_decoder *dec);             /* giflow_decoder_loop_count */
+GIFLOW_API const giflow_frame_info *giflow_current_frame(const giflow_decoder *dec); /* giflow_decoder_current_frame */
+GIFLOW_API uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y); /* giflow_decoder_partial_row */
 
 #ifdef __cplusplus
 }

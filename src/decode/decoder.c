@@ -4,17 +4,26 @@
 #include <string.h>
 
 #include "decoder.h"
+#include "../common/api.h"
 
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 
-void giflow_limits_default(giflow_limits *limits)
+static void limits_default(giflow_limits *limits)
 {
-    if (!limits)
-        return;
+    memset(limits, 0, sizeof *limits);
+    limits->size = sizeof *limits;
     limits->max_canvas_pixels = (uint64_t)1 << 28;
     limits->max_frames = 1000000;
     limits->max_total_pixels = (uint64_t)1 << 36;
     limits->max_memory = (uint64_t)1 << 30;
+}
+
+void giflow_limits_init_size(giflow_limits *limits, size_t size)
+{
+    giflow_limits d;
+    limits_default(&d);
+    if (limits)
+        giflow__struct_out(limits, size, &d, sizeof d);
 }
 
 static void dec_init(giflow_decoder *dec)
@@ -25,7 +34,7 @@ static void dec_init(giflow_decoder *dec)
     dec->loop_count = -1;
     dec->gce_trans = -1;
     dec->lut_key = -1;
-    giflow_limits_default(&dec->limits);
+    limits_default(&dec->limits);
 }
 
 size_t giflow_decoder_state_size(void)
@@ -87,8 +96,12 @@ int giflow_decoder_set_limits(giflow_decoder *dec, const giflow_limits *limits)
         return GIFLOW_ERR_ARG;
     if (dec->stage != ST_START)
         return GIFLOW_ERR_STATE;
-    dec->limits = *limits;
-    dec->heap.budget = limits->max_memory;
+    giflow_limits l;
+    limits_default(&l);
+    if (giflow__struct_in(&l, sizeof l, limits, GIFLOW__LIMITS_V0, 0) != GIFLOW_OK)
+        return GIFLOW_ERR_ARG;
+    dec->limits = l;
+    dec->heap.budget = l.max_memory;
     return GIFLOW_OK;
 }
 
@@ -130,7 +143,7 @@ size_t giflow_decoder_heap(const giflow_decoder *dec, size_t *peak)
     return dec ? dec->heap.now : 0;
 }
 
-int giflow_loop_count(const giflow_decoder *dec)
+int giflow_decoder_loop_count(const giflow_decoder *dec)
 {
     return dec ? dec->loop_count : -1;
 }
@@ -382,7 +395,7 @@ int giflow_decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row)
     return GIFLOW_OK;
 }
 
-uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y)
+uint32_t giflow_decoder_partial_row(const giflow_decoder *dec, uint32_t *y)
 {
     if (y)
         *y = dec ? dec->row_y : 0;
@@ -496,7 +509,7 @@ static int compose_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
     return GIFLOW_FRAME_END;
 }
 
-const giflow_frame_info *giflow_current_frame(const giflow_decoder *dec)
+const giflow_frame_info *giflow_decoder_current_frame(const giflow_decoder *dec)
 {
     return dec && dec->frames_seen ? &dec->frame : NULL;
 }

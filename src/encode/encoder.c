@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "encoder.h"
+#include "../common/api.h"
 
-void giflow_encode_options_default(giflow_encode_options *o)
+static void options_default(giflow_encode_options *o)
 {
-    if (!o)
-        return;
     memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
     o->loop_count = 0;
     o->palette = GIFLOW_PALETTE_AUTO;
     o->max_colors = 256;
@@ -19,6 +19,14 @@ void giflow_encode_options_default(giflow_encode_options *o)
     o->alpha_threshold = 128;
     o->optimize = 1;
     o->min_delay_cs = 2;
+}
+
+void giflow_encode_options_init_size(giflow_encode_options *o, size_t size)
+{
+    giflow_encode_options d;
+    options_default(&d);
+    if (o)
+        giflow__struct_out(o, size, &d, sizeof d);
 }
 
 giflow_encoder *giflow_encoder_new(const giflow_allocator *alloc)
@@ -31,7 +39,7 @@ giflow_encoder *giflow_encoder_new(const giflow_allocator *alloc)
     memset(enc, 0, sizeof *enc);
     enc->heap = heap;
     giflow__gw_init(&enc->out, &enc->heap, &enc->status);
-    giflow_encode_options_default(&enc->opt);
+    options_default(&enc->opt);
     return enc;
 }
 
@@ -124,10 +132,13 @@ int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt)
         return enc->status;
     if (enc->stage)
         return GIFLOW_ERR_STATE;
-    int r = check_options(opt);
-    if (r != GIFLOW_OK)
+    giflow_encode_options o;
+    options_default(&o);
+    int r = giflow__struct_in(&o, sizeof o, opt, GIFLOW__ENCODE_OPTIONS_V0, 0);
+    if (r != GIFLOW_OK || (r = check_options(&o)) != GIFLOW_OK)
         return r;
-    enc->opt = *opt;
+    enc->opt = o;
+    opt = &enc->opt;
     enc->w = opt->width;
     enc->h = opt->height;
     /* Whole frames need four canvases (the screen, the previous, pending and
@@ -223,9 +234,10 @@ static int flush_pending(giflow_encoder *enc, uint32_t delay_cs, const uint8_t *
     return GIFLOW_OK;
 }
 
-int giflow_encode_sample(giflow_encoder *enc, const giflow_frame *f)
+int giflow_encode_sample(giflow_encoder *enc, const giflow_frame *frame)
 {
-    if (!enc || !f)
+    giflow_frame fr, *f = &fr;
+    if (!enc || !frame || giflow__frame_in(f, frame) != GIFLOW_OK)
         return GIFLOW_ERR_ARG;
     if (enc->status)
         return enc->status;
@@ -248,9 +260,10 @@ int giflow_encode_sample(giflow_encoder *enc, const giflow_frame *f)
     return GIFLOW_OK;
 }
 
-int giflow_encode_frame(giflow_encoder *enc, const giflow_frame *f)
+int giflow_encode_frame(giflow_encoder *enc, const giflow_frame *frame)
 {
-    if (!enc || !f)
+    giflow_frame fr, *f = &fr;
+    if (!enc || !frame || giflow__frame_in(f, frame) != GIFLOW_OK)
         return GIFLOW_ERR_ARG;
     if (enc->status)
         return enc->status;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "encoder.h"
+#include "../common/api.h"
 
 static int rows_mode(const giflow_encoder *enc)
 {
@@ -77,9 +78,11 @@ static int rows_palette(giflow_encoder *enc)
     return GIFLOW_OK;
 }
 
-int giflow_encode_rows_begin(giflow_encoder *enc, const giflow_frame *frame)
+int giflow_encode_rows_begin(giflow_encoder *enc, const giflow_frame *f)
 {
-    if (!enc || !frame || frame->time_mode != GIFLOW_TIME_DELAY_CS || frame->delay_cs > 65535)
+    giflow_frame fr, *frame = &fr;
+    if (!enc || !f || giflow__frame_in(frame, f) != GIFLOW_OK ||
+        frame->time_mode != GIFLOW_TIME_DELAY_CS || frame->delay_cs > 65535)
         return GIFLOW_ERR_ARG;
     int r = rows_mode(enc);
     if (r != GIFLOW_OK)

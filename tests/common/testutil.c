@@ -120,7 +120,7 @@ int tu_decode(const uint8_t *data, size_t size, size_t chunk, unsigned flags,
         tu_frame *fr = &out->frames[out->nframes++];
         fr->info = fi;
         fr->status = r;
-        fr->loop_after = giflow_loop_count(dec);
+        fr->loop_after = giflow_decoder_loop_count(dec);
         fr->rgba = NULL;
         if (keep_pixels) {
             fr->rgba = malloc(canvas_bytes ? canvas_bytes : 1);
@@ -131,7 +131,7 @@ int tu_decode(const uint8_t *data, size_t size, size_t chunk, unsigned flags,
             r = GIFLOW_OK;
     }
     out->status = r;
-    out->loop_count = giflow_loop_count(dec);
+    out->loop_count = giflow_decoder_loop_count(dec);
     free(canvas);
     giflow_decoder_free(dec);
     return 0;

@@ -16,7 +16,7 @@ typedef struct tu_frame {
     giflow_frame_info info;
     uint8_t *rgba;       /* canvas_width * canvas_height * 4 */
     int status;          /* GIFLOW_FRAME_END, or the error that broke it */
-    int loop_after;      /* giflow_loop_count() right after this frame */
+    int loop_after;      /* giflow_decoder_loop_count() right after this frame */
 } tu_frame;
 
 typedef struct tu_decoded {
@@ -25,7 +25,7 @@ typedef struct tu_decoded {
     giflow_image_info image;
     uint32_t nframes;    /* frames in frames[], including a broken one */
     tu_frame *frames;
-    int loop_count;      /* giflow_loop_count() at the end */
+    int loop_count;      /* giflow_decoder_loop_count() at the end */
 } tu_decoded;
 
 /* Decodes data feeding chunk bytes at a time (0: all at once). flags are

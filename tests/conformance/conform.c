@@ -301,10 +301,10 @@ int cf_decode(const uint8_t *data, size_t size, unsigned flags,
         memset(&f, 0, sizeof f);
         f.n = res->nframes++;
         f.first = fi;
-        const giflow_frame_info *cur = giflow_current_frame(dec);
+        const giflow_frame_info *cur = giflow_decoder_current_frame(dec);
         f.last = cur ? *cur : fi;
         f.status = r;
-        f.loop_after = giflow_loop_count(dec);
+        f.loop_after = giflow_decoder_loop_count(dec);
         f.canvas = canvas;
         f.image = &res->image;
         int stop = on_frame ? on_frame(user, &f) : 0;
@@ -315,7 +315,7 @@ int cf_decode(const uint8_t *data, size_t size, unsigned flags,
             res->stage = 3;
     }
     res->status = r;
-    res->loop_count = giflow_loop_count(dec);
+    res->loop_count = giflow_decoder_loop_count(dec);
     free(canvas);
     giflow_decoder_free(dec);
     return 0;
@@ -392,7 +392,7 @@ int cf_decode_rows(const uint8_t *data, size_t size, unsigned flags,
         if (r == GIFLOW_FRAME_END) {
             r = GIFLOW_OK;
         } else {
-            f->partial_n = giflow_partial_row(dec, &f->partial_y);
+            f->partial_n = giflow_decoder_partial_row(dec, &f->partial_y);
             break;
         }
     }

@@ -78,9 +78,9 @@ uint8_t *cf_png_rgba(const char *path, uint32_t *w, uint32_t *h);
 typedef struct cf_frame {
     uint32_t n;                /* 0-based number of this displayed frame */
     giflow_frame_info first;   /* frame_info() of its (first) image */
-    giflow_frame_info last;    /* giflow_current_frame() after drawing */
+    giflow_frame_info last;    /* giflow_decoder_current_frame() after drawing */
     int status;                /* GIFLOW_FRAME_END or the error */
-    int loop_after;            /* giflow_loop_count() after drawing */
+    int loop_after;            /* giflow_decoder_loop_count() after drawing */
     const uint8_t *canvas;     /* RGBA, canvas_width x canvas_height */
     const giflow_image_info *image;
 } cf_frame;
@@ -91,7 +91,7 @@ typedef struct cf_result {
                                   1 frame info, 2 pixels */
     giflow_image_info image;
     uint32_t nframes;          /* frames reported, including a broken one */
-    int loop_count;            /* giflow_loop_count() at the end */
+    int loop_count;            /* giflow_decoder_loop_count() at the end */
     uint8_t gct[768];          /* copy of the global palette; image.
                                   global_palette points here afterwards */
 } cf_result;

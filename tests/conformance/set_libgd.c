@@ -257,7 +257,7 @@ static void check_valid(cf_ctx *c, const char *dir, const char *file, char **f,
     /* gd: the raw NETSCAPE value, or 1 when there is no extension. */
     long gl = res.loop_count < 0 ? 1 : res.loop_count;
     if ((unsigned long)gl != el)
-        cf_fail(c, "loop count: expected %lu (gd convention), giflow_loop_count() = %d",
+        cf_fail(c, "loop count: expected %lu (gd convention), giflow_decoder_loop_count() = %d",
                 el, res.loop_count);
     if (s.delay_sum != ed)
         cf_fail(c, "total delay: expected %lu cs, got %u cs", ed, s.delay_sum);

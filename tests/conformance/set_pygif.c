@@ -22,7 +22,7 @@ static cf_known known[] = {
     {"gif87a-animation",
      "pygif expects loop-count infinite for an animation without any loop "
      "extension (a heuristic of some viewers; pygif's own runner skips this "
-     "test); the browser model plays it once. Asserted giflow_loop_count() "
+     "test); the browser model plays it once. Asserted giflow_decoder_loop_count() "
      "== -1 (no loop extension); pixels and frames are checked as usual", 0},
     {"max-codes",
      "LZW minimum code size 11: pygif decodes it, the browser model rejects "
@@ -472,7 +472,7 @@ static void check_loop(cf_ctx *c, const ini *conf, const run *r, int known_loop)
     }
     int ok = exp_absent ? got == -1 : got == exp_stored;
     if (!ok)
-        cf_fail(c, "loop count: conf says %s (%s), giflow_loop_count() = %d", v,
+        cf_fail(c, "loop count: conf says %s (%s), giflow_decoder_loop_count() = %d", v,
                 exp_absent ? "no loop extension" : "stored value", got);
 }
 

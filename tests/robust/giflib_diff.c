@@ -235,7 +235,7 @@ static void diff_file(const char *rel, const uint8_t *data, size_t size,
         /* Broken frame: what was delivered must still match. */
         rows_before_error = nrows;
         uint32_t py = 0;
-        partial = giflow_partial_row(dec, &py);
+        partial = giflow_decoder_partial_row(dec, &py);
         if (last && partial) {
             if (py >= fi.height || partial > fi.width || seen[py])
                 MISMATCH(&ctx, "frame %u: partial row y=%u n=%u out of range",
@@ -370,7 +370,7 @@ static int giflow_all(const uint8_t *data, size_t size, gdecode *out)
             r = GIFLOW_OK;
             continue;
         }
-        g->partial_n = giflow_partial_row(dec, &g->partial_y);
+        g->partial_n = giflow_decoder_partial_row(dec, &g->partial_y);
         if (last && g->partial_n <= fi.width && g->partial_y < fi.height &&
             !g->seen[g->partial_y]) {
             memcpy(g->pix + (size_t)g->partial_y * fi.width, last, g->partial_n);

@@ -392,9 +392,9 @@ static int decode_rows(run *u, rb_frame *fr)
             contract(u, m, r);
         }
     } else if (r < 0) {
-        fr->partial_n = giflow_partial_row(u->dec, &fr->partial_y);
+        fr->partial_n = giflow_decoder_partial_row(u->dec, &fr->partial_y);
         if (fr->partial_n > fr->info.width) {
-            contract(u, "giflow_partial_row() beyond the frame width", r);
+            contract(u, "giflow_decoder_partial_row() beyond the frame width", r);
         } else if (last) {
             /* The broken row's pixels are in the last row buffer. */
             fr->partial_known = 1;
@@ -542,7 +542,7 @@ int rb_decode(const uint8_t *data, size_t size, const rb_plan *plan, int mode,
         }
         if (out->mode_used == RB_MODE_INFO) {
             fr->status = GIFLOW_OK;
-            fr->loop_after = giflow_loop_count(u.dec);
+            fr->loop_after = giflow_decoder_loop_count(u.dec);
             continue;
         }
         out->stage = 2;
@@ -553,11 +553,11 @@ int rb_decode(const uint8_t *data, size_t size, const rb_plan *plan, int mode,
         if (out->driver_error)
             break;
         fr->status = r;
-        fr->loop_after = giflow_loop_count(u.dec);
-        const giflow_frame_info *cur = giflow_current_frame(u.dec);
+        fr->loop_after = giflow_decoder_loop_count(u.dec);
+        const giflow_frame_info *cur = giflow_decoder_current_frame(u.dec);
         int merging = (flags & GIFLOW_FLAG_MERGE_ZERO_DELAY) != 0;
         if (!cur || (merging ? cur->index < fi.index : cur->index != fi.index)) {
-            contract(&u, "giflow_current_frame() is not the image just decoded", r);
+            contract(&u, "giflow_decoder_current_frame() is not the image just decoded", r);
         } else {
             fr->cur_index = cur->index;
             fr->cur_delay_cs = cur->delay_cs;
@@ -575,7 +575,7 @@ int rb_decode(const uint8_t *data, size_t size, const rb_plan *plan, int mode,
             contract(&u, "pixel stage ended with a non-error, non-FRAME_END status", r);
     }
     out->status = r;
-    out->loop_count = giflow_loop_count(u.dec);
+    out->loop_count = giflow_decoder_loop_count(u.dec);
     if (r < 0 && !out->driver_error) {
         /* Errors are sticky. */
         giflow_frame_info fi;

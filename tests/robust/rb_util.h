@@ -69,15 +69,15 @@ typedef struct rb_frame {
     giflow_frame_info info;  /* palette pointer cleared */
     uint32_t palette_crc;    /* CRC of the active palette's bytes */
     int status;              /* GIFLOW_FRAME_END or the error */
-    int loop_after;          /* giflow_loop_count() after this frame */
+    int loop_after;          /* giflow_decoder_loop_count() after this frame */
     uint64_t pixels_hash;    /* rgba: hash of the canvas at the frame's
                                 status; rows: hash of the (y, pass, width,
                                 indices) sequence */
     uint32_t nrows;          /* rows: rows delivered */
-    uint32_t partial_n, partial_y; /* rows: giflow_partial_row() on error */
+    uint32_t partial_n, partial_y; /* rows: giflow_decoder_partial_row() on error */
     uint32_t partial_crc;    /* rows: CRC of the partial pixels, if known */
     int partial_known;       /* rows: a row pointer of this frame existed */
-    /* giflow_current_frame() after the pixel stage (with zero-delay
+    /* giflow_decoder_current_frame() after the pixel stage (with zero-delay
      * merging, the last image of the group) */
     uint32_t cur_index, cur_delay_cs, cur_x, cur_y, cur_width, cur_height;
     int cur_disposal, cur_transparent_index;

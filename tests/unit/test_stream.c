@@ -197,11 +197,11 @@ static void test_metadata(void)
     giflow_input in = {b.data, b.len, 0, 1};
     giflow_frame_info f;
     int r = giflow_decode_frame_info(dec, &in, &f);
-    TU_CHECK(r == GIFLOW_OK && giflow_loop_count(dec) == 7, "loop before frame: %d",
-             giflow_loop_count(dec));
+    TU_CHECK(r == GIFLOW_OK && giflow_decoder_loop_count(dec) == 7, "loop before frame: %d",
+             giflow_decoder_loop_count(dec));
     r = giflow_decode_frame_info(dec, &in, &f);
-    TU_CHECK(r == GIFLOW_END && giflow_loop_count(dec) == 3, "loop at end: %d",
-             giflow_loop_count(dec));
+    TU_CHECK(r == GIFLOW_END && giflow_decoder_loop_count(dec) == 3, "loop at end: %d",
+             giflow_decoder_loop_count(dec));
     TU_CHECK(log.comments == 1 && log.len == 4 && !memcmp(log.text, "hiya", 4),
              "comment: %d '%.*s'", log.comments, (int)log.len, log.text);
     TU_CHECK(log.terminators == 3 && log.app_blocks == 4 && !strcmp(log.app, "NETSCAPE2.0"),
@@ -217,8 +217,8 @@ static void test_metadata(void)
     giflow_input in2 = {c.data, c.len, 0, 1};
     while ((r = giflow_decode_frame_info(dec, &in2, &f)) == GIFLOW_OK)
         ;
-    TU_CHECK(r == GIFLOW_END && giflow_loop_count(dec) == -1, "no loop ext: %d",
-             giflow_loop_count(dec));
+    TU_CHECK(r == GIFLOW_END && giflow_decoder_loop_count(dec) == -1, "no loop ext: %d",
+             giflow_decoder_loop_count(dec));
     giflow_decoder_free(dec);
     tb_free(&b);
     tb_free(&c);
