@@ -1,7 +1,9 @@
 /*
- * Composition into a caller-owned RGBA canvas, by the browser model:
- * transparent start, disposal applied before the next frame is drawn,
- * restore-previous saving only the frame's clipped rectangle.
+ * The canvas renderer: composition into a caller-owned RGBA canvas, by the
+ * browser model: transparent start, disposal applied before the next frame
+ * is drawn, restore-previous saving only the frame's clipped rectangle.
+ * Frames are painted straight into the canvas by the LZW canvas modes
+ * (lzw_canvas.c), picked per frame.
  */
 #include <string.h>
 
@@ -65,10 +67,112 @@ void giflow__build_lut(giflow_decoder *dec)
         dec->lut[f->transparent_index] = 0;
 }
 
-int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
+/* The first frame on a fresh canvas, covering all of it, has nothing under
+ * it to keep: its indices and tables can live in the canvas (TAIL mode).
+ * That leaves the canvas unfit to show until the frame ends, so only when
+ * all of its data is at hand (no NEED_INPUT halfway). */
+static int tail_fits(const giflow_decoder *dec, const giflow_input *in, size_t stride)
 {
-    if (dec->scale)
-        return giflow__scale_begin(dec, canvas, stride);
+    const giflow_frame_info *f = &dec->frame;
+    uint64_t n = (uint64_t)f->width * f->height;
+    return dec->fresh_canvas && f->x == 0 && f->y == 0 &&
+           f->width == dec->image.canvas_width && f->height == dec->image.canvas_height &&
+           stride == (size_t)f->width * 4 && !f->interlaced && f->min_code_size >= 2 &&
+           f->min_code_size <= 8 && n >= (1u << 14) && n < (1u << 30) &&
+           giflow__data_complete(dec, in);
+}
+
+/* Other frames decode their indices into a heap workspace (BUFFER mode),
+ * several times faster than painting through chain tables. It holds the
+ * largest frame's indices plus 25 KB and may take at most half the
+ * canvas's bytes, so the heap stays below the canvas plus the state (and
+ * any restore rectangle). Without an allocator, with
+ * GIFLOW_FLAG_SMALL_MEMORY or over the memory limit, frames go without. */
+static int buffer_fits(giflow_decoder *dec)
+{
+    const giflow_frame_info *f = &dec->frame;
+    uint64_t n = (uint64_t)f->width * f->height;
+    uint64_t canvas = (uint64_t)dec->image.canvas_width * dec->image.canvas_height;
+    if ((dec->flags & GIFLOW_FLAG_SMALL_MEMORY) || f->min_code_size < 2 ||
+        f->min_code_size > 8 || n >= (1u << 30) || GIFLOW__LZW_WORK_BYTES(n) > 2 * canvas)
+        return 0;
+    size_t need = GIFLOW__LZW_WORK_BYTES(n);
+    if (dec->work_cap >= need)
+        return 1;
+    giflow__free(&dec->heap, dec->work, dec->work_cap); /* nothing to keep */
+    dec->work = giflow__alloc(&dec->heap, need, NULL);
+    dec->work_cap = dec->work ? need : 0;
+    return dec->work != NULL;
+}
+
+/* Opaque frames that lie wholly inside the canvas can use the canvas as
+ * the LZW dictionary (COPY mode); the rest paint through chain tables. */
+static int pick_mode(giflow_decoder *dec, const giflow_input *in, size_t stride)
+{
+    const giflow_frame_info *f = &dec->frame;
+    int inside = f->clip_width == f->width && f->clip_height == f->height;
+    if (tail_fits(dec, in, stride))
+        return GIFLOW__LZW_TAIL;
+    if (buffer_fits(dec))
+        return GIFLOW__LZW_BUFFER;
+    if (!giflow__has_transparency(f) && inside && !f->interlaced && f->min_code_size <= 8)
+        return GIFLOW__LZW_COPY;
+    return GIFLOW__LZW_CANVAS;
+}
+
+/* Where the LZW canvas modes write the current frame. */
+static giflow__sink frame_sink(const giflow_decoder *dec, uint8_t *canvas, size_t stride)
+{
+    const giflow_frame_info *f = &dec->frame;
+    giflow__sink s = {canvas, stride, dec->image.canvas_height, f->x, f->y, f->width,
+                      f->height, f->clip_width, f->interlaced, dec->lut,
+                      giflow__has_transparency(f) ? f->transparent_index + 1 : 0,
+                      dec->work};
+    return s;
+}
+
+/* Decodes the current frame's pixels straight into the canvas. Returns
+ * GIFLOW_FRAME_END, GIFLOW_NEED_INPUT or an error. */
+static int canvas_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
+                        size_t stride)
+{
+    const giflow_frame_info *f = &dec->frame;
+    giflow__lzw *z = &dec->lzw;
+    int r = giflow__check_code_size(dec);
+    if (r != GIFLOW_OK)
+        return r;
+    if (!dec->lzw_ready)
+        giflow__start_lzw(dec, pick_mode(dec, in, stride), (uint64_t)f->width * f->height);
+    giflow__sink s = frame_sink(dec, canvas, stride);
+    int direct = -1; /* unknown yet: the chain is scanned once per call */
+    while (z->pos < z->total) {
+        if (z->mode >= GIFLOW__LZW_TAIL && dec->buf_pos == dec->buf_len && direct &&
+            (direct = giflow__data_in_memory(dec, in)) != 0)
+            giflow__compose_direct(dec, in, &s);
+        else
+            dec->buf_pos += (unsigned)giflow__lzw_compose(z, dec->buf + dec->buf_pos,
+                                                          dec->buf_len - dec->buf_pos, &s);
+        if (z->pos == z->total)
+            break;
+        if (z->status == GIFLOW__LZW_BAD_CODE)
+            return giflow__fail(dec, GIFLOW_ERR_BAD_CODE);
+        if (z->status == GIFLOW__LZW_EOI)
+            return giflow__fail(dec, GIFLOW_ERR_MISSING_PIXELS);
+        r = giflow__read_data(dec, in);
+        if (r == GIFLOW_END)
+            return giflow__fail(dec, GIFLOW_ERR_MISSING_PIXELS);
+        if (r != GIFLOW_OK)
+            return r;
+    }
+    r = giflow__skip_data(dec, in);
+    if (r != GIFLOW_OK)
+        return r;
+    dec->stage = ST_PIXELS_DONE;
+    return GIFLOW_FRAME_END;
+}
+
+static int canvas_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
+{
     const giflow_frame_info *f = &dec->frame;
     dec->fresh_canvas = !dec->canvas_ready;
     if (!dec->canvas_ready) {
@@ -104,12 +208,13 @@ int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
     return GIFLOW_OK;
 }
 
-void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride,
-                               int broken)
+/* Paints the transparent start where a first frame that skipped it has
+ * not written yet (called when decoding stops inside that frame). */
+static void canvas_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride, int broken)
 {
     int flat = dec->lzw_ready && dec->lzw.mode >= GIFLOW__LZW_TAIL;
     if (flat && broken) { /* paint what was decoded, as the other modes did */
-        giflow__sink s = giflow__frame_sink(dec, canvas, stride);
+        giflow__sink s = frame_sink(dec, canvas, stride);
         giflow__lzw_settle(&dec->lzw, &s, 1);
     }
     if (flat && dec->lzw.mode == GIFLOW__LZW_TAIL) {
@@ -131,12 +236,8 @@ void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stri
     dec->clear_pending = 0;
 }
 
-void giflow__compose_end(giflow_decoder *dec)
+static void canvas_end(giflow_decoder *dec)
 {
-    if (dec->scale) {
-        giflow__scale_end(dec);
-        return;
-    }
     const giflow_frame_info *f = &dec->frame;
     dec->prev_disposal = f->disposal;
     dec->prev_x = f->clip_x;
@@ -144,3 +245,18 @@ void giflow__compose_end(giflow_decoder *dec)
     dec->prev_w = f->clip_width;
     dec->prev_h = f->clip_height;
 }
+
+static void canvas_release(giflow_decoder *dec)
+{
+    if (!dec->restore_external) { /* caller scratch stays set */
+        giflow__free(&dec->heap, dec->restore, dec->restore_cap);
+        dec->restore = NULL;
+        dec->restore_cap = 0;
+    }
+    giflow__free(&dec->heap, dec->work, dec->work_cap);
+    dec->work = NULL;
+    dec->work_cap = 0;
+}
+
+const giflow__renderer giflow__canvas_renderer = {canvas_begin, canvas_frame, canvas_end,
+                                                  canvas_unwritten, canvas_release};

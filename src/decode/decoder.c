@@ -34,6 +34,7 @@ static void dec_init(giflow_decoder *dec)
     dec->loop_count = -1;
     dec->gce_trans = -1;
     dec->lut_key = -1;
+    dec->render = &giflow__canvas_renderer;
     limits_default(&dec->limits);
 }
 
@@ -80,10 +81,7 @@ void giflow_decoder_free(giflow_decoder *dec)
         return;
     if (!dec->row_external)
         giflow__free(&dec->heap, dec->row, dec->row_cap);
-    if (!dec->restore_external)
-        giflow__free(&dec->heap, dec->restore, dec->restore_cap);
-    giflow__free(&dec->heap, dec->work, dec->work_cap);
-    giflow__scale_free(dec);
+    dec->render->release(dec);
     if (dec->self_owned) {
         giflow__heap heap = dec->heap;
         giflow__free(&heap, dec, sizeof *dec);
@@ -317,6 +315,21 @@ static void advance_row(giflow_decoder *dec)
     }
 }
 
+int giflow__check_code_size(giflow_decoder *dec)
+{
+    if (!dec->lzw_ready && dec->frame.min_code_size > max_code_size(dec))
+        return giflow__fail(dec, GIFLOW_ERR_BAD_CODE_SIZE);
+    return GIFLOW_OK;
+}
+
+void giflow__start_lzw(giflow_decoder *dec, int mode, uint64_t total)
+{
+    if (dec->lzw_ready)
+        return;
+    giflow__lzw_init(&dec->lzw, (unsigned)dec->frame.min_code_size, mode, total);
+    dec->lzw_ready = 1;
+}
+
 /* Decodes the next row into dec->row. Returns GIFLOW_OK with the row's y in
  * *y, GIFLOW_FRAME_END, GIFLOW_NEED_INPUT or an error. */
 int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y)
@@ -324,12 +337,10 @@ int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y)
     const giflow_frame_info *f = &dec->frame;
     int r;
     if (!dec->lzw_ready) {
-        if (f->min_code_size > max_code_size(dec))
-            return giflow__fail(dec, GIFLOW_ERR_BAD_CODE_SIZE);
-        if ((r = ensure_row(dec, f->width)) != GIFLOW_OK)
+        if ((r = giflow__check_code_size(dec)) != GIFLOW_OK ||
+            (r = ensure_row(dec, f->width)) != GIFLOW_OK)
             return r;
-        giflow__lzw_init(&dec->lzw, (unsigned)f->min_code_size, GIFLOW__LZW_INDEX, 0);
-        dec->lzw_ready = 1;
+        giflow__start_lzw(dec, GIFLOW__LZW_INDEX, 0);
     }
     if (dec->rows_done >= f->height || f->width == 0) {
         if ((r = giflow__skip_data(dec, in)) != GIFLOW_OK)
@@ -364,9 +375,10 @@ int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y)
 
 int giflow__skip_pixels(giflow_decoder *dec, giflow_input *in)
 {
-    if (!dec->lzw_ready && dec->frame.min_code_size > max_code_size(dec))
-        return giflow__fail(dec, GIFLOW_ERR_BAD_CODE_SIZE);
-    int r = giflow__skip_data(dec, in);
+    int r = giflow__check_code_size(dec);
+    if (r != GIFLOW_OK)
+        return r;
+    r = giflow__skip_data(dec, in);
     if (r != GIFLOW_OK)
         return r;
     dec->stage = ST_PIXELS_DONE;
@@ -402,113 +414,6 @@ uint32_t giflow_decoder_partial_row(const giflow_decoder *dec, uint32_t *y)
     return dec ? dec->row_x : 0;
 }
 
-/* The first frame on a fresh canvas, covering all of it, has nothing under
- * it to keep: its indices and tables can live in the canvas (TAIL mode).
- * That leaves the canvas unfit to show until the frame ends, so only when
- * all of its data is at hand (no NEED_INPUT halfway). */
-static int tail_fits(const giflow_decoder *dec, const giflow_input *in, size_t stride)
-{
-    const giflow_frame_info *f = &dec->frame;
-    uint64_t n = (uint64_t)f->width * f->height;
-    return dec->fresh_canvas && f->x == 0 && f->y == 0 &&
-           f->width == dec->image.canvas_width && f->height == dec->image.canvas_height &&
-           stride == (size_t)f->width * 4 && !f->interlaced && f->min_code_size >= 2 &&
-           f->min_code_size <= 8 && n >= (1u << 14) && n < (1u << 30) &&
-           giflow__data_complete(dec, in);
-}
-
-/* Other frames decode their indices into a heap workspace (BUFFER mode),
- * several times faster than painting through chain tables. It holds the
- * largest frame's indices plus 25 KB and may take at most half the
- * canvas's bytes, so the heap stays below the canvas plus the state (and
- * any restore rectangle). Without an allocator, with
- * GIFLOW_FLAG_SMALL_MEMORY or over the memory limit, frames go without. */
-static int buffer_fits(giflow_decoder *dec)
-{
-    const giflow_frame_info *f = &dec->frame;
-    uint64_t n = (uint64_t)f->width * f->height;
-    uint64_t canvas = (uint64_t)dec->image.canvas_width * dec->image.canvas_height;
-    if ((dec->flags & GIFLOW_FLAG_SMALL_MEMORY) || f->min_code_size < 2 ||
-        f->min_code_size > 8 || n >= (1u << 30) || GIFLOW__LZW_WORK_BYTES(n) > 2 * canvas)
-        return 0;
-    size_t need = GIFLOW__LZW_WORK_BYTES(n);
-    if (dec->work_cap >= need)
-        return 1;
-    giflow__free(&dec->heap, dec->work, dec->work_cap); /* nothing to keep */
-    dec->work = giflow__alloc(&dec->heap, need, NULL);
-    dec->work_cap = dec->work ? need : 0;
-    return dec->work != NULL;
-}
-
-/* Opaque frames that lie wholly inside the canvas can use the canvas as
- * the LZW dictionary (COPY mode); the rest paint through chain tables. */
-static int pick_mode(giflow_decoder *dec, const giflow_input *in, size_t stride)
-{
-    const giflow_frame_info *f = &dec->frame;
-    int inside = f->clip_width == f->width && f->clip_height == f->height;
-    if (tail_fits(dec, in, stride))
-        return GIFLOW__LZW_TAIL;
-    if (buffer_fits(dec))
-        return GIFLOW__LZW_BUFFER;
-    if (!giflow__has_transparency(f) && inside && !f->interlaced && f->min_code_size <= 8)
-        return GIFLOW__LZW_COPY;
-    return GIFLOW__LZW_CANVAS;
-}
-
-giflow__sink giflow__frame_sink(const giflow_decoder *dec, uint8_t *canvas, size_t stride)
-{
-    const giflow_frame_info *f = &dec->frame;
-    giflow__sink s = {canvas, stride, dec->image.canvas_height, f->x, f->y, f->width,
-                      f->height, f->clip_width, f->interlaced, dec->lut,
-                      giflow__has_transparency(f) ? f->transparent_index + 1 : 0,
-                      dec->work};
-    return s;
-}
-
-/* Decodes the current frame's pixels straight into the canvas. Returns
- * GIFLOW_FRAME_END, GIFLOW_NEED_INPUT or an error. */
-static int compose_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
-                         size_t stride)
-{
-    if (dec->scale) /* a viewport: rows of indices, composed at its scale */
-        return giflow__scale_frame(dec, in, canvas, stride);
-    const giflow_frame_info *f = &dec->frame;
-    giflow__lzw *z = &dec->lzw;
-    if (!dec->lzw_ready) {
-        if (f->min_code_size > max_code_size(dec))
-            return giflow__fail(dec, GIFLOW_ERR_BAD_CODE_SIZE);
-        giflow__lzw_init(z, (unsigned)f->min_code_size, pick_mode(dec, in, stride),
-                         (uint64_t)f->width * f->height);
-        dec->lzw_ready = 1;
-    }
-    giflow__sink s = giflow__frame_sink(dec, canvas, stride);
-    int direct = -1; /* unknown yet: the chain is scanned once per call */
-    while (z->pos < z->total) {
-        if (z->mode >= GIFLOW__LZW_TAIL && dec->buf_pos == dec->buf_len && direct &&
-            (direct = giflow__data_in_memory(dec, in)) != 0)
-            giflow__compose_direct(dec, in, &s);
-        else
-            dec->buf_pos += (unsigned)giflow__lzw_compose(z, dec->buf + dec->buf_pos,
-                                                          dec->buf_len - dec->buf_pos, &s);
-        if (z->pos == z->total)
-            break;
-        if (z->status == GIFLOW__LZW_BAD_CODE)
-            return giflow__fail(dec, GIFLOW_ERR_BAD_CODE);
-        if (z->status == GIFLOW__LZW_EOI)
-            return giflow__fail(dec, GIFLOW_ERR_MISSING_PIXELS);
-        int r = giflow__read_data(dec, in);
-        if (r == GIFLOW_END)
-            return giflow__fail(dec, GIFLOW_ERR_MISSING_PIXELS);
-        if (r != GIFLOW_OK)
-            return r;
-    }
-    int r = giflow__skip_data(dec, in);
-    if (r != GIFLOW_OK)
-        return r;
-    dec->stage = ST_PIXELS_DONE;
-    return GIFLOW_FRAME_END;
-}
-
 const giflow_frame_info *giflow_decoder_current_frame(const giflow_decoder *dec)
 {
     return dec && dec->frames_seen ? &dec->frame : NULL;
@@ -537,7 +442,8 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
     int r = check_args(dec, in);
     if (r)
         return r;
-    uint32_t width = dec->scale ? giflow__scale_width(dec) : dec->image.canvas_width;
+    const giflow__renderer *rd = dec->render;
+    uint32_t width = dec->out_width ? dec->out_width : dec->image.canvas_width;
     if (!canvas || stride / 4 < width)
         return GIFLOW_ERR_ARG;
     if (dec->merging) {
@@ -549,25 +455,25 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
     if (dec->stage != ST_FRAME)
         return GIFLOW_ERR_STATE;
     if (!dec->composing) {
-        if ((r = giflow__compose_begin(dec, canvas, stride)) != GIFLOW_OK)
+        if ((r = rd->begin(dec, canvas, stride)) != GIFLOW_OK)
             return r;
         dec->composing = 1;
     }
     for (;;) {
-        r = compose_frame(dec, in, canvas, stride);
+        r = rd->frame(dec, in, canvas, stride);
         if (r != GIFLOW_FRAME_END) {
-            giflow__compose_unwritten(dec, canvas, stride, r < 0);
+            rd->unwritten(dec, canvas, stride, r < 0);
             return r;
         }
         dec->clear_pending = 0;
-        giflow__compose_end(dec);
+        rd->end(dec);
         if (!(dec->flags & GIFLOW_FLAG_MERGE_ZERO_DELAY) || dec->frame.delay_cs != 0)
             return r;
         /* A zero-delay image joins the next one's frame. */
         dec->merging = 1;
         if ((r = merge_next(dec, in)) != GIFLOW_OK)
             return r;
-        if ((r = giflow__compose_begin(dec, canvas, stride)) != GIFLOW_OK)
+        if ((r = rd->begin(dec, canvas, stride)) != GIFLOW_OK)
             return r;
         dec->composing = 1;
     }

@@ -89,7 +89,7 @@ struct giflow_decoder {
     int pass;
 
     /* Composition. */
-    int composing;            /* compose_begin done for this frame */
+    int composing;            /* the renderer began this frame */
     int merging;              /* looking for the next image of a group */
     int canvas_ready;
     int clear_pending;        /* frame 0 skipped the transparent fill */
@@ -101,7 +101,9 @@ struct giflow_decoder {
     uint8_t *work;            /* LZW BUFFER mode's workspace (heap) */
     size_t work_cap;
     int restore_external;
-    struct giflow__scale *scale; /* viewport (scale.c), or NULL */
+    const struct giflow__renderer *render; /* canvas, viewport or display */
+    void *render_state;       /* the renderer's own state, or NULL */
+    uint32_t out_width;       /* the output's width in pixels */
 
     /* Memory. */
     giflow__heap heap;
@@ -165,25 +167,33 @@ int giflow__skip_pixels(giflow_decoder *dec, giflow_input *in);
 /* Records an error and returns it (errors are sticky). */
 int giflow__fail(giflow_decoder *dec, int status);
 
-/* Compose stage hooks (compose.c). */
-int giflow__compose_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride);
-void giflow__compose_end(giflow_decoder *dec);
-/* Paints the transparent start where a first frame that skipped it has
- * not written yet (called when decoding stops inside that frame). */
-void giflow__compose_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride,
-                               int broken);
+/* Before the current frame's LZW starts: fails with GIFLOW_ERR_BAD_CODE_SIZE
+ * if its minimum code size is above what the flags accept. */
+int giflow__check_code_size(giflow_decoder *dec);
+/* Starts LZW decoding of the current frame in mode (once per frame). */
+void giflow__start_lzw(giflow_decoder *dec, int mode, uint64_t total);
 
-/* Where the LZW canvas modes write the current frame. */
-giflow__sink giflow__frame_sink(const giflow_decoder *dec, uint8_t *canvas, size_t stride);
+/* A renderer turns frames into one kind of output. The compose stage
+ * (giflow_decode_frame_rgba) calls, per frame: begin (apply the previous
+ * frame's disposal, save what this one's will need), frame (decode the
+ * pixels into the output; may return GIFLOW_NEED_INPUT and be called
+ * again), then end once the frame is complete, or unwritten when decoding
+ * stops inside it (broken: an error). release frees the renderer's state;
+ * giflow_decoder_set_viewport() swaps renderers with it. out is what the
+ * caller handed in (an RGBA canvas for these two). */
+typedef struct giflow__renderer {
+    int (*begin)(giflow_decoder *dec, uint8_t *out, size_t stride);
+    int (*frame)(giflow_decoder *dec, giflow_input *in, uint8_t *out, size_t stride);
+    void (*end)(giflow_decoder *dec);
+    void (*unwritten)(giflow_decoder *dec, uint8_t *out, size_t stride, int broken);
+    void (*release)(giflow_decoder *dec);
+} giflow__renderer;
+
+/* The full-size RGBA canvas (compose.c) and the viewport (scale.c). */
+extern const giflow__renderer giflow__canvas_renderer;
+extern const giflow__renderer giflow__viewport_renderer;
+
 /* Fills dec->lut for the current frame (0 marks the transparent index). */
 void giflow__build_lut(giflow_decoder *dec);
-
-/* Viewport hooks (scale.c): the compose stages at the output scale, called
- * from the top of their full-size counterparts when dec->scale is set. */
-int giflow__scale_begin(giflow_decoder *dec, uint8_t *out, size_t stride);
-int giflow__scale_frame(giflow_decoder *dec, giflow_input *in, uint8_t *out, size_t stride);
-void giflow__scale_end(giflow_decoder *dec);
-uint32_t giflow__scale_width(const giflow_decoder *dec);
-void giflow__scale_free(giflow_decoder *dec);
 
 #endif

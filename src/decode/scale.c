@@ -147,15 +147,10 @@ static void scale_release(giflow__heap *heap, struct giflow__scale *s)
     giflow__free(heap, s, sizeof *s);
 }
 
-void giflow__scale_free(giflow_decoder *dec)
+static void viewport_release(giflow_decoder *dec)
 {
-    scale_release(&dec->heap, dec->scale);
-    dec->scale = NULL;
-}
-
-uint32_t giflow__scale_width(const giflow_decoder *dec)
-{
-    return dec->scale->ax.out;
+    scale_release(&dec->heap, dec->render_state);
+    dec->render_state = NULL;
 }
 
 /* Resolves zero sizes and checks the viewport against the canvas. */
@@ -192,7 +187,10 @@ int giflow_decoder_set_viewport(giflow_decoder *dec, giflow_viewport *vp)
     giflow_viewport v;
     if (vp && resolve(&dec->image, vp, &v) != GIFLOW_OK)
         return GIFLOW_ERR_ARG;
-    giflow__scale_free(dec);
+    /* Back to the full canvas first, so that no viewport is set on failure. */
+    dec->render->release(dec);
+    dec->render = &giflow__canvas_renderer;
+    dec->out_width = 0;
     if (!vp)
         return GIFLOW_OK;
     if (!dec->heap.alloc.alloc)
@@ -217,7 +215,9 @@ int giflow_decoder_set_viewport(giflow_decoder *dec, giflow_viewport *vp)
     s->h_cap = v.out_width;
     s->acc = acc;
     s->acc_cap = 2 * (size_t)v.out_width;
-    dec->scale = s;
+    dec->render = &giflow__viewport_renderer;
+    dec->render_state = s;
+    dec->out_width = v.out_width;
     *vp = v;
     return GIFLOW_OK;
 }
@@ -299,9 +299,9 @@ static void dispose(struct giflow__scale *s, uint8_t *out, size_t stride)
     }
 }
 
-int giflow__scale_begin(giflow_decoder *dec, uint8_t *out, size_t stride)
+static int viewport_begin(giflow_decoder *dec, uint8_t *out, size_t stride)
 {
-    struct giflow__scale *s = dec->scale;
+    struct giflow__scale *s = dec->render_state;
     const giflow_frame_info *f = &dec->frame;
     if (!dec->canvas_ready) {
         for (uint32_t j = 0; j < s->ay.out; j++)
@@ -441,9 +441,10 @@ static void take_row(giflow_decoder *dec, struct giflow__scale *s, uint32_t y, u
         finish_row(s, s->next_final++, out, stride);
 }
 
-int giflow__scale_frame(giflow_decoder *dec, giflow_input *in, uint8_t *out, size_t stride)
+/* Rows of indices, composed at the output scale. */
+static int viewport_frame(giflow_decoder *dec, giflow_input *in, uint8_t *out, size_t stride)
 {
-    struct giflow__scale *s = dec->scale;
+    struct giflow__scale *s = dec->render_state;
     while (s->rows_left) {
         uint32_t y;
         int r = giflow__next_row(dec, in, &y);
@@ -457,9 +458,9 @@ int giflow__scale_frame(giflow_decoder *dec, giflow_input *in, uint8_t *out, siz
     return giflow__skip_pixels(dec, in);
 }
 
-void giflow__scale_end(giflow_decoder *dec)
+static void viewport_end(giflow_decoder *dec)
 {
-    struct giflow__scale *s = dec->scale;
+    struct giflow__scale *s = dec->render_state;
     s->prev_disposal = dec->frame.disposal;
     s->px0 = s->x0;
     s->px1 = s->x1;
@@ -470,3 +471,14 @@ void giflow__scale_end(giflow_decoder *dec)
     s->pj0 = s->j0;
     s->pj1 = s->j1;
 }
+
+/* Rows are blended as they complete: a stop inside a frame leaves nothing
+ * to paint. */
+static void viewport_unwritten(giflow_decoder *dec, uint8_t *out, size_t stride, int broken)
+{
+    (void)dec, (void)out, (void)stride, (void)broken;
+}
+
+const giflow__renderer giflow__viewport_renderer = {viewport_begin, viewport_frame,
+                                                    viewport_end, viewport_unwritten,
+                                                    viewport_release};
