@@ -64,18 +64,37 @@ static int write_frame(decode_job *j, const uint8_t *canvas, uint32_t w, uint32_
     return r;
 }
 
-/* Parses n unsigned numbers separated by sep. Returns 0 on success. */
-static int parse_list(const char *s, char sep, uint32_t *v, int n)
+enum { OPT_OUT = 1, OPT_RAW, OPT_JSON, OPT_STATS, OPT_PARTIAL, OPT_CROP, OPT_RESIZE };
+static const cli_opt decode_table[] = {
+    {"output", 'o', 1, OPT_OUT},   {"raw", 0, 0, OPT_RAW},         {"json", 0, 0, OPT_JSON},
+    {"stats", 0, 0, OPT_STATS},    {"partial", 0, 0, OPT_PARTIAL}, {"crop", 0, 1, OPT_CROP},
+    {"resize", 0, 1, OPT_RESIZE},  CLI_OPT_END,
+};
+
+/* Applies one of decode's own options. Returns 0, or -1 on a bad value. */
+static int decode_opt(decode_job *j, const cli_args *a, int k)
 {
-    for (int k = 0; k < n; k++) {
-        char *end;
-        if (*s < '0' || *s > '9')
-            return -1;
-        unsigned long x = strtoul(s, &end, 10);
-        if (x > UINT32_MAX || *end != (k + 1 < n ? sep : '\0'))
-            return -1;
-        v[k] = (uint32_t)x;
-        s = end + 1;
+    uint32_t v[4];
+    switch (k) {
+    case OPT_OUT: j->out_path = a->val; break;
+    case OPT_RAW: j->raw = 1; break;
+    case OPT_JSON: j->json = 1; break;
+    case OPT_STATS: j->stats = 1; break;
+    case OPT_PARTIAL: j->partial = 1; break;
+    case OPT_CROP:
+        if (cli_parse_list(a->val, ',', v, 4))
+            return cli_bad_value(a, "X,Y,W,H");
+        j->crop = 1;
+        j->crop_x = v[0], j->crop_y = v[1], j->crop_w = v[2], j->crop_h = v[3];
+        break;
+    case OPT_RESIZE:
+        if (cli_parse_list(a->val, 'x', v, 2) || (!v[0] && !v[1]))
+            return cli_bad_value(a, "WxH (one of them may be 0)");
+        j->resize = 1;
+        j->box_w = v[0], j->box_h = v[1];
+        break;
+    default:
+        return cli_decode_opt(&j->opts, a, k) > 0 ? 0 : -1;
     }
     return 0;
 }
@@ -83,45 +102,18 @@ static int parse_list(const char *s, char sep, uint32_t *v, int n)
 static int parse_args(decode_job *j, int argc, char **argv)
 {
     giflow_limits_default(&j->opts.limits);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int k;
-        if (!strcmp(a, "--help")) {
+    cli_args a;
+    cli_args_init(&a, "decode", argc, argv, decode_table, cli_decode_opt_table);
+    for (int k; (k = cli_next(&a)) != CLI_ARG_DONE;) {
+        if (k == CLI_ARG_HELP) {
             printf("%s%s", help, cli_decode_opts_help);
             exit(0);
-        } else if (!strcmp(a, "-o") && i + 1 < argc) {
-            j->out_path = argv[++i];
-        } else if (!strcmp(a, "--raw")) {
-            j->raw = 1;
-        } else if (!strcmp(a, "--json")) {
-            j->json = 1;
-        } else if (!strcmp(a, "--stats")) {
-            j->stats = 1;
-        } else if (!strcmp(a, "--partial")) {
-            j->partial = 1;
-        } else if (!strcmp(a, "--crop") && i + 1 < argc) {
-            uint32_t v[4];
-            if (parse_list(argv[++i], ',', v, 4)) {
-                cli_error("decode: --crop needs X,Y,W,H");
-                return -1;
-            }
-            j->crop = 1;
-            j->crop_x = v[0], j->crop_y = v[1], j->crop_w = v[2], j->crop_h = v[3];
-        } else if (!strcmp(a, "--resize") && i + 1 < argc) {
-            uint32_t v[2];
-            if (parse_list(argv[++i], 'x', v, 2) || (!v[0] && !v[1])) {
-                cli_error("decode: --resize needs WxH (one of them may be 0)");
-                return -1;
-            }
-            j->resize = 1;
-            j->box_w = v[0], j->box_h = v[1];
-        } else if ((k = cli_decode_opt(&j->opts, argc, argv, &i)) != 0) {
-            if (k < 0)
-                return -1;
-        } else if (!j->in_path && (a[0] != '-' || !a[1])) {
-            j->in_path = a;
-        } else {
-            cli_error("decode: unexpected argument '%s'", a);
+        } else if (k == CLI_ARG_OPERAND && !j->in_path) {
+            j->in_path = a.val;
+        } else if (k == CLI_ARG_OPERAND) {
+            cli_error("decode: one input FILE at a time ('%s' is a second one)", a.val);
+            return -1;
+        } else if (k == CLI_ARG_ERROR || decode_opt(j, &a, k)) {
             return -1;
         }
     }

@@ -49,34 +49,6 @@ typedef struct enc_job {
     uint8_t palette[768];
 } enc_job;
 
-static int parse_wxh(const char *s, uint32_t *w, uint32_t *h)
-{
-    char *end;
-    unsigned long a = strtoul(s, &end, 10);
-    if (*end != 'x' && *end != 'X')
-        return -1;
-    unsigned long b = strtoul(end + 1, &end, 10);
-    if (*end || !a || !b || a > 65535 || b > 65535)
-        return -1;
-    *w = (uint32_t)a;
-    *h = (uint32_t)b;
-    return 0;
-}
-
-/* An integer option value in lo..hi (unit: words for the message).
- * Returns 0, or -1 after saying what the option takes. */
-static int int_opt(const char *opt, const char *v, long lo, long hi, const char *unit, long *out)
-{
-    char *end;
-    long n = strtol(v, &end, 10);
-    if (*end || n < lo || n > hi) {
-        cli_error("encode: %s takes %ld..%ld%s", opt, lo, hi, unit);
-        return -1;
-    }
-    *out = n;
-    return 0;
-}
-
 /* Every file read is registered, so that -o naming one of them (through
  * any link) is refused before anything is written. */
 static int protect_inputs(const enc_job *j)
@@ -93,110 +65,121 @@ static int protect_inputs(const enc_job *j)
     return r ? r : cli_out_check(j->out_path);
 }
 
+enum {
+    OPT_OUT = 1, OPT_RAW, OPT_Y4M, OPT_FPS, OPT_DELAY, OPT_DURATIONS, OPT_COLORS, OPT_LOSSY,
+    OPT_EFFORT, OPT_DITHER, OPT_PALETTE, OPT_LOOP, OPT_LOSSLESS, OPT_NO_OPTIMIZE, OPT_COMMENT,
+    OPT_JSON,
+};
+static const cli_opt encode_table[] = {
+    {"output", 'o', 1, OPT_OUT},       {"raw", 0, 1, OPT_RAW},
+    {"y4m", 0, 0, OPT_Y4M},            {"fps", 0, 1, OPT_FPS},
+    {"delay", 0, 1, OPT_DELAY},        {"durations", 0, 1, OPT_DURATIONS},
+    {"colors", 0, 1, OPT_COLORS},      {"lossy", 0, 1, OPT_LOSSY},
+    {"effort", 0, 1, OPT_EFFORT},      {"dither", 0, 1, OPT_DITHER},
+    {"palette", 0, 1, OPT_PALETTE},    {"loop", 0, 1, OPT_LOOP},
+    {"lossless", 0, 0, OPT_LOSSLESS},  {"no-optimize", 0, 0, OPT_NO_OPTIMIZE},
+    {"comment", 0, 1, OPT_COMMENT},    {"json", 0, 0, OPT_JSON},
+    CLI_OPT_END,
+};
+
+/* A frame lasts at most 65535 cs, so the slowest rate is 1/655.35 s. */
+#define MIN_FPS (1.0 / 655.35)
+
+/* Options whose values are numbers. Returns 1 if k was one (0 if not),
+ * -1 on a bad value. */
+static int number_opt(enc_job *j, const cli_args *a, int k)
+{
+    long n = 0;
+    uint32_t v[2];
+    switch (k) {
+    case OPT_FPS: return cli_val_double(a, MIN_FPS, 1000, " frames per second", &j->fps) ? -1 : 1;
+    case OPT_DELAY: return cli_val_long(a, 0, 65535, " centiseconds", &j->delay_cs) ? -1 : 1;
+    case OPT_COLORS:
+        if (cli_val_long(a, 2, 256, "", &n))
+            return -1;
+        j->opt.max_colors = (uint32_t)n;
+        return 1;
+    case OPT_LOSSY:
+        if (cli_val_long(a, 0, 64, "", &n))
+            return -1;
+        j->opt.lossy = (int)n;
+        return 1;
+    case OPT_EFFORT:
+        if (cli_val_long(a, GIFLOW_EFFORT_FASTEST, GIFLOW_EFFORT_BEST, "", &n))
+            return -1;
+        j->opt.effort = (int)n;
+        return 1;
+    case OPT_LOOP:
+        if (cli_val_long(a, -1, 65535, "", &n))
+            return -1;
+        j->opt.loop_count = (int)n;
+        return 1;
+    case OPT_RAW:
+        if (cli_parse_list(a->val, 'x', v, 2) || !v[0] || !v[1] || v[0] > 65535 || v[1] > 65535)
+            return cli_bad_value(a, "WxH of 1..65535 each, e.g. 640x360");
+        j->raw_w = v[0];
+        j->raw_h = v[1];
+        return 1;
+    default: return 0;
+    }
+}
+
+/* The other options. Returns 0, or -1 on a bad value. */
+static int encode_opt(enc_job *j, const cli_args *a, int k)
+{
+    static const char *const dithers[] = {"none", "fs", "ordered", NULL};
+    int r = number_opt(j, a, k), c;
+    if (r)
+        return r < 0 ? -1 : 0;
+    switch (k) {
+    case OPT_OUT: j->out_path = a->val; break;
+    case OPT_Y4M: j->y4m = 1; break;
+    case OPT_DURATIONS: j->durations_path = a->val; break;
+    case OPT_LOSSLESS: j->opt.lossless = 1; break;
+    case OPT_NO_OPTIMIZE: j->opt.optimize = 0; break;
+    case OPT_JSON: j->json = 1; break;
+    case OPT_COMMENT:
+        j->opt.comment = (const uint8_t *)a->val;
+        j->opt.comment_size = strlen(a->val);
+        break;
+    case OPT_DITHER:
+        if ((c = cli_val_choice(a, dithers)) < 0)
+            return -1;
+        j->opt.dither = c == 0 ? GIFLOW_DITHER_NONE : c == 1 ? GIFLOW_DITHER_FS
+                                                             : GIFLOW_DITHER_ORDERED;
+        break;
+    case OPT_PALETTE:
+        c = !strcmp(a->val, "auto") ? 0 : !strcmp(a->val, "global") ? 1
+            : !strcmp(a->val, "local") ? 2 : -1;
+        if (c < 0)
+            j->palette_gif = a->val; /* a GIF whose palette is used */
+        else
+            j->opt.palette = c == 0 ? GIFLOW_PALETTE_AUTO : c == 1 ? GIFLOW_PALETTE_GLOBAL
+                                                                 : GIFLOW_PALETTE_LOCAL;
+        break;
+    default: return -1;
+    }
+    return 0;
+}
+
 static int parse_args(enc_job *j, int argc, char **argv)
 {
     giflow_encode_options_default(&j->opt);
     j->delay_cs = -1;
     j->inputs = calloc((size_t)argc, sizeof *j->inputs);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end = NULL;
-        long n;
-#define NEED_VALUE()                                          \
-    do {                                                      \
-        if (!v) {                                             \
-            cli_error("encode: %s needs a value", a);         \
-            return -1;                                        \
-        }                                                     \
-        i++;                                                  \
-    } while (0)
-        if (!strcmp(a, "--help")) {
+    if (!j->inputs)
+        return -1;
+    cli_args a;
+    cli_args_init(&a, "encode", argc, argv, encode_table, NULL);
+    for (int k; (k = cli_next(&a)) != CLI_ARG_DONE;) {
+        if (k == CLI_ARG_HELP) {
             fputs(help, stdout);
             exit(0);
-        } else if (!strcmp(a, "-o")) {
-            NEED_VALUE();
-            j->out_path = v;
-        } else if (!strcmp(a, "--raw")) {
-            NEED_VALUE();
-            if (parse_wxh(v, &j->raw_w, &j->raw_h)) {
-                cli_error("encode: --raw takes WxH, e.g. 640x360");
-                return -1;
-            }
-        } else if (!strcmp(a, "--y4m")) {
-            j->y4m = 1;
-        } else if (!strcmp(a, "--fps")) {
-            NEED_VALUE();
-            j->fps = strtod(v, &end);
-            if (*end || !(j->fps > 0 && j->fps <= 1000)) {
-                cli_error("encode: --fps takes a number above 0");
-                return -1;
-            }
-        } else if (!strcmp(a, "--delay")) {
-            NEED_VALUE();
-            if (int_opt(a, v, 0, 65535, " centiseconds", &j->delay_cs))
-                return -1;
-        } else if (!strcmp(a, "--durations")) {
-            NEED_VALUE();
-            j->durations_path = v;
-        } else if (!strcmp(a, "--colors")) {
-            NEED_VALUE();
-            if (int_opt(a, v, 2, 256, "", &n))
-                return -1;
-            j->opt.max_colors = (uint32_t)n;
-        } else if (!strcmp(a, "--lossy")) {
-            NEED_VALUE();
-            if (int_opt(a, v, 0, 64, "", &n))
-                return -1;
-            j->opt.lossy = (int)n;
-        } else if (!strcmp(a, "--effort")) {
-            NEED_VALUE();
-            if (int_opt(a, v, GIFLOW_EFFORT_FASTEST, GIFLOW_EFFORT_BEST, "", &n))
-                return -1;
-            j->opt.effort = (int)n;
-        } else if (!strcmp(a, "--dither")) {
-            NEED_VALUE();
-            if (!strcmp(v, "none"))
-                j->opt.dither = GIFLOW_DITHER_NONE;
-            else if (!strcmp(v, "fs"))
-                j->opt.dither = GIFLOW_DITHER_FS;
-            else if (!strcmp(v, "ordered"))
-                j->opt.dither = GIFLOW_DITHER_ORDERED;
-            else {
-                cli_error("encode: --dither takes none, fs or ordered");
-                return -1;
-            }
-        } else if (!strcmp(a, "--palette")) {
-            NEED_VALUE();
-            if (!strcmp(v, "global"))
-                j->opt.palette = GIFLOW_PALETTE_GLOBAL;
-            else if (!strcmp(v, "local"))
-                j->opt.palette = GIFLOW_PALETTE_LOCAL;
-            else if (!strcmp(v, "auto"))
-                j->opt.palette = GIFLOW_PALETTE_AUTO;
-            else
-                j->palette_gif = v;
-        } else if (!strcmp(a, "--loop")) {
-            NEED_VALUE();
-            if (int_opt(a, v, -1, 65535, "", &n))
-                return -1;
-            j->opt.loop_count = (int)n;
-        } else if (!strcmp(a, "--lossless")) {
-            j->opt.lossless = 1;
-        } else if (!strcmp(a, "--no-optimize")) {
-            j->opt.optimize = 0;
-        } else if (!strcmp(a, "--comment")) {
-            NEED_VALUE();
-            j->opt.comment = (const uint8_t *)v;
-            j->opt.comment_size = strlen(v);
-        } else if (!strcmp(a, "--json")) {
-            j->json = 1;
-        } else if (a[0] == '-' && a[1]) {
-            cli_error("encode: unknown option '%s'", a);
+        } else if (k == CLI_ARG_OPERAND) {
+            j->inputs[j->ninputs++] = a.val;
+        } else if (k == CLI_ARG_ERROR || encode_opt(j, &a, k)) {
             return -1;
-        } else {
-            j->inputs[j->ninputs++] = a;
         }
-#undef NEED_VALUE
     }
     if (!j->out_path || !j->ninputs) {
         cli_error("encode: need -o OUT.gif and at least one INPUT (see --help)");

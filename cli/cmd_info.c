@@ -180,34 +180,37 @@ static void print_text(const char *path, const giflow_image_info *im, int loop,
 
 int cmd_info(int argc, char **argv)
 {
+    enum { OPT_JSON = 1, OPT_VERIFY };
+    static const cli_opt table[] = {
+        {"json", 0, 0, OPT_JSON}, {"verify", 0, 0, OPT_VERIFY}, CLI_OPT_END};
     int json = 0, verify = 0;
     const char *path = NULL;
     cli_decode_opts opts = {0};
     giflow_limits_default(&opts.limits);
-    for (int i = 1; i < argc; i++) {
-        int k;
-        if (!strcmp(argv[i], "--json")) {
+    cli_args a;
+    cli_args_init(&a, "info", argc, argv, table, cli_decode_opt_table);
+    for (int k; (k = cli_next(&a)) != CLI_ARG_DONE;) {
+        if (k == OPT_JSON) {
             json = 1;
-        } else if (!strcmp(argv[i], "--verify")) {
+        } else if (k == OPT_VERIFY) {
             verify = 1;
-        } else if (!strcmp(argv[i], "--help")) {
+        } else if (k == CLI_ARG_HELP) {
             printf("usage: giflow info [--json] [--verify] [options] FILE\n"
                    "  --json     machine-readable output\n"
                    "  --verify   decode every frame and report broken ones\n%s",
                    cli_decode_opts_help);
             return 0;
-        } else if ((k = cli_decode_opt(&opts, argc, argv, &i)) != 0) {
-            if (k < 0)
-                return EXIT_USAGE;
-        } else if (!path && (argv[i][0] != '-' || !argv[i][1])) {
-            path = argv[i];
-        } else {
-            cli_error("info: unexpected argument '%s'", argv[i]);
+        } else if (k == CLI_ARG_OPERAND && !path) {
+            path = a.val;
+        } else if (k == CLI_ARG_OPERAND) {
+            cli_error("info: one FILE at a time ('%s' is a second one)", a.val);
+            return EXIT_USAGE;
+        } else if (k == CLI_ARG_ERROR || cli_decode_opt(&opts, &a, k) < 0) {
             return EXIT_USAGE;
         }
     }
     if (!path) {
-        cli_error("info: no input file");
+        cli_error("info: no input file (see 'giflow info --help')");
         return EXIT_USAGE;
     }
 

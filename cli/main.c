@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "args.h"
 #include "io.h"
 
 static const char usage[] =
@@ -26,49 +27,47 @@ const char *cli_decode_opts_help =
     "  --max-memory BYTES     decoder memory budget (default 1 GiB)\n"
     "  --chunk N              feed the decoder N input bytes at a time (default 256 KiB)\n";
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-    unsigned long long x = strtoull(s, &end, 10);
-    if (!*s || *end || s[0] == '-')
-        return -1;
-    *v = x;
-    return 0;
-}
+const cli_opt cli_decode_opt_table[] = {
+    {"lenient", 0, 0, CLI_DOPT_LENIENT},
+    {"merge-zero-delay", 0, 0, CLI_DOPT_MERGE_ZERO_DELAY},
+    {"small-memory", 0, 0, CLI_DOPT_SMALL_MEMORY},
+    {"max-pixels", 0, 1, CLI_DOPT_MAX_PIXELS},
+    {"max-frames", 0, 1, CLI_DOPT_MAX_FRAMES},
+    {"max-memory", 0, 1, CLI_DOPT_MAX_MEMORY},
+    {"chunk", 0, 1, CLI_DOPT_CHUNK},
+    CLI_OPT_END,
+};
 
-int cli_decode_opt(cli_decode_opts *o, int argc, char **argv, int *i)
+int cli_decode_opt(cli_decode_opts *o, const cli_args *a, int id)
 {
-    const char *a = argv[*i];
-    uint64_t v;
-    if (!strcmp(a, "--lenient")) {
-        o->flags |= GIFLOW_FLAG_LENIENT_CODE_SIZE;
-        return 1;
-    }
-    if (!strcmp(a, "--merge-zero-delay")) {
-        o->flags |= GIFLOW_FLAG_MERGE_ZERO_DELAY;
-        return 1;
-    }
-    if (!strcmp(a, "--small-memory")) {
-        o->flags |= GIFLOW_FLAG_SMALL_MEMORY;
-        return 1;
-    }
-    if (strcmp(a, "--max-pixels") && strcmp(a, "--max-frames") && strcmp(a, "--max-memory") &&
-        strcmp(a, "--chunk"))
-        return 0;
-    if (*i + 1 >= argc || parse_u64(argv[*i + 1], &v)) {
-        cli_error("%s needs a number", a);
-        return -1;
-    }
-    ++*i;
-    if (!strcmp(a, "--max-pixels"))
+    uint64_t v = 0;
+    switch (id) {
+    case CLI_DOPT_LENIENT: o->flags |= GIFLOW_FLAG_LENIENT_CODE_SIZE; return 1;
+    case CLI_DOPT_MERGE_ZERO_DELAY: o->flags |= GIFLOW_FLAG_MERGE_ZERO_DELAY; return 1;
+    case CLI_DOPT_SMALL_MEMORY: o->flags |= GIFLOW_FLAG_SMALL_MEMORY; return 1;
+    case CLI_DOPT_MAX_PIXELS:
+        if (cli_val_u64(a, 0, UINT64_MAX, " pixels (0: no limit)", &v))
+            return -1;
         o->limits.max_canvas_pixels = v;
-    else if (!strcmp(a, "--chunk"))
-        o->chunk = v ? (size_t)v : 1;
-    else if (!strcmp(a, "--max-frames"))
-        o->limits.max_frames = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-    else
+        return 1;
+    case CLI_DOPT_MAX_FRAMES:
+        if (cli_val_u64(a, 0, UINT32_MAX, " frames (0: no limit)", &v))
+            return -1;
+        o->limits.max_frames = (uint32_t)v;
+        return 1;
+    case CLI_DOPT_MAX_MEMORY:
+        if (cli_val_u64(a, 0, UINT64_MAX, " bytes (0: no limit)", &v))
+            return -1;
         o->limits.max_memory = v;
-    return 1;
+        return 1;
+    case CLI_DOPT_CHUNK:
+        if (cli_val_u64(a, 1, SIZE_MAX / 2, " bytes", &v))
+            return -1;
+        o->chunk = (size_t)v;
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 giflow_decoder *cli_decoder(const cli_decode_opts *o)
@@ -89,7 +88,7 @@ int main(int argc, char **argv)
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
-    if (!strcmp(argv[1], "--version")) {
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
         printf("giflow %s\n", GIFLOW_VERSION_STRING);
         return 0;
     }

@@ -19,3 +19,10 @@ if(GIFLOW_SYSTEM_PYTHON AND GIFLOW_BUILD_CLI)
            COMMAND ${GIFLOW_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/output_test.py
                    $<TARGET_FILE:giflow_cli> ${GIFLOW_CORPORA} ${CMAKE_BINARY_DIR}/cli_output_test)
 endif()
+
+# CLI conventions: the shared option parser, messages, summaries.
+if(GIFLOW_SYSTEM_PYTHON AND GIFLOW_BUILD_CLI)
+  add_test(NAME cli_conventions
+           COMMAND ${GIFLOW_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/conventions_test.py
+                   $<TARGET_FILE:giflow_cli> ${GIFLOW_CORPORA} ${CMAKE_BINARY_DIR}/cli_conventions_test)
+endif()
