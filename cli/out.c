@@ -48,24 +48,25 @@ static void on_signal(int sig)
     raise(sig);
 }
 
+static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
 static void init_signals(void)
 {
     static int done;
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     if (done)
         return;
     done = 1;
     /* A broken pipe becomes EPIPE from write(), reported like any write
      * error, rather than a silent death. */
     signal(SIGPIPE, SIG_IGN);
-    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+    for (size_t i = 0; i < sizeof cleanup_signals / sizeof *cleanup_signals; i++) {
         struct sigaction sa, old;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_signal;
         sigemptyset(&sa.sa_mask);
         /* A signal the caller ignores (nohup, background jobs) stays so. */
-        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-            sigaction(sigs[i], &sa, NULL);
+        if (sigaction(cleanup_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(cleanup_signals[i], &sa, NULL);
     }
 }
 
@@ -202,13 +203,24 @@ static int open_temp(cli_out *o, const struct stat *st)
     }
     memcpy(o->tmp, o->target, n);
     memcpy(o->tmp + n, ".tmp-XXXXXX", 12);
+    /* The file must not appear before the handler knows it: signals wait
+     * until it is registered. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    for (size_t i = 0; i < sizeof cleanup_signals / sizeof *cleanup_signals; i++)
+        sigaddset(&block, cleanup_signals[i]);
+    sigprocmask(SIG_BLOCK, &block, &old);
     o->fd = mkstemp(o->tmp);
+    int e = errno;
+    if (o->fd >= 0)
+        o->slot = slot_take(o->tmp);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (o->fd < 0) {
         free(o->tmp);
         o->tmp = NULL;
+        errno = e;
         return -1;
     }
-    o->slot = slot_take(o->tmp);
     if (st->st_mode) {
         /* Replace the file as it was: its owner where we may set it (root),
          * then its mode (chown clears set-id bits, so mode comes last). */
