@@ -39,6 +39,7 @@ const char *rb_rel(const char *path, const char *root);
 /* ---- timing and watchdog ------------------------------------------------ */
 
 double rb_now(void);
+double rb_cpu_now(void); /* CPU seconds of this process */
 
 /* Arms a SIGALRM watchdog: if not disarmed within seconds, prints what
  * (e.g. the file being decoded) and exits with status 1. 0 disarms. */
@@ -109,7 +110,7 @@ typedef struct rb_result {
     size_t canvas_bytes;
     int mode_used;           /* RB_MODE_*: RGBA falls back to ROWS when the
                                 canvas exceeds canvas_limit */
-    double seconds;          /* wall time of the whole decode */
+    double seconds;          /* CPU time of the whole decode */
     uint64_t calls;          /* decoder calls made */
     int contract_violations; /* NEED_INPUT with bytes left, pos regressions,
                                 errors not sticky... (details printed) */
