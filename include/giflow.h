@@ -162,6 +162,81 @@ typedef struct giflow_input {
     int eof;
 } giflow_input;
 
+/* ---- Pull input: a source ----------------------------------------------
+ * Instead of pushing chunks, a decoder can pull its input from a source:
+ * a file in memory (memory-mapped flash: decoded in place, never copied),
+ * or read/seek callbacks (an SD card, a socket). Attach it with
+ * giflow_decoder_set_source() and pass NULL as the input to the decode
+ * calls; they then read as they need and never return GIFLOW_NEED_INPUT.
+ * A source can also be driven by hand: source.in is an ordinary
+ * giflow_input window, giflow_source_refill() moves it on after
+ * GIFLOW_NEED_INPUT, and giflow_source_seek() jumps (a frame index, a
+ * player going back to frame 0).
+ *
+ * Reads are large: each asks for the whole caller buffer. Normal decoding
+ * only ever reads forward; a seek is made only when asked for, or by the
+ * restore-previous re-decode fallback (giflow_display), which the caller
+ * chooses. A seek inside the bytes already buffered costs no call.
+ *
+ * The struct is caller-declared (its layout is part of the ABI, like
+ * giflow_input) and set up by one of the two init calls; treat its fields
+ * as read-only except through these calls. */
+
+/* Reads up to n (> 0) bytes into buf. Returns the number read, 0 only at
+ * the end of the stream, or a negative value on failure (GIFLOW_ERR_IO). */
+typedef ptrdiff_t (*giflow_read_fn)(void *user, uint8_t *buf, size_t n);
+/* Moves the stream to the absolute byte offset. Returns 0 on success,
+ * nonzero on failure (GIFLOW_ERR_IO). */
+typedef int (*giflow_seek_fn)(void *user, uint64_t offset);
+
+typedef struct giflow_source {
+    giflow_input in;      /* the window the decoder reads */
+    uint64_t base;        /* stream offset of in.src[0] */
+    giflow_read_fn read;  /* NULL for a memory source */
+    giflow_seek_fn seek;  /* NULL when the stream cannot seek */
+    void *user;
+    uint8_t *buf;         /* read buffer (callbacks) */
+    size_t buf_size;
+    uint64_t size;        /* memory source: the whole stream's size */
+    int status;           /* sticky GIFLOW_ERR_IO after a failed call */
+} giflow_source;
+
+/* A source over size bytes at data, decoded in place (zero-copy): data
+ * must stay valid and unchanged while the source is used. Seeks anywhere
+ * in it are free. */
+GIFLOW_API void giflow_source_memory(giflow_source *src, const void *data, size_t size);
+
+/* A source over callbacks. read is required; seek may be NULL (a stream
+ * that only goes forward: then no seek can be made). buf (buf_size > 0
+ * bytes, caller-owned, valid while the source is used) receives the reads;
+ * 512 bytes suits an SD card, larger reads fewer times. The stream is
+ * taken to be at offset 0 now. */
+GIFLOW_API void giflow_source_callbacks(giflow_source *src, giflow_read_fn read,
+                                        giflow_seek_fn seek, void *user, void *buf,
+                                        size_t buf_size);
+
+/* Moves the window on after a decode call returned GIFLOW_NEED_INPUT
+ * (bytes not consumed yet are kept). Returns GIFLOW_OK, with in.eof set
+ * once the stream has ended, or GIFLOW_ERR_IO (sticky) if read failed.
+ * A memory source has nothing more: it sets eof. */
+GIFLOW_API int giflow_source_refill(giflow_source *src);
+
+/* The stream offset of the next byte the decoder will read. */
+GIFLOW_API uint64_t giflow_source_tell(const giflow_source *src);
+
+/* Whether giflow_source_seek() can reach any offset (memory, or a seek
+ * callback). */
+GIFLOW_API int giflow_source_can_seek(const giflow_source *src);
+
+/* Moves the window to stream offset `offset`. Inside the bytes already in
+ * the window this costs nothing; otherwise it calls seek and empties the
+ * window (the next refill reads from there). Returns GIFLOW_OK;
+ * GIFLOW_ERR_ARG for an offset past the end of a memory source;
+ * GIFLOW_ERR_STATE when the stream cannot seek; GIFLOW_ERR_IO (sticky) if
+ * seek failed. A decoder's parse position is not moved by this: see
+ * giflow_decoder_set_source(). */
+GIFLOW_API int giflow_source_seek(giflow_source *src, uint64_t offset);
+
 /* ------------------------------------------------------------------------ */
 /* Decoder                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -252,6 +327,17 @@ GIFLOW_API int giflow_decoder_set_flags(giflow_decoder *dec, unsigned flags);
  * frame width * height * 4 bytes for the largest such frame (see
  * giflow_frame_info.restore_bytes). mem must stay valid while decoding. */
 GIFLOW_API int giflow_decoder_set_scratch(giflow_decoder *dec, void *mem, size_t size);
+
+/* Attaches a pull source (see giflow_source), or detaches it (NULL). The
+ * decode calls then take NULL as their input and read from src, which
+ * must stay valid while attached; they never return GIFLOW_NEED_INPUT (a
+ * stream that ends early is GIFLOW_ERR_TRUNCATED, a failed read
+ * GIFLOW_ERR_IO). The source's current offset is taken as the position
+ * the decoder has reached, so attach it before the first decode call
+ * (offset 0 of the GIF), or exactly where pushed input stopped. Passing a
+ * non-NULL input still works and reads that instead. Returns GIFLOW_OK or
+ * GIFLOW_ERR_ARG. */
+GIFLOW_API int giflow_decoder_set_source(giflow_decoder *dec, giflow_source *src);
 
 /* Whole-stream facts. canvas_* include growth to fit the first frame, so
  * they are final once giflow_decode_image_info() has returned GIFLOW_OK. */

@@ -153,8 +153,42 @@ static int check_args(giflow_decoder *dec, const giflow_input *in)
     return dec->status;
 }
 
-int giflow_decode_image_info(giflow_decoder *dec, giflow_input *in,
-                             giflow_image_info *info)
+int giflow_decoder_set_source(giflow_decoder *dec, giflow_source *src)
+{
+    if (!dec)
+        return GIFLOW_ERR_ARG;
+    dec->source = src;
+    dec->source_origin = src ? giflow_source_tell(src) - dec->offset : 0;
+    return GIFLOW_OK;
+}
+
+giflow_input *giflow__input(giflow_decoder *dec, giflow_input *in)
+{
+    return in ? in : dec && dec->source ? &dec->source->in : NULL;
+}
+
+int giflow__pull_more(giflow_decoder *dec, const giflow_input *in, int *r)
+{
+    if (in || *r != GIFLOW_NEED_INPUT || !dec->source)
+        return 0;
+    int e = dec->source->in.eof ? GIFLOW_ERR_TRUNCATED : giflow_source_refill(dec->source);
+    if (e != GIFLOW_OK)
+        *r = giflow__fail(dec, e);
+    return e == GIFLOW_OK;
+}
+
+/* Each public decode call runs its stage on the window in, or pulls. */
+#define PULLED(dec, in, stage_call)                                                          \
+    do {                                                                                     \
+        giflow_input *w = giflow__input(dec, in);                                            \
+        int r_;                                                                              \
+        do                                                                                   \
+            r_ = stage_call;                                                                 \
+        while (giflow__pull_more(dec, in, &r_));                                             \
+        return r_;                                                                           \
+    } while (0)
+
+static int image_info(giflow_decoder *dec, giflow_input *in, giflow_image_info *info)
 {
     int r = check_args(dec, in), ev;
     if (r)
@@ -186,6 +220,12 @@ int giflow_decode_image_info(giflow_decoder *dec, giflow_input *in,
     if (info)
         *info = dec->image;
     return GIFLOW_OK;
+}
+
+int giflow_decode_image_info(giflow_decoder *dec, giflow_input *in,
+                             giflow_image_info *info)
+{
+    PULLED(dec, in, image_info(dec, w, info));
 }
 
 static int max_code_size(const giflow_decoder *dec)
@@ -242,14 +282,13 @@ static int start_frame(giflow_decoder *dec)
     return GIFLOW_OK;
 }
 
-int giflow_decode_frame_info(giflow_decoder *dec, giflow_input *in,
-                             giflow_frame_info *info)
+static int frame_info(giflow_decoder *dec, giflow_input *in, giflow_frame_info *info)
 {
     int r = check_args(dec, in), ev;
     if (r)
         return r;
     if (dec->stage == ST_START &&
-        (r = giflow_decode_image_info(dec, in, NULL)) != GIFLOW_OK)
+        (r = image_info(dec, in, NULL)) != GIFLOW_OK)
         return r;
     if (dec->stage == ST_END)
         return GIFLOW_END;
@@ -385,7 +424,7 @@ int giflow__skip_pixels(giflow_decoder *dec, giflow_input *in)
     return GIFLOW_FRAME_END;
 }
 
-int giflow_decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row)
+static int decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row)
 {
     int r = check_args(dec, in);
     if (r)
@@ -397,7 +436,7 @@ int giflow_decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row)
     if (dec->stage != ST_FRAME)
         return GIFLOW_ERR_STATE;
     int pass = dec->pass;
-    uint32_t y;
+    uint32_t y = 0;
     if ((r = giflow__next_row(dec, in, &y)) != GIFLOW_OK)
         return r;
     row->y = y;
@@ -436,8 +475,7 @@ static int merge_next(giflow_decoder *dec, giflow_input *in)
     return start_frame(dec);
 }
 
-int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
-                             uint8_t *canvas, size_t stride)
+static int frame_rgba(giflow_decoder *dec, giflow_input *in, uint8_t *canvas, size_t stride)
 {
     int r = check_args(dec, in);
     if (r)
@@ -477,4 +515,20 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
             return r;
         dec->composing = 1;
     }
+}
+
+int giflow_decode_frame_info(giflow_decoder *dec, giflow_input *in, giflow_frame_info *info)
+{
+    PULLED(dec, in, frame_info(dec, w, info));
+}
+
+int giflow_decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row)
+{
+    PULLED(dec, in, decode_row(dec, w, row));
+}
+
+int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
+                             size_t stride)
+{
+    PULLED(dec, in, frame_rgba(dec, w, canvas, stride));
 }

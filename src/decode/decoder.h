@@ -112,6 +112,9 @@ struct giflow_decoder {
     int row_external;
     int self_owned;           /* the struct itself came from the heap */
 
+    giflow_source *source;    /* pull input, or NULL */
+    uint64_t source_origin;   /* source offset of stream offset 0 */
+
     giflow_limits limits;
     unsigned flags;
     giflow_meta_fn meta_fn;
@@ -163,6 +166,14 @@ void giflow__compose_direct(giflow_decoder *dec, giflow_input *in, const giflow_
  * LZW has not started), through its terminator. Returns GIFLOW_FRAME_END,
  * GIFLOW_NEED_INPUT or an error. */
 int giflow__skip_pixels(giflow_decoder *dec, giflow_input *in);
+
+/* The window a decode call reads: in, or with in NULL the attached
+ * source's (NULL when there is none). */
+giflow_input *giflow__input(giflow_decoder *dec, giflow_input *in);
+/* After a decode call on window w returned *r: with in NULL (pulling),
+ * refills the source when *r is GIFLOW_NEED_INPUT and returns nonzero to
+ * call again; a failed or empty refill replaces *r by its error. */
+int giflow__pull_more(giflow_decoder *dec, const giflow_input *in, int *r);
 
 /* Records an error and returns it (errors are sticky). */
 int giflow__fail(giflow_decoder *dec, int status);
