@@ -78,7 +78,7 @@ static int tail_fits(const giflow_decoder *dec, const giflow_input *in, size_t s
     return dec->fresh_canvas && f->x == 0 && f->y == 0 &&
            f->width == dec->image.canvas_width && f->height == dec->image.canvas_height &&
            stride == (size_t)f->width * 4 && !f->interlaced && f->min_code_size >= 2 &&
-           f->min_code_size <= 8 && n >= (1u << 14) && n < (1u << 30) &&
+           f->min_code_size <= 8 && n >= GIFLOW__TAIL_MIN_PIXELS && n < GIFLOW__FLAT_MAX_PIXELS &&
            giflow__data_complete(dec, in);
 }
 
@@ -94,7 +94,8 @@ static int buffer_fits(giflow_decoder *dec)
     uint64_t n = (uint64_t)f->width * f->height;
     uint64_t canvas = (uint64_t)dec->image.canvas_width * dec->image.canvas_height;
     if ((dec->flags & GIFLOW_FLAG_SMALL_MEMORY) || f->min_code_size < 2 ||
-        f->min_code_size > 8 || n >= (1u << 30) || GIFLOW__LZW_WORK_BYTES(n) > 2 * canvas)
+        f->min_code_size > 8 || n >= GIFLOW__FLAT_MAX_PIXELS ||
+        GIFLOW__LZW_WORK_BYTES(n) * GIFLOW__WORK_CANVAS_SHARE > 4 * canvas)
         return 0;
     size_t need = GIFLOW__LZW_WORK_BYTES(n);
     if (dec->work_cap >= need)

@@ -57,6 +57,16 @@ enum {
  * literals, the indices and 16 bytes of slack. */
 #define GIFLOW__LZW_WORK_BYTES(n) ((size_t)(n) + (GIFLOW__LZW_TABLE + 1) * 6 + 2 + 256 + 16)
 
+/* Mode thresholds (decoder.c picks the mode per frame). */
+/* TAIL keeps the flat table and the indices in the frame's own 4n canvas
+ * bytes: from this size on they fit with room to convert while decoding. */
+#define GIFLOW__TAIL_MIN_PIXELS (1u << 14)
+/* The flat table's string offsets are 32-bit: frames must stay below. */
+#define GIFLOW__FLAT_MAX_PIXELS (1u << 30)
+/* BUFFER's workspace may take at most 1 / GIFLOW__WORK_CANVAS_SHARE of the
+ * canvas's bytes, so the heap stays below the canvas plus the state. */
+#define GIFLOW__WORK_CANVAS_SHARE 2
+
 /* Where CANVAS and COPY modes write. Pixels are 4 bytes; lut maps an index
  * to the word stored, and 0 means transparent (leave the canvas alone). */
 typedef struct giflow__sink {

@@ -1,4 +1,5 @@
-/* Pieces shared by the LZW modes (lzw.c, lzw_canvas.c). */
+/* Pieces shared by the LZW modes (lzw.c and the canvas modes: lzw_canvas.c,
+ * lzw_chain.c, lzw_copy.c, lzw_flat.c). */
 #ifndef GIFLOW_DECODE_LZW_IMPL_H
 #define GIFLOW_DECODE_LZW_IMPL_H
 
@@ -146,5 +147,17 @@ static inline unsigned lzw_chain_length(const giflow__lzw *z, unsigned c)
     }
     return n + (c < z->clear ? 1 : (z->t.chain.link[c] & LZW_FIELD));
 }
+
+/* Canvas address of the frame's k-th stored row (interlacing applied), at
+ * the frame's left edge; NULL when the row is outside the canvas. */
+uint8_t *giflow__sink_row(const giflow__sink *s, uint64_t k);
+
+/* giflow__lzw_compose() for each family of modes. */
+size_t giflow__lzw_compose_chain(giflow__lzw *z, const uint8_t *src, size_t len,
+                                 const giflow__sink *s);
+size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
+                                const giflow__sink *s);
+size_t giflow__lzw_compose_flat(giflow__lzw *z, const uint8_t *src, size_t len,
+                                const giflow__sink *s);
 
 #endif

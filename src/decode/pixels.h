@@ -1,0 +1,17 @@
+/* The pixel pass: palette indices to RGBA words (pixels.c). */
+#ifndef GIFLOW_DECODE_PIXELS_H
+#define GIFLOW_DECODE_PIXELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* n indices to their RGBA words through lut, every one stored. Works in
+ * place front to back when idx >= d + 3 * n (TAIL): pixel k's four bytes
+ * never reach index k + 1 or later. */
+void giflow__px_convert(uint8_t *d, const uint8_t *idx, const uint32_t *lut, size_t n);
+
+/* n indices where index t is transparent: its pixels are left alone. */
+void giflow__px_paint(uint8_t *d, const uint8_t *idx, const uint32_t *lut, uint32_t n,
+                      unsigned t);
+
+#endif
