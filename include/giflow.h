@@ -688,7 +688,10 @@ GIFLOW_API int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_m
  * caller's global palette, or one built from the rows given to
  * giflow_encode_sample_rows() beforehand - every row of a first pass over
  * a source that can be read again (exact colours when there are few), or a
- * bounded sample of rows. */
+ * bounded sample of rows. With a caller's palette, a transparent index is
+ * added after its entries (or takes entry 255 of a 256-entry palette)
+ * unless alpha_threshold is 0 or rows given to giflow_encode_sample_rows()
+ * showed no transparent pixel: then every entry keeps its colour. */
 
 /* Adds n rows (width pixels each, stride bytes apart) to the palette
  * statistics. Only before the first frame. Of an image above 4 Mpx, only

@@ -28,13 +28,20 @@ int giflow_encode_sample_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t
         return GIFLOW_ERR_STATE;
     if (stride < (size_t)enc->w * 4)
         stride = (size_t)enc->w * 4;
-    if (enc->have_global)
-        return GIFLOW_OK; /* the caller's palette is used as given */
+    const uint8_t a = enc->opt.alpha_threshold;
+    if (enc->have_global) {
+        /* The caller's palette is used as given; the rows only tell
+         * whether the transparent slot is needed. */
+        for (uint32_t y = 0; y < n && !enc->sample_transparent; y++)
+            for (uint32_t x = 0; x < enc->w && !enc->sample_transparent; x++)
+                enc->sample_transparent = rgba[(size_t)y * stride + 4 * x + 3] < a;
+        enc->samples++;
+        return GIFLOW_OK;
+    }
     if (!enc->samples) {
         giflow__quant_reset(enc->quant);
         giflow__colorset_init(&enc->sample_set, enc->opt.max_colors);
     }
-    const uint8_t a = enc->opt.alpha_threshold;
     /* The palette's statistics need a few million pixels, not all of a
      * huge image: every step-th row counts step times. The exact colour
      * set and the transparency check still see every row. */
@@ -57,8 +64,13 @@ int giflow_encode_sample_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t
  * when the samples showed transparent pixels. */
 static int rows_palette(giflow_encoder *enc)
 {
-    if (enc->have_global)
+    if (enc->have_global) {
+        /* A caller's palette keeps all its entries (no transparent slot)
+         * when nothing can be transparent, or sampled rows showed none. */
+        enc->opaque_rows = enc->opt.alpha_threshold == 0 ||
+                           (enc->samples && !enc->sample_transparent);
         return GIFLOW_OK;
+    }
     if (!enc->samples)
         return giflow__enc_fail(enc, GIFLOW_ERR_STATE); /* nothing to build from */
     uint32_t maxc = enc->opt.max_colors - (enc->sample_transparent ? 1 : 0);

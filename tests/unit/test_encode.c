@@ -626,6 +626,64 @@ static void test_rows(void)
     free(row);
 }
 
+/* A caller's 256-entry palette in rows mode keeps every entry when the
+ * rows cannot be transparent (alpha_threshold 0) or the sampled rows
+ * showed no transparency: each pixel comes back with its exact colour,
+ * entry 255's included (no slot is taken for transparency). */
+static void test_rows_caller_palette(void)
+{
+    enum { PW = 256, PH = 8 };
+    uint8_t pal[768], row[PW * 4];
+    for (int i = 0; i < 256; i++) {
+        pal[3 * i] = (uint8_t)i;
+        pal[3 * i + 1] = (uint8_t)(255 - i);
+        pal[3 * i + 2] = (uint8_t)(i * 7);
+    }
+    for (int sample = 0; sample < 2; sample++) {
+        giflow_encode_options o;
+        giflow_encode_options_default(&o);
+        o.width = PW;
+        o.height = PH;
+        o.row_streaming = 1;
+        o.global_palette = pal;
+        o.global_palette_size = 256;
+        o.alpha_threshold = sample ? 128 : 0;
+        buf b = {0};
+        giflow_encoder *e = giflow_encoder_new(NULL);
+        giflow_encoder_set_output(e, put, &b);
+        int r = giflow_encode_begin(e, &o);
+        for (int pass = sample ? 0 : 1; pass < 2; pass++) {
+            giflow_frame f = {0};
+            if (pass == 1 && r == GIFLOW_OK)
+                r = giflow_encode_rows_begin(e, &f);
+            for (int y = 0; y < PH && r == GIFLOW_OK; y++) {
+                for (int x = 0; x < PW; x++) {
+                    memcpy(row + 4 * x, pal + 3 * ((x + y) % 256), 3);
+                    row[4 * x + 3] = 255;
+                }
+                r = pass ? giflow_encode_rows(e, row, 1, 0) : giflow_encode_sample_rows(e, row, 1, 0);
+            }
+        }
+        if (r == GIFLOW_OK)
+            r = giflow_encode_rows_end(e);
+        if (r == GIFLOW_OK)
+            r = giflow_encode_finish(e, -1);
+        giflow_encoder_free(e);
+        tu_decoded d;
+        tu_decode(b.d, b.n, 0, 0, 1, &d);
+        int exact = r == GIFLOW_OK && d.status == GIFLOW_END && d.nframes == 1;
+        for (int y = 0; exact && y < PH; y++)
+            for (int x = 0; x < PW; x++) {
+                const uint8_t *a = d.frames[0].rgba + 4 * (y * PW + x);
+                exact &= !memcmp(a, pal + 3 * ((x + y) % 256), 3) && a[3] == 255;
+            }
+        TU_CHECK(exact, "rows, caller's 256 colours (%s): not exact",
+                 sample ? "sampled" : "alpha_threshold 0");
+        tu_decoded_free(&d);
+        free(b.d);
+    }
+}
+
 int main(void)
 {
     test_lossless(0, GIFLOW_PALETTE_AUTO, "opaque/auto");
@@ -639,6 +697,7 @@ int main(void)
     test_write_failure();
     test_temporal_stability();
     test_rows();
+    test_rows_caller_palette();
     test_flat_memory();
     printf("test_encode: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
