@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, and only those missing.
-# Usage: scripts/deps.sh build|test|bench|fuzz|embedded ...
+# Usage: scripts/deps.sh build|test|bench|fuzz|embedded|python ...
 set -euo pipefail
 
 pkgs_build="cmake make gcc pkg-config libspng-dev libpng-dev zlib1g-dev libjpeg62-turbo-dev"
-pkgs_test="clang libclang-rt-14-dev libgif-dev python3 python3-pil python3-numpy imagemagick"
+pkgs_test="clang libclang-rt-14-dev libgif-dev python3 python3-pil python3-numpy imagemagick python3-dev python3-venv python3-pip python3-pytest"
 pkgs_bench="ffmpeg imagemagick gifsicle python3-pil python3-numpy libcgif-dev libimagequant-dev libstb-dev libgif-dev giflib-tools time"
+# The Python package (python/): its build (a C compiler, Python headers, pip
+# in a venv) and its optional Pillow and numpy, all from Debian.
+pkgs_python="gcc python3 python3-dev python3-venv python3-pip python3-pil python3-numpy"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_embedded="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user qemu-system-arm"
 
