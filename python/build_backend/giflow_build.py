@@ -41,8 +41,9 @@ def _lib_root():
 
 def _version(root):
     with open(os.path.join(root, "include", "giflow.h")) as f:
-        m = re.search(r'#define GIFLOW_VERSION_STRING "([^"]+)"', f.read())
-    return m.group(1) if m else "0.0.0"
+        h = f.read()
+    parts = [re.search(r"#define GIFLOW_VERSION_%s (\d+)" % k, h) for k in ("MAJOR", "MINOR", "PATCH")]
+    return ".".join(m.group(1) for m in parts) if all(parts) else "0.0.0"
 
 
 def _lib_sources(root):
@@ -74,7 +75,8 @@ def _compile_all(root, tmp):
     if not shutil.which(cc[0]):
         cc = ["cc"]  # the interpreter was built with a compiler not installed here
     flags = shlex.split(_cfg("CFLAGS")) + shlex.split(_cfg("CCSHARED") or "-fPIC")
-    flags += ["-std=c11", "-O3", "-fvisibility=hidden", "-DGIFLOW_PY_BUILD=1"]
+    # Hidden visibility, GIFLOW_API included: the module exports PyInit only.
+    flags += ["-std=c11", "-O3", "-fvisibility=hidden", "-DGIFLOW_API="]
     flags += shlex.split(os.environ.get("CFLAGS", ""))
     incs = ["-I" + os.path.join(root, "include"), "-I" + sysconfig.get_paths()["include"]]
     jobs = []

@@ -184,7 +184,7 @@ static int step(pg_decoder *d, giflow_input *in, int *emit_kind)
         r = giflow_decode_frame_rgba(d->dec, in, d->canvas, (size_t)d->out_w * 4);
         if (r == GIFLOW_FRAME_END) {
             /* With MERGE_ZERO_DELAY the frame shown is the group's last. */
-            const giflow_frame_info *cur = giflow_current_frame(d->dec);
+            const giflow_frame_info *cur = giflow_decoder_current_frame(d->dec);
             if (cur)
                 d->frame = *cur;
             d->stage = ST_FRAME_INFO;
@@ -281,7 +281,7 @@ static PyObject *decoder_get_int(pg_decoder *d, void *which)
     case 0:
         return PyLong_FromLong(d->status);
     case 1:
-        return PyLong_FromLong(d->dec ? giflow_loop_count(d->dec) : -1);
+        return PyLong_FromLong(d->dec ? giflow_decoder_loop_count(d->dec) : -1);
     case 2:
         return PyBool_FromLong(d->stage == ST_END);
     case 4:
@@ -306,7 +306,7 @@ static PyGetSetDef decoder_getset[] = {
      "out_h), or None before the header",
      NULL},
     {"status", (getter)decoder_get_int, NULL, "the error status, or 0", (void *)0},
-    {"loop_count", (getter)decoder_get_int, NULL, "giflow_loop_count()", (void *)1},
+    {"loop_count", (getter)decoder_get_int, NULL, "giflow_decoder_loop_count()", (void *)1},
     {"done", (getter)decoder_get_int, NULL, "the stream has ended cleanly", (void *)2},
     {"consumed", (getter)decoder_get_int, NULL, "bytes the last feed() used", (void *)4},
     {"heap", (getter)decoder_get_int, NULL, "(now, peak) decoder heap bytes", (void *)3},

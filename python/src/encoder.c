@@ -237,7 +237,8 @@ static int load_frame(pg_encoder *e, const pg_source *s, giflow_frame *f)
     if (s->kind == PG_IDX && !s->alpha_table) {
         f->palette = s->pal_rgb;
         f->palette_size = s->pal_n;
-        f->transparent_index = s->trans;
+        f->has_transparency = s->trans >= 0;
+        f->transparent_index = s->trans >= 0 ? s->trans : 0;
         if (pg_contiguous(s)) {
             f->indices = s->base;
             f->index_stride = s->stride;
@@ -289,8 +290,7 @@ static PyObject *encoder_frame(pg_encoder *e, PyObject *args)
         return NULL;
     }
     giflow_frame f;
-    memset(&f, 0, sizeof f);
-    f.transparent_index = -1;
+    giflow_frame_init(&f);
     f.time_mode = mode;
     if (mode == GIFLOW_TIME_DELAY_CS)
         f.delay_cs = (uint32_t)value;
@@ -379,8 +379,7 @@ static PyObject *encoder_rows_begin(pg_encoder *e, PyObject *arg)
     if (enter(e))
         return NULL;
     giflow_frame f;
-    memset(&f, 0, sizeof f);
-    f.transparent_index = -1;
+    giflow_frame_init(&f);
     f.time_mode = GIFLOW_TIME_DELAY_CS;
     f.delay_cs = (uint32_t)d;
     int r;
