@@ -516,6 +516,95 @@ typedef struct giflow_viewport {
  * returns its error. */
 GIFLOW_API int giflow_decoder_set_viewport(giflow_decoder *dec, giflow_viewport *vp);
 
+/* ---- Display output: composing without a canvas ------------------------
+ * For a screen the caller draws to (an SPI LCD), not a canvas in memory.
+ * The decoder composes every frame by the browser model straight onto the
+ * display through callbacks, so no canvas-sized buffer exists anywhere:
+ * - draw(x, y, n, pixels): n opaque pixels of canvas row y from column x,
+ *   in the display's format, already clipped to the canvas. Transparent
+ *   pixels are skipped (whatever the display shows there stays), so
+ *   nothing is read back. Runs never span rows; pixels is valid only
+ *   during the call.
+ * - fill(x, y, w, h): paint the rectangle with what the caller shows where
+ *   the image is transparent (a colour, or a wallpaper). It paints the
+ *   transparent start before the first frame, disposal 2, and the
+ *   transparent parts of a restored rectangle.
+ * - read(x, y, n, pixels), optional: n pixels of row y as the display
+ *   shows them, in its format (a readback, for restore-previous below).
+ * Callbacks return 0, or nonzero to stop decoding with GIFLOW_ERR_IO.
+ *
+ * Restore previous (disposal 3 and 4) needs what the display showed in the
+ * frame's rectangle before the frame was drawn. Where nothing was drawn
+ * yet (a restore-previous first frame, for one) that is the transparent
+ * start, and the restore is a fill: no memory, no work. Otherwise, in the
+ * order allowed by `restore`:
+ * - GIFLOW_RESTORE_READBACK: before the frame is drawn, its rectangle is
+ *   read back into scratch, and drawn again at disposal. Needs read and
+ *   w * h * bpp bytes of scratch (bpp: 2 in RGB565, 4 in RGBA8888, 1 in
+ *   INDEX8). Time: one read and one draw of the rectangle.
+ * - GIFLOW_RESTORE_REDECODE: at disposal, the rectangle is composed again
+ *   from the start of the file into scratch, then drawn. Needs a source
+ *   that can seek (giflow_decoder_set_source) and scratch for at least
+ *   one row of the rectangle: w * bpp + (w + 7) / 8 bytes per row (the
+ *   last part marks transparent pixels, painted with fill). A rectangle
+ *   that does not fit is done in bands of rows, each band one pass. Time,
+ *   per pass: a seek to the start, parsing every earlier frame, and LZW
+ *   on those that touch the band (down to its last row), then a seek
+ *   back to where decoding was: on an SD card, two seeks.
+ * A restore that none of the allowed ways can do fails the frame with
+ * GIFLOW_ERR_SMALL_BUFFER when it begins (before anything is drawn).
+ * The rectangle restored is exactly what a browser shows; the display only
+ * ever shows complete states (a re-decode works in scratch).
+ *
+ * Memory: the fixed state plus a row buffer of frame width * bpp bytes
+ * (indices are decoded into its tail and converted in place), from the
+ * allocator or, for giflow_decoder_init_static(), from its memory (size it
+ * with giflow_decoder_static_size(max_width * bpp)). The decoder never
+ * allocates scratch: it is the caller's. */
+#define GIFLOW_FORMAT_RGB565 1         /* 16-bit words, native byte order */
+#define GIFLOW_FORMAT_RGB565_SWAPPED 2 /* RGB565 high byte first (SPI) */
+#define GIFLOW_FORMAT_RGBA8888 3       /* bytes R, G, B, A (A = 255) */
+#define GIFLOW_FORMAT_INDEX8 4         /* palette indices of the frame that
+                                          drew the pixel (its palette:
+                                          frame_info.palette) */
+
+#define GIFLOW_RESTORE_READBACK 1u
+#define GIFLOW_RESTORE_REDECODE 2u
+
+typedef struct giflow_display {
+    size_t size;    /* set by giflow_display_init() */
+    int format;     /* GIFLOW_FORMAT_* (default RGB565) */
+    int (*draw)(void *user, uint32_t x, uint32_t y, uint32_t n, const void *pixels);
+    int (*fill)(void *user, uint32_t x, uint32_t y, uint32_t w, uint32_t h);
+    int (*read)(void *user, uint32_t x, uint32_t y, uint32_t n, void *pixels); /* or NULL */
+    void *user;
+    void *scratch;  /* restore-previous scratch (caller-owned), or NULL */
+    size_t scratch_size;
+    unsigned restore; /* GIFLOW_RESTORE_* allowed (default both) */
+} giflow_display;
+
+/* Writes the defaults into the caller's first size bytes; use the macro. */
+GIFLOW_API void giflow_display_init_size(giflow_display *d, size_t size);
+#define giflow_display_init(d) giflow_display_init_size((d), sizeof *(d))
+
+/* Selects display output (or, with d NULL, back to the RGBA canvas). Call
+ * after giflow_decode_image_info() and before the first frame is drawn.
+ * *d is copied; scratch and user must stay valid while decoding. Frames
+ * are then drawn with giflow_decode_frame_draw(); giflow_decode_row()
+ * still works. Returns GIFLOW_OK; GIFLOW_ERR_ARG for a NULL decoder, an
+ * unknown format or missing draw/fill; GIFLOW_ERR_STATE when called too
+ * early or too late. Not sticky. */
+GIFLOW_API int giflow_decoder_set_display(giflow_decoder *dec, const giflow_display *d);
+
+/* Stage 3c. Draws the current frame onto the display (see above),
+ * applying the previous frame's disposal first. Rows are drawn as they
+ * decode. Returns GIFLOW_FRAME_END when the frame is complete (the display
+ * shows what a browser shows), GIFLOW_NEED_INPUT (push input only), or an
+ * error: the frame is then broken, its decoded pixels drawn and, on a
+ * first frame, the rest of the canvas filled, as with
+ * giflow_decode_frame_rgba(). GIFLOW_ERR_STATE without a display. */
+GIFLOW_API int giflow_decode_frame_draw(giflow_decoder *dec, giflow_input *in);
+
 /* The frame info of the image most recently started (with
  * GIFLOW_FLAG_MERGE_ZERO_DELAY, the last image of the group). NULL before
  * the first frame. Valid until the next call on the decoder. */

@@ -237,15 +237,6 @@ static void canvas_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride
     dec->clear_pending = 0;
 }
 
-static void canvas_end(giflow_decoder *dec)
-{
-    const giflow_frame_info *f = &dec->frame;
-    dec->prev_disposal = f->disposal;
-    dec->prev_x = f->clip_x;
-    dec->prev_y = f->clip_y;
-    dec->prev_w = f->clip_width;
-    dec->prev_h = f->clip_height;
-}
 
 static void canvas_release(giflow_decoder *dec)
 {
@@ -259,5 +250,6 @@ static void canvas_release(giflow_decoder *dec)
     dec->work_cap = 0;
 }
 
-const giflow__renderer giflow__canvas_renderer = {canvas_begin, canvas_frame, canvas_end,
+const giflow__renderer giflow__canvas_renderer = {canvas_begin, canvas_frame,
+                                                  giflow__remember_disposal,
                                                   canvas_unwritten, canvas_release};

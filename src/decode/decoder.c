@@ -35,6 +35,7 @@ static void dec_init(giflow_decoder *dec)
     dec->gce_trans = -1;
     dec->lut_key = -1;
     dec->render = &giflow__canvas_renderer;
+    dec->row_bpp = 1;
     limits_default(&dec->limits);
 }
 
@@ -162,6 +163,33 @@ int giflow_decoder_set_source(giflow_decoder *dec, giflow_source *src)
     return GIFLOW_OK;
 }
 
+int giflow__output_settable(const giflow_decoder *dec)
+{
+    if (dec->status)
+        return dec->status;
+    if (dec->stage == ST_START || dec->canvas_ready || dec->composing)
+        return GIFLOW_ERR_STATE;
+    return GIFLOW_OK;
+}
+
+void giflow__reset_renderer(giflow_decoder *dec)
+{
+    dec->render->release(dec);
+    dec->render = &giflow__canvas_renderer;
+    dec->render_state = NULL;
+    dec->out_width = 0;
+}
+
+void giflow__remember_disposal(giflow_decoder *dec)
+{
+    const giflow_frame_info *f = &dec->frame;
+    dec->prev_disposal = f->disposal;
+    dec->prev_x = f->clip_x;
+    dec->prev_y = f->clip_y;
+    dec->prev_w = f->clip_width;
+    dec->prev_h = f->clip_height;
+}
+
 giflow_input *giflow__input(giflow_decoder *dec, giflow_input *in)
 {
     return in ? in : dec && dec->source ? &dec->source->in : NULL;
@@ -243,7 +271,7 @@ static uint32_t clip_span(uint32_t start, uint32_t len, uint32_t limit,
 }
 
 /* Applies the graphic control, palette and limits to a new descriptor. */
-static int start_frame(giflow_decoder *dec)
+int giflow__start_frame(giflow_decoder *dec)
 {
     giflow_frame_info *f = &dec->frame;
     const giflow_limits *lim = &dec->limits;
@@ -315,14 +343,14 @@ static int frame_info(giflow_decoder *dec, giflow_input *in, giflow_frame_info *
             return r;
     }
     dec->frame_pending = 0;
-    if ((r = start_frame(dec)) != GIFLOW_OK)
+    if ((r = giflow__start_frame(dec)) != GIFLOW_OK)
         return r;
     if (info)
         *info = dec->frame;
     return GIFLOW_OK;
 }
 
-static int ensure_row(giflow_decoder *dec, uint32_t width)
+static int ensure_row(giflow_decoder *dec, size_t width)
 {
     if (dec->row_cap >= width)
         return GIFLOW_OK;
@@ -377,7 +405,7 @@ int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y)
     int r;
     if (!dec->lzw_ready) {
         if ((r = giflow__check_code_size(dec)) != GIFLOW_OK ||
-            (r = ensure_row(dec, f->width)) != GIFLOW_OK)
+            (r = ensure_row(dec, (size_t)f->width * dec->row_bpp)) != GIFLOW_OK)
             return r;
         giflow__start_lzw(dec, GIFLOW__LZW_INDEX, 0);
     }
@@ -391,7 +419,7 @@ int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y)
         size_t used;
         size_t k = giflow__lzw_decode(&dec->lzw, dec->buf + dec->buf_pos,
                                       dec->buf_len - dec->buf_pos, &used,
-                                      dec->row + dec->row_x,
+                                      giflow__row_indices(dec) + dec->row_x,
                                       f->width - dec->row_x);
         dec->buf_pos += (unsigned)used;
         dec->row_x += (uint32_t)k;
@@ -441,7 +469,7 @@ static int decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row)
         return r;
     row->y = y;
     row->width = dec->frame.width;
-    row->indices = dec->row;
+    row->indices = giflow__row_indices(dec);
     row->pass = dec->frame.interlaced ? pass : 0;
     return GIFLOW_OK;
 }
@@ -472,18 +500,14 @@ static int merge_next(giflow_decoder *dec, giflow_input *in)
         dec->end_seen = 1;
         return GIFLOW_FRAME_END;
     }
-    return start_frame(dec);
+    return giflow__start_frame(dec);
 }
 
-static int frame_rgba(giflow_decoder *dec, giflow_input *in, uint8_t *canvas, size_t stride)
+/* The compose stage: the current frame through the renderer. */
+static int compose(giflow_decoder *dec, giflow_input *in, uint8_t *canvas, size_t stride)
 {
-    int r = check_args(dec, in);
-    if (r)
-        return r;
     const giflow__renderer *rd = dec->render;
-    uint32_t width = dec->out_width ? dec->out_width : dec->image.canvas_width;
-    if (!canvas || stride / 4 < width)
-        return GIFLOW_ERR_ARG;
+    int r;
     if (dec->merging) {
         if ((r = merge_next(dec, in)) != GIFLOW_OK)
             return r;
@@ -517,6 +541,29 @@ static int frame_rgba(giflow_decoder *dec, giflow_input *in, uint8_t *canvas, si
     }
 }
 
+static int frame_rgba(giflow_decoder *dec, giflow_input *in, uint8_t *canvas, size_t stride)
+{
+    int r = check_args(dec, in);
+    if (r)
+        return r;
+    uint32_t width = dec->out_width ? dec->out_width : dec->image.canvas_width;
+    if (!canvas || stride / 4 < width)
+        return GIFLOW_ERR_ARG;
+    if (dec->render == &giflow__display_renderer)
+        return GIFLOW_ERR_STATE;
+    return compose(dec, in, canvas, stride);
+}
+
+static int frame_draw(giflow_decoder *dec, giflow_input *in)
+{
+    int r = check_args(dec, in);
+    if (r)
+        return r;
+    if (dec->render != &giflow__display_renderer)
+        return GIFLOW_ERR_STATE;
+    return compose(dec, in, NULL, 0);
+}
+
 int giflow_decode_frame_info(giflow_decoder *dec, giflow_input *in, giflow_frame_info *info)
 {
     PULLED(dec, in, frame_info(dec, w, info));
@@ -531,4 +578,9 @@ int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in, uint8_t *can
                              size_t stride)
 {
     PULLED(dec, in, frame_rgba(dec, w, canvas, stride));
+}
+
+int giflow_decode_frame_draw(giflow_decoder *dec, giflow_input *in)
+{
+    PULLED(dec, in, frame_draw(dec, w));
 }

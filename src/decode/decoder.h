@@ -43,7 +43,11 @@ struct giflow_decoder {
     giflow__lzw lzw;
     uint8_t gct[768];
     uint8_t lct[768];
-    uint32_t lut[256];        /* compose: RGBA word per index, 0 = skip */
+    union {
+        uint32_t lut[256];    /* compose: RGBA word per index, 0 = skip;
+                                 display RGBA8888: its pixels */
+        uint16_t lut16[256];  /* display RGB565: its pixels */
+    };
     int32_t lut_key;          /* the global palette's lut is built for this
                                  transparent index + 1 (0: none; -1: lut
                                  is not the global palette's) */
@@ -105,10 +109,19 @@ struct giflow_decoder {
     void *render_state;       /* the renderer's own state, or NULL */
     uint32_t out_width;       /* the output's width in pixels */
 
+    /* Display output (display.c). */
+    giflow_display display;
+    uint32_t drawn_x0, drawn_y0, drawn_x1, drawn_y1; /* bounds of what frames
+                                 left drawn (empty when x0 == x1) */
+    int restore_how;          /* the previous frame's restore: RESTORE_* */
+    int replaying;            /* re-decoding for a restore: no meta events */
+
     /* Memory. */
     giflow__heap heap;
-    uint8_t *row;
+    uint8_t *row;             /* indices at row + row_off(width) */
     size_t row_cap;
+    unsigned row_bpp;         /* row buffer bytes per pixel: 1, or the
+                                 display's (pixels converted in place) */
     int row_external;
     int self_owned;           /* the struct itself came from the heap */
 
@@ -200,9 +213,29 @@ typedef struct giflow__renderer {
     void (*release)(giflow_decoder *dec);
 } giflow__renderer;
 
-/* The full-size RGBA canvas (compose.c) and the viewport (scale.c). */
+/* The full-size RGBA canvas (compose.c), the viewport (scale.c) and the
+ * display (display.c). */
 extern const giflow__renderer giflow__canvas_renderer;
 extern const giflow__renderer giflow__viewport_renderer;
+extern const giflow__renderer giflow__display_renderer;
+
+/* Whether the output can still be changed: after image info, before the
+ * first frame is composed. Returns GIFLOW_OK, the sticky error, or
+ * GIFLOW_ERR_STATE. */
+int giflow__output_settable(const giflow_decoder *dec);
+/* Releases the current renderer and selects the full canvas. */
+void giflow__reset_renderer(giflow_decoder *dec);
+/* Renderer end: remembers the finished frame's disposal and rectangle. */
+void giflow__remember_disposal(giflow_decoder *dec);
+
+/* Where the current frame's row of indices starts in dec->row. */
+static inline uint8_t *giflow__row_indices(const giflow_decoder *dec)
+{
+    return dec->row + (size_t)dec->frame.width * (dec->row_bpp - 1);
+}
+
+/* Applies graphic control, palette and limits to the frame just parsed. */
+int giflow__start_frame(giflow_decoder *dec);
 
 /* Fills dec->lut for the current frame (0 marks the transparent index). */
 void giflow__build_lut(giflow_decoder *dec);

@@ -69,7 +69,7 @@ static int copy_item(giflow_decoder *dec, giflow_input *in, uint8_t *dst)
 
 static int meta(giflow_decoder *dec, const uint8_t *data, size_t size, int last)
 {
-    if (!dec->meta_fn || dec->ext_label == 0xF9)
+    if (!dec->meta_fn || dec->ext_label == 0xF9 || dec->replaying)
         return GIFLOW_OK;
     giflow_meta m;
     memset(&m, 0, sizeof m);

@@ -180,17 +180,14 @@ int giflow_decoder_set_viewport(giflow_decoder *dec, giflow_viewport *vp)
 {
     if (!dec)
         return GIFLOW_ERR_ARG;
-    if (dec->status)
-        return dec->status;
-    if (dec->stage == ST_START || dec->canvas_ready || dec->composing)
-        return GIFLOW_ERR_STATE;
+    int r = giflow__output_settable(dec);
+    if (r != GIFLOW_OK)
+        return r;
     giflow_viewport v;
     if (vp && resolve(&dec->image, vp, &v) != GIFLOW_OK)
         return GIFLOW_ERR_ARG;
     /* Back to the full canvas first, so that no viewport is set on failure. */
-    dec->render->release(dec);
-    dec->render = &giflow__canvas_renderer;
-    dec->out_width = 0;
+    giflow__reset_renderer(dec);
     if (!vp)
         return GIFLOW_OK;
     if (!dec->heap.alloc.alloc)

@@ -144,3 +144,29 @@ void tu_decoded_free(tu_decoded *d)
     free(d->frames);
     memset(d, 0, sizeof *d);
 }
+
+ptrdiff_t tu_memfile_read(void *user, uint8_t *buf, size_t n)
+{
+    tu_memfile *f = user;
+    f->reads++;
+    if (n < f->buf_size)
+        f->short_asks++;
+    if (f->fail_after && f->pos + n > f->fail_after)
+        return -1;
+    size_t k = f->size - f->pos < n ? f->size - f->pos : n;
+    memcpy(buf, f->data + f->pos, k);
+    f->pos += k;
+    return (ptrdiff_t)k;
+}
+
+int tu_memfile_seek(void *user, uint64_t offset)
+{
+    tu_memfile *f = user;
+    f->seeks++;
+    if (offset < f->pos)
+        f->backward_seeks++;
+    if (offset > f->size)
+        return -1;
+    f->pos = (size_t)offset;
+    return 0;
+}

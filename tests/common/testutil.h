@@ -35,6 +35,18 @@ int tu_decode(const uint8_t *data, size_t size, size_t chunk, unsigned flags,
               int keep_pixels, tu_decoded *out);
 void tu_decoded_free(tu_decoded *d);
 
+/* A file in memory behind giflow_source read/seek callbacks
+ * (tu_memfile_read, tu_memfile_seek), with a log of the calls. */
+typedef struct tu_memfile {
+    const uint8_t *data;
+    size_t size, pos;
+    unsigned reads, seeks, backward_seeks, short_asks;
+    size_t buf_size;   /* reads asking for less count as short_asks */
+    size_t fail_after; /* fail the read that would pass this offset (0: never) */
+} tu_memfile;
+ptrdiff_t tu_memfile_read(void *user, uint8_t *buf, size_t n);
+int tu_memfile_seek(void *user, uint64_t offset);
+
 /* zlib-compatible CRC-32. */
 uint32_t tu_crc32(uint32_t crc, const void *data, size_t n);
 

@@ -9,41 +9,6 @@
 
 #include "testutil.h"
 
-/* A file in memory behind read/seek callbacks, with a log of the calls. */
-typedef struct file_cb {
-    const uint8_t *data;
-    size_t size, pos;
-    unsigned reads, seeks, backward_seeks, short_asks;
-    size_t buf_size;
-    size_t fail_after; /* fail the read that would pass this offset (0: never) */
-} file_cb;
-
-static ptrdiff_t cb_read(void *user, uint8_t *buf, size_t n)
-{
-    file_cb *f = user;
-    f->reads++;
-    if (n < f->buf_size)
-        f->short_asks++;
-    if (f->fail_after && f->pos + n > f->fail_after)
-        return -1;
-    size_t k = f->size - f->pos < n ? f->size - f->pos : n;
-    memcpy(buf, f->data + f->pos, k);
-    f->pos += k;
-    return (ptrdiff_t)k;
-}
-
-static int cb_seek(void *user, uint64_t offset)
-{
-    file_cb *f = user;
-    f->seeks++;
-    if (offset < f->pos)
-        f->backward_seeks++;
-    if (offset > f->size)
-        return -1;
-    f->pos = (size_t)offset;
-    return 0;
-}
-
 /* Decodes every frame through src (pull: NULL inputs), hashing each
  * canvas; returns the final status. */
 static int pull_decode(giflow_source *src, uint32_t *hash, uint32_t *frames)
@@ -113,8 +78,8 @@ static void check_file(const char *dir, const char *name)
     static const size_t bufs[] = {1, 7, 512, 1 << 16};
     for (size_t b = 0; b < sizeof bufs / sizeof *bufs; b++) {
         uint8_t *buf = malloc(bufs[b]);
-        file_cb f = {data, size, 0, 0, 0, 0, 0, bufs[b], 0};
-        giflow_source_callbacks(&src, cb_read, cb_seek, &f, buf, bufs[b]);
+        tu_memfile f = {data, size, 0, 0, 0, 0, 0, bufs[b], 0};
+        giflow_source_callbacks(&src, tu_memfile_read, tu_memfile_seek, &f, buf, bufs[b]);
         r = pull_decode(&src, &got, &got_n);
         TU_CHECK(r == want_r && got == want && got_n == want_n,
                  "%s buf %zu: status %d/%d, %u/%u frames", name, bufs[b], r, want_r, got_n,
@@ -137,9 +102,9 @@ static void check_seek(void)
 {
     static const uint8_t bytes[100] = {1, 2, 3};
     uint8_t buf[16];
-    file_cb f = {bytes, sizeof bytes, 0, 0, 0, 0, 0, sizeof buf, 0};
+    tu_memfile f = {bytes, sizeof bytes, 0, 0, 0, 0, 0, sizeof buf, 0};
     giflow_source src;
-    giflow_source_callbacks(&src, cb_read, cb_seek, &f, buf, sizeof buf);
+    giflow_source_callbacks(&src, tu_memfile_read, tu_memfile_seek, &f, buf, sizeof buf);
     TU_CHECK(giflow_source_refill(&src) == GIFLOW_OK && src.in.size == 16, "first read");
     src.in.pos = 10;
     TU_CHECK(giflow_source_tell(&src) == 10, "tell %llu",
@@ -154,7 +119,7 @@ static void check_seek(void)
     TU_CHECK(giflow_source_seek(&src, 1000) == GIFLOW_ERR_IO, "failed seek");
     TU_CHECK(giflow_source_refill(&src) == GIFLOW_ERR_IO, "errors are sticky");
 
-    giflow_source_callbacks(&src, cb_read, NULL, &f, buf, sizeof buf);
+    giflow_source_callbacks(&src, tu_memfile_read, NULL, &f, buf, sizeof buf);
     TU_CHECK(!giflow_source_can_seek(&src), "no seek callback");
     TU_CHECK(giflow_source_seek(&src, 50) == GIFLOW_ERR_STATE, "forward-only seek");
 
@@ -177,9 +142,9 @@ static void check_failures(const char *dir)
         return;
     uint8_t buf[512];
     uint32_t h, n;
-    file_cb f = {data, size, 0, 0, 0, 0, 0, sizeof buf, 20000};
+    tu_memfile f = {data, size, 0, 0, 0, 0, 0, sizeof buf, 20000};
     giflow_source src;
-    giflow_source_callbacks(&src, cb_read, NULL, &f, buf, sizeof buf);
+    giflow_source_callbacks(&src, tu_memfile_read, NULL, &f, buf, sizeof buf);
     int r = pull_decode(&src, &h, &n);
     TU_CHECK(r == GIFLOW_ERR_IO && n > 0, "read failure: %d after %u frames", r, n);
 
