@@ -4,15 +4,25 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CORPORA    ?= $(abspath ../shared/corpora)
 CMAKE_ARGS ?=
+PREFIX     ?= /usr/local
 
-.PHONY: all deps test test-release test-asan demo bench fuzz clean
+.PHONY: all deps install test test-release test-asan demo bench fuzz clean
 
-all: deps
+# Builds; never installs packages. scripts/deps.sh --check names any that
+# are missing (`make deps` installs them). Only deps, demo, test, bench and
+# fuzz install packages.
+all:
+	@scripts/deps.sh --check build
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DGIFLOW_CORPORA=$(CORPORA) $(CMAKE_ARGS) >/dev/null
 	cmake --build $(BUILD) -j$(JOBS)
 
 deps:
 	@scripts/deps.sh build
+
+# Libraries, giflow.h, giflow.pc, the CMake package, the CLI and its man
+# page, under $(PREFIX) (and $(DESTDIR), as usual).
+install: all
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 # The whole suite, twice: a release build with gcc, and ASan+UBSan with clang.
 # Test dependencies are installed before configuring, so CMake finds them.
@@ -30,11 +40,14 @@ test-asan:
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j$(JOBS)
 
-demo: all
+demo:
+	@scripts/deps.sh build
+	$(MAKE) all
 	@scripts/demo.sh $(BUILD)
 
-bench: all
-	@scripts/deps.sh bench
+bench:
+	@scripts/deps.sh build bench
+	$(MAKE) all
 	@bench/run.sh $(BUILD)
 
 fuzz:

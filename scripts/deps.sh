@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, and only those missing.
-# Usage: scripts/deps.sh build|test|bench|fuzz|embedded|python ...
+# Usage: scripts/deps.sh [--check] build|test|bench|fuzz|embedded|python ...
+# --check installs nothing: it names what is missing and fails.
 set -euo pipefail
+check=0
+if [ "${1:-}" = --check ]; then check=1; shift; fi
 
-pkgs_build="cmake make gcc pkg-config libspng-dev libpng-dev zlib1g-dev libjpeg62-turbo-dev"
+# python3: the build configures the test suite, whose checks are partly Python.
+pkgs_build="cmake make gcc pkg-config python3 libspng-dev libpng-dev zlib1g-dev libjpeg62-turbo-dev"
 pkgs_test="clang libclang-rt-14-dev libgif-dev python3 python3-pil python3-numpy imagemagick python3-dev python3-venv python3-pip python3-pytest"
 pkgs_bench="ffmpeg imagemagick gifsicle python3-pil python3-numpy libcgif-dev libimagequant-dev libstb-dev libgif-dev giflib-tools time"
 # The Python package (python/): its build (a C compiler, Python headers, pip
@@ -25,6 +29,11 @@ for p in $want; do
         missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
+if [ $check = 1 ]; then
+    echo "deps: missing Debian packages:$missing" >&2
+    echo "deps: run 'make deps' (or apt-get install them) first" >&2
+    exit 1
+fi
 
 echo "deps: installing$missing" >&2
 SUDO=""

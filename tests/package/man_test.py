@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""The man page's source, docs/giflow.1.md, lists exactly the options each
+command's --help prints: none missing, none stale.
+
+Usage: man_test.py GIFLOW_BINARY DOCS/giflow.1.md"""
+import re
+import subprocess
+import sys
+
+OPT = re.compile(r"(?<![\w-])(--?[a-zA-Z][a-zA-Z0-9-]*)")
+
+
+def help_options(exe, cmd):
+    p = subprocess.run([exe, cmd, "--help"], capture_output=True, text=True)
+    text = p.stdout + p.stderr
+    opts = set()
+    for line in text.splitlines():
+        # Option lines start with two spaces and the option itself.
+        m = re.match(r"\s{2,}(--?[a-zA-Z][a-zA-Z0-9-]*)", line)
+        if m:
+            opts.add(m.group(1))
+    return opts, text
+
+
+def man_options(path):
+    """Options per '## ' section: the definition terms (`--opt ARG`)."""
+    sections, cur = {}, None
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("## "):
+            cur = line[3:].strip()
+            sections[cur] = set()
+        elif line.startswith("# "):
+            cur = None
+        elif cur and re.match(r"^`-", line):
+            sections[cur].add(OPT.match(line[1:]).group(1))
+    return sections
+
+
+def main():
+    exe, md = sys.argv[1], sys.argv[2]
+    man = man_options(md)
+    shared = next(v for k, v in man.items() if k.startswith("Decoder options"))
+    failures = 0
+    for cmd, extra in (("info", shared), ("decode", shared), ("encode", set())):
+        section = next((v for k, v in man.items() if k.startswith("giflow " + cmd)), None)
+        if section is None:
+            print(f"man_test: no '## giflow {cmd}' section in {md}")
+            failures += 1
+            continue
+        documented = section | extra
+        printed, text = help_options(exe, cmd)
+        if len(printed) < 2:
+            print(f"man_test: 'giflow {cmd} --help' printed no options:\n{text}")
+            failures += 1
+        before = failures
+        for o in sorted(printed - documented):
+            print(f"man_test: 'giflow {cmd} --help' has {o}, {md} does not: document it")
+            failures += 1
+        for o in sorted(documented - printed):
+            print(f"man_test: {md} documents {o} for {cmd}, its --help does not")
+            failures += 1
+        if failures == before:
+            print(f"man_test: {cmd}: {len(printed)} options, all documented")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
