@@ -8,6 +8,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake -S "$src/tests/package/subproject" -B "$tmp/b" -DGIFLOW_SOURCE_DIR="$src" \
     ${CC:+-DCMAKE_C_COMPILER=$CC} >"$tmp/log" 2>&1 || { cat "$tmp/log"; exit 1; }
-cmake --build "$tmp/b" -j2 >"$tmp/blog" 2>&1 || { cat "$tmp/blog"; exit 1; }
+cmake --build "$tmp/b" -j1 >"$tmp/blog" 2>&1 || { cat "$tmp/blog"; exit 1; }
 out=$("$tmp/b/consumer")
 case $out in "consumer ok:"*) echo "subproject_test: $out" ;; *) echo "$out"; exit 1 ;; esac

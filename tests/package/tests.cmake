@@ -16,6 +16,8 @@ if(NOT GIFLOW_SANITIZE AND GIFLOW_BUILD_CLI)
   set_tests_properties(package_install PROPERTIES ENVIRONMENT "CC=${CMAKE_C_COMPILER}")
   add_test(NAME package_subproject COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/package/subproject_test.sh
            ${PROJECT_SOURCE_DIR})
+  # Compiling the library again must not slow the timed robustness checks.
+  set_tests_properties(package_subproject package_install PROPERTIES RUN_SERIAL ON)
   set_tests_properties(package_subproject PROPERTIES ENVIRONMENT "CC=${CMAKE_C_COMPILER}")
 endif()
 if(GIFLOW_BUILD_CLI)
