@@ -36,6 +36,7 @@ extern const char *cli_decode_opts_help;
 int cmd_info(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
+int cmd_edit(int argc, char **argv);
 
 /* Exit codes. */
 #define EXIT_USAGE 64   /* bad command line */

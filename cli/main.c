@@ -15,6 +15,7 @@ static const char usage[] =
     "  decode [options] FILE -o DIR         one PNG per frame, as a browser shows it\n"
     "  decode --raw [options] FILE -o OUT   frames as raw RGBA, back to back (OUT may be -)\n"
     "  encode [options] -o OUT.gif INPUT... PNG/JPEG files, raw RGBA or y4m to GIF\n"
+    "  edit [options] IN.gif... -o OUT.gif  optimise, transform, retime GIFs (losslessly)\n"
     "\n"
     "Run 'giflow <command> --help' for the options of a command.\n";
 
@@ -98,6 +99,8 @@ int main(int argc, char **argv)
         return cmd_decode(argc - 1, argv + 1);
     if (!strcmp(argv[1], "encode"))
         return cmd_encode(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "edit"))
+        return cmd_edit(argc - 1, argv + 1);
     cli_error("unknown command '%s'", argv[1]);
     fputs(usage, stderr);
     return EXIT_USAGE;

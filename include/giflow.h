@@ -819,6 +819,150 @@ GIFLOW_API int giflow_loop_count(const giflow_decoder *dec);             /* gifl
 GIFLOW_API const giflow_frame_info *giflow_current_frame(const giflow_decoder *dec); /* giflow_decoder_current_frame */
 GIFLOW_API uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y); /* giflow_decoder_partial_row */
 
+
+/* ------------------------------------------------------------------------ */
+/* Transcoder: GIF in, GIF out                                               */
+/* ------------------------------------------------------------------------ */
+/*
+ * Joins the decoder to an encoder frame by frame: each input frame is
+ * composited (browser model), transformed, and written before the next
+ * one is read, so memory is O(canvas) whatever the frame count, and output
+ * starts before the input ends.
+ *
+ *   t = giflow_transcoder_new(NULL);
+ *   giflow_transcoder_set_output(t, write_fn, user);      (or _memory)
+ *   giflow_transcode_options_default(&o); o.rotate = 90; ...
+ *   giflow_transcode_begin(t, &o);
+ *   for each input file:
+ *       push its bytes with giflow_transcode_push() until GIFLOW_END,
+ *       then giflow_transcode_next_input() before the next file;
+ *   giflow_transcode_finish(t);
+ *   giflow_transcoder_free(t);
+ *
+ * Three ways to write, chosen by options.mode:
+ * - COPY: the input's bytes, frame data untouched; only the loop count,
+ *   delays, comments and extensions change. Always exact.
+ * - OPTIMIZE (lossless): frames are rewritten smaller with their exact
+ *   colours: each frame cropped to what changes on screen, unchanged
+ *   pixels transparent (or repeating what is shown, whichever codes
+ *   shorter), identical frames merged (their played delays added), the
+ *   palette of each frame global or local, whichever is smaller, and any
+ *   unused global index as the transparent one. The output renders exactly
+ *   like the input in the browser model. When some frame cannot be drawn
+ *   exactly (more than 256 colours change at once), push returns
+ *   GIFLOW_ERR_TOO_MANY_COLORS: a caller that can read the input again
+ *   then copies it instead.
+ * - QUANTIZE: geometry that blends pixels (an area-average resize), a
+ *   palette limit, dithering or lossy mode: frames go through the encoder
+ *   (giflow_encode_*), quantized.
+ * AUTO (the default) copies when only timing, loop count or comments
+ * change, quantizes when an option needs it, and optimizes otherwise.
+ * Comments, application extensions (XMP, ICC...) and unknown extensions
+ * are kept byte for byte unless strip is set; the loop extension is
+ * rewritten. In OPTIMIZE and COPY an extension stays between the same
+ * frames; in QUANTIZE one that sat between frames moves up one frame.
+ */
+
+typedef struct giflow_transcoder giflow_transcoder;
+
+#define GIFLOW_KEEP (-2) /* loop_count / delay_cs: as in the input */
+
+#define GIFLOW_MODE_AUTO 0
+#define GIFLOW_MODE_COPY 1
+#define GIFLOW_MODE_OPTIMIZE 2
+#define GIFLOW_MODE_QUANTIZE 3
+
+#define GIFLOW_FLIP_H 1 /* mirror left to right */
+#define GIFLOW_FLIP_V 2 /* upside down */
+
+#define GIFLOW_RESIZE_AREA 0    /* area average (exact fractional coverage) */
+#define GIFLOW_RESIZE_NEAREST 1 /* nearest pixel: keeps colours (pixel art) */
+
+typedef struct giflow_transcode_options {
+    size_t size;          /* set by giflow_transcode_options_default() */
+    int mode;             /* GIFLOW_MODE_* (default AUTO) */
+    int loop_count;       /* GIFLOW_KEEP (default), -1 none (play once),
+                             0 forever, N repeats */
+    int delay_cs;         /* GIFLOW_KEEP (default), or every frame's delay */
+    double speed;         /* played delays divided by this (default 1);
+                             results under 2 cs become 2 cs */
+    const uint8_t *comment; /* comment extension added after the header */
+    size_t comment_size;
+    int strip;            /* drop comments, application, plain-text and
+                             unknown extensions (not the loop count) */
+    /* Geometry, in this order: crop, flip, rotate, resize. */
+    uint32_t crop_x, crop_y, crop_width, crop_height; /* width 0: none;
+                             clipped to the canvas */
+    int flip;             /* GIFLOW_FLIP_* bits */
+    int rotate;           /* 0, 90, 180 or 270 degrees clockwise */
+    uint32_t width, height; /* resize to this (0: keep; one 0: keep the
+                             aspect ratio) */
+    int resize_filter;    /* GIFLOW_RESIZE_* */
+    /* Encoder settings (QUANTIZE; see giflow_encode_options). */
+    uint32_t max_colors;  /* 0 (default): as needed, exact when possible */
+    int dither;           /* GIFLOW_DITHER_* */
+    int lossy;            /* 0..64, as giflow_encode_options.lossy */
+    int interlace;        /* write interlaced images (OPTIMIZE only) */
+} giflow_transcode_options;
+
+/* Defaults: every field above as documented (mode AUTO, loop and delay
+ * GIFLOW_KEEP, speed 1, nothing else changed).
+ * giflow_transcode_options_default(&o) passes sizeof o to
+ * giflow_transcode_options_init_size(). */
+GIFLOW_API void giflow_transcode_options_init_size(giflow_transcode_options *o, size_t size);
+#define giflow_transcode_options_default(o) \
+    giflow_transcode_options_init_size((o), sizeof *(o))
+
+/* Chooses frames: called once per input frame (input: 0-based input
+ * number, index: frame number within it); return nonzero to keep it.
+ * Without a filter every frame is kept. */
+typedef int (*giflow_frame_filter_fn)(void *user, uint32_t input, uint32_t index);
+
+/* Explode: called before each kept frame's own GIF (one complete GIF per
+ * frame, all to the same output callback); switch outputs there. Return
+ * 0 to go on. */
+typedef int (*giflow_explode_fn)(void *user, uint32_t frame);
+
+GIFLOW_API giflow_transcoder *giflow_transcoder_new(const giflow_allocator *alloc);
+GIFLOW_API void giflow_transcoder_free(giflow_transcoder *t);
+/* Output as for the encoder; before giflow_transcode_begin. The memory
+ * output belongs to the transcoder. */
+GIFLOW_API int giflow_transcoder_set_output(giflow_transcoder *t, giflow_write_fn fn, void *user);
+GIFLOW_API int giflow_transcoder_set_output_memory(giflow_transcoder *t);
+GIFLOW_API const uint8_t *giflow_transcoder_output(const giflow_transcoder *t, size_t *size);
+GIFLOW_API int giflow_transcoder_set_frame_filter(giflow_transcoder *t, giflow_frame_filter_fn fn,
+                                       void *user);
+GIFLOW_API int giflow_transcoder_set_explode(giflow_transcoder *t, giflow_explode_fn fn, void *user);
+/* Decoder limits for the inputs (default: giflow_limits_default). */
+GIFLOW_API int giflow_transcoder_set_limits(giflow_transcoder *t, const giflow_limits *limits);
+
+/* Checks and takes the options (copied; comment must stay valid until
+ * finish). GIFLOW_ERR_ARG for values out of range, or an option that
+ * needs pixels with mode COPY. */
+GIFLOW_API int giflow_transcode_begin(giflow_transcoder *t, const giflow_transcode_options *o);
+/* Feeds bytes of the current input. Returns GIFLOW_NEED_INPUT (give more,
+ * or set in->eof), GIFLOW_END when this input is complete, or an error
+ * (sticky). A decoding error inside a frame ends that input as browsers
+ * do: the frames before it stand and GIFLOW_END is returned (the input's
+ * status is in giflow_transcoder_stats). */
+GIFLOW_API int giflow_transcode_push(giflow_transcoder *t, giflow_input *in);
+/* After GIFLOW_END: the following bytes are another GIF whose frames are
+ * appended (drawn at the top left of the first input's canvas). */
+GIFLOW_API int giflow_transcode_next_input(giflow_transcoder *t);
+/* Writes what is pending and the trailer. */
+GIFLOW_API int giflow_transcode_finish(giflow_transcoder *t);
+
+typedef struct giflow_transcode_stats {
+    int mode;              /* the GIFLOW_MODE_* used */
+    uint32_t frames_in;    /* input frames seen */
+    uint32_t frames_out;   /* frames written */
+    uint64_t bytes_in, bytes_out;
+    int input_status;      /* the last input's decoding error, or 0 */
+    int loop_count;        /* written (-1: none); COPY: as requested */
+    size_t peak_heap;
+} giflow_transcode_stats;
+GIFLOW_API int giflow_transcoder_stats(const giflow_transcoder *t, giflow_transcode_stats *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -340,6 +340,8 @@ int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms)
     }
     if (r == GIFLOW_OK && !enc->header_written)
         r = giflow__enc_header(enc);
+    if (r == GIFLOW_OK && enc->before_block)
+        r = enc->before_block(enc->hook_user, &enc->out);
     if (r == GIFLOW_OK)
         r = giflow__gw_trailer(&enc->out);
     if (r != GIFLOW_OK)

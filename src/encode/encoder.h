@@ -19,6 +19,10 @@ struct giflow_encoder {
 
     giflow__gifout out;      /* shares status */
     int header_written;
+    /* Called before each frame and before the trailer, after the header
+     * (the transcoder's copied extensions go there). NULL: none. */
+    int (*before_block)(void *user, giflow__gifout *out);
+    void *hook_user;
 
     /* Canvas model. shown: what a browser has on screen before the next
      * frame is drawn (after the last written frame's disposal). prev: the

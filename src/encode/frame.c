@@ -401,6 +401,8 @@ int giflow__enc_frame(giflow_encoder *enc, uint32_t delay_cs, const uint8_t *nex
     if (!enc->header_written && (st = giflow__enc_header(enc)) != GIFLOW_OK)
         return st;
 
+    if (enc->before_block && (st = enc->before_block(enc->hook_user, &enc->out)) != GIFLOW_OK)
+        return st;
     /* Graphic control (delay, disposal, transparency), then the image. */
     unsigned bits = c.is_local ? giflow__gw_table_bits(c.pal->n) : giflow__enc_global_bits(enc);
     giflow__gifout *out = &enc->out;

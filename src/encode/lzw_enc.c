@@ -40,6 +40,7 @@ void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sin
     e->mcs = mcs;
     e->clear = 1u << mcs;
     e->cur = -1;
+    e->alt_colour = 0;
     reset_table(e);
     uint8_t m = (uint8_t)mcs; /* the code size byte precedes the blocks */
     if (sink && sink(user, &m, 1))
@@ -139,4 +140,70 @@ int giflow__lzwenc_end(giflow__lzwenc *e)
     e->acc = 0;
     e->nacc = 0;
     return giflow__blocks_end(&e->out);
+}
+
+/* Emits cur and adds the entry (cur, v) like a decoder would; clears the
+ * table once it is full. Returns the new current code (v). */
+static inline unsigned flex_emit(giflow__lzwenc *e, unsigned cur, uint32_t k, uint32_t slot,
+                                 unsigned v)
+{
+    put_code(e, cur);
+    e->next++;
+    if (e->width < 12 && e->next == (1u << e->width))
+        e->width++;
+    if (e->next <= 4095) {
+        e->key[slot] = k;
+        e->code[slot] = (uint16_t)e->next;
+    } else {
+        put_code(e, e->clear);
+        reset_table(e);
+    }
+    return v;
+}
+
+/* Slot of key k in the live table: where it is, or the empty slot that
+ * would take it. */
+static inline uint32_t flex_find(const giflow__lzwenc *e, uint32_t k)
+{
+    const uint32_t gen_mask = ~((1u << KEY_BITS) - 1), gen = e->gen << KEY_BITS;
+    uint32_t h = slot_of(k), kh;
+    while ((kh = e->key[h]) != k && (kh & gen_mask) == gen)
+        h = (h + 1) & (GIFLOW__LZWE_HASH - 1);
+    return h;
+}
+
+void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
+                             size_t n)
+{
+    size_t i = 0;
+    if (e->cur < 0 && n) {
+        e->cur = px[0];
+        i = 1;
+    }
+    unsigned cur = (unsigned)e->cur;
+    /* The alternative is tried only next to colour (after a pixel that
+     * had no choice, or one that took its colour): inside runs of the
+     * primary value it would only scatter strings over the table. */
+    int colour = e->alt_colour;
+    for (; i < n; i++) {
+        const uint32_t base = e->gen << KEY_BITS | cur << 8;
+        uint32_t k = base | px[i], h = flex_find(e, k);
+        if (e->key[h] == k) {
+            cur = e->code[h];
+            colour = alt[i] == px[i];
+            continue;
+        }
+        if (alt[i] != px[i] && (colour || !i || alt[i - 1] == px[i - 1])) {
+            uint32_t k2 = base | alt[i], h2 = flex_find(e, k2);
+            if (e->key[h2] == k2) {
+                cur = e->code[h2];
+                colour = 1;
+                continue;
+            }
+        }
+        colour = alt[i] == px[i];
+        cur = flex_emit(e, cur, k, h, px[i]);
+    }
+    e->cur = (int)cur;
+    e->alt_colour = colour;
 }

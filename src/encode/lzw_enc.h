@@ -26,6 +26,7 @@ typedef struct giflow__lzwenc {
     unsigned nacc;
     unsigned mcs, clear, next, width;
     int cur;               /* code of the string matched so far, -1 none */
+    int alt_colour;        /* push_alt: the last pixel was a colour */
     uint32_t gen;          /* generation of the live table entries */
     uint32_t key[GIFLOW__LZWE_HASH]; /* gen << 20 | prefix << 8 | byte */
     uint16_t code[GIFLOW__LZWE_HASH];
@@ -37,6 +38,13 @@ void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sin
                           void *user);
 /* Encodes n indices (each below 1 << mcs). */
 void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n);
+/* Encodes n pixels where pixel i may be either px[i] or alt[i] (equal
+ * when there is no choice, e.g. a changed pixel; different for a pixel
+ * that may stay transparent or repeat the colour on screen). Greedy: a
+ * string grows by px[i] when the table holds it, else by alt[i] next to
+ * colour; a new string starts with px[i]. */
+void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
+                             size_t n);
 /* Ends the stream: last code, end code, last sub-block, terminator.
  * Returns 0, or -1 if the sink failed. */
 int giflow__lzwenc_end(giflow__lzwenc *e);

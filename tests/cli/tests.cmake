@@ -26,3 +26,11 @@ if(GIFLOW_SYSTEM_PYTHON AND GIFLOW_BUILD_CLI)
            COMMAND ${GIFLOW_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/conventions_test.py
                    $<TARGET_FILE:giflow_cli> ${GIFLOW_CORPORA} ${CMAKE_BINARY_DIR}/cli_conventions_test)
 endif()
+
+# giflow edit: corpus round trips, operations against Pillow / numpy,
+# extensions byte for byte, streaming.
+if(GIFLOW_SYSTEM_PYTHON AND GIFLOW_BUILD_CLI)
+  add_test(NAME cli_edit
+           COMMAND ${GIFLOW_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/edit_test.py
+                   $<TARGET_FILE:giflow_cli> ${GIFLOW_CORPORA} ${CMAKE_BINARY_DIR}/cli_edit_test)
+endif()

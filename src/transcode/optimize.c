@@ -1,0 +1,422 @@
+/*
+ * The lossless optimiser (see optimize.h).
+ *
+ * A pixel "must" be written when it is opaque in the new frame and the
+ * screen shows something else there. Every other pixel of the frame's
+ * rectangle is free: it may be the transparent index, or any index whose
+ * colour is what the screen already shows. The LZW coder picks, pixel by
+ * pixel, whichever of the two continues its current string, so free pixels
+ * cost almost nothing whatever the picture around them.
+ */
+#include <string.h>
+
+#include "optimize.h"
+
+typedef struct orect {
+    uint32_t x0, y0, x1, y1; /* x1, y1 exclusive */
+} orect;
+
+static inline uint32_t rgb_of(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+}
+
+static inline uint32_t cslot(uint32_t rgb)
+{
+    return (rgb * 0x9E3779B1u) >> 22;
+}
+
+void giflow__cindex_build(giflow__cindex *c, const giflow__palette *p)
+{
+    memset(c->key, 0, sizeof c->key);
+    for (uint32_t i = 0; i < p->n; i++) {
+        uint32_t rgb = rgb_of(p->rgb + 3 * i), h = cslot(rgb);
+        while (c->key[h] && c->key[h] != rgb + 1)
+            h = (h + 1) & 1023;
+        if (!c->key[h]) { /* the first of duplicate entries wins */
+            c->key[h] = rgb + 1;
+            c->idx[h] = (uint8_t)i;
+        }
+    }
+}
+
+int giflow__cindex_find(const giflow__cindex *c, uint32_t rgb)
+{
+    uint32_t h = cslot(rgb);
+    while (c->key[h]) {
+        if (c->key[h] == rgb + 1)
+            return c->idx[h];
+        h = (h + 1) & 1023;
+    }
+    return -1;
+}
+
+#define TAKE(p, n)                                                   \
+    do {                                                             \
+        int over_;                                                   \
+        (p) = giflow__alloc(heap, (n), &over_);                      \
+        if (!(p))                                                    \
+            failed = over_ ? GIFLOW_ERR_LIMIT_MEMORY : GIFLOW_ERR_NOMEM; \
+    } while (0)
+
+int giflow__opt_init(giflow__opt *o, giflow__heap *heap, giflow__gifout *out, int *status,
+                     uint32_t w, uint32_t h)
+{
+    memset(o, 0, sizeof *o);
+    o->heap = heap;
+    o->out = out;
+    o->status = status;
+    o->w = w;
+    o->h = h;
+    size_t px = (size_t)w * h;
+    int failed = 0;
+    TAKE(o->shown, px * 4);
+    TAKE(o->pend, px * 4);
+    TAKE(o->next, px * 4);
+    TAKE(o->must, px);
+    TAKE(o->px, px);
+    TAKE(o->alt, px);
+    TAKE(o->lzw, sizeof *o->lzw);
+    if (failed) {
+        giflow__opt_free(o);
+        return failed;
+    }
+    memset(o->lzw, 0, sizeof *o->lzw);
+    giflow__opt_reset(o);
+    return GIFLOW_OK;
+}
+
+void giflow__opt_free(giflow__opt *o)
+{
+    size_t px = (size_t)o->w * o->h;
+    giflow__free(o->heap, o->shown, px * 4);
+    giflow__free(o->heap, o->pend, px * 4);
+    giflow__free(o->heap, o->next, px * 4);
+    giflow__free(o->heap, o->must, px);
+    giflow__free(o->heap, o->px, px);
+    giflow__free(o->heap, o->alt, px);
+    giflow__free(o->heap, o->lzw, sizeof *o->lzw);
+    o->shown = o->pend = o->next = o->must = o->px = o->alt = NULL;
+    o->lzw = NULL;
+}
+
+void giflow__opt_reset(giflow__opt *o)
+{
+    memset(o->shown, 0, (size_t)o->w * o->h * 4);
+    o->have_pend = 0;
+    o->written = 0;
+}
+
+void giflow__opt_set_global(giflow__opt *o, const uint8_t *rgb, uint32_t n)
+{
+    o->global.n = n > 256 ? 256 : n;
+    memcpy(o->global.rgb, rgb, 3 * (size_t)o->global.n);
+    giflow__cindex_build(&o->gindex, &o->global);
+}
+
+static void rect_add(orect *r, uint32_t x, uint32_t y)
+{
+    if (r->x1 <= r->x0) {
+        *r = (orect){x, y, x + 1, y + 1};
+        return;
+    }
+    if (x < r->x0)
+        r->x0 = x;
+    if (x >= r->x1)
+        r->x1 = x + 1;
+    if (y < r->y0)
+        r->y0 = y;
+    if (y >= r->y1)
+        r->y1 = y + 1;
+}
+
+/* Marks what must be written and finds the rectangle: what changes, and
+ * what the next frame needs cleared (*clear_next). *free_px counts the
+ * rectangle's pixels that need not be written. */
+static int analyse(giflow__opt *o, const uint8_t *next, orect *r, int *clear_next,
+                   uint64_t *free_px)
+{
+    const uint32_t w = o->w, h = o->h;
+    *r = (orect){0, 0, 0, 0};
+    *clear_next = 0;
+    for (uint32_t y = 0; y < h; y++) {
+        const size_t row = (size_t)y * w;
+        const uint8_t *c = o->pend + row * 4, *s = o->shown + row * 4;
+        const uint8_t *nx = next ? next + row * 4 : NULL;
+        uint8_t *m = o->must + row;
+        for (uint32_t x = 0; x < w; x++, c += 4, s += 4) {
+            uint32_t cw, sw;
+            memcpy(&cw, c, 4);
+            memcpy(&sw, s, 4);
+            m[x] = cw != sw && c[3];
+            if (cw != sw && !c[3])
+                return GIFLOW_ERR_STATE; /* only a disposal can clear */
+            if (m[x])
+                rect_add(r, x, y);
+            if (nx && c[3] && !nx[4 * x + 3]) {
+                *clear_next = 1;
+                rect_add(r, x, y);
+            }
+        }
+    }
+    if (!o->written) /* a first frame covers the canvas, as decoders expect */
+        *r = (orect){0, 0, w, h};
+    else if (r->x1 <= r->x0) /* nothing changes: a 1x1 frame keeps time */
+        *r = (orect){0, 0, 1, 1};
+    uint64_t n = 0;
+    for (uint32_t y = r->y0; y < r->y1; y++)
+        for (uint32_t x = r->x0; x < r->x1; x++)
+            n += o->must[(size_t)y * w + x];
+    *free_px = (uint64_t)(r->x1 - r->x0) * (r->y1 - r->y0) - n;
+    return GIFLOW_OK;
+}
+
+/* Row y of the rectangle's i-th output row (interlaced order if asked). */
+static uint32_t row_at(const orect *r, int interlace, uint32_t i)
+{
+    if (!interlace)
+        return r->y0 + i;
+    static const uint8_t start[4] = {0, 4, 2, 1}, step[4] = {8, 8, 4, 2};
+    uint32_t h = r->y1 - r->y0;
+    for (int p = 0; p < 4; p++) {
+        uint32_t n = h > start[p] ? (h - start[p] + step[p] - 1) / step[p] : 0;
+        if (i < n)
+            return r->y0 + start[p] + i * step[p];
+        i -= n;
+    }
+    return r->y1 - 1;
+}
+
+/* The exact colours of the pixels that must be written, or overflow. */
+static void must_colors(const giflow__opt *o, const orect *r, giflow__colorset *set)
+{
+    giflow__colorset_init(set, 256);
+    for (uint32_t y = r->y0; y < r->y1 && !set->overflow; y++) {
+        const size_t row = (size_t)y * o->w;
+        uint32_t x = r->x0;
+        while (x < r->x1) {
+            while (x < r->x1 && !o->must[row + x])
+                x++;
+            uint32_t x0 = x;
+            while (x < r->x1 && o->must[row + x])
+                x++;
+            if (x > x0)
+                giflow__colorset_add(set, o->pend + (row + x0) * 4, x - x0, 1);
+        }
+    }
+}
+
+/* Which global entries the written pixels use. Returns 0 if one of their
+ * colours is missing. */
+static int global_use(const giflow__opt *o, const orect *r, uint8_t used[256])
+{
+    memset(used, 0, 256);
+    uint32_t last = 0xFFFFFFFFu;
+    for (uint32_t y = r->y0; y < r->y1; y++) {
+        const size_t row = (size_t)y * o->w;
+        for (uint32_t x = r->x0; x < r->x1; x++) {
+            if (!o->must[row + x])
+                continue;
+            uint32_t rgb = rgb_of(o->pend + (row + x) * 4);
+            if (rgb == last)
+                continue;
+            last = rgb;
+            int i = giflow__cindex_find(&o->gindex, rgb);
+            if (i < 0)
+                return 0;
+            used[i] = 1;
+        }
+    }
+    return 1;
+}
+
+/* A candidate encoding of the frame. */
+typedef struct plan {
+    const giflow__palette *pal;
+    const giflow__cindex *index;
+    int local;
+    int trans;      /* -1: none */
+    unsigned mcs;   /* LZW minimum code size */
+    unsigned bits;  /* local table bits */
+} plan;
+
+/* Fills px / alt for the rectangle, rows in output order. A free pixel is
+ * the transparent index, or (alt) the index of what the screen shows. */
+static void map_rect(giflow__opt *o, const orect *r, const plan *p)
+{
+    const uint32_t rw = r->x1 - r->x0, rh = r->y1 - r->y0, lim = 1u << p->mcs;
+    uint8_t *dp = o->px, *da = o->alt;
+    uint32_t last = 0xFFFFFFFFu;
+    int lasti = 0;
+    for (uint32_t i = 0; i < rh; i++) {
+        const size_t row = (size_t)row_at(r, o->interlace, i) * o->w + r->x0;
+        const uint8_t *c = o->pend + row * 4, *s = o->shown + row * 4, *m = o->must + row;
+        for (uint32_t x = 0; x < rw; x++, dp++, da++) {
+            const uint8_t *q = m[x] ? c + 4 * x : s + 4 * x;
+            int v = -1;
+            if (q[3]) {
+                uint32_t rgb = rgb_of(q);
+                if (rgb != last) {
+                    last = rgb;
+                    lasti = giflow__cindex_find(p->index, rgb);
+                }
+                v = lasti;
+            }
+            if (m[x]) {
+                *dp = *da = (uint8_t)v;
+            } else {
+                *dp = (uint8_t)p->trans;
+                *da = v >= 0 && (uint32_t)v < lim ? (uint8_t)v : (uint8_t)p->trans;
+            }
+        }
+    }
+}
+
+static uint64_t lzw_size(giflow__opt *o, const orect *r, const plan *p)
+{
+    map_rect(o, r, p);
+    giflow__lzwenc_begin(o->lzw, p->mcs, NULL, NULL);
+    giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, (size_t)(r->x1 - r->x0) * (r->y1 - r->y0));
+    giflow__lzwenc_end(o->lzw);
+    return o->lzw->out.bytes + (p->local ? 3u << p->bits : 0);
+}
+
+/* Chooses between the global palette and a local one of the exact
+ * colours. Returns 0 when neither can draw the frame. */
+static int choose(giflow__opt *o, const orect *r, int need_trans, giflow__palette *local,
+                  giflow__cindex *lindex, plan *best)
+{
+    giflow__colorset set;
+    must_colors(o, r, &set);
+    plan g = {0}, l = {0};
+    int have_g = 0, have_l = 0;
+    uint8_t used[256];
+    if (o->global.n && global_use(o, r, used)) {
+        unsigned gbits = giflow__gw_table_bits(o->global.n);
+        int maxi = -1, t = -1;
+        for (int i = 0; i < 256; i++)
+            if (used[i])
+                maxi = i;
+        for (int i = 0; need_trans && i < (1 << gbits) && t < 0; i++)
+            if (!used[i])
+                t = i;
+        if (!need_trans || t >= 0) {
+            int top = maxi > t ? maxi : t;
+            unsigned mcs = giflow__gw_table_bits((uint32_t)top + 1);
+            g = (plan){&o->global, &o->gindex, 0, t, mcs < 2 ? 2 : mcs, 0};
+            have_g = 1;
+        }
+    }
+    if (!set.overflow && set.n + (need_trans ? 1u : 0u) <= 256) {
+        giflow__colorset_palette(&set, local);
+        int t = -1;
+        if (need_trans) {
+            t = (int)local->n;
+            memset(local->rgb + 3 * local->n, 0, 3);
+            local->n++;
+        }
+        /* Black that is not a colour finds the slot: as a free pixel's
+         * alternative that is still right (transparent shows the screen). */
+        giflow__cindex_build(lindex, local);
+        unsigned bits = giflow__gw_table_bits(local->n ? local->n : 1);
+        l = (plan){local, lindex, 1, t, bits < 2 ? 2 : bits, bits};
+        have_l = 1;
+    }
+    if (!have_g && !have_l)
+        return 0;
+    if (have_g && (!have_l || g.mcs <= l.mcs))
+        *best = g;
+    else if (!have_g)
+        *best = l;
+    else
+        *best = lzw_size(o, r, &g) <= lzw_size(o, r, &l) ? g : l;
+    return 1;
+}
+
+/* Writes the pending frame; next is the following frame or NULL. */
+static int write_frame(giflow__opt *o, const uint8_t *next)
+{
+    orect r;
+    int clear_next, st;
+    uint64_t free_px;
+    if ((st = analyse(o, next, &r, &clear_next, &free_px)) != GIFLOW_OK)
+        return st;
+    int need_trans = free_px > 0 || clear_next;
+    giflow__palette local;
+    giflow__cindex lindex;
+    plan p;
+    if (!choose(o, &r, need_trans, &local, &lindex, &p))
+        return GIFLOW_ERR_TOO_MANY_COLORS;
+    uint32_t delay = o->pend_count > 1 ? (uint32_t)(o->pend_played > 65535 ? 65535 : o->pend_played)
+                                       : o->pend_delay;
+    giflow__gifout *out = o->out;
+    const uint32_t rw = r.x1 - r.x0, rh = r.y1 - r.y0;
+    if ((delay || p.trans >= 0 || clear_next) &&
+        (st = giflow__gw_gce(out, clear_next ? 2 : 1, delay, p.trans)) != GIFLOW_OK)
+        return st;
+    if ((st = giflow__gw_image(out, r.x0, r.y0, rw, rh, o->interlace, p.local ? p.bits : 0)) !=
+            GIFLOW_OK ||
+        (p.local && (st = giflow__gw_palette(out, local.rgb, local.n, p.bits)) != GIFLOW_OK))
+        return st;
+    map_rect(o, &r, &p);
+    giflow__lzwenc_begin(o->lzw, p.mcs, giflow__gw_sink, out);
+    giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, (size_t)rw * rh);
+    giflow__lzwenc_end(o->lzw);
+    if (*o->status)
+        return *o->status;
+    /* The screen now shows the frame, then its disposal. */
+    for (uint32_t y = r.y0; y < r.y1; y++) {
+        size_t off = ((size_t)y * o->w + r.x0) * 4;
+        if (clear_next)
+            memset(o->shown + off, 0, (size_t)rw * 4);
+        else
+            memcpy(o->shown + off, o->pend + off, (size_t)rw * 4);
+    }
+    o->written++;
+    o->frames_out++;
+    o->local_palettes += (uint32_t)p.local;
+    return o->after_frame ? o->after_frame(o->hook_user) : GIFLOW_OK;
+}
+
+int giflow__opt_push(giflow__opt *o, const uint8_t *rgba, uint32_t delay_cs, uint32_t played_cs)
+{
+    const size_t n = (size_t)o->w * o->h;
+    /* Alpha is on or off; a transparent pixel is (0,0,0,0) so pixels
+     * compare as words. */
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *s = rgba + 4 * i;
+        uint8_t *d = o->next + 4 * i;
+        if (s[3] >= 128) {
+            memcpy(d, s, 3);
+            d[3] = 255;
+        } else {
+            memset(d, 0, 4);
+        }
+    }
+    if (o->have_pend && !memcmp(o->next, o->pend, n * 4)) {
+        o->pend_count++;
+        o->pend_played += played_cs;
+        return GIFLOW_OK;
+    }
+    if (o->have_pend) {
+        int st = write_frame(o, o->next);
+        if (st != GIFLOW_OK)
+            return st;
+    }
+    uint8_t *t = o->pend;
+    o->pend = o->next;
+    o->next = t;
+    o->have_pend = 1;
+    o->pend_delay = delay_cs;
+    o->pend_played = played_cs;
+    o->pend_count = 1;
+    return GIFLOW_OK;
+}
+
+int giflow__opt_flush(giflow__opt *o)
+{
+    if (!o->have_pend)
+        return GIFLOW_OK;
+    o->have_pend = 0;
+    return write_frame(o, NULL);
+}
