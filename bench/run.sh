@@ -60,3 +60,7 @@ done
 # The same scene with heavy grain (the anchors' colour count), giflow and
 # Pillow only: BUILD_DIR/bench/huge-grainy.json and huge-grainy.txt.
 HUGEBENCH_GRAIN=60 HUGEBENCH_NAME=huge-grainy HUGEBENCH_ONLY=giflow,pillow "$here/huge/run.sh" "$build"
+
+# Python package (bench/python/README.md): the seed user's rotate(45) save
+# with Pillow and giflow.pillow, and generator flatness: BUILD_DIR/bench/python.json and python.txt.
+"$here/python/run.sh" "$build"

@@ -10,12 +10,13 @@ CHUNK = 1 << 16
 
 FrameInfo = namedtuple("FrameInfo", "index x y width height delay_cs delay_ms disposal "
                                     "transparent_index interlaced has_local_palette "
-                                    "palette_size offset min_code_size")
+                                    "palette_size offset min_code_size palette")
 FrameInfo.__doc__ = """A frame as stored: its rectangle on the canvas, its stored delay
 (delay_cs) and the delay browsers play (delay_ms: a delay under 2 cs plays
 as 100 ms), disposal (0..7), transparent index (-1: none), interlacing,
-whether it has a local palette and that palette's size, and the stream
-offset of its image descriptor."""
+whether it has a local palette, the size of the palette it uses, the
+stream offset of its image descriptor, its LZW minimum code size, and the
+palette it uses (RGB bytes, or None)."""
 
 ImageInfo = namedtuple("ImageInfo", "canvas_width canvas_height screen_width screen_height "
                                     "version global_palette background_index pixel_aspect "
@@ -117,6 +118,21 @@ def _raise_for(dec, args):
                          "inside it; resize cannot enlarge)" % (args["crop"], args["resize"],
                                                                 im[0], im[1]))
     _c_raise(st)
+
+
+def gif_palette(src):
+    """The global palette of a GIF (or its first frame's), as RGB bytes."""
+    r = _Reader(src)
+    dec = _c.Decoder(pixels=False)
+    first = next(_run(r, dec), None)
+    if dec.status < 0 and first is None:
+        _c_raise(dec.status)
+    pal = dec.image[5] if dec.image is not None else None
+    if pal is None and first is not None:
+        pal = first[0][14]
+    if not pal:
+        raise ValueError("%s: no palette found" % (src,))
+    return pal
 
 
 def _c_raise(status):

@@ -1,4 +1,5 @@
 """giflow.save() and giflow.Encoder: frames are encoded as they come."""
+import os
 from collections import namedtuple
 from numbers import Integral, Real
 
@@ -36,11 +37,16 @@ def encoder_options(loop=0, colors=256, dither="none", palette="auto", lossy=0, 
     if dither.lower() not in _DITHER:
         raise ValueError("dither must be 'none', 'fs' or 'ordered', not %r" % dither)
     o["dither"] = _DITHER[dither.lower()]
-    if isinstance(palette, str):
-        if palette.lower() not in _PALETTE:
-            raise ValueError("palette must be 'auto', 'global', 'local' or RGB triplets, not %r"
-                             % palette)
+    if isinstance(palette, str) and palette.lower() in _PALETTE:
         o["palette_mode"] = _PALETTE[palette.lower()]
+    elif isinstance(palette, (str, os.PathLike)):
+        # As the CLI's --palette FILE.gif: that GIF's global palette.
+        if not os.path.exists(palette):
+            raise ValueError("palette must be 'auto', 'global', 'local', a GIF file or RGB "
+                             "triplets, not %r" % (palette,))
+        from ._decode import gif_palette
+        o["palette"] = gif_palette(palette)
+        o["palette_mode"] = _c.PALETTE_GLOBAL
     else:
         o["palette"] = px.palette_bytes(palette)
         o["palette_mode"] = _c.PALETTE_GLOBAL
@@ -299,7 +305,7 @@ def save(frames, fp, *, duration=None, loop=0, colors=256, dither="none", palett
     colors: 2..256. dither: "none", "fs" (Floyd-Steinberg) or "ordered".
     palette: "auto" (global while it fits, local where needed), "global",
     "local", or a fixed palette (RGB triplets, a list of (r, g, b), a "P"
-    image). lossy: 0..64, a changed pixel keeps the colour on screen when
+    image, or the path of a GIF whose palette to use). lossy: 0..64, a changed pixel keeps the colour on screen when
     within this many levels (smaller files, bounded error). effort: 0..3
     (palette quality against time). comment: str or bytes. optimize: crop
     each frame to what changed. lossless: fail (GiflowError,

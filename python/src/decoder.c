@@ -135,10 +135,12 @@ static int setup_output(pg_decoder *d)
 
 static PyObject *frame_tuple(const giflow_frame_info *f)
 {
-    return Py_BuildValue("(IIIIIIIiiiiIKI)", f->index, f->x, f->y, f->width, f->height,
+    /* y# with NULL gives None: a frame with no palette at all. */
+    return Py_BuildValue("(IIIIIIIiiiiIKIy#)", f->index, f->x, f->y, f->width, f->height,
                          f->delay_cs, f->played_delay_ms, f->disposal, f->transparent_index,
                          f->interlaced, f->has_local_palette, f->palette_size,
-                         (unsigned long long)f->offset, f->min_code_size);
+                         (unsigned long long)f->offset, f->min_code_size,
+                         (const char *)f->palette, (Py_ssize_t)(f->palette ? 3 * f->palette_size : 0));
 }
 
 /* Appends (frame info, pixels or None) to out. Needs the GIL. */

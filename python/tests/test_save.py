@@ -210,7 +210,7 @@ def test_options_change_output():
     assert pillow_frames(best)[0].shape == (3, 60, 80, 4)
 
 
-def test_palette_modes_and_fixed_palette():
+def test_palette_modes_and_fixed_palette(tmp_path):
     frames = [few_colours(30, 40, 50, seed=s) for s in range(4)]
     local, _ = save_bytes(frames, palette="local")
     assert all(f.has_local_palette for f in giflow.open(local).frames[1:])
@@ -220,6 +220,13 @@ def test_palette_modes_and_fixed_palette():
     fixed, _ = save_bytes(frames, palette=pal)
     for f in pillow_frames(fixed)[0]:
         assert {tuple(c) for c in f[..., :3].reshape(-1, 3)} <= set(pal)
+    # A GIF's palette, as the CLI's --palette FILE.gif.
+    src = tmp_path / "pal.gif"
+    src.write_bytes(fixed)
+    assert giflow.open(fixed).frames[0].palette[:12] == bytes(sum(pal, ()))
+    for p in (str(src), src):
+        again, _ = save_bytes(frames, palette=p)
+        assert np.array_equal(pillow_frames(again)[0], pillow_frames(fixed)[0])
 
 
 def test_comment_and_optimize():
