@@ -1,6 +1,7 @@
 """The seed user's script, one way per process: open a big image,
 rotate(45), save it as GIF with Pillow ("pillow") or through giflow's
-Pillow plugin ("giflow"). Prints one JSON line: the save's wall and CPU time, the
+Pillow plugin ("giflow"; "giflow-copy" copies each strip as it would if
+Pillow did not expose its rows). Prints one JSON line: the save's wall and CPU time, the
 RSS once the rotated image is loaded, and the peak RSS during the save
 (the kernel's high-water mark, reset just before it)."""
 import json
@@ -18,13 +19,16 @@ def status(key):
 
 def main():
     how, src, out = sys.argv[1:4]
-    if how == "giflow":
+    if how in ("giflow", "giflow-copy"):
         import giflow.pillow  # noqa: F401  registers format "GIFLOW"
         fmt = "GIFLOW"
+        if how == "giflow-copy":  # as if Pillow hid its rows: strips copied
+            import giflow._pixels
+            giflow._pixels._rows_address = lambda im, mode: 0
     elif how == "pillow":
         fmt = "GIF"
     else:
-        sys.exit("usage: seed.py pillow|giflow SRC OUT")
+        sys.exit("usage: seed.py pillow|giflow|giflow-copy SRC OUT")
     im = Image.open(src)
     im = im.rotate(45)
     im.load()

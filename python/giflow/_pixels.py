@@ -6,7 +6,7 @@ import sys
 from . import _giflow as _c
 
 GRAY = bytes(i for i in range(256) for _ in range(3))
-STRIP = 256  # rows per call on huge stills: bounded output, few calls
+STRIP = 64  # rows per call on stills: a strip copy (when one is needed) stays small
 
 # Pillow modes read straight from the image's memory, and their kinds.
 _DIRECT = {"RGBA": "rgba", "RGB": "rgbx", "RGBX": "rgbx", "P": "idx", "L": "idx"}
