@@ -8,16 +8,44 @@
  *
  * Conventions
  * - Every function that can fail returns an int status: GIFLOW_OK (0), a
- *   positive "progress" code, or a negative GIFLOW_ERR_* code. Negative codes
+ *   positive progress code, or a negative GIFLOW_ERR_* code. Negative codes
  *   are never renumbered. giflow_strerror() turns any of them into English.
- * - Errors are sticky: once a decoder or encoder has failed, every later call
- *   returns the same error.
+ * - Progress codes say where a stream stands; none of them is an error.
+ *   GIFLOW_NEED_INPUT: every byte offered has been consumed and more are
+ *   needed; call the same function again with the next bytes (nothing is
+ *   lost or repeated). GIFLOW_FRAME_END: the current frame is complete; go
+ *   on with giflow_decode_frame_info(). GIFLOW_END: there are no more frames
+ *   (the trailer, or input marked eof that ends at a block boundary); later
+ *   frame_info calls return it again.
+ * - Error model. GIFLOW_ERR_ARG (a NULL or out-of-range argument, an
+ *   impossible struct size) and GIFLOW_ERR_STATE (a call in the wrong stage)
+ *   are refusals: the call returns before doing anything, the object is as
+ *   it was, and a corrected call may follow. Setup calls that can fail in
+ *   other ways without harm say so in their block (they are not sticky
+ *   either). Every other error (bad data, a limit, GIFLOW_ERR_NOMEM during
+ *   decoding or encoding, GIFLOW_ERR_IO from a callback,
+ *   GIFLOW_ERR_TOO_MANY_COLORS) is sticky: the decoder or encoder has
+ *   failed, and every later call on its stream returns that same error.
+ *   What was delivered before it (rows, frames, bytes written) stands,
+ *   queries such as giflow_decoder_heap() and giflow_encoder_stats() still
+ *   answer, and the object must still be freed. So a caller may check once,
+ *   at the end.
  * - Input is pushed in caller-owned buffers (giflow_input, zstd style). A call
  *   consumes what it can, advances input->pos, and returns GIFLOW_NEED_INPUT
  *   when it needs bytes that have not arrived. Chunks may be of any size, down
- *   to one byte; results never depend on how the stream was split.
- * - Pointers handed out by the library (rows, palettes) stay valid until the
- *   next call on the same object, unless documented otherwise.
+ *   to one byte; results never depend on how the stream was split. Or it is
+ *   pulled from a giflow_source.
+ * - Ownership. The library copies the structs you pass and keeps no pointer
+ *   you give it, except where a block says so (callbacks and their user
+ *   pointers, scratch memory, a source, display callbacks: those must stay
+ *   valid while the object uses them). Pointers it hands out (rows,
+ *   palettes, frame info, encoded output) belong to the object and stay
+ *   valid until the next call on it, unless their block says longer. An
+ *   object from a _new() call is released with its _free(), which accepts
+ *   NULL.
+ * - Each function's block says when it may be called, what it returns, and
+ *   what it owns or borrows beyond these rules. "Any time" means on any
+ *   object, in any stage, failed or not.
  *
  * Extensible structs and ABI stability
  * - The option structs you fill in and hand to the library (giflow_limits,
@@ -129,13 +157,15 @@ extern "C" {
 #define GIFLOW_ERR_IO -30            /* a user callback reported failure */
 #define GIFLOW_ERR_TOO_MANY_COLORS -31 /* lossless asked, > max_colors colours */
 
-/* Returns a static, NUL-terminated description of any status code. */
+/* Any time. Returns a static NUL-terminated English description of any
+ * status code ("unknown status" for a number giflow does not define);
+ * never NULL, never to be freed. */
 GIFLOW_API const char *giflow_strerror(int status);
 
 /* The library's version, as GIFLOW_VERSION_NUMBER (major * 10000 + minor *
  * 100 + patch) and as a static "major.minor.patch" string. They tell which
  * library was loaded at run time; the macros tell which header was compiled
- * against. May be called at any time. */
+ * against. Any time; the string is static. */
 GIFLOW_API unsigned giflow_version(void);
 GIFLOW_API const char *giflow_version_string(void);
 
@@ -201,16 +231,19 @@ typedef struct giflow_source {
     int status;           /* sticky GIFLOW_ERR_IO after a failed call */
 } giflow_source;
 
-/* A source over size bytes at data, decoded in place (zero-copy): data
- * must stay valid and unchanged while the source is used. Seeks anywhere
- * in it are free. */
+/* Sets *src up over size bytes at data, decoded in place (zero-copy).
+ * Any time, on a source not attached to a decoder. Cannot fail; data NULL
+ * is an empty stream. data stays the caller's and must stay valid and
+ * unchanged while the source is used. Seeks anywhere in it are free. */
 GIFLOW_API void giflow_source_memory(giflow_source *src, const void *data, size_t size);
 
-/* A source over callbacks. read is required; seek may be NULL (a stream
- * that only goes forward: then no seek can be made). buf (buf_size > 0
- * bytes, caller-owned, valid while the source is used) receives the reads;
- * 512 bytes suits an SD card, larger reads fewer times. The stream is
- * taken to be at offset 0 now. */
+/* Sets *src up over callbacks. Any time, on a source not attached to a
+ * decoder. read is required; seek may be NULL (a stream that only goes
+ * forward: then no seek can be made). buf (buf_size > 0 bytes,
+ * caller-owned, valid while the source is used) receives the reads; 512
+ * bytes suits an SD card, larger reads fewer times. The stream is taken to
+ * be at offset 0 now. With no read or no buffer the source is failed: its
+ * calls return GIFLOW_ERR_ARG. */
 GIFLOW_API void giflow_source_callbacks(giflow_source *src, giflow_read_fn read,
                                         giflow_seek_fn seek, void *user, void *buf,
                                         size_t buf_size);
@@ -221,11 +254,11 @@ GIFLOW_API void giflow_source_callbacks(giflow_source *src, giflow_read_fn read,
  * A memory source has nothing more: it sets eof. */
 GIFLOW_API int giflow_source_refill(giflow_source *src);
 
-/* The stream offset of the next byte the decoder will read. */
+/* Any time. The stream offset of the next byte the decoder will read. */
 GIFLOW_API uint64_t giflow_source_tell(const giflow_source *src);
 
-/* Whether giflow_source_seek() can reach any offset (memory, or a seek
- * callback). */
+/* Any time. Nonzero when giflow_source_seek() can reach any offset (a
+ * memory source, or a seek callback, and no sticky error). */
 GIFLOW_API int giflow_source_can_seek(const giflow_source *src);
 
 /* Moves the window to stream offset `offset`. Inside the bytes already in
@@ -283,28 +316,37 @@ typedef struct giflow_meta {
 /* Return 0 to continue; nonzero aborts decoding with GIFLOW_ERR_IO. */
 typedef int (*giflow_meta_fn)(void *user, const giflow_meta *meta);
 
-/* Bytes needed by giflow_decoder_init_static() for frames up to max_width
- * pixels wide: the fixed state plus one row of indices. */
+/* Any time. Bytes needed by giflow_decoder_init_static() for frames up to
+ * max_width pixels wide: the fixed state plus one row of indices. */
 GIFLOW_API size_t giflow_decoder_static_size(uint32_t max_width);
 
-/* Initialise a decoder inside caller memory, which must be aligned to 8
- * bytes. Never allocates. Frames wider than the memory allows fail with
+/* Initialises a decoder inside caller memory, which must be aligned to 8
+ * bytes; the decoder lives there (mem stays the caller's, and must outlive
+ * it). Never allocates. Frames wider than the memory allows fail with
  * GIFLOW_ERR_SMALL_BUFFER. Restore-previous compositing needs scratch
- * memory: see giflow_decoder_set_scratch(). Returns NULL if mem is NULL,
- * misaligned or smaller than giflow_decoder_static_size(1). Nothing needs
- * to be freed afterwards. */
+ * memory: see giflow_decoder_set_scratch(). Returns the decoder (at mem),
+ * or NULL if mem is NULL, misaligned or smaller than
+ * giflow_decoder_static_size(1). Nothing needs to be freed afterwards
+ * (giflow_decoder_free() is harmless). */
 GIFLOW_API giflow_decoder *giflow_decoder_init_static(void *mem, size_t size);
 
-/* Create a decoder on the heap. alloc may be NULL (malloc). Returns NULL on
- * allocation failure. Free with giflow_decoder_free(). */
+/* Creates a decoder on the heap. alloc may be NULL (malloc); it is copied.
+ * Returns the decoder, ready for giflow_decode_image_info(), or NULL on
+ * allocation failure. The caller owns it: giflow_decoder_free(). */
 GIFLOW_API giflow_decoder *giflow_decoder_new(const giflow_allocator *alloc);
 
-/* Release a decoder and everything it allocated. NULL is a no-op. Safe on a
- * static decoder (frees only what an allocator gave it: nothing). */
+/* Any time. Releases a decoder and everything it allocated; pointers it
+ * handed out become invalid. NULL is a no-op. Safe on a static decoder
+ * (frees only what an allocator gave it: nothing). */
 GIFLOW_API void giflow_decoder_free(giflow_decoder *dec);
 
-/* Options; call before giflow_decode_image_info(). */
+/* Copies *limits (start it from giflow_limits_default()). Only before the
+ * first decode call: GIFLOW_ERR_STATE after. Returns GIFLOW_OK, or
+ * GIFLOW_ERR_ARG for a NULL argument or a bad size field. */
 GIFLOW_API int giflow_decoder_set_limits(giflow_decoder *dec, const giflow_limits *limits);
+/* Sets (fn) or clears (NULL) the metadata callback; user is passed back to
+ * it and borrowed while set. Best before the first decode call: extensions
+ * already parsed are not replayed. Returns GIFLOW_OK or GIFLOW_ERR_ARG. */
 GIFLOW_API int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta_fn fn,
                                                 void *user);
 
@@ -320,12 +362,18 @@ GIFLOW_API int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta
 #define GIFLOW_FLAG_SMALL_MEMORY 4u      /* giflow_decode_frame_rgba()
     without its working buffer: the same pixels from the fixed state alone,
     at about half the speed on animations (see its memory note). */
+/* Replaces the flags. Meant for before the first decode call (they are read
+ * as frames start). Returns GIFLOW_OK, or GIFLOW_ERR_ARG for an unknown
+ * flag. */
 GIFLOW_API int giflow_decoder_set_flags(giflow_decoder *dec, unsigned flags);
 
-/* Give the decoder caller-owned scratch memory for restore-previous
- * (disposal 3) compositing, instead of allocating. It needs
- * frame width * height * 4 bytes for the largest such frame (see
- * giflow_frame_info.restore_bytes). mem must stay valid while decoding. */
+/* Gives the decoder caller-owned scratch memory for restore-previous
+ * (disposal 3) compositing, instead of allocating (any scratch it had
+ * allocated is freed). It needs frame width * height * 4 bytes for the
+ * largest such frame (see giflow_frame_info.restore_bytes); a frame that
+ * needs more fails with GIFLOW_ERR_SMALL_BUFFER. Before a frame that needs
+ * it. mem is borrowed: it must stay valid while decoding. Returns
+ * GIFLOW_OK, or GIFLOW_ERR_ARG (NULL decoder, or NULL mem with a size). */
 GIFLOW_API int giflow_decoder_set_scratch(giflow_decoder *dec, void *mem, size_t size);
 
 /* Attaches a pull source (see giflow_source), or detaches it (NULL). The
@@ -353,19 +401,22 @@ typedef struct giflow_image_info {
     int pixel_aspect;          /* as stored */
 } giflow_image_info;
 
-/* Stage 1. Parses the header, logical screen, global palette and whatever
- * precedes the first image, up to that image's rectangle (needed to grow
- * the canvas). Returns GIFLOW_OK, GIFLOW_NEED_INPUT or an error; a canvas
- * with no area (after growth) is GIFLOW_ERR_EMPTY_IMAGE, as in Chromium. A
- * stream that ends before any image still succeeds: its frame_info returns
- * GIFLOW_END. */
+/* Stage 1, the first decode call (repeat it while it returns
+ * GIFLOW_NEED_INPUT). Parses the header, logical screen, global palette and
+ * whatever precedes the first image, up to that image's rectangle (needed
+ * to grow the canvas), and fills *info (its palette pointer is valid for
+ * the decoder's lifetime). Returns GIFLOW_OK, GIFLOW_NEED_INPUT or an
+ * error; a canvas with no area (after growth) is GIFLOW_ERR_EMPTY_IMAGE,
+ * as in Chromium. A stream that ends before any image still succeeds: its
+ * frame_info returns GIFLOW_END. Called again later, it returns GIFLOW_OK
+ * and the same facts. */
 GIFLOW_API int giflow_decode_image_info(giflow_decoder *dec, giflow_input *in,
                                         giflow_image_info *info);
 
-/* Loop count as the browser uses it: -1 when no NETSCAPE2.0 / ANIMEXTS1.0
- * extension has been seen (play once), 0 for forever, N for N repeats after
- * the first play. The last extension seen so far wins, so the value is final
- * only at GIFLOW_END. */
+/* Any time. The loop count as the browser uses it: -1 when no NETSCAPE2.0 /
+ * ANIMEXTS1.0 extension has been seen (play once; also for a NULL
+ * decoder), 0 for forever, N for N repeats after the first play. The last
+ * extension seen so far wins, so the value is final only at GIFLOW_END. */
 GIFLOW_API int giflow_decoder_loop_count(const giflow_decoder *dec);
 
 typedef struct giflow_frame_info {
@@ -388,9 +439,12 @@ typedef struct giflow_frame_info {
                                   (0 unless disposal is 3 or 4) */
 } giflow_frame_info;
 
-/* Stage 2. Advances to the next image descriptor and fills *info. Pixel data
- * of a frame that was not decoded is skipped without LZW work. Returns
- * GIFLOW_OK, GIFLOW_END (trailer, or end of input at a block boundary),
+/* Stage 2, after stage 1 (which it does first if needed, with no info
+ * handed out) or at any point of a frame. Advances to the next
+ * image descriptor and fills *info (a copy; its palette pointer is valid
+ * until the next frame_info call). Pixel data of a frame that was not
+ * decoded, or only partly, is skipped without LZW work. Returns GIFLOW_OK,
+ * GIFLOW_END (trailer, or end of input at a block boundary),
  * GIFLOW_NEED_INPUT, or an error. */
 GIFLOW_API int giflow_decode_frame_info(giflow_decoder *dec, giflow_input *in,
                                         giflow_frame_info *info);
@@ -402,27 +456,36 @@ typedef struct giflow_row {
     int pass;              /* interlace pass 0..3, or 0 when not interlaced */
 } giflow_row;
 
-/* Stage 3a. Decodes the next row of palette indices of the current frame.
- * Returns GIFLOW_OK with *row filled, GIFLOW_FRAME_END after the last row,
- * GIFLOW_NEED_INPUT, or an error. On an error inside the frame, the rows
- * already returned stand; giflow_decoder_partial_row() tells how far the broken row
- * got. Memory: the decoder's fixed state plus one row. */
+/* Stage 3a, after a frame_info call returned GIFLOW_OK (GIFLOW_ERR_STATE
+ * otherwise). Decodes the next row of palette indices of the current
+ * frame. Returns GIFLOW_OK with *row filled (row->indices belongs to the
+ * decoder, valid until the next call), GIFLOW_FRAME_END after the last row
+ * (and on later calls), GIFLOW_NEED_INPUT, or an error. On an error
+ * inside the frame, the rows already returned stand;
+ * giflow_decoder_partial_row() tells how far the broken row got. Memory:
+ * the decoder's fixed state plus one row. */
 GIFLOW_API int giflow_decode_row(giflow_decoder *dec, giflow_input *in, giflow_row *row);
 
-/* After an error in stage 3, the number of pixels of the broken row that
- * were decoded (they are in the last row buffer), and its y. */
+/* Any time; meaningful after an error in stage 3. Returns the number of
+ * pixels of the broken row that were decoded (they are in the last row
+ * buffer handed out), and stores its y in *y unless y is NULL. 0 for a
+ * NULL decoder. */
 GIFLOW_API uint32_t giflow_decoder_partial_row(const giflow_decoder *dec, uint32_t *y);
 
-/* Stage 3b. Composites the current frame into canvas, which holds
+/* Stage 3b, after a frame_info call returned GIFLOW_OK (GIFLOW_ERR_STATE
+ * otherwise; repeat it while it returns GIFLOW_NEED_INPUT). Composites the
+ * current frame into canvas, which holds
  * canvas_width x canvas_height RGBA pixels (8 bits each, non-premultiplied)
  * with stride bytes per row. Follows the browser model exactly: the previous
  * frame's disposal is applied first, transparent pixels leave the canvas as
  * it was, out-of-range indices are opaque black.
  * The caller must hand in the same untouched canvas for every frame; the
  * decoder clears it before frame 0. Rows appear in the canvas as they decode
- * (progressive display). Returns GIFLOW_FRAME_END when the frame is complete
- * (the canvas is then exactly what a browser shows), GIFLOW_NEED_INPUT, or an
- * error (the frame is then broken: browsers do not show it).
+ * (progressive display). The canvas stays the caller's; the decoder writes
+ * it only during these calls. Returns GIFLOW_FRAME_END when the frame is
+ * complete (the canvas is then exactly what a browser shows),
+ * GIFLOW_NEED_INPUT, or an error (the frame is then broken: browsers do
+ * not show it). With a viewport or a display set, see those.
  * Memory, on the decoder's heap: for a restore-previous frame its rectangle
  * (frame_info.restore_bytes), and a working buffer for speed: the largest
  * frame's pixel count plus 25 KB, taken only while that is at most half
@@ -436,57 +499,20 @@ GIFLOW_API int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
 
 /* Viewport decoding: giflow_decode_frame_rgba() composes every frame into a
  * small canvas that shows one rectangle of the image (the crop), scaled
- * down to out_width x out_height. It is for viewers of images too large to
- * hold at full size: memory and work follow the output, not the canvas.
- *
- * Scaling is an area average (a box filter with exact fractional
- * coverage): each output pixel is the mean of its crop_width / out_width
- * by crop_height / out_height source pixels, where a source pixel cut by
- * the output pixel's edge counts for the fraction it covers. Colours are
- * weighted by alpha (the output stays non-premultiplied), so transparent
- * pixels do not darken their neighbours; a pixel whose mean alpha rounds
- * to 0 is transparent black. Every division rounds half up.
- *
- * Stills, and every first frame: the output is exactly the full-size
- * composition averaged this way.
- * Animations are composited at the output scale, with the previous output
- * standing in for the canvas. Where a frame's pixel is transparent, or
- * the frame covers only part of an output pixel, the output pixel's old
- * value fills in for the full-size pixels under it. Disposal acts on the
- * frame's rectangle mapped to output pixels: restore-previous puts back
- * the output pixels the frame touched, saved before it was drawn (only
- * that mapped rectangle is saved); disposal 2 clears them, and where the
- * rectangle cuts an output pixel, keeps that pixel's value from before
- * the frame for the part outside (blended by coverage; only the cut
- * pixels are saved). So an output pixel equals the full-size composition
- * averaged, except where a frame's edge or transparent pixels, or a
- * disposal 2 edge, cover part of the output pixel while the full-size
- * pixels there were not all one colour: in particular it is exact
- * wherever frame rectangles and transparent areas are aligned to output
- * pixels.
- *
- * Frames and rows outside the crop are not composed. A frame that misses
- * the crop is skipped without LZW work. Rows above the crop are decoded
- * (the data is sequential) but not composed, and a frame's decoding stops
- * after its last row inside the crop; the rest of its data is skipped to
- * its terminator (which must still arrive: a frame is complete only
- * there).
- * So errors in data that is skipped go unnoticed: a frame whose data
- * breaks only below the crop counts as complete, where a full decode would
- * report it broken and stop.
- *
- * Output rows appear as the source rows under them complete (progressive
- * display); an interlaced frame scaled vertically appears when its last
- * row inside the crop has arrived.
- *
- * Memory, on the decoder's heap (through its allocator, within its memory
- * budget), besides the fixed state: one row of the frame's indices,
- * 80 bytes per output column, and per frame 4 bytes per output pixel it
- * touches if it restores the previous canvas (disposal 3 or 4; disposal 2
- * needs only the pixels on its cut edges), and 32 bytes per output pixel it
- * touches if it is interlaced and scaled vertically (its rows arrive out of
- * order, so sums are kept for all of them). Nothing is canvas-sized.
- * frame_info.restore_bytes does not apply. */
+ * down to out_width x out_height by an exact area average (colours
+ * weighted by alpha, every division rounding half up). It is for viewers of
+ * images too large to hold: memory and work follow the output, not the
+ * canvas. A still, and every first frame, is exactly the full-size
+ * composition averaged. Later frames are composited at the output scale
+ * with the previous output standing in for the canvas, which is exact
+ * wherever frame rectangles and transparent areas align with output
+ * pixels; docs/design.md ("Viewport decoding") states exactly where it
+ * can differ. Frames and rows outside the crop are not composed, and data
+ * below the crop is skipped, so an error only there goes unnoticed.
+ * Memory, on the decoder's heap: one row of indices, 80 bytes per output
+ * column, and per frame 4 bytes per output pixel it touches if it restores
+ * the previous canvas, 32 if it is interlaced and scaled vertically.
+ * Nothing is canvas-sized; frame_info.restore_bytes does not apply. */
 typedef struct giflow_viewport {
     /* Source rectangle on the canvas (after growth). A width or height of
      * 0 extends it to the canvas's right or bottom edge: {0} is the whole
@@ -605,15 +631,19 @@ GIFLOW_API int giflow_decoder_set_display(giflow_decoder *dec, const giflow_disp
  * giflow_decode_frame_rgba(). GIFLOW_ERR_STATE without a display. */
 GIFLOW_API int giflow_decode_frame_draw(giflow_decoder *dec, giflow_input *in);
 
-/* The frame info of the image most recently started (with
- * GIFLOW_FLAG_MERGE_ZERO_DELAY, the last image of the group). NULL before
- * the first frame. Valid until the next call on the decoder. */
+/* Any time. The frame info of the image most recently started (with
+ * GIFLOW_FLAG_MERGE_ZERO_DELAY, the last image of the group), owned by the
+ * decoder and valid until the next call on it; NULL before the first frame
+ * (or for a NULL decoder). */
 GIFLOW_API const giflow_frame_info *giflow_decoder_current_frame(const giflow_decoder *dec);
 
-/* Bytes the decoder has allocated: now and at its peak. */
+/* Any time. Returns the bytes the decoder has allocated now (its own
+ * struct included), and stores the peak in *peak unless peak is NULL. 0 for
+ * a NULL or static decoder. */
 GIFLOW_API size_t giflow_decoder_heap(const giflow_decoder *dec, size_t *peak);
 
-/* Size of the decoder's fixed state, excluding row and scratch buffers. */
+/* Any time. Size of the decoder's fixed state, excluding row and scratch
+ * buffers. */
 GIFLOW_API size_t giflow_decoder_state_size(void);
 
 
@@ -626,12 +656,17 @@ GIFLOW_API size_t giflow_decoder_state_size(void);
  * next one). Memory is O(canvas), independent of the number of frames.
  *
  *   enc = giflow_encoder_new(NULL);
- *   giflow_encoder_set_output(enc, write_fn, user);    (or _memory, _file)
+ *   giflow_encoder_set_output(enc, write_fn, user);
+ *     or giflow_encoder_set_output_memory(enc);
  *   giflow_encode_options_default(&o); o.width = w; o.height = h; ...
  *   giflow_encode_begin(enc, &o);
- *   for each frame: giflow_encode_frame(enc, &frame);
- *   giflow_encode_finish(enc);
+ *   for each frame: giflow_frame_init(&f); f.rgba = ...;
+ *                   giflow_encode_frame(enc, &f);
+ *   giflow_encode_finish(enc, end_ms);               (-1 if not timestamps)
  *   giflow_encoder_free(enc);
+ *
+ * Stages: created, begun (giflow_encode_begin), finished
+ * (giflow_encode_finish). A call outside its stage is GIFLOW_ERR_STATE.
  */
 
 typedef struct giflow_encoder giflow_encoder;
@@ -736,38 +771,65 @@ typedef struct giflow_frame {
 GIFLOW_API void giflow_frame_init_size(giflow_frame *f, size_t size);
 #define giflow_frame_init(f) giflow_frame_init_size((f), sizeof *(f))
 
-/* Creates an encoder; alloc may be NULL (malloc). NULL if out of memory. */
+/* Creates an encoder; alloc may be NULL (malloc), and is copied. Returns it
+ * (created stage), or NULL if out of memory. The caller owns it:
+ * giflow_encoder_free(). */
 GIFLOW_API giflow_encoder *giflow_encoder_new(const giflow_allocator *alloc);
+/* Any time. Releases the encoder and all its memory, the memory output
+ * included. NULL is a no-op. */
 GIFLOW_API void giflow_encoder_free(giflow_encoder *enc);
 
-/* Output: a callback, or a growing memory buffer (giflow_encoder_output()
- * returns it; it belongs to the encoder). Set before giflow_encode_begin. */
+/* Where the bytes go: a callback (fn and user are borrowed while the
+ * encoder lives), or a growing memory buffer owned by the encoder. Only in
+ * the created stage, before giflow_encode_begin (GIFLOW_ERR_STATE after);
+ * the last call wins. Without either, nothing is written. Return GIFLOW_OK,
+ * or GIFLOW_ERR_ARG for a NULL encoder or fn. */
 GIFLOW_API int giflow_encoder_set_output(giflow_encoder *enc, giflow_write_fn fn, void *user);
 GIFLOW_API int giflow_encoder_set_output_memory(giflow_encoder *enc);
+/* Any time. The memory output so far and its size in *size (unless size is
+ * NULL): a complete GIF once giflow_encode_finish() has succeeded. It
+ * belongs to the encoder: valid until the next encode call or
+ * giflow_encoder_free(); copy it to keep it. NULL (size 0) without memory
+ * output or before the first byte. */
 GIFLOW_API const uint8_t *giflow_encoder_output(const giflow_encoder *enc, size_t *size);
 
-/* Writes the header, screen descriptor, optional global palette, loop
- * extension and comment. */
+/* Created stage -> begun. Checks and copies *opt (start it from
+ * giflow_encode_options_default(); global_palette and comment are copied
+ * too) and takes the encoder's buffers, which are O(canvas), or O(width)
+ * with row_streaming. Nothing is written yet: the header, screen
+ * descriptor, global palette, loop extension and comment go out with the
+ * first frame, once the global palette is known. Returns GIFLOW_OK;
+ * GIFLOW_ERR_ARG for a bad option (a refusal: fix it and call again);
+ * GIFLOW_ERR_NOMEM or GIFLOW_ERR_LIMIT_MEMORY (sticky). */
 GIFLOW_API int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt);
 
-/* Optional, between giflow_encode_begin and the first giflow_encode_frame:
+/* Optional, begun stage, before the first giflow_encode_frame
+ * (GIFLOW_ERR_STATE otherwise; not with row_streaming):
  * feeds a frame (only its pixels are used) to the statistics the global
  * palette is built from, so it suits the whole animation and not just the
  * first frame. Call it for a sample of frames (e.g. a few evenly spaced
  * ones) when the frames can be read twice. If the samples hold fewer
  * colours than the palette has room for, the global palette is exactly
  * those colours. Ignored for GIFLOW_PALETTE_LOCAL and with a caller
- * palette. */
+ * palette. The frame is read during the call only. Returns GIFLOW_OK, or
+ * GIFLOW_ERR_ARG for a bad frame. */
 GIFLOW_API int giflow_encode_sample(giflow_encoder *enc, const giflow_frame *frame);
 
-/* Adds a frame. The encoder copies what it needs: frame memory may be
- * reused as soon as this returns. Frames may arrive at any pace; the
- * previous frame is written now (its delay and disposal are then known). */
+/* Begun stage, not with row_streaming. Adds a frame (every frame of an
+ * animation in the same time_mode). The encoder copies what it needs: the
+ * frame's memory may be reused as soon as this returns. Frames may arrive
+ * at any pace; the previous frame is written now (its delay and disposal
+ * are then known). Returns GIFLOW_OK; GIFLOW_ERR_ARG for a bad frame (a
+ * refusal); GIFLOW_ERR_IO, GIFLOW_ERR_TOO_MANY_COLORS (lossless) or a
+ * memory error, sticky. */
 GIFLOW_API int giflow_encode_frame(giflow_encoder *enc, const giflow_frame *frame);
 
-/* Writes the last frame and the trailer. end_timestamp_ms is the end of
- * the last frame in GIFLOW_TIME_TIMESTAMP_MS mode (ignored otherwise; a
- * negative value repeats the previous frame's delay). */
+/* Begun stage -> finished (no row-streamed frame may be open). Writes the
+ * last frame and the trailer; with no frame at all, a valid GIF with none.
+ * end_timestamp_ms is the end of the last frame in GIFLOW_TIME_TIMESTAMP_MS
+ * mode (ignored otherwise; a negative value repeats the previous frame's
+ * delay). Returns GIFLOW_OK (the output is then a complete GIF) or a
+ * sticky error. */
 GIFLOW_API int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms);
 
 /* ---- Row streaming (options.row_streaming = 1) -------------------------
@@ -782,19 +844,30 @@ GIFLOW_API int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_m
  * unless alpha_threshold is 0 or rows given to giflow_encode_sample_rows()
  * showed no transparent pixel: then every entry keeps its colour. */
 
-/* Adds n rows (width pixels each, stride bytes apart) to the palette
- * statistics. Only before the first frame. Of an image above 4 Mpx, only
+/* Begun stage with row_streaming, before the first frame
+ * (GIFLOW_ERR_STATE otherwise). Adds n rows (width pixels each, stride
+ * bytes apart; a stride below width * 4 means width * 4) to the palette
+ * statistics; they are read during the call only. Returns GIFLOW_OK or
+ * GIFLOW_ERR_ARG (rgba NULL with n > 0). Of an image above 4 Mpx, only
  * every k-th row given feeds the quantizer (weighted k, so about 4 Mpx in
  * all); every row still counts for the exact colour set and transparency. */
 GIFLOW_API int giflow_encode_sample_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t n,
                                          size_t stride);
 
-/* Starts a frame; only frame->delay_cs is used (time_mode must be
- * GIFLOW_TIME_DELAY_CS). */
+/* Begun stage with row_streaming, no frame open. Starts a frame; only
+ * frame->delay_cs is used (time_mode must be GIFLOW_TIME_DELAY_CS). The
+ * first call fixes the palette and writes the header. Returns GIFLOW_OK;
+ * GIFLOW_ERR_ARG; GIFLOW_ERR_STATE also when there is no palette yet (no
+ * caller palette and no rows sampled: sample some, then call again);
+ * GIFLOW_ERR_TOO_MANY_COLORS (lossless) or GIFLOW_ERR_IO, sticky. */
 GIFLOW_API int giflow_encode_rows_begin(giflow_encoder *enc, const giflow_frame *frame);
-/* Pushes the next n rows of the frame, top to bottom. */
+/* With a frame open: pushes its next n rows, top to bottom (stride as in
+ * giflow_encode_sample_rows(); read during the call only). Returns
+ * GIFLOW_OK; GIFLOW_ERR_ARG for more rows than the frame has left;
+ * GIFLOW_ERR_STATE with no frame open; GIFLOW_ERR_IO, sticky. */
 GIFLOW_API int giflow_encode_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t n, size_t stride);
-/* Ends the frame (all height rows must have been pushed). */
+/* Ends the open frame once all height rows are in (GIFLOW_ERR_STATE
+ * before). Returns GIFLOW_OK or a sticky error. */
 GIFLOW_API int giflow_encode_rows_end(giflow_encoder *enc);
 
 /* Statistics. */
@@ -808,6 +881,8 @@ typedef struct giflow_encode_stats {
     uint64_t duration_cs;     /* total delay written */
     size_t peak_heap;         /* encoder allocations at their peak */
 } giflow_encode_stats;
+/* Any time. Fills *stats (so far). Returns GIFLOW_OK, or GIFLOW_ERR_ARG for
+ * a NULL argument. */
 GIFLOW_API int giflow_encoder_stats(const giflow_encoder *enc, giflow_encode_stats *stats);
 
 /* ------------------------------------------------------------------------ */

@@ -72,7 +72,7 @@ static int rows_palette(giflow_encoder *enc)
         return GIFLOW_OK;
     }
     if (!enc->samples)
-        return giflow__enc_fail(enc, GIFLOW_ERR_STATE); /* nothing to build from */
+        return GIFLOW_ERR_STATE; /* nothing to build from: sample rows first */
     uint32_t maxc = enc->opt.max_colors - (enc->sample_transparent ? 1 : 0);
     if (!enc->sample_set.overflow && enc->sample_set.n <= maxc) {
         giflow__colorset_palette(&enc->sample_set, &enc->global);

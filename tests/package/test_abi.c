@@ -226,9 +226,97 @@ static void test_old_names(void)
     free(m.p);
 }
 
-int main(void)
+static int failing_write(void *user, const uint8_t *data, size_t size)
 {
+    (void)user, (void)data, (void)size;
+    return 1;
+}
+
+/* The error model in giflow.h: GIFLOW_ERR_ARG and GIFLOW_ERR_STATE are
+ * refusals that leave the object usable; other errors are sticky, while
+ * queries still answer. */
+static void test_error_model(void)
+{
+    /* A 1x1 GIF with one frame, by hand: header, screen with a 2-colour
+     * global palette, image descriptor, LZW min size 2, data (clear, 0,
+     * end: 0x44 0x01), trailer. */
+    static const uint8_t gif[] = {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0,
+                                  0, 0, 0, 255, 255, 255, 0x2C, 0, 0, 0, 0, 1, 0, 1, 0,
+                                  0, 2, 2, 0x44, 0x01, 0, 0x3B};
+    giflow_decoder *dec = giflow_decoder_new(NULL);
+    giflow_input in = {gif, sizeof gif, 0, 1};
+    giflow_image_info ii;
+    giflow_frame_info fi;
+    giflow_row row;
+    TU_CHECK(giflow_decode_row(dec, &in, &row) == GIFLOW_ERR_STATE, "row before frame");
+    TU_CHECK(giflow_decode_image_info(dec, NULL, &ii) == GIFLOW_ERR_ARG, "NULL input");
+    TU_CHECK(in.pos == 0, "a refusal consumed input");
+    TU_CHECK(giflow_decode_image_info(dec, &in, &ii) == GIFLOW_OK && ii.canvas_width == 1,
+             "image info after refusals");
+    TU_CHECK(giflow_decoder_set_limits(dec, NULL) == GIFLOW_ERR_ARG, "limits NULL");
+    int r = giflow_decode_frame_info(dec, &in, &fi);
+    if (r == GIFLOW_OK)
+        r = giflow_decode_row(dec, &in, &row);
+    TU_CHECK(r == GIFLOW_OK && row.indices[0] == 0, "row: %d", r);
+    TU_CHECK(giflow_decode_frame_info(dec, &in, &fi) == GIFLOW_END, "end");
+    TU_CHECK(giflow_decode_frame_info(dec, &in, &fi) == GIFLOW_END, "end again");
+    giflow_decoder_free(dec);
+
+    /* Bad data (a code above the next free one: 7 at 3 bits) is sticky. */
+    uint8_t bad[sizeof gif];
+    memcpy(bad, gif, sizeof gif);
+    bad[31] = 0x3C; /* codes 4 (clear), 7 */
+    dec = giflow_decoder_new(NULL);
+    giflow_input b = {bad, sizeof bad, 0, 1};
+    r = giflow_decode_frame_info(dec, &b, &fi);
+    if (r == GIFLOW_OK)
+        r = giflow_decode_row(dec, &b, &row);
+    TU_CHECK(r == GIFLOW_ERR_BAD_CODE, "bad code: %d", r);
+    giflow_input again = {gif, sizeof gif, 0, 1};
+    TU_CHECK(giflow_decode_frame_info(dec, &again, &fi) == GIFLOW_ERR_BAD_CODE &&
+                 giflow_decode_image_info(dec, &again, &ii) == GIFLOW_ERR_BAD_CODE,
+             "not sticky");
+    size_t peak = 0;
+    TU_CHECK(giflow_decoder_heap(dec, &peak) > 0 && peak > 0 &&
+                 giflow_decoder_current_frame(dec) != NULL,
+             "queries after a failure");
+    giflow_decoder_free(dec);
+
+    /* Encoder: refusals, then a sticky write error. */
+    giflow_encoder *enc = giflow_encoder_new(NULL);
+    giflow_encoder_set_output(enc, failing_write, NULL);
+    giflow_frame f;
+    giflow_frame_init(&f);
+    static const uint8_t px[4] = {1, 2, 3, 255};
+    f.rgba = px;
+    TU_CHECK(giflow_encode_frame(enc, &f) == GIFLOW_ERR_STATE, "frame before begin");
+    giflow_encode_options o;
+    giflow_encode_options_default(&o);
+    TU_CHECK(giflow_encode_begin(enc, &o) == GIFLOW_ERR_ARG, "width 0");
+    o.width = o.height = 1;
+    o.row_streaming = 1;
+    TU_CHECK(giflow_encode_begin(enc, &o) == GIFLOW_OK, "begin after a refusal");
+    TU_CHECK(giflow_encode_rows_begin(enc, &f) == GIFLOW_ERR_STATE, "rows without a palette");
+    TU_CHECK(giflow_encode_sample_rows(enc, px, 1, 0) == GIFLOW_OK, "sample after refusal");
+    r = giflow_encode_rows_begin(enc, &f);
+    TU_CHECK(r == GIFLOW_ERR_IO, "failing output: %d", r);
+    TU_CHECK(giflow_encode_finish(enc, -1) == GIFLOW_ERR_IO &&
+                 giflow_encode_rows(enc, px, 1, 0) == GIFLOW_ERR_IO,
+             "write error not sticky");
+    giflow_encode_stats st;
+    TU_CHECK(giflow_encoder_stats(enc, &st) == GIFLOW_OK, "stats after a failure");
+    giflow_encoder_free(enc);
+}
+
+int main(int argc, char **argv)
+{
+    /* For tests/package/docs_test.py: the figure the docs quote. */
+    if (argc > 1 && !strcmp(argv[1], "--state-size")) {
+        printf("%zu\n", giflow_decoder_state_size());
+        return 0;
+    }
     test_version();
+    test_error_model();
     test_default_frame();
     test_sizes();
     test_old_names();

@@ -27,3 +27,6 @@ if(GIFLOW_BUILD_CLI)
            ${PROJECT_SOURCE_DIR}/docs/giflow.1.md)
 endif()
 add_test(NAME package_make COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/package/make_test.sh ${PROJECT_SOURCE_DIR})
+find_package(Python3 COMPONENTS Interpreter REQUIRED)
+add_test(NAME package_docs COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/package/docs_test.py
+         ${PROJECT_SOURCE_DIR} $<TARGET_FILE:test_abi>)
