@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Encoder benchmark driver: runs every encoder on every clip, measures
-time, peak RSS, size and PSNR (decoded with Pillow), the memory flatness of
-giflow, and writes a table and JSON. bench/encode/run.sh calls it; see
-bench/encode/README.md.
+time, peak RSS, size, PSNR, SSIM-Y and flicker (decoded with Pillow,
+measured by encmetrics), the memory flatness of giflow, and writes a table
+and JSON. bench/encode/run.sh calls it; see bench/encode/README.md.
 
 Usage: /usr/bin/python3 encbench.py --out DIR --giflow GIFLOW --cgif CGIF_LIQ
+           --metrics ENCMETRICS [--gifski GIFSKI]
            --clip NAME:PATH:W:H:FPS ... [--json FILE] [--txt FILE]
            [--only SUBSTR,...] [--flat N1,N2] [--no-xcheck]
+A clip's PATH.json, when present, gives {"static_ranges": [[a, b], ...]}:
+source frames where the camera is still (for the flicker figure).
 Environment: ENCBENCH_GIFLOW_EXTRA="--colors 128;--palette local" adds
 giflow variants (one per ';'-separated option list).
 """
@@ -42,6 +45,15 @@ GIFLOW_VARIANTS = [
     ("giflow --dither ordered", ["--dither", "ordered"]),
 ]
 
+# gifski points: (label, options). The peer's documented settings.
+GIFSKI_POINTS = [
+    ("gifski -Q 90", ["--quality", "90"]),
+    ("gifski -Q 70", ["--quality", "70"]),
+    ("gifski -Q 50", ["--quality", "50"]),
+    ("gifski --fast", ["--quality", "90", "--fast"]),
+    ("gifski --extra", ["--quality", "90", "--extra"]),
+]
+
 PSNR_DEFINITION = (
     "PSNR = 10*log10(255^2 / MSE), MSE = mean of (gif - src)^2 over every "
     "source frame k, every pixel and the R, G, B channels (8-bit values). "
@@ -50,7 +62,14 @@ PSNR_DEFINITION = (
     "(delays of 0-1 cs count as 10 cs, as browsers play them); after the "
     "last delay the last frame stays. Frames are decoded and composited by "
     "Pillow %s (convert('RGB')), not by giflow. min frame = lowest "
-    "per-source-frame PSNR." % PIL.__version__)
+    "per-source-frame PSNR. SSIM-Y: SSIM of the luma (0.299 R + 0.587 G + "
+    "0.114 B) with an 11x11 Gaussian window (sigma 1.5), K1 0.01, K2 0.03, "
+    "valid windows only, mean per frame then over frames. flicker: mean "
+    "absolute change (levels, mean of R, G, B) of the picture on screen "
+    "between consecutive source frames, over the pixels where the source is "
+    "static (exactly equal to the frame before, or, for the natural clip, "
+    "every pixel of the frames where its camera is still); src flicker is the "
+    "same on the source." % PIL.__version__)
 
 
 class Clip:
@@ -61,6 +80,10 @@ class Clip:
         self.frame_bytes = self.w * self.h * 4
         self.frames = os.path.getsize(path) // self.frame_bytes
         self.delay_cs = round(100 / self.fps)
+        self.static_ranges = []
+        if os.path.exists(path + ".json"):
+            with open(path + ".json") as f:
+                self.static_ranges = json.load(f).get("static_ranges", [])
 
 
 def slug(label):
@@ -115,12 +138,44 @@ def cgif_steps(opts):
     return steps
 
 
-def encoders():
+def png_frames(c):
+    """The clip as numbered PNG files (gifski reads PNGs only), made once
+    per clip version (its .stamp) and kept. Not part of gifski's time."""
+    d = c.path + ".png"
+    sp = os.path.join(d, "stamp")
+    stamp = open(c.path + ".stamp").read() if os.path.exists(c.path + ".stamp") else "?"
+    if not (os.path.exists(sp) and open(sp).read() == stamp):
+        print("encbench: writing %s as PNG frames for gifski ..." % c.name, file=sys.stderr,
+              flush=True)
+        os.makedirs(d, exist_ok=True)
+        for f in os.listdir(d):
+            os.remove(os.path.join(d, f))
+        src = np.memmap(c.path, dtype=np.uint8, mode="r").reshape(-1, c.h, c.w, 4)
+        for k in range(c.frames):
+            Image.fromarray(np.ascontiguousarray(src[k, :, :, :3]), "RGB").save(
+                os.path.join(d, "f%05d.png" % k), compress_level=1)
+        with open(sp, "w") as f:
+            f.write(stamp)
+    return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".png"))
+
+
+def gifski_steps(opts):
+    def steps(a, c, out, work):
+        return [[a.gifski, "--quiet", "--fps", "%g" % c.fps, "--width", str(c.w)] + opts +
+                ["-o", out] + png_frames(c)]
+    return steps
+
+
+def encoders(a):
     """(label, steps, settings text, base label whose cost is included)."""
     extra = [e for e in os.environ.get("ENCBENCH_GIFLOW_EXTRA", "").split(";") if e.strip()]
     variants = GIFLOW_VARIANTS + [("giflow " + e.strip(), shlex.split(e)) for e in extra]
     out = [(label, giflow_steps(o), "giflow encode --raw WxH --fps F %s" % " ".join(o), None)
            for label, o in variants]
+    if a.gifski:
+        out += [(label, gifski_steps(o), "gifski --fps F --width W %s -o OUT FRAMES.png (%s)"
+                 % (" ".join(o), "PNG frames written beforehand, not timed"), None)
+                for label, o in GIFSKI_POINTS]
     out += [
         ("ffmpeg sierra2_4a", ffmpeg_steps("dither=sierra2_4a:diff_mode=rectangle"),
          "palettegen=stats_mode=full, then paletteuse=dither=sierra2_4a:diff_mode=rectangle", None),
@@ -192,48 +247,61 @@ def giflow_canvases(giflow, path, w, h):
 
 
 def measure(a, c, gif):
-    """PSNR against the source (see PSNR_DEFINITION), and a check that
-    Pillow's and giflow's decoders agree on every frame."""
-    src = np.memmap(c.path, dtype=np.uint8, mode="r").reshape(-1, c.h, c.w, 4)
+    """PSNR, SSIM-Y and flicker against the source (see PSNR_DEFINITION):
+    Pillow composites the GIF, and the picture on screen at every source
+    frame goes to encmetrics. Also checks that Pillow's and giflow's
+    decoders agree on every frame."""
     period = 1000.0 / c.fps
-    k, sse, frame_mse = 0, 0, []
+    k = 0
     t_end, last = 0.0, None
     gif_count = 0
     xc = giflow_canvases(a.giflow, gif, c.w, c.h) if a.xcheck else None
     x_bad, x_transparent, x_missing = 0, 0, 0
+    argv = [a.metrics, str(c.w), str(c.h), c.path]
+    if c.static_ranges:
+        argv += ["--static", ",".join("%d-%d" % (r[0], r[1]) for r in c.static_ranges)]
+    mp = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
-    def compare(img, upto):
-        nonlocal k, sse
+    def show(img, upto):
+        nonlocal k
+        b = None
         while k < c.frames and (k + 0.5) * period < upto:
-            d = img.astype(np.int32) - src[k, :, :, :3]
-            e = int(np.einsum("ijk,ijk->", d, d))
-            sse += e
-            frame_mse.append(e / (c.w * c.h * 3))
+            b = b or np.ascontiguousarray(img).tobytes()
+            mp.stdin.write(b)
             k += 1
 
-    for img, delay in gif_frames(gif):
-        if img.shape[:2] != (c.h, c.w):
-            raise RuntimeError("%s: canvas %s, expected %dx%d" % (gif, img.shape, c.w, c.h))
-        gif_count += 1
-        if xc is not None:
-            g = next(xc, None)
-            if g is None:
-                x_missing += 1
-            else:
-                opaque = g[:, :, 3] == 255
-                x_transparent += int((~opaque).sum())
-                if not np.array_equal(g[:, :, :3][opaque], img[opaque]):
-                    x_bad += 1
-        t_end += delay
-        compare(img, t_end)
-        last = img
-    compare(last, math.inf)
+    try:
+        for img, delay in gif_frames(gif):
+            if img.shape[:2] != (c.h, c.w):
+                raise RuntimeError("%s: canvas %s, expected %dx%d" % (gif, img.shape, c.w, c.h))
+            gif_count += 1
+            if xc is not None:
+                g = next(xc, None)
+                if g is None:
+                    x_missing += 1
+                else:
+                    opaque = g[:, :, 3] == 255
+                    x_transparent += int((~opaque).sum())
+                    if not np.array_equal(g[:, :, :3][opaque], img[opaque]):
+                        x_bad += 1
+            t_end += delay
+            show(img, t_end)
+            last = img
+        show(last, math.inf)
+    finally:
+        mp.stdin.close()
+        out = mp.stdout.read()
+        mp.wait()
+    if mp.returncode != 0:
+        raise RuntimeError("encmetrics failed on %s" % gif)
+    m = json.loads(out)
     if xc is not None:
         x_missing += sum(1 for _ in xc)  # frames giflow saw and Pillow did not
-    mse = sse / (c.frames * c.w * c.h * 3)
-    psnr = lambda m: 10 * math.log10(255.0 ** 2 / m) if m > 0 else float("inf")
-    res = {"psnr_db": psnr(mse), "min_frame_psnr_db": psnr(max(frame_mse)),
-           "mse": mse, "gif_frames": gif_count, "gif_duration_ms": t_end}
+    inf = lambda v: float("inf") if v is None else v
+    res = {"psnr_db": inf(m["psnr_db"]), "min_frame_psnr_db": inf(m["min_frame_psnr_db"]),
+           "mse": m["mse"], "ssim_y": m["ssim_y"], "min_frame_ssim_y": m["min_frame_ssim_y"],
+           "flicker": m["flicker"], "source_flicker": m["source_flicker"],
+           "static_share": m["static_share"], "gif_frames": gif_count, "gif_duration_ms": t_end}
     if xc is not None:
         res["xcheck"] = {"frames_differing": x_bad, "frame_count_mismatch": x_missing,
                          "non_opaque_pixels": x_transparent,
@@ -317,24 +385,36 @@ def flatness(a, clip_name, counts):
 # Report
 
 
+def dominates(x, y, q):
+    """x has no more bytes and no lower quality q ("psnr_db", "ssim_y")."""
+    return x["bytes"] <= y["bytes"] and x[q] >= y[q]
+
+
+def mark1(g, p, q):
+    return "G" if dominates(g, p, q) else "P" if dominates(p, g, q) else "~"
+
+
+def mark(g, p):
+    """Two letters: on (bytes, PSNR), then on (bytes, SSIM-Y)."""
+    return mark1(g, p, "psnr_db") + mark1(g, p, "ssim_y")
+
+
 def verdict(g, p):
-    if g["bytes"] <= p["bytes"] and g["psnr_db"] >= p["psnr_db"]:
+    m = mark(g, p)
+    if m == "GG":
         return "giflow dominates"
-    if p["bytes"] <= g["bytes"] and p["psnr_db"] >= g["psnr_db"]:
-        return "PEER DOMINATES"
+    if "P" in m:
+        return "PEER DOMINATES (%s)" % ("PSNR and SSIM" if m == "PP" else
+                                        "PSNR" if m[0] == "P" else "SSIM")
     if g["bytes"] < p["bytes"]:
         return "trade-off: giflow smaller, peer sharper"
     return "trade-off: giflow sharper, peer smaller"
 
 
-def mark(g, p):
-    v = verdict(g, p)
-    return {"giflow dominates": "G", "PEER DOMINATES": "P"}.get(v, "~")
-
-
 def fmt_table(headers, rows):
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
-    right = [not h.startswith(("clip", "encoder", "peer", "vs", "verdict")) for h in headers]
+    right = [not h.startswith(("clip", "encoder", "peer", "vs", "verdict", "dominated",
+                               "target")) for h in headers]
     def line(r):
         return "  ".join((str(x).rjust(w) if rt else str(x).ljust(w))
                          for x, w, rt in zip(r, widths, right)).rstrip()
@@ -345,6 +425,55 @@ def ok(r):
     return r is not None and "error" not in r
 
 
+def best_dominator(gvs, p):
+    """The giflow point with the fewest bytes that dominates p on both
+    (bytes, PSNR) and (bytes, SSIM-Y), or None."""
+    ds = [g for g in gvs if mark(g, p) == "GG"]
+    return min(ds, key=lambda g: g["bytes"]) if ds else None
+
+
+def targets(result):
+    """The issue's targets, checked on this run. Returns report lines."""
+    L = ["", "== targets (giflow default and the documented presets vs the peers)"]
+    rows = []
+    for cl in result["clips"]:
+        by = {r["encoder"]: r for r in cl["results"] if ok(r)}
+        gvs = [r for r in by.values() if r["encoder"].startswith("giflow")]
+        g = by.get("giflow")
+        if not g:
+            continue
+        for p in (r for r in by.values() if not r["encoder"].startswith("giflow")):
+            d = best_dominator(gvs, p)
+            rows.append([cl["name"], p["encoder"], d["encoder"] if d else "NOT DOMINATED",
+                         "%.3f" % (d["bytes"] / p["bytes"]) if d else "-",
+                         "%+.2f" % (d["psnr_db"] - p["psnr_db"]) if d else "-",
+                         "%+.4f" % (d["ssim_y"] - p["ssim_y"]) if d else "-"])
+        gq = by.get("gifski -Q 90")
+        if gq:
+            t = []
+            if cl["name"] == "natural":
+                r = g["bytes"] / gq["bytes"]
+                t.append(("default bytes <= 0.9x gifski -Q 90 at >= PSNR and SSIM",
+                          r <= 0.9 and g["psnr_db"] >= gq["psnr_db"] and g["ssim_y"] >= gq["ssim_y"],
+                          "%.3fx, %+.2f dB, %+.4f SSIM" % (r, g["psnr_db"] - gq["psnr_db"],
+                                                         g["ssim_y"] - gq["ssim_y"])))
+            fl = min(by[l]["flicker"] for l, _ in GIFSKI_POINTS if l in by)
+            t.append(("static flicker <= gifski's (lowest of its points)", g["flicker"] <= fl,
+                      "%.3f vs %.3f" % (g["flicker"], fl)))
+            tr = g["wall_s"] / gq["wall_s"]
+            t.append(("wall time <= 1/3 of gifski -Q 90's", tr <= 1 / 3, "%.3fx" % tr))
+            t.append(("peak RSS <= 16 MB", g["peak_rss_kb"] <= 16 * 1024,
+                      "%.1f MB" % (g["peak_rss_kb"] / 1024)))
+            for what, good, fig in t:
+                L.append("  %-10s %-58s %-6s %s" % (cl["name"], what, "ok" if good else "MISSED",
+                                                    fig))
+    L.append("")
+    L.append("each peer point and the smallest giflow point that dominates it on both "
+             "(bytes, PSNR) and (bytes, SSIM-Y); ratios giflow / peer:")
+    L.append(fmt_table(["clip", "peer", "dominated by", "bytes x", "dPSNR dB", "dSSIM"], rows))
+    return L
+
+
 def report(result):
     L = []
     glabels = [r["encoder"] for r in result["clips"][0]["results"] if r["encoder"].startswith("giflow")]
@@ -352,47 +481,54 @@ def report(result):
              "shared machine; cpu = user + system; RSS is GNU time's maximum resident "
              "set size." % result["giflow_rev"])
     L.append(PSNR_DEFINITION)
-    L.append("MB = 10^6 bytes. 'vs giflow': G = giflow (default settings) has <= bytes and "
-             ">= PSNR (dominates this peer), P = the peer dominates giflow, ~ = trade-off.")
+    L.append("MB = 10^6 bytes. 'vs giflow': two marks, on (bytes, PSNR) then (bytes, SSIM-Y): "
+             "G = giflow (default settings) has <= bytes and >= quality (dominates this "
+             "peer), P = the peer dominates giflow, ~ = trade-off.")
     for cl in result["clips"]:
         rs = cl["results"]
         by = {r["encoder"]: r for r in rs}
         g = by.get("giflow")
         g = g if ok(g) else None
         L.append("")
-        L.append("== %s: %d frames %dx%d @ %g fps (%s)" % (cl["name"], cl["frames"], cl["width"],
-                                                       cl["height"], cl["fps"], cl["description"]))
+        src_fl = next((r["source_flicker"] for r in rs if ok(r)), 0)
+        share = next((r["static_share"] for r in rs if ok(r)), 0)
+        L.append("== %s: %d frames %dx%d @ %g fps (%s); static source: %.1f%% of pixels, "
+                 "src flicker %.3f" % (cl["name"], cl["frames"], cl["width"], cl["height"],
+                                       cl["fps"], cl["description"], 100 * share, src_fl))
         rows = []
         for r in rs:
             if not ok(r):
-                rows.append([r["encoder"]] + ["-"] * 7 + ["", "FAILED (see encode.json)"])
+                rows.append([r["encoder"]] + ["-"] * 9 + ["", "FAILED (see encode.json)"])
                 continue
             xc = r.get("xcheck", {"ok": True})
             rows.append([r["encoder"], "%.2f" % r["wall_s"], "%.2f" % r["cpu_s"],
                          "%.1f" % (r["peak_rss_kb"] / 1024), "%.3f" % (r["bytes"] / 1e6),
                          "%.2f" % r["psnr_db"], "%.2f" % r["min_frame_psnr_db"],
-                         r["gif_frames"],
+                         "%.4f" % r["ssim_y"], "%.3f" % r["flicker"], r["gif_frames"],
                          "" if r["encoder"].startswith("giflow") or not g else mark(g, r),
                          "" if xc["ok"] else "DECODERS DIFFER"])
         L.append(fmt_table(["encoder", "time s", "cpu s", "RSS MB", "bytes MB", "PSNR dB",
-                            "min frame dB", "frames", "vs giflow", ""], rows))
+                            "min frame dB", "SSIM-Y", "flicker", "frames", "vs giflow", ""],
+                           rows))
         peers = [p for p in rs if not p["encoder"].startswith("giflow") and ok(p)]
         if not g or not peers:
             continue
         L.append("")
         L.append("giflow (default) vs each peer: ratios are giflow / peer (< 1: giflow "
-                 "smaller/faster/leaner); dPSNR = giflow - peer")
+                 "smaller/faster/leaner); dPSNR, dSSIM = giflow - peer")
         rows = []
         for p in peers:
             rows.append([p["encoder"], "%.2f" % (g["wall_s"] / p["wall_s"]),
                          "%.2f" % (g["peak_rss_kb"] / p["peak_rss_kb"]),
                          "%.3f" % (g["bytes"] / p["bytes"]),
-                         "%+.2f" % (g["psnr_db"] - p["psnr_db"]), verdict(g, p)])
-        L.append(fmt_table(["peer", "time x", "RSS x", "bytes x", "dPSNR dB", "verdict"], rows))
+                         "%+.2f" % (g["psnr_db"] - p["psnr_db"]),
+                         "%+.4f" % (g["ssim_y"] - p["ssim_y"]), verdict(g, p)])
+        L.append(fmt_table(["peer", "time x", "RSS x", "bytes x", "dPSNR dB", "dSSIM",
+                            "verdict"], rows))
         gvs = [by[gl] for gl in glabels if ok(by.get(gl))]
         if len(gvs) > 1:
             L.append("")
-            L.append("every giflow variant vs each peer (bytes x / dPSNR dB / mark):")
+            L.append("every giflow variant vs each peer (bytes x / dPSNR dB / marks):")
             rows = []
             for p in peers:
                 rows.append([p["encoder"]] + [
@@ -400,6 +536,7 @@ def report(result):
                                            gv["psnr_db"] - p["psnr_db"], mark(gv, p))
                     for gv in gvs])
             L.append(fmt_table(["peer"] + [gv["encoder"] for gv in gvs], rows))
+    L += targets(result)
     fl = result.get("flatness")
     if fl:
         L.append("")
@@ -415,7 +552,7 @@ def report(result):
     return "\n".join(L) + "\n"
 
 
-def tool_versions():
+def tool_versions(a):
     def first_line(argv):
         try:
             return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -429,13 +566,15 @@ def tool_versions():
             "imagemagick": first_line([CONVERT, "-version"]),
             "gifsicle": first_line([GIFSICLE, "--version"]),
             "pillow": PIL.__version__, "numpy": np.__version__,
-            "libimagequant": deb("libimagequant0"), "cgif": deb("libcgif0")}
+            "libimagequant": deb("libimagequant0"), "cgif": deb("libcgif0"),
+            "gifski": first_line([a.gifski, "--version"]) if a.gifski else None}
 
 
 CLIP_DESCRIPTIONS = {
     "testsrc2": "ffmpeg testsrc2",
     "mandelbrot": "ffmpeg mandelbrot zoom",
     "screen": "gen_screen_clip.py: still desktop, cursor, typing, a dragged dialog",
+    "natural": "gen_natural_clip.py: slow pan and zoom over a photo, sensor noise",
 }
 
 
@@ -444,6 +583,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--giflow", required=True)
     ap.add_argument("--cgif", required=True)
+    ap.add_argument("--metrics", required=True, help="encmetrics binary")
+    ap.add_argument("--gifski", help="gifski binary (peer; omitted: no gifski rows)")
     ap.add_argument("--clip", action="append", default=[])
     ap.add_argument("--json")
     ap.add_argument("--txt")
@@ -452,7 +593,7 @@ def main():
     ap.add_argument("--no-xcheck", dest="xcheck", action="store_false")
     a = ap.parse_args()
     a.out = os.path.abspath(a.out)
-    encs = encoders()
+    encs = encoders(a)
     if a.only:
         keys = a.only.split(",")
         keep = {e[0] for e in encs if any(k in e[0] for k in keys)} | {"giflow"}
@@ -461,7 +602,7 @@ def main():
     rev = subprocess.run(["git", "-C", HERE, "describe", "--always", "--dirty"],
                          stdout=subprocess.PIPE, text=True).stdout.strip()
     result = {"giflow_rev": rev, "psnr_definition": PSNR_DEFINITION,
-              "ratio_convention": "giflow / peer", "tools": tool_versions(), "clips": []}
+              "ratio_convention": "giflow / peer", "tools": tool_versions(a), "clips": []}
     t0 = time.perf_counter()
     for spec in a.clip:
         c = Clip(spec)
@@ -481,7 +622,8 @@ def main():
                                           "bytes_ratio": g["bytes"] / r["bytes"],
                                           "time_ratio": g["wall_s"] / r["wall_s"],
                                           "rss_ratio": g["peak_rss_kb"] / r["peak_rss_kb"],
-                                          "dpsnr_db": g["psnr_db"] - r["psnr_db"]}
+                                          "dpsnr_db": g["psnr_db"] - r["psnr_db"],
+                                          "dssim": g["ssim_y"] - r["ssim_y"]}
     text = report(result)
     text += "\n(encode bench took %.0f s)\n" % result["bench_seconds"]
     sys.stdout.write(text)
