@@ -27,6 +27,10 @@ static const char help[] =
     "  --lossy N             keep on-screen colours within N levels (1..64) of a\n"
     "                        changed pixel: smaller files, bounded error (default 0)\n"
     "  --effort 0..3         palette quantizer effort (default 0: fastest)\n"
+    "  --denoise N           temporal denoising, 0..100 (default 25; 0: off): a\n"
+    "                        pixel keeps its value while its source stays within\n"
+    "                        N/10 x the measured noise; clean sources pass as is\n"
+    "  --denoise-frames N    frames the denoiser looks ahead over, 1..8 (default 4)\n"
     "  --palette global|local|auto|FILE.gif   (default auto; FILE.gif: use its palette)\n"
     "  --loop N              repeats after the first play; 0 = forever (default),\n"
     "                        -1 = play once (no loop extension)\n"
@@ -68,7 +72,7 @@ static int protect_inputs(const enc_job *j)
 enum {
     OPT_OUT = 1, OPT_RAW, OPT_Y4M, OPT_FPS, OPT_DELAY, OPT_DURATIONS, OPT_COLORS, OPT_LOSSY,
     OPT_EFFORT, OPT_DITHER, OPT_PALETTE, OPT_LOOP, OPT_LOSSLESS, OPT_NO_OPTIMIZE, OPT_COMMENT,
-    OPT_JSON,
+    OPT_JSON, OPT_DENOISE, OPT_DENOISE_FRAMES,
 };
 static const cli_opt encode_table[] = {
     {"output", 'o', 1, OPT_OUT},       {"raw", 0, 1, OPT_RAW},
@@ -79,6 +83,7 @@ static const cli_opt encode_table[] = {
     {"palette", 0, 1, OPT_PALETTE},    {"loop", 0, 1, OPT_LOOP},
     {"lossless", 0, 0, OPT_LOSSLESS},  {"no-optimize", 0, 0, OPT_NO_OPTIMIZE},
     {"comment", 0, 1, OPT_COMMENT},    {"json", 0, 0, OPT_JSON},
+    {"denoise", 0, 1, OPT_DENOISE},    {"denoise-frames", 0, 1, OPT_DENOISE_FRAMES},
     CLI_OPT_END,
 };
 
@@ -108,6 +113,16 @@ static int number_opt(enc_job *j, const cli_args *a, int k)
         if (cli_val_long(a, GIFLOW_EFFORT_FASTEST, GIFLOW_EFFORT_BEST, "", &n))
             return -1;
         j->opt.effort = (int)n;
+        return 1;
+    case OPT_DENOISE:
+        if (cli_val_long(a, 0, 100, "", &n))
+            return -1;
+        j->opt.denoise = (int)n;
+        return 1;
+    case OPT_DENOISE_FRAMES:
+        if (cli_val_long(a, 1, 8, "", &n))
+            return -1;
+        j->opt.denoise_frames = (int)n;
         return 1;
     case OPT_LOOP:
         if (cli_val_long(a, -1, 65535, "", &n))

@@ -719,6 +719,22 @@ typedef struct giflow_encode_options {
     int effort;               /* quantizer effort, GIFLOW_EFFORT_* (default
                                  FASTEST): more k-means passes per palette,
                                  up to 0.4 dB better, up to 1.5x the time */
+    /* ---- Added in 0.2 (after the 0.1 layout) ---- */
+    int denoise;              /* temporal denoising, 0..100 (default 25);
+        0: off. Camera noise makes still pixels change in every frame; here a
+        pixel keeps the value it shows while its source stays within
+        denoise / 10 x the noise (estimated from the frames; root mean
+        square over R, G, B) of it, over a run of frames from this one on
+        whose mean is also that close, so the encoder leaves it
+        transparent. When it changes by more, it is rewritten in that very
+        frame, with the mean of the coming frames it stays near: motion and
+        fades are never held back. Clean sources (screen captures,
+        synthetic video) measure no noise and pass unchanged. Frames are
+        then written denoise_frames frames after they are given. Not used
+        with row_streaming. */
+    int denoise_frames;       /* frames the denoiser looks at, 1..8 (default
+                                 4: the frame and 3 after it); memory
+                                 denoise_frames + 1 RGBA canvases */
 } giflow_encode_options;
 
 #define GIFLOW_EFFORT_FASTEST 0 /* Wu's boxes, one k-means pass */

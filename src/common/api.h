@@ -11,7 +11,7 @@
  * added at the end of one, its V0 becomes offsetof(struct, new_field), so
  * programs built against the old header keep working. */
 #define GIFLOW__LIMITS_V0 sizeof(giflow_limits)
-#define GIFLOW__ENCODE_OPTIONS_V0 sizeof(giflow_encode_options)
+#define GIFLOW__ENCODE_OPTIONS_V0 offsetof(giflow_encode_options, denoise)
 #define GIFLOW__FRAME_V0 sizeof(giflow_frame)
 #define GIFLOW__DISPLAY_V0 sizeof(giflow_display)
 #define GIFLOW__TRANSCODE_OPTIONS_V0 sizeof(giflow_transcode_options)

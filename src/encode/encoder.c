@@ -19,6 +19,8 @@ static void options_default(giflow_encode_options *o)
     o->alpha_threshold = 128;
     o->optimize = 1;
     o->min_delay_cs = 2;
+    o->denoise = 25;
+    o->denoise_frames = 4;
 }
 
 void giflow_encode_options_init_size(giflow_encode_options *o, size_t size)
@@ -63,6 +65,8 @@ static void free_buffers(giflow_encoder *enc)
     FREE(enc->gremap_mem, giflow__remap_bytes());
     FREE(enc->dither_mem, giflow__dither_bytes(enc->w));
     FREE(enc->lzw, sizeof *enc->lzw);
+    FREE(enc->dn_mem, giflow__dn_bytes(enc->w, enc->h, (unsigned)enc->opt.denoise_frames));
+    FREE(enc->dn, sizeof *enc->dn);
 }
 
 void giflow_encoder_free(giflow_encoder *enc)
@@ -110,7 +114,9 @@ static int check_options(const giflow_encode_options *o)
         o->dither < GIFLOW_DITHER_NONE || o->dither > GIFLOW_DITHER_ORDERED ||
         (o->global_palette && (o->global_palette_size < 1 || o->global_palette_size > 256)) ||
         (o->comment && !o->comment_size) || o->lossy < 0 || o->lossy > 64 ||
-        o->effort < GIFLOW_EFFORT_FASTEST || o->effort > GIFLOW_EFFORT_BEST)
+        o->effort < GIFLOW_EFFORT_FASTEST || o->effort > GIFLOW_EFFORT_BEST ||
+        o->denoise < 0 || o->denoise > 100 || o->denoise_frames < 1 ||
+        o->denoise_frames > GIFLOW__DN_MAX)
         return GIFLOW_ERR_ARG;
     return GIFLOW_OK;
 }
@@ -158,6 +164,14 @@ int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt)
     enc->gremap_mem = take(enc, giflow__remap_bytes(), &failed);
     enc->dither_mem = take(enc, giflow__dither_bytes(enc->w), &failed);
     enc->lzw = take(enc, sizeof *enc->lzw, &failed);
+    if (px && opt->denoise) {
+        enc->dn = take(enc, sizeof *enc->dn, &failed);
+        enc->dn_mem = take(enc, giflow__dn_bytes(enc->w, enc->h, (unsigned)opt->denoise_frames),
+                           &failed);
+        if (enc->dn && enc->dn_mem)
+            giflow__dn_init(enc->dn, enc->dn_mem, enc->w, enc->h,
+                            (unsigned)opt->denoise_frames, opt->denoise, opt->alpha_threshold);
+    }
     if (failed) {
         free_buffers(enc);
         return giflow__enc_fail(enc, failed);
@@ -234,6 +248,56 @@ static int flush_pending(giflow_encoder *enc, uint32_t delay_cs, const uint8_t *
     return GIFLOW_OK;
 }
 
+/* Takes enc->next (a frame, after denoising) into the one-behind queue:
+ * the pending frame is written now, unless the new one only extends it. */
+static int queue_frame(giflow_encoder *enc, const struct giflow__enc_timing *f)
+{
+    int r;
+    int64_t start_cs = 0;
+    if (f->time_mode == GIFLOW_TIME_DURATION_MS) {
+        start_cs = ms_to_cs(enc->clock_ms);
+        enc->clock_ms += f->duration_ms;
+    } else if (f->time_mode == GIFLOW_TIME_TIMESTAMP_MS) {
+        start_cs = ms_to_cs(f->timestamp_ms);
+    }
+    if (enc->have_pend) {
+        size_t bytes = (size_t)enc->w * enc->h * 4;
+        int same = !memcmp(enc->next, enc->pend, bytes);
+        if (f->time_mode == GIFLOW_TIME_DELAY_CS) {
+            if (same && enc->pend_delay_cs + f->delay_cs <= 65535) {
+                enc->pend_delay_cs += f->delay_cs; /* identical: one longer frame */
+                return GIFLOW_OK;
+            }
+            r = flush_pending(enc, enc->pend_delay_cs, enc->next);
+        } else {
+            int64_t delay = start_cs - enc->pend_start_cs;
+            /* Too short to play correctly, or nothing new: this frame's
+             * time goes to the one before. */
+            if (same || delay < (int64_t)enc->opt.min_delay_cs)
+                return GIFLOW_OK;
+            r = flush_pending(enc, (uint32_t)(delay > 65535 ? 65535 : delay), enc->next);
+        }
+        if (r != GIFLOW_OK)
+            return r;
+    }
+    /* next becomes the pending frame (buffers rotate, nothing is copied). */
+    uint8_t *t = enc->pend;
+    enc->pend = enc->next;
+    enc->next = t;
+    enc->have_pend = 1;
+    enc->pend_start_cs = start_cs;
+    enc->pend_delay_cs = f->delay_cs;
+    return GIFLOW_OK;
+}
+
+/* The oldest frame of the denoising window, denoised, enters the queue. */
+static int emit_denoised(giflow_encoder *enc)
+{
+    struct giflow__enc_timing t = enc->dn_timing[enc->dn->head];
+    giflow__dn_emit(enc->dn, enc->next);
+    return queue_frame(enc, &t);
+}
+
 int giflow_encode_sample(giflow_encoder *enc, const giflow_frame *frame)
 {
     giflow_frame fr, *f = &fr;
@@ -272,47 +336,18 @@ int giflow_encode_frame(giflow_encoder *enc, const giflow_frame *frame)
     if (f->time_mode < GIFLOW_TIME_DELAY_CS || f->time_mode > GIFLOW_TIME_TIMESTAMP_MS ||
         (enc->stats.frames_in && f->time_mode != enc->time_mode) || f->delay_cs > 65535)
         return GIFLOW_ERR_ARG;
-    int r = load_frame(enc, f, enc->next);
+    giflow__denoise *dn = enc->dn;
+    int r = load_frame(enc, f, dn ? giflow__dn_slot(dn) : enc->next);
     if (r != GIFLOW_OK)
         return r;
     enc->time_mode = f->time_mode;
     enc->stats.frames_in++;
-
-    int64_t start_cs = 0;
-    if (f->time_mode == GIFLOW_TIME_DURATION_MS) {
-        start_cs = ms_to_cs(enc->clock_ms);
-        enc->clock_ms += f->duration_ms;
-    } else if (f->time_mode == GIFLOW_TIME_TIMESTAMP_MS) {
-        start_cs = ms_to_cs(f->timestamp_ms);
-    }
-    if (enc->have_pend) {
-        size_t bytes = (size_t)enc->w * enc->h * 4;
-        int same = !memcmp(enc->next, enc->pend, bytes);
-        if (f->time_mode == GIFLOW_TIME_DELAY_CS) {
-            if (same && enc->pend_delay_cs + f->delay_cs <= 65535) {
-                enc->pend_delay_cs += f->delay_cs; /* identical: one longer frame */
-                return GIFLOW_OK;
-            }
-            r = flush_pending(enc, enc->pend_delay_cs, enc->next);
-        } else {
-            int64_t delay = start_cs - enc->pend_start_cs;
-            /* Too short to play correctly, or nothing new: this frame's
-             * time goes to the one before. */
-            if (same || delay < (int64_t)enc->opt.min_delay_cs)
-                return GIFLOW_OK;
-            r = flush_pending(enc, (uint32_t)(delay > 65535 ? 65535 : delay), enc->next);
-        }
-        if (r != GIFLOW_OK)
-            return r;
-    }
-    /* next becomes the pending frame (buffers rotate, nothing is copied). */
-    uint8_t *t = enc->pend;
-    enc->pend = enc->next;
-    enc->next = t;
-    enc->have_pend = 1;
-    enc->pend_start_cs = start_cs;
-    enc->pend_delay_cs = f->delay_cs;
-    return GIFLOW_OK;
+    struct giflow__enc_timing t = {f->time_mode, f->delay_cs, f->duration_ms, f->timestamp_ms};
+    if (!dn)
+        return queue_frame(enc, &t);
+    enc->dn_timing[(dn->head + dn->count) % dn->window] = t;
+    giflow__dn_push(dn);
+    return dn->count == dn->window ? emit_denoised(enc) : GIFLOW_OK;
 }
 
 int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms)
@@ -324,7 +359,9 @@ int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms)
     if (enc->stage != 1 || enc->rows_open)
         return GIFLOW_ERR_STATE;
     int r = GIFLOW_OK;
-    if (enc->have_pend) {
+    while (r == GIFLOW_OK && enc->dn && enc->dn->count)
+        r = emit_denoised(enc);
+    if (r == GIFLOW_OK && enc->have_pend) {
         int64_t delay;
         if (enc->time_mode == GIFLOW_TIME_DELAY_CS)
             delay = enc->pend_delay_cs;

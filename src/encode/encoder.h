@@ -5,6 +5,7 @@
 #define GIFLOW_ENCODE_ENCODER_H
 
 #include "giflow.h"
+#include "denoise.h"
 #include "gifwrite.h"
 #include "lzw_enc.h"
 #include "../common/mem.h"
@@ -40,6 +41,16 @@ struct giflow_encoder {
     int64_t clock_ms;        /* duration mode: running total */
     int64_t last_start_ms;   /* timestamp of the pending frame */
     uint32_t last_delay_cs;  /* the delay last written */
+
+    /* Temporal denoising (opt.denoise): frames wait in its window, with
+     * their timing, before they enter the queue above. */
+    giflow__denoise *dn;     /* NULL when off */
+    void *dn_mem;
+    struct giflow__enc_timing {
+        int time_mode;
+        uint32_t delay_cs, duration_ms;
+        int64_t timestamp_ms;
+    } dn_timing[GIFLOW__DN_MAX];
 
     /* Palettes and quantization working memory. */
     giflow__palette global;

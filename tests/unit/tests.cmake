@@ -8,6 +8,11 @@ foreach(t lzw stream compose api quant viewport source display)
   add_test(NAME unit_${t} COMMAND test_${t} ${GIFLOW_CORPORA})
 endforeach()
 
+# Temporal denoising: the internal module and the encoder with it.
+add_executable(test_denoise unit/test_denoise.c)
+target_link_libraries(test_denoise PRIVATE giflow_testutil m)
+add_test(NAME unit_denoise COMMAND test_denoise)
+
 # The LZW encoder is checked against giflib (a test-only dependency).
 find_path(GIFLOW_GIFLIB_INCLUDE_DIR gif_lib.h)
 find_library(GIFLOW_GIFLIB_LIBRARY gif)
