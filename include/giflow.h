@@ -64,8 +64,8 @@
  *   by pointer (giflow_meta, giflow_decoder_current_frame()) may grow at
  *   their end in any release. Those you declare (giflow_image_info,
  *   giflow_frame_info, giflow_row, giflow_encode_stats), the plain
- *   structs you fill in (giflow_allocator, giflow_input, giflow_viewport:
- *   new settings come as new calls) and the existing fields of any struct
+ *   structs you fill in (giflow_allocator, giflow_input, giflow_viewport,
+ *   giflow_restart: new settings come as new calls) and the existing fields of any struct
  *   change only with the soname.
  * - The soname carries the ABI: libgiflow.so.0.MINOR before 1.0 (a minor
  *   release may change the ABI, a patch release never does), then
@@ -637,6 +637,59 @@ GIFLOW_API int giflow_decode_frame_draw(giflow_decoder *dec, giflow_input *in);
  * (or for a NULL decoder). */
 GIFLOW_API const giflow_frame_info *giflow_decoder_current_frame(const giflow_decoder *dec);
 
+/* Random access: restarting at a frame. A viewer that keeps a frame index
+ * (giflow_index below) and copies of the canvas can decode frame k without
+ * decoding frames 0..k-1 again. Two calls do it:
+ *
+ *   giflow_decoder_dispose()  after a frame: turns a copy of the canvas
+ *                             into what the next frame is drawn over;
+ *   giflow_decoder_restart()  makes the next frame come from a given
+ *                             stream offset, drawn over a canvas the
+ *                             caller restored (or over a fresh one).
+ *
+ * giflow_player (below) does all of this; these are its building blocks. */
+
+/* Applies the disposal of the last complete frame (clear, or restore the
+ * previous pixels) to canvas, which holds that frame's composition: the
+ * canvas given to giflow_decode_frame_rgba() or a copy of it (same size
+ * and layout: the viewport's output when one is set). Afterwards canvas
+ * is what the next frame is drawn over. The decoder is not changed, and
+ * disposing twice gives the same pixels, so the decoder's own canvas may
+ * be disposed early: the next frame's compose applies the same disposal
+ * again, to no effect. No-op before the first frame.
+ * Returns GIFLOW_OK; GIFLOW_ERR_ARG (NULL, stride too small);
+ * GIFLOW_ERR_STATE while a frame is half drawn. */
+GIFLOW_API int giflow_decoder_dispose(const giflow_decoder *dec, uint8_t *canvas, size_t stride);
+
+/* Where to restart, from a frame index entry or a giflow_frame_info. */
+typedef struct giflow_restart {
+    uint64_t offset;       /* stream offset of the frame's image descriptor
+                              (giflow_frame_info.offset) */
+    uint32_t index;        /* its frame number */
+    uint32_t delay_cs;     /* its graphic control, as frame_info gave it */
+    int disposal;          /* (0 and -1 when it has none) */
+    int transparent_index;
+    int fresh;             /* 1: the frame is drawn over a new, transparent
+                              canvas, as frame 0 is (the decoder clears it);
+                              0: the canvas handed in next already holds what
+                              the frame is drawn over: frame index-1's canvas
+                              after giflow_decoder_dispose() */
+} giflow_restart;
+
+/* Makes the decoder continue at frame r->index: the next input byte it is
+ * given must be stream byte r->offset, and the next
+ * giflow_decode_frame_info() returns that frame. The palette, canvas size,
+ * viewport, flags and limits stay; the loop count stays as read so far;
+ * the frame and total-pixel limits count again from here. A stream error
+ * is cleared: decoding resumes from a point the caller knows to be sound,
+ * and a wrong offset shows up as a parse error of its own, never as
+ * undefined behaviour. After a fresh restart giflow_decoder_set_viewport()
+ * may be called again (a new zoom).
+ * Returns GIFLOW_OK; GIFLOW_ERR_ARG for NULL or a graphic control out of
+ * range; GIFLOW_ERR_STATE (or the error that stopped it) before
+ * giflow_decode_image_info() has succeeded. */
+GIFLOW_API int giflow_decoder_restart(giflow_decoder *dec, const giflow_restart *r);
+
 /* Any time. Returns the bytes the decoder has allocated now (its own
  * struct included), and stores the peak in *peak unless peak is NULL. 0 for
  * a NULL or static decoder. */
@@ -646,6 +699,241 @@ GIFLOW_API size_t giflow_decoder_heap(const giflow_decoder *dec, size_t *peak);
  * buffers. */
 GIFLOW_API size_t giflow_decoder_state_size(void);
 
+
+/* ------------------------------------------------------------------------ */
+/* Frame index                                                               */
+/* ------------------------------------------------------------------------ */
+/*
+ * One pass over the stream, fed in chunks as they arrive (like the
+ * decoder), that records where every frame starts and what it needs. No
+ * pixels are decoded: image data is skipped without LZW work, so indexing
+ * runs at the speed of reading. A frame counts once its data has ended
+ * (browsers show no frame cut short), so the count and the duration are
+ * what is known so far, and final once the stream has ended.
+ *
+ *   ix = giflow_index_new(NULL);
+ *   as bytes arrive: giflow_index_feed(ix, &in);   (GIFLOW_END: all in)
+ *   giflow_index_get_info(ix, &info);  info.frames, info.duration_ms, info.final
+ *   giflow_index_get_frame(ix, k, &frame);
+ *
+ * The index does not check the LZW data it skips: a frame whose pixels
+ * turn out broken when decoded ends the stream there (giflow_player
+ * shortens its index when that happens).
+ */
+
+typedef struct giflow_index giflow_index;
+
+/* An index on the heap (alloc may be NULL: malloc). It holds a decoder's
+ * fixed state plus 56 bytes per frame. NULL when out of memory. */
+GIFLOW_API giflow_index *giflow_index_new(const giflow_allocator *alloc);
+GIFLOW_API void giflow_index_free(giflow_index *ix);
+
+/* Limits for the stream (max_memory also bounds the index's entries) and
+ * decoder flags (GIFLOW_FLAG_MERGE_ZERO_DELAY is refused: GIFLOW_ERR_ARG).
+ * Call before the first feed. */
+GIFLOW_API int giflow_index_set_limits(giflow_index *ix, const giflow_limits *limits);
+GIFLOW_API int giflow_index_set_flags(giflow_index *ix, unsigned flags);
+
+/* Reads in->src[pos..size) and advances pos, as a decoder would. Returns
+ * GIFLOW_NEED_INPUT when every byte was taken and more may follow,
+ * GIFLOW_END once the stream has ended (trailer, or in->eof at a block
+ * boundary), or the error that ended it (every frame completed before it
+ * stands, as in browsers). Once it has returned GIFLOW_END or an error,
+ * it returns the same again. */
+GIFLOW_API int giflow_index_feed(giflow_index *ix, giflow_input *in);
+
+typedef struct giflow_index_info {
+    uint32_t canvas_width, canvas_height; /* 0 until the header is in */
+    uint32_t frames;          /* complete frames so far */
+    uint64_t duration_ms;     /* their played delays, summed */
+    int loop_count;           /* as giflow_loop_count(), so far */
+    int final;                /* 1: frames and duration will not change */
+    int status;               /* GIFLOW_NEED_INPUT while open, then
+                                 GIFLOW_END or the error that ended it */
+    uint64_t bytes;           /* stream bytes read */
+} giflow_index_info;
+
+/* Returns GIFLOW_OK once the header has been read, GIFLOW_NEED_INPUT
+ * before, or the error that ended the stream before any header. */
+GIFLOW_API int giflow_index_get_info(const giflow_index *ix, giflow_index_info *info);
+
+typedef struct giflow_index_frame {
+    uint64_t offset;          /* stream offset of its image descriptor */
+    uint64_t start_ms;        /* when it shows, from the start of a play */
+    uint32_t x, y, width, height; /* rectangle as stored */
+    uint32_t delay_cs;        /* stored delay */
+    uint32_t played_delay_ms; /* as browsers play it (<= 1 cs: 100 ms) */
+    int disposal;             /* 0..7 as stored */
+    int transparent_index;    /* -1 when none */
+    int interlaced;
+    int keyframe;             /* 1: needs no earlier frame. Decoding can
+        start here on a fresh canvas and every later frame comes out right:
+        the frame is drawn over a clear canvas (frame 0, or after frames
+        whose disposal cleared everything), or it is opaque, covers the
+        canvas and does not restore what was under it (disposal 3, 4). */
+} giflow_index_frame;
+
+/* Frame k (0-based, k < info.frames). Returns GIFLOW_OK,
+ * GIFLOW_NEED_INPUT when frame k is not complete yet, GIFLOW_END when the
+ * stream ended with fewer frames, or GIFLOW_ERR_ARG. */
+GIFLOW_API int giflow_index_get_frame(const giflow_index *ix, uint32_t k, giflow_index_frame *frame);
+
+/* The frame a browser shows ms milliseconds after the animation started,
+ * by the browser's loop rules: with no loop block it plays once, a stored
+ * 0 loops forever, N plays N + 1 times; after the last play the last
+ * frame stays. Returns GIFLOW_OK with *k; GIFLOW_NEED_INPUT when ms lies
+ * beyond the frames known so far and the stream is still open (the answer
+ * depends on what arrives); GIFLOW_END when there are no frames. */
+GIFLOW_API int giflow_index_find(const giflow_index *ix, uint64_t ms, uint32_t *k);
+
+/* ------------------------------------------------------------------------ */
+/* Player                                                                    */
+/* ------------------------------------------------------------------------ */
+/*
+ * Random access and playback over a seekable source, for viewers. The
+ * player indexes the stream as it arrives, composes any frame on request
+ * and never keeps every frame decoded: it keeps a few snapshots of the
+ * canvas within a memory budget the caller sets, and composes frame k from
+ * the cheapest start: the frame on screen, the last keyframe before k, or
+ * a snapshot, decoding forward from there. Frames are exactly those of
+ * giflow_decode_frame_rgba() in sequence (the viewport's, if one is set).
+ *
+ *   giflow_player_options o;
+ *   giflow_player_options_default(&o);
+ *   o.memory_budget = 8 * (size_t)w * h * 4;        (8 canvases)
+ *   p = giflow_player_new(NULL, &o);
+ *   giflow_player_set_memory(p, data, size, 1);     (or _set_source)
+ *   giflow_player_seek(p, 120, &frame);             frame 120's RGBA
+ *   giflow_player_frame_at(p, 2500, &frame);        what shows at 2.5 s
+ *   while (giflow_player_next(p, &frame) == GIFLOW_OK)
+ *       show(frame.rgba), wait(frame.delay_ms);     browser timing, loops
+ *   giflow_player_free(p);
+ *
+ * Streaming: hand the bytes that have arrived to giflow_player_set_memory()
+ * with complete = 0, and again (the same bytes and more, possibly moved)
+ * as more arrive. Calls that need frames not yet complete return
+ * GIFLOW_NEED_INPUT; frames that are complete can be shown meanwhile.
+ *
+ * Memory: everything the player allocates, its decoders' and index's
+ * buffers included, goes through one accounting hook whose total never
+ * exceeds memory_budget + giflow_player_state_size(). The budget holds the
+ * output canvas, the decoder's working memory, the index (56 bytes per
+ * frame) and the snapshots; snapshots are dropped to make room for the
+ * rest, and only what cannot be dropped fails (GIFLOW_ERR_LIMIT_MEMORY).
+ * A snapshot costs 32x32-pixel tiles for the parts of the canvas that
+ * changed since the one before it, so budgets of a few canvases hold many
+ * snapshots of animations that change in places.
+ */
+
+typedef struct giflow_player giflow_player;
+
+/* An extensible struct (see "Extensible structs" above): start from
+ * giflow_player_options_default(). */
+typedef struct giflow_player_options {
+    size_t size;              /* set by giflow_player_options_default() */
+    size_t memory_budget;     /* bytes, see above; 0: 4 output canvases
+                                 plus 64 KiB */
+    int viewport_set;         /* 1: compose through viewport (crop, scale) */
+    giflow_viewport viewport;
+    const giflow_limits *limits; /* for the stream, read by
+                                 giflow_player_new(); NULL: the defaults */
+    unsigned flags;           /* GIFLOW_FLAG_LENIENT_CODE_SIZE,
+                                 GIFLOW_FLAG_SMALL_MEMORY (MERGE_ZERO_DELAY
+                                 is ignored: every image is a frame) */
+} giflow_player_options;
+
+/* Fills *o with the defaults and sets its size (as
+ * giflow_limits_default()). */
+GIFLOW_API void giflow_player_options_init_size(giflow_player_options *o, size_t size);
+#define giflow_player_options_default(o) giflow_player_options_init_size((o), sizeof *(o))
+
+/* A player (alloc may be NULL: malloc; opt may be NULL: defaults). NULL
+ * when out of memory, or when opt or opt->limits is refused (a size it
+ * cannot have come from, see "Extensible structs"). Give it a source
+ * next. */
+GIFLOW_API giflow_player *giflow_player_new(const giflow_allocator *alloc,
+                                 const giflow_player_options *opt);
+GIFLOW_API void giflow_player_free(giflow_player *p);
+
+/* Memory source, zero-copy: data[0..size) are the stream's first bytes;
+ * the player reads them in place, so they must stay valid until the next
+ * call to this function or giflow_player_free(). complete: 1 when these
+ * are all the bytes there will be. Call again as the stream grows: size
+ * may only grow (data may move), and not after complete. Returns
+ * GIFLOW_OK or GIFLOW_ERR_ARG. */
+GIFLOW_API int giflow_player_set_memory(giflow_player *p, const uint8_t *data, size_t size,
+                             int complete);
+
+/* Pull source (see giflow_source): a file through read/seek callbacks,
+ * or a complete file in memory. It must be able to seek (the index and
+ * the decoder read at different places) and be at offset 0; it stays the
+ * caller's and must stay valid while the player is used. Reads go into
+ * the source's own buffer: a few KiB is plenty. Returns GIFLOW_OK, or
+ * GIFLOW_ERR_ARG (a source is already set, or this one cannot seek). A
+ * failed read makes the call that needed it return GIFLOW_ERR_IO. */
+GIFLOW_API int giflow_player_set_source(giflow_player *p, giflow_source *src);
+
+/* A composed frame. rgba stays valid, and unchanged, until the next call
+ * on the player. */
+typedef struct giflow_player_frame {
+    uint32_t index;           /* frame number */
+    uint32_t delay_cs;        /* stored delay */
+    uint32_t delay_ms;        /* played delay (<= 1 cs plays as 100 ms) */
+    uint64_t start_ms;        /* when it shows within one play */
+    const uint8_t *rgba;      /* width x height RGBA, stride bytes a row */
+    uint32_t width, height;   /* the canvas, or the viewport's output */
+    size_t stride;
+} giflow_player_frame;
+
+/* Composes frame k. Returns GIFLOW_OK; GIFLOW_NEED_INPUT when frame k has
+ * not fully arrived; GIFLOW_END when the stream ended with k or fewer
+ * frames; or an error: the decoder's when frame k is broken (the stream
+ * then ends before k: the frame count shrinks to k, as browsers stop
+ * there), GIFLOW_ERR_IO, GIFLOW_ERR_LIMIT_MEMORY. */
+GIFLOW_API int giflow_player_seek(giflow_player *p, uint32_t k, giflow_player_frame *frame);
+
+/* The frame after the one last returned (frame 0 first), looping by the
+ * browser's rules (no loop block: once; 0: forever; N: N + 1 plays).
+ * Returns as giflow_player_seek(), GIFLOW_END when the last play is over. */
+GIFLOW_API int giflow_player_next(giflow_player *p, giflow_player_frame *frame);
+
+/* The frame a browser shows ms milliseconds after the animation started
+ * (giflow_index_find()), composed. GIFLOW_NEED_INPUT while that depends on
+ * frames not yet arrived. */
+GIFLOW_API int giflow_player_frame_at(giflow_player *p, uint64_t ms, giflow_player_frame *frame);
+
+/* Changes the viewport (NULL: the whole canvas) and the size of every
+ * frame composed from then on. Snapshots are dropped. GIFLOW_ERR_ARG for
+ * a viewport that giflow_decoder_set_viewport() refuses (the player then
+ * shows the whole canvas); needs the header (GIFLOW_NEED_INPUT before). */
+GIFLOW_API int giflow_player_set_viewport(giflow_player *p, const giflow_viewport *vp);
+
+typedef struct giflow_player_info {
+    uint32_t canvas_width, canvas_height;
+    uint32_t width, height;   /* frames composed: canvas or viewport */
+    uint32_t frames;          /* complete frames so far */
+    uint64_t duration_ms;     /* one play of them */
+    int loop_count;           /* as giflow_loop_count() */
+    int final;                /* frames and duration will not change */
+    int status;               /* as giflow_index_info.status */
+    uint64_t bytes;           /* stream bytes indexed */
+    size_t heap, peak_heap;   /* through the player's hook, now and peak */
+    size_t limit;             /* their bound: budget + fixed state */
+    uint32_t snapshots;       /* snapshots kept */
+    uint32_t spacing;         /* ... on every spacing-th frame */
+    int64_t current;          /* frame the canvas holds, -1 none */
+} giflow_player_info;
+
+/* Reads what has arrived into the index and describes the stream.
+ * Returns GIFLOW_OK, GIFLOW_NEED_INPUT before the header, or an error. */
+GIFLOW_API int giflow_player_get_info(giflow_player *p, giflow_player_info *info);
+
+/* The player's index, for per-frame details (giflow_index_get_frame()). Valid
+ * for the player's lifetime; it advances as the player reads. */
+GIFLOW_API const giflow_index *giflow_player_index(const giflow_player *p);
+
+/* The fixed state: the player, its index and their two decoders. */
+GIFLOW_API size_t giflow_player_state_size(void);
 
 /* ------------------------------------------------------------------------ */
 /* Encoder                                                                   */

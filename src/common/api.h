@@ -15,6 +15,7 @@
 #define GIFLOW__FRAME_V0 sizeof(giflow_frame)
 #define GIFLOW__DISPLAY_V0 sizeof(giflow_display)
 #define GIFLOW__TRANSCODE_OPTIONS_V0 sizeof(giflow_transcode_options)
+#define GIFLOW__PLAYER_OPTIONS_V0 sizeof(giflow_player_options)
 
 /* Reads a caller's extensible struct (leading size_t size) into dst, which
  * holds dst_size bytes already set to the defaults: the caller's first size

@@ -36,12 +36,14 @@ static int ensure_restore(giflow_decoder *dec, size_t need)
         return GIFLOW_OK;
     if (dec->restore_external || !dec->heap.alloc.alloc)
         return giflow__fail(dec, GIFLOW_ERR_SMALL_BUFFER);
-    int over;
-    uint8_t *p = giflow__alloc(&dec->heap, need, &over);
-    if (!p)
-        return giflow__fail(dec, over ? GIFLOW_ERR_LIMIT_MEMORY : GIFLOW_ERR_NOMEM);
+    /* The old rectangle was put back already (the previous frame's
+     * disposal): freed first, so the two never add up. */
     giflow__free(&dec->heap, dec->restore, dec->restore_cap);
-    dec->restore = p;
+    dec->restore_cap = 0;
+    int over;
+    dec->restore = giflow__alloc(&dec->heap, need, &over);
+    if (!dec->restore)
+        return giflow__fail(dec, over ? GIFLOW_ERR_LIMIT_MEMORY : GIFLOW_ERR_NOMEM);
     dec->restore_cap = need;
     return GIFLOW_OK;
 }
@@ -172,6 +174,26 @@ static int canvas_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
     return GIFLOW_FRAME_END;
 }
 
+/* The last complete frame's disposal. Applying it twice changes nothing,
+ * which giflow_decoder_dispose() relies on. */
+static void canvas_dispose(const giflow_decoder *dec, uint8_t *canvas, size_t stride)
+{
+    if (!dec->canvas_ready)
+        return;
+    if (dec->prev_disposal == 2) {
+        fill_rect(canvas, stride, dec->prev_x, dec->prev_y, dec->prev_w, dec->prev_h);
+    } else if ((dec->prev_disposal == 3 || dec->prev_disposal == 4) && dec->prev_w) {
+        /* (A frame wholly outside the canvas saved nothing: restore may be NULL.) */
+        copy_rect(canvas, stride, dec->restore, dec->prev_x, dec->prev_y, dec->prev_w,
+                  dec->prev_h, 1);
+    }
+}
+
+static void canvas_restart(giflow_decoder *dec)
+{
+    (void)dec; /* prev_disposal, in the decoder, is cleared by the caller */
+}
+
 static int canvas_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
 {
     const giflow_frame_info *f = &dec->frame;
@@ -186,13 +208,8 @@ static int canvas_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
             fill_rect(canvas, stride, 0, 0, dec->image.canvas_width,
                       dec->image.canvas_height);
         dec->canvas_ready = 1;
-    } else if (dec->prev_disposal == 2) {
-        fill_rect(canvas, stride, dec->prev_x, dec->prev_y, dec->prev_w,
-                  dec->prev_h);
-    } else if ((dec->prev_disposal == 3 || dec->prev_disposal == 4) && dec->prev_w) {
-        /* (A frame wholly outside the canvas saved nothing: restore may be NULL.) */
-        copy_rect(canvas, stride, dec->restore, dec->prev_x, dec->prev_y,
-                  dec->prev_w, dec->prev_h, 1);
+    } else {
+        canvas_dispose(dec, canvas, stride);
     }
     dec->prev_disposal = 0;
     if (f->restore_bytes) {
@@ -250,6 +267,7 @@ static void canvas_release(giflow_decoder *dec)
     dec->work_cap = 0;
 }
 
-const giflow__renderer giflow__canvas_renderer = {canvas_begin, canvas_frame,
+const giflow__renderer giflow__canvas_renderer = {canvas_begin,     canvas_frame,
                                                   giflow__remember_disposal,
-                                                  canvas_unwritten, canvas_release};
+                                                  canvas_unwritten, canvas_release,
+                                                  canvas_dispose,   canvas_restart};

@@ -481,6 +481,53 @@ uint32_t giflow_decoder_partial_row(const giflow_decoder *dec, uint32_t *y)
     return dec ? dec->row_x : 0;
 }
 
+int giflow_decoder_dispose(const giflow_decoder *dec, uint8_t *canvas, size_t stride)
+{
+    if (!dec || !canvas)
+        return GIFLOW_ERR_ARG;
+    if (stride / 4 < (dec->out_width ? dec->out_width : dec->image.canvas_width))
+        return GIFLOW_ERR_ARG;
+    if ((dec->composing && dec->stage == ST_FRAME) || !dec->render->dispose)
+        return GIFLOW_ERR_STATE; /* a frame is half drawn, or nothing is kept */
+    dec->render->dispose(dec, canvas, stride);
+    return GIFLOW_OK;
+}
+
+int giflow_decoder_restart(giflow_decoder *dec, const giflow_restart *r)
+{
+    if (!dec || !r || r->disposal < 0 || r->disposal > 7 || r->transparent_index < -1 ||
+        r->transparent_index > 255 || r->delay_cs > 0xFFFF)
+        return GIFLOW_ERR_ARG;
+    if (dec->stage == ST_START)
+        return dec->status ? dec->status : GIFLOW_ERR_STATE;
+    if (!dec->render->restart)
+        return GIFLOW_ERR_STATE;
+    /* Where the stream is: a block starts at r->offset, and the graphic
+     * control read before it is r's. */
+    dec->status = 0;
+    dec->pstate = P_BLOCK;
+    dec->tmp_len = 0;
+    dec->need = dec->count = 0;
+    dec->offset = r->offset;
+    dec->buf_len = dec->buf_pos = 0;
+    dec->data_end = 0;
+    dec->gce_seen = 1;
+    dec->gce_delay = r->delay_cs;
+    dec->gce_disposal = r->disposal;
+    dec->gce_trans = r->transparent_index;
+    /* Which frame comes next, and what it is drawn over. */
+    dec->stage = ST_IMAGE;
+    dec->frame_pending = dec->end_seen = dec->merging = 0;
+    dec->frames_seen = r->index;
+    dec->total_pixels = 0;
+    dec->lzw_ready = dec->composing = 0;
+    dec->canvas_ready = !r->fresh;
+    dec->clear_pending = dec->fresh_canvas = 0;
+    dec->prev_disposal = 0;
+    dec->render->restart(dec);
+    return GIFLOW_OK;
+}
+
 const giflow_frame_info *giflow_decoder_current_frame(const giflow_decoder *dec)
 {
     return dec && dec->frames_seen ? &dec->frame : NULL;

@@ -211,6 +211,12 @@ typedef struct giflow__renderer {
     void (*end)(giflow_decoder *dec);
     void (*unwritten)(giflow_decoder *dec, uint8_t *out, size_t stride, int broken);
     void (*release)(giflow_decoder *dec);
+    /* Random access (giflow_decoder_dispose, giflow_decoder_restart), NULL
+     * where the output cannot be kept: dispose applies the last complete
+     * frame's disposal to out (a copy of the output), idempotently and
+     * changing nothing else; restart forgets the previous frame. */
+    void (*dispose)(const giflow_decoder *dec, uint8_t *out, size_t stride);
+    void (*restart)(giflow_decoder *dec);
 } giflow__renderer;
 
 /* The full-size RGBA canvas (compose.c), the viewport (scale.c) and the

@@ -271,7 +271,7 @@ static int save_before(giflow_decoder *dec, struct giflow__scale *s, const uint8
  * was before the frame: restore-previous puts back the saved pixels whole,
  * and disposal 2 blends transparent (inside) with the saved value
  * (outside) by coverage. */
-static void dispose(struct giflow__scale *s, uint8_t *out, size_t stride)
+static void dispose(const struct giflow__scale *s, uint8_t *out, size_t stride)
 {
     static const uint8_t clear[4] = {0, 0, 0, 0};
     uint32_t w = s->pi1 - s->pi0;
@@ -296,6 +296,20 @@ static void dispose(struct giflow__scale *s, uint8_t *out, size_t stride)
     }
 }
 
+static void viewport_dispose(const giflow_decoder *dec, uint8_t *out, size_t stride)
+{
+    const struct giflow__scale *s = dec->render_state;
+    if (dec->canvas_ready &&
+        (s->prev_disposal == 2 || s->prev_disposal == 3 || s->prev_disposal == 4))
+        dispose(s, out, stride);
+}
+
+static void viewport_restart(giflow_decoder *dec)
+{
+    struct giflow__scale *s = dec->render_state;
+    s->prev_disposal = 0;
+}
+
 static int viewport_begin(giflow_decoder *dec, uint8_t *out, size_t stride)
 {
     struct giflow__scale *s = dec->render_state;
@@ -304,8 +318,8 @@ static int viewport_begin(giflow_decoder *dec, uint8_t *out, size_t stride)
         for (uint32_t j = 0; j < s->ay.out; j++)
             memset(out + (size_t)j * stride, 0, (size_t)s->ax.out * 4);
         dec->canvas_ready = 1;
-    } else if (s->prev_disposal == 2 || s->prev_disposal == 3 || s->prev_disposal == 4) {
-        dispose(s, out, stride);
+    } else {
+        viewport_dispose(dec, out, stride);
     }
     s->prev_disposal = 0;
 
@@ -476,6 +490,7 @@ static void viewport_unwritten(giflow_decoder *dec, uint8_t *out, size_t stride,
     (void)dec, (void)out, (void)stride, (void)broken;
 }
 
-const giflow__renderer giflow__viewport_renderer = {viewport_begin, viewport_frame,
-                                                    viewport_end, viewport_unwritten,
-                                                    viewport_release};
+const giflow__renderer giflow__viewport_renderer = {viewport_begin,   viewport_frame,
+                                                    viewport_end,     viewport_unwritten,
+                                                    viewport_release, viewport_dispose,
+                                                    viewport_restart};

@@ -1,0 +1,884 @@
+/*
+ * Player: random access over a seekable source, as a thin layer over the
+ * decoder (giflow_decoder_restart / giflow_decoder_dispose) and the frame
+ * index.
+ *
+ * Frame k is composed from the cheapest of: the frame on screen (when it
+ * is before k), the last keyframe at or before k (a fresh canvas), or a
+ * kept snapshot. A snapshot is the canvas some frame j is drawn over
+ * (frame j-1 with its disposal applied), so restarting there needs no
+ * disposal state. Snapshots are stored as tiles shared by reference
+ * count: a tile that no frame touched between two snapshots is stored
+ * once, and restoring a snapshot copies only the tiles the canvas does not
+ * already hold. They sit on a grid of every S-th frame; when memory runs
+ * short the grid is thinned (S doubles).
+ *
+ * Memory: every allocation, the decoders' and the index's included, goes
+ * through one accounting hook with a hard limit of the caller's budget
+ * plus the fixed state. When the limit is reached, snapshots are dropped
+ * to make room; only what cannot be dropped fails (GIFLOW_ERR_LIMIT_MEMORY).
+ */
+#include <string.h>
+
+#include "play.h"
+#include "../common/api.h"
+
+#define TILE 32          /* tile side in pixels */
+#define HDR 16           /* accounting header in front of each allocation */
+
+typedef struct tile {
+    uint32_t refs;
+    uint32_t pad;
+} tile;                  /* pixels follow, TILE x TILE or less at the edges */
+
+typedef struct snap {
+    uint32_t frame;      /* the snapshot is what this frame is drawn over */
+    uint32_t pad;
+    tile *t[];           /* per tile; &p->clear for all-transparent ones */
+} snap;
+
+struct giflow_player {
+    giflow_allocator user;    /* the caller's allocator */
+    giflow_allocator hook;    /* accounting hook handed to index, decoder */
+    size_t now, peak, limit;  /* bytes through the hook, and the bound */
+    int evicting;
+    int refused;              /* the limit refused an allocation */
+    int keep;                 /* snapshots may not be dropped to take one */
+    int playing;              /* in next(): snapshots may be thinned to
+                                 take new ones (a seek only adds what fits) */
+
+    giflow_player_options opt;
+    giflow_limits limits;
+    giflow_index *ix;
+    giflow_decoder *dec;
+    int opened;               /* header read, canvas allocated */
+    giflow_image_info image;
+    int status;               /* sticky failure of the player itself */
+
+    /* Source. */
+    const uint8_t *data;      /* memory */
+    size_t size;
+    int complete;
+    giflow_source *src;       /* or the caller's seekable source */
+
+    /* Output and what the canvas holds. */
+    uint32_t out_w, out_h;
+    giflow_viewport vp;       /* resolved, when opt.viewport_set */
+    uint8_t *canvas;
+    int64_t cur;              /* frame the canvas shows; -1 none */
+    int64_t shown;            /* frame last handed out; -1 none */
+    int live;                 /* the decoder can go on to frame cur + 1 */
+    uint64_t dec_off;         /* where the decoder reads next */
+    uint32_t plays;           /* completed plays, for next() */
+
+    /* Snapshots. */
+    uint32_t tx, ty, ntiles;
+    tile clear;               /* sentinel: an all-transparent tile */
+    tile **held;              /* per tile: the stored tile the canvas
+                                 equals (referenced), or NULL if unknown */
+    uint8_t *dirty;           /* per tile: drawn on since held was set, so
+                                 the canvas may differ from held */
+    snap **snaps;             /* sorted by frame */
+    uint32_t nsnaps, snaps_cap;
+    uint32_t spacing;         /* S: snapshots are taken at multiples */
+};
+
+/* ------------------------------------------------------------------------ */
+/* Memory                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static int evict_one(giflow_player *p);
+
+static void *hook_alloc(void *user, size_t n)
+{
+    giflow_player *p = user;
+    if (n > SIZE_MAX - HDR)
+        return NULL;
+    size_t need = n + HDR;
+    /* Make room by dropping snapshots; the hook may be entered from a
+     * decoder call, when nothing else refers to them. */
+    while (p->now + need > p->limit)
+        if (p->evicting || p->keep || !evict_one(p)) {
+            p->refused = 1;
+            return NULL;
+        }
+    uint8_t *m = p->user.alloc(p->user.user, need);
+    if (!m)
+        return NULL;
+    memcpy(m, &need, sizeof need);
+    p->now += need;
+    if (p->now > p->peak)
+        p->peak = p->now;
+    return m + HDR;
+}
+
+static void hook_free(void *user, void *q)
+{
+    giflow_player *p = user;
+    if (!q)
+        return;
+    uint8_t *m = (uint8_t *)q - HDR;
+    size_t need;
+    memcpy(&need, m, sizeof need);
+    p->now -= need;
+    p->user.free(p->user.user, m);
+}
+
+size_t giflow_player_state_size(void)
+{
+    /* The player, its index and their two decoders, with headers. */
+    return sizeof(giflow_player) + 4 * HDR + 2 * giflow_decoder_state_size() +
+           giflow__index_state_size();
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tiles and snapshots                                                       */
+/* ------------------------------------------------------------------------ */
+
+static void tile_rect(const giflow_player *p, uint32_t t, uint32_t *x, uint32_t *y,
+                      uint32_t *w, uint32_t *h)
+{
+    *x = (t % p->tx) * TILE;
+    *y = (t / p->tx) * TILE;
+    *w = p->out_w - *x < TILE ? p->out_w - *x : TILE;
+    *h = p->out_h - *y < TILE ? p->out_h - *y : TILE;
+}
+
+static void unref(giflow_player *p, tile *t)
+{
+    if (t && t != &p->clear && --t->refs == 0)
+        hook_free(p, t);
+}
+
+static tile *ref(giflow_player *p, tile *t)
+{
+    if (t && t != &p->clear)
+        t->refs++;
+    return t;
+}
+
+static void set_held(giflow_player *p, uint32_t i, tile *t)
+{
+    tile *old = p->held[i];
+    p->held[i] = ref(p, t);
+    p->dirty[i] = 0;
+    unref(p, old);
+}
+
+/* The canvas holds nothing known (after a broken frame, or a new canvas). */
+static void forget_held(giflow_player *p, tile *as)
+{
+    for (uint32_t i = 0; i < p->ntiles; i++)
+        set_held(p, i, as);
+}
+
+/* A frame or its disposal changes output rectangle [x0,x1) x [y0,y1). */
+static void touch(giflow_player *p, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1)
+{
+    if (x0 >= x1 || y0 >= y1)
+        return;
+    for (uint32_t j = y0 / TILE; j <= (y1 - 1) / TILE; j++)
+        for (uint32_t i = x0 / TILE; i <= (x1 - 1) / TILE; i++)
+            p->dirty[j * p->tx + i] = 1;
+}
+
+/* Output pixels [*o0, *o1) that canvas span [c, c + n) reaches on an axis
+ * with crop start c0, crop length len and out output pixels. */
+static void out_span(uint32_t c, uint32_t n, uint32_t c0, uint32_t len, uint32_t out,
+                     uint32_t *o0, uint32_t *o1)
+{
+    uint64_t a = c > c0 ? c - c0 : 0, b = (uint64_t)c + n > c0 ? (uint64_t)c + n - c0 : 0;
+    if (a > len)
+        a = len;
+    if (b > len)
+        b = len;
+    *o0 = (uint32_t)(a * out / len);
+    *o1 = (uint32_t)((b * out + len - 1) / len);
+}
+
+static void touch_frame(giflow_player *p, const giflow__ixent *e)
+{
+    uint32_t x0 = e->cx, x1 = e->cx + e->cw, y0 = e->cy, y1 = e->cy + e->ch;
+    if (p->opt.viewport_set) {
+        const giflow_viewport *v = &p->vp;
+        out_span(e->cx, e->cw, v->crop_x, v->crop_width, v->out_width, &x0, &x1);
+        out_span(e->cy, e->ch, v->crop_y, v->crop_height, v->out_height, &y0, &y1);
+    }
+    touch(p, x0, y0, x1, y1);
+}
+
+static void snap_free(giflow_player *p, snap *s)
+{
+    for (uint32_t i = 0; i < p->ntiles; i++)
+        unref(p, s->t[i]);
+    hook_free(p, s);
+}
+
+static void snap_remove(giflow_player *p, uint32_t i)
+{
+    snap *s = p->snaps[i];
+    memmove(p->snaps + i, p->snaps + i + 1, (p->nsnaps - i - 1) * sizeof *p->snaps);
+    p->nsnaps--;
+    snap_free(p, s);
+}
+
+/* Drops something to free memory: tiles only the canvas map holds, else
+ * a snapshot off the next coarser grid (doubling S when there is none).
+ * Returns 0 when nothing is left to drop. */
+static int evict_one(giflow_player *p)
+{
+    p->evicting = 1;
+    size_t before = p->now;
+    for (uint32_t i = 0; i < p->ntiles && p->held; i++)
+        if (p->held[i] && p->held[i] != &p->clear && p->held[i]->refs == 1)
+            set_held(p, i, NULL);
+    int done = p->now < before;
+    while (!done && p->nsnaps) {
+        for (uint32_t i = 0; i < p->nsnaps && !done; i++)
+            if (p->snaps[i]->frame % (2 * (uint64_t)p->spacing)) {
+                snap_remove(p, i);
+                done = 1;
+            }
+        if (!done)
+            p->spacing *= 2;
+    }
+    p->evicting = 0;
+    return done;
+}
+
+/* Index of the last snapshot at or before frame k, or -1. */
+static int64_t snap_find(const giflow_player *p, uint32_t k)
+{
+    int64_t lo = 0, hi = (int64_t)p->nsnaps - 1, best = -1;
+    while (lo <= hi) {
+        int64_t mid = (lo + hi) / 2;
+        if (p->snaps[mid]->frame <= k) {
+            best = mid;
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return best;
+}
+
+/* Whether the canvas's tile i equals stored tile t (clear included). */
+static int tile_equal(const giflow_player *p, uint32_t i, const tile *t)
+{
+    uint32_t x, y, w, h;
+    tile_rect(p, i, &x, &y, &w, &h);
+    const uint8_t *px = (const uint8_t *)(t + 1);
+    for (uint32_t r = 0; r < h; r++) {
+        const uint8_t *row = p->canvas + ((size_t)(y + r) * p->out_w + x) * 4;
+        if (t != &p->clear) {
+            if (memcmp(row, px + (size_t)r * w * 4, (size_t)w * 4))
+                return 0;
+            continue;
+        }
+        for (uint32_t b = 0; b < w * 4; b++)
+            if (row[b])
+                return 0;
+    }
+    return 1;
+}
+
+/* Copies tile i between the canvas and t's pixels. */
+static void tile_copy(giflow_player *p, uint32_t i, tile *t, int to_canvas)
+{
+    uint32_t x, y, w, h;
+    tile_rect(p, i, &x, &y, &w, &h);
+    uint8_t *px = (uint8_t *)(t + 1);
+    for (uint32_t r = 0; r < h; r++) {
+        uint8_t *row = p->canvas + ((size_t)(y + r) * p->out_w + x) * 4;
+        if (t == &p->clear)
+            memset(row, 0, (size_t)w * 4);
+        else if (to_canvas)
+            memcpy(row, px + (size_t)r * w * 4, (size_t)w * 4);
+        else
+            memcpy(px + (size_t)r * w * 4, row, (size_t)w * 4);
+    }
+}
+
+static void snap_build(giflow_player *p, uint32_t k);
+
+/* Keeps the canvas as the snapshot for frame k (which it is drawn over):
+ * tiles equal to the ones the canvas map holds are shared (frames drew
+ * nothing there, or only what was there), the rest copied. Best effort: a
+ * snapshot that does not fit is not taken. */
+static void snap_take(giflow_player *p, uint32_t k, int keep)
+{
+    p->keep = keep;
+    snap_build(p, k);
+    p->keep = 0;
+}
+
+static void snap_build(giflow_player *p, uint32_t k)
+{
+    snap *s = hook_alloc(p, sizeof *s + (size_t)p->ntiles * sizeof(tile *));
+    if (!s)
+        return;
+    s->frame = k;
+    for (uint32_t i = 0; i < p->ntiles; i++) {
+        if (p->held[i] && p->dirty[i] && tile_equal(p, i, p->held[i]))
+            p->dirty[i] = 0;
+        s->t[i] = p->dirty[i] ? NULL : ref(p, p->held[i]);
+    }
+    for (uint32_t i = 0; i < p->ntiles; i++) {
+        if (s->t[i])
+            continue;
+        tile *t = &p->clear;
+        if (!tile_equal(p, i, &p->clear)) {
+            uint32_t x, y, w, h;
+            tile_rect(p, i, &x, &y, &w, &h);
+            t = hook_alloc(p, sizeof *t + (size_t)w * h * 4);
+            if (!t || k % p->spacing) { /* no room, or the grid moved on */
+                hook_free(p, t);
+                snap_free(p, s);
+                return;
+            }
+            t->refs = 0;
+            tile_copy(p, i, t, 0);
+        }
+        s->t[i] = ref(p, t);
+        set_held(p, i, t);
+    }
+    if (p->nsnaps == p->snaps_cap) {
+        uint32_t cap = p->snaps_cap ? 2 * p->snaps_cap : 16;
+        snap **a = hook_alloc(p, (size_t)cap * sizeof *a);
+        if (!a || k % p->spacing) {
+            hook_free(p, a);
+            snap_free(p, s);
+            return;
+        }
+        if (p->nsnaps)
+            memcpy(a, p->snaps, p->nsnaps * sizeof *a);
+        hook_free(p, p->snaps);
+        p->snaps = a;
+        p->snaps_cap = cap;
+    }
+    int64_t at = snap_find(p, k) + 1;
+    memmove(p->snaps + at + 1, p->snaps + at, (p->nsnaps - (size_t)at) * sizeof *p->snaps);
+    p->snaps[at] = s;
+    p->nsnaps++;
+}
+
+/* Puts snapshot s into the canvas, copying only tiles it does not hold.
+ * Returns the number of tiles copied. */
+static uint32_t snap_restore(giflow_player *p, const snap *s)
+{
+    uint32_t copied = 0;
+    for (uint32_t i = 0; i < p->ntiles; i++) {
+        if (p->held[i] == s->t[i] && !p->dirty[i])
+            continue;
+        tile_copy(p, i, s->t[i], 1);
+        set_held(p, i, s->t[i]);
+        copied++;
+    }
+    return copied;
+}
+
+static void snaps_clear(giflow_player *p)
+{
+    while (p->nsnaps)
+        snap_remove(p, p->nsnaps - 1);
+    hook_free(p, p->snaps);
+    p->snaps = NULL;
+    p->snaps_cap = 0;
+    p->spacing = 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Source                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* An input window starting at stream byte off. Returns GIFLOW_OK or
+ * GIFLOW_ERR_IO. */
+static int view(giflow_player *p, uint64_t off, giflow_input *in)
+{
+    memset(in, 0, sizeof *in);
+    if (!p->src) {
+        size_t o = off < p->size ? (size_t)off : p->size;
+        in->src = p->data ? p->data + o : NULL;
+        in->size = p->size - o;
+        in->eof = p->complete;
+        return GIFLOW_OK;
+    }
+    /* Index and decoder take turns: a seek within the window is free. */
+    giflow_source *s = p->src;
+    int r = giflow_source_seek(s, off);
+    if (r == GIFLOW_OK && s->in.pos == s->in.size && !s->in.eof)
+        r = giflow_source_refill(s);
+    if (r != GIFLOW_OK)
+        return r == GIFLOW_ERR_ARG ? GIFLOW_ERR_TRUNCATED : r;
+    in->src = s->in.src ? s->in.src + s->in.pos : NULL;
+    in->size = s->in.size - s->in.pos;
+    in->eof = s->in.eof;
+    return GIFLOW_OK;
+}
+
+/* Feeds the index until it has frame `want` complete, or has read all
+ * there is. Returns GIFLOW_OK or an I/O or memory error. */
+static int scan(giflow_player *p, uint32_t want)
+{
+    for (;;) {
+        uint32_t n;
+        giflow__index_entries(p->ix, &n, NULL);
+        if (giflow__index_status(p->ix) || n > want)
+            return GIFLOW_OK;
+        giflow_input in;
+        uint64_t off = giflow__index_offset(p->ix);
+        int r = view(p, off, &in);
+        if (r != GIFLOW_OK)
+            return r;
+        r = giflow_index_feed(p->ix, &in);
+        if (r == GIFLOW_ERR_NOMEM || r == GIFLOW_ERR_LIMIT_MEMORY)
+            return r;
+        if (r == GIFLOW_NEED_INPUT && (!p->src || in.size == 0))
+            return GIFLOW_OK; /* all that has arrived is read */
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Decoding                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Runs a decoder call over the source until it needs no more input. */
+#define PUMP(p, r, call)                                                     \
+    do {                                                                     \
+        giflow_input in_;                                                    \
+        for (;;) {                                                           \
+            if ((r = view(p, p->dec_off, &in_)) != GIFLOW_OK)                \
+                break;                                                       \
+            giflow_input *in = &in_;                                         \
+            r = (call);                                                      \
+            p->dec_off += in_.pos;                                           \
+            if (r != GIFLOW_NEED_INPUT || in_.eof || (!p->src && !in_.pos))  \
+                break;                                                       \
+        }                                                                    \
+    } while (0)
+
+static int stream_error(int r)
+{
+    return r <= GIFLOW_ERR_NOT_GIF && r > GIFLOW_ERR_LIMIT_CANVAS;
+}
+
+static int restart(giflow_player *p, const giflow__ixent *e, uint32_t k, int fresh)
+{
+    giflow_restart rs = {e->offset, k, e->delay_cs, e->disposal, e->trans, fresh};
+    int r = giflow_decoder_restart(p->dec, &rs);
+    if (r != GIFLOW_OK)
+        return r;
+    p->dec_off = e->offset;
+    p->live = 1;
+    if (fresh)
+        forget_held(p, &p->clear); /* the decoder clears the canvas */
+    return GIFLOW_OK;
+}
+
+/* Decodes frames cur + 1 .. k onto the canvas, taking snapshots on the
+ * grid as it passes. */
+static int decode_to(giflow_player *p, const giflow__ixent *e, uint32_t k)
+{
+    int r;
+    for (uint32_t j = (uint32_t)(p->cur + 1); j <= k; j++) {
+        p->refused = 0;
+        if (j % p->spacing == 0 && !(e[j].flags & GIFLOW__IX_KEY) && p->cur == (int64_t)j - 1) {
+            int64_t s = snap_find(p, j);
+            if (s < 0 || p->snaps[s]->frame != j) {
+                giflow_decoder_dispose(p->dec, p->canvas, (size_t)p->out_w * 4);
+                snap_take(p, j, !p->playing);
+            }
+        }
+        giflow_frame_info f;
+        PUMP(p, r, giflow_decode_frame_info(p->dec, in, &f));
+        if (r == GIFLOW_OK) {
+            touch_frame(p, &e[j]);
+            PUMP(p, r, giflow_decode_frame_rgba(p->dec, in, p->canvas, (size_t)p->out_w * 4));
+        }
+        if (r == GIFLOW_ERR_NOMEM && p->refused)
+            r = GIFLOW_ERR_LIMIT_MEMORY; /* the budget, not the allocator */
+        if (r != GIFLOW_FRAME_END) {
+            /* The canvas is half drawn: nothing on it can be trusted. */
+            p->live = 0;
+            p->cur = -1;
+            forget_held(p, NULL);
+            if (stream_error(r)) /* frame j is broken: the stream ends there */
+                giflow__index_truncate(p->ix, j, r);
+            return r >= 0 ? GIFLOW_ERR_TRUNCATED : r;
+        }
+        p->cur = j;
+    }
+    return GIFLOW_OK;
+}
+
+/* Cost of decoding frames a..k, in the index's work units. */
+static uint64_t work(const giflow__ixent *e, uint32_t a, uint32_t k)
+{
+    return e[k].work - (a ? e[a - 1].work : 0);
+}
+
+/* Composes frame k (complete in the index) onto the canvas. */
+static int compose(giflow_player *p, const giflow__ixent *e, uint32_t k)
+{
+    if (p->live && p->cur == (int64_t)k)
+        return GIFLOW_OK;
+    uint64_t tile_cost = (uint64_t)TILE * TILE / 4, canvas = (uint64_t)p->out_w * p->out_h;
+    /* Candidates: go on from the canvas, start at the keyframe, or restore
+     * a snapshot (its cost: the tiles that would be copied). */
+    uint32_t key = e[k].key;
+    uint64_t best = work(e, key, k) + canvas / 4;
+    int how = 0;
+    if (p->live && p->cur >= (int64_t)key && p->cur < (int64_t)k &&
+        work(e, (uint32_t)p->cur + 1, k) <= best) {
+        best = work(e, (uint32_t)p->cur + 1, k);
+        how = 1;
+    }
+    int64_t si = snap_find(p, k);
+    const snap *s = si >= 0 ? p->snaps[si] : NULL;
+    if (s && s->frame > key) {
+        uint64_t c = work(e, s->frame, k);
+        for (uint32_t i = 0; i < p->ntiles && c < best; i++)
+            c += p->held[i] != s->t[i] || p->dirty[i] ? tile_cost : 0;
+        if (c < best)
+            how = 2;
+    }
+    int r = GIFLOW_OK;
+    if (how == 0) {
+        r = restart(p, &e[key], key, 1);
+        p->cur = (int64_t)key - 1;
+    } else if (how == 2) {
+        snap_restore(p, s);
+        r = restart(p, &e[s->frame], s->frame, 0);
+        p->cur = (int64_t)s->frame - 1;
+    }
+    if (r != GIFLOW_OK)
+        return r;
+    return decode_to(p, e, k);
+}
+
+/* ------------------------------------------------------------------------ */
+/* API                                                                       */
+/* ------------------------------------------------------------------------ */
+
+void giflow_player_options_init_size(giflow_player_options *o, size_t size)
+{
+    giflow_player_options d;
+    memset(&d, 0, sizeof d);
+    if (o)
+        giflow__struct_out(o, size, &d, sizeof d);
+}
+
+giflow_player *giflow_player_new(const giflow_allocator *alloc, const giflow_player_options *opt)
+{
+    giflow_player tmp;
+    memset(&tmp, 0, sizeof tmp);
+    giflow__heap std;
+    giflow__heap_init(&std, alloc); /* (NULL: malloc) */
+    tmp.user = std.alloc;
+    if (!tmp.user.alloc || !tmp.user.free)
+        return NULL;
+    giflow_player_options_default(&tmp.opt);
+    giflow_limits_default(&tmp.limits);
+    if (opt && giflow__struct_in(&tmp.opt, sizeof tmp.opt, opt, GIFLOW__PLAYER_OPTIONS_V0, 0))
+        return NULL;
+    if (tmp.opt.limits &&
+        giflow__struct_in(&tmp.limits, sizeof tmp.limits, tmp.opt.limits, GIFLOW__LIMITS_V0, 0))
+        return NULL;
+    tmp.opt.limits = NULL; /* copied, not kept */
+    tmp.limit = SIZE_MAX;
+    giflow_player *p = hook_alloc(&tmp, sizeof *p);
+    if (!p)
+        return NULL;
+    *p = tmp;
+    p->hook.alloc = hook_alloc;
+    p->hook.free = hook_free;
+    p->hook.user = p;
+    p->cur = p->shown = -1;
+    p->spacing = 1;
+    /* The budget covers all but the fixed state; 0 selects 4 canvases
+     * once the canvas size is known. */
+    p->limit = SIZE_MAX;
+    p->ix = giflow_index_new(&p->hook);
+    p->dec = giflow_decoder_new(&p->hook);
+    if (!p->ix || !p->dec) {
+        giflow_player_free(p);
+        return NULL;
+    }
+    unsigned flags = p->opt.flags & ~GIFLOW_FLAG_MERGE_ZERO_DELAY;
+    if (giflow_index_set_limits(p->ix, &p->limits) ||
+        giflow_decoder_set_limits(p->dec, &p->limits) ||
+        giflow_index_set_flags(p->ix, flags & ~GIFLOW_FLAG_SMALL_MEMORY) ||
+        giflow_decoder_set_flags(p->dec, flags)) {
+        giflow_player_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void giflow_player_free(giflow_player *p)
+{
+    if (!p)
+        return;
+    snaps_clear(p);
+    if (p->held) {
+        forget_held(p, NULL);
+        hook_free(p, p->held);
+    }
+    hook_free(p, p->canvas);
+    giflow_decoder_free(p->dec);
+    giflow_index_free(p->ix);
+    giflow_player tmp = *p;
+    hook_free(&tmp, p);
+}
+
+int giflow_player_set_memory(giflow_player *p, const uint8_t *data, size_t size, int complete)
+{
+    if (!p || (!data && size) || p->src)
+        return GIFLOW_ERR_ARG;
+    if (size < p->size || (p->complete && size != p->size))
+        return GIFLOW_ERR_ARG; /* the stream only grows, until complete */
+    p->data = data;
+    p->size = size;
+    p->complete = complete != 0;
+    return GIFLOW_OK;
+}
+
+int giflow_player_set_source(giflow_player *p, giflow_source *src)
+{
+    if (!p || !src || p->data || p->src || !giflow_source_can_seek(src) ||
+        giflow_source_tell(src) != 0)
+        return GIFLOW_ERR_ARG;
+    p->src = src;
+    return GIFLOW_OK;
+}
+
+/* Sets the canvas and the tile map up for the current output size. */
+static int setup_output(giflow_player *p)
+{
+    p->out_w = p->image.canvas_width;
+    p->out_h = p->image.canvas_height;
+    if (p->opt.viewport_set) {
+        p->vp = p->opt.viewport;
+        int r = giflow_decoder_set_viewport(p->dec, &p->vp);
+        if (r != GIFLOW_OK)
+            return r;
+        p->out_w = p->vp.out_width;
+        p->out_h = p->vp.out_height;
+    }
+    uint64_t bytes = (uint64_t)p->out_w * p->out_h * 4;
+    uint64_t budget = p->opt.memory_budget ? p->opt.memory_budget : 4 * bytes + 65536;
+    if (bytes > SIZE_MAX / 2 || budget > SIZE_MAX - giflow_player_state_size())
+        return GIFLOW_ERR_LIMIT_MEMORY;
+    p->limit = (size_t)budget + giflow_player_state_size();
+    if (p->now > p->limit)
+        return GIFLOW_ERR_LIMIT_MEMORY;
+    /* Canvas, restore-previous rectangle (up to a canvas) and the LZW
+     * working buffer (up to half of one) must fit together; below three
+     * canvases the decoder goes without the buffer, and two suffice. */
+    unsigned flags = p->opt.flags & ~GIFLOW_FLAG_MERGE_ZERO_DELAY;
+    giflow_decoder_set_flags(p->dec, flags | (budget < 3 * bytes ? GIFLOW_FLAG_SMALL_MEMORY : 0));
+    p->tx = (p->out_w + TILE - 1) / TILE;
+    p->ty = (p->out_h + TILE - 1) / TILE;
+    p->ntiles = p->tx * p->ty;
+    /* held[] and dirty[] in one block */
+    p->held = hook_alloc(p, (size_t)p->ntiles * (sizeof *p->held + 1));
+    if (p->held) {
+        memset(p->held, 0, (size_t)p->ntiles * (sizeof *p->held + 1));
+        p->dirty = (uint8_t *)(p->held + p->ntiles);
+    }
+    p->canvas = hook_alloc(p, (size_t)bytes);
+    if (!p->canvas || !p->held)
+        return GIFLOW_ERR_LIMIT_MEMORY;
+    return GIFLOW_OK;
+}
+
+/* Reads the header on first use. Returns GIFLOW_OK, GIFLOW_NEED_INPUT or
+ * an error (sticky). */
+static int open_player(giflow_player *p)
+{
+    if (p->status)
+        return p->status;
+    if (p->opened)
+        return GIFLOW_OK;
+    if (!p->data && !p->src)
+        return GIFLOW_NEED_INPUT;
+    /* The header sizes the canvas, and so the memory limit, before the
+     * index takes any memory. */
+    int r; /* (p->dec_off starts at 0 and moves on across calls) */
+    PUMP(p, r, giflow_decode_image_info(p->dec, in, &p->image));
+    if (r == GIFLOW_NEED_INPUT)
+        return r;
+    if (r == GIFLOW_OK)
+        r = setup_output(p);
+    if (r != GIFLOW_OK)
+        return p->status = r;
+    p->opened = 1;
+    return GIFLOW_OK;
+}
+
+static void fill_frame(const giflow_player *p, const giflow__ixent *e, uint32_t k,
+                       giflow_player_frame *out)
+{
+    if (!out)
+        return;
+    memset(out, 0, sizeof *out);
+    out->index = k;
+    out->delay_cs = e[k].delay_cs;
+    out->delay_ms = e[k].played_ms;
+    out->start_ms = e[k].start_ms;
+    out->rgba = p->canvas;
+    out->width = p->out_w;
+    out->height = p->out_h;
+    out->stride = (size_t)p->out_w * 4;
+}
+
+int giflow_player_seek(giflow_player *p, uint32_t k, giflow_player_frame *out)
+{
+    if (!p)
+        return GIFLOW_ERR_ARG;
+    int r = open_player(p);
+    if (r != GIFLOW_OK)
+        return r;
+    if ((r = scan(p, k)) != GIFLOW_OK)
+        return r;
+    uint32_t n;
+    const giflow__ixent *e = giflow__index_entries(p->ix, &n, NULL);
+    if (k >= n) {
+        int st = giflow__index_status(p->ix);
+        return !st ? GIFLOW_NEED_INPUT : st == GIFLOW_END || k > n ? GIFLOW_END : st;
+    }
+    if ((r = compose(p, e, k)) != GIFLOW_OK)
+        return r;
+    p->shown = k;
+    fill_frame(p, e, k, out);
+    return GIFLOW_OK;
+}
+
+int giflow_player_next(giflow_player *p, giflow_player_frame *out)
+{
+    if (!p)
+        return GIFLOW_ERR_ARG;
+    int r = open_player(p);
+    if (r != GIFLOW_OK)
+        return r;
+    uint32_t k = p->shown < 0 ? 0 : (uint32_t)p->shown + 1;
+    if ((r = scan(p, k)) != GIFLOW_OK)
+        return r;
+    uint32_t n;
+    giflow__index_entries(p->ix, &n, NULL);
+    int st = giflow__index_status(p->ix);
+    if (k >= n && k > 0 && st) {
+        /* The end of a play: loop as browsers do. */
+        giflow_index_info info;
+        giflow_index_get_info(p->ix, &info);
+        int loops = info.loop_count;
+        if (loops < 0 || (loops > 0 && p->plays >= (uint32_t)loops))
+            return GIFLOW_END;
+        p->plays++;
+        k = 0;
+    }
+    p->playing = 1;
+    r = giflow_player_seek(p, k, out);
+    p->playing = 0;
+    return r;
+}
+
+int giflow_player_frame_at(giflow_player *p, uint64_t ms, giflow_player_frame *out)
+{
+    if (!p)
+        return GIFLOW_ERR_ARG;
+    int r = open_player(p);
+    if (r != GIFLOW_OK)
+        return r;
+    /* Read on until the frames known cover ms, or the stream ends. */
+    uint32_t k;
+    for (;;) {
+        r = giflow_index_find(p->ix, ms, &k);
+        if (r != GIFLOW_NEED_INPUT)
+            break;
+        uint32_t n;
+        giflow__index_entries(p->ix, &n, NULL);
+        uint64_t before = giflow__index_offset(p->ix);
+        if ((r = scan(p, n)) != GIFLOW_OK)
+            return r;
+        if (giflow__index_offset(p->ix) == before && !giflow__index_status(p->ix))
+            return GIFLOW_NEED_INPUT;
+    }
+    if (r != GIFLOW_OK)
+        return r;
+    return giflow_player_seek(p, k, out);
+}
+
+int giflow_player_get_info(giflow_player *p, giflow_player_info *info)
+{
+    if (!p || !info)
+        return GIFLOW_ERR_ARG;
+    memset(info, 0, sizeof *info);
+    int r = open_player(p);
+    if (r == GIFLOW_OK)
+        r = scan(p, UINT32_MAX);
+    giflow_index_info ii;
+    giflow_index_get_info(p->ix, &ii);
+    info->canvas_width = p->image.canvas_width;
+    info->canvas_height = p->image.canvas_height;
+    info->width = p->out_w;
+    info->height = p->out_h;
+    info->frames = ii.frames;
+    info->duration_ms = ii.duration_ms;
+    info->loop_count = ii.loop_count;
+    info->final = ii.final;
+    info->status = ii.status;
+    info->bytes = ii.bytes;
+    info->heap = p->now;
+    info->peak_heap = p->peak;
+    info->limit = p->opened ? p->limit : 0;
+    info->snapshots = p->nsnaps;
+    info->spacing = p->spacing;
+    info->current = p->cur >= 0 ? (int64_t)p->cur : -1;
+    return r;
+}
+
+const giflow_index *giflow_player_index(const giflow_player *p)
+{
+    return p ? p->ix : NULL;
+}
+
+int giflow_player_set_viewport(giflow_player *p, const giflow_viewport *vp)
+{
+    if (!p)
+        return GIFLOW_ERR_ARG;
+    int r = open_player(p);
+    if (r != GIFLOW_OK)
+        return r;
+    /* Everything canvas-sized is remade for the new output. */
+    snaps_clear(p);
+    forget_held(p, NULL);
+    hook_free(p, p->held);
+    hook_free(p, p->canvas);
+    p->held = NULL;
+    p->canvas = NULL;
+    p->cur = -1;
+    p->live = 0;
+    p->opt.viewport_set = vp != NULL;
+    if (vp)
+        p->opt.viewport = *vp;
+    /* The decoder takes a new viewport after a fresh restart. */
+    uint32_t n;
+    const giflow__ixent *e = giflow__index_entries(p->ix, &n, NULL);
+    giflow_restart rs = {n ? e[0].offset : 0, 0, 0, 0, -1, 1};
+    giflow_decoder_restart(p->dec, &rs);
+    r = giflow_decoder_set_viewport(p->dec, NULL);
+    if (r == GIFLOW_OK)
+        r = setup_output(p);
+    if (r != GIFLOW_OK) {
+        p->status = r == GIFLOW_ERR_ARG ? 0 : r;
+        if (r == GIFLOW_ERR_ARG) { /* a bad viewport: back to the whole canvas */
+            p->opt.viewport_set = 0;
+            giflow_decoder_set_viewport(p->dec, NULL);
+            int r2 = setup_output(p);
+            if (r2 != GIFLOW_OK)
+                p->status = r2;
+        }
+    }
+    return r;
+}
