@@ -485,5 +485,8 @@ static void display_release(giflow_decoder *dec)
     dec->row_bpp = 1;
 }
 
+/* The caller's screen cannot be copied or restarted over (no dispose, no
+ * restart: giflow_decoder_dispose/_restart return GIFLOW_ERR_STATE). */
 const giflow__renderer giflow__display_renderer = {display_begin, display_frame, display_end,
-                                                   display_unwritten, display_release};
+                                                   display_unwritten, display_release,
+                                                   NULL, NULL};
