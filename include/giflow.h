@@ -316,6 +316,21 @@ typedef struct giflow_meta {
 /* Return 0 to continue; nonzero aborts decoding with GIFLOW_ERR_IO. */
 typedef int (*giflow_meta_fn)(void *user, const giflow_meta *meta);
 
+/* Compile-time sizes, to declare static decoder memory without a host
+ * build: GIFLOW_DECODER_STATE_SIZE is at least giflow_decoder_state_size()
+ * (the library checks it when built, on 32- and 64-bit targets), and
+ * GIFLOW_DECODER_STATIC_SIZE(row_bytes) at least
+ * giflow_decoder_static_size(row_bytes). row_bytes is the widest frame's
+ * width, times the display's bytes per pixel with display output.
+ *   static uint8_t mem[GIFLOW_DECODER_STATIC_SIZE(320 * 2)]
+ *       __attribute__((aligned(8)));
+ * The state's size depends on the build configuration (see "Build
+ * options" in the README); define the same GIFLOW_CONFIG_* macros when
+ * including this header as when building the library. */
+#define GIFLOW_DECODER_STATE_SIZE ((size_t)15700 + 36 * sizeof(void *))
+#define GIFLOW_DECODER_STATIC_SIZE(row_bytes) \
+    (((GIFLOW_DECODER_STATE_SIZE + 7) & ~(size_t)7) + (size_t)(row_bytes))
+
 /* Any time. Bytes needed by giflow_decoder_init_static() for frames up to
  * max_width pixels wide: the fixed state plus one row of indices. */
 GIFLOW_API size_t giflow_decoder_static_size(uint32_t max_width);

@@ -8,6 +8,12 @@
 
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 
+/* The public compile-time bound must hold, and stay close. */
+_Static_assert(sizeof(struct giflow_decoder) <= GIFLOW_DECODER_STATE_SIZE,
+               "the decoder state grew: raise GIFLOW_DECODER_STATE_SIZE in giflow.h");
+_Static_assert(GIFLOW_DECODER_STATE_SIZE - sizeof(struct giflow_decoder) <= 256,
+               "the decoder state shrank: lower GIFLOW_DECODER_STATE_SIZE in giflow.h");
+
 static void limits_default(giflow_limits *limits)
 {
     memset(limits, 0, sizeof *limits);

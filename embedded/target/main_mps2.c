@@ -1,0 +1,221 @@
+/*
+ * The player firmware for mps2-an385 (Cortex-M0+ code, 32 KB of RAM): for
+ * each file named on the semihosting command line, plays it twice onto
+ * the emulated LCD, printing every frame's CRC:
+ * - "flash": the file copied to memory-mapped flash and decoded in place
+ *   (zero-copy), restore-previous by readback into 4 KB of scratch, else
+ *   by re-decode;
+ * - "sd": read through read/seek callbacks into a 512-byte buffer, as
+ *   from an SD card, restore-previous by re-decode only (a write-only
+ *   display).
+ * Then the peak stack and the clock calibration.
+ */
+#include <string.h>
+
+#include "../player.h"
+#include "semihost.h"
+
+#ifndef MAX_WIDTH
+#define MAX_WIDTH 480
+#endif
+#define MAX_PIXELS (480u * 320u)
+
+/* Outside the MCU's RAM: the LCD controller's frame memory, the flash
+ * chip, and the harness's command line. */
+__attribute__((section(".ext"))) static uint16_t lcd_mem[MAX_PIXELS];
+__attribute__((section(".ext"))) static uint8_t flash[4u << 20];
+__attribute__((section(".ext"))) static char cmdline[4096];
+
+/* The MCU's RAM: decoder, restore scratch, SD buffer. */
+static uint8_t dec_mem[GIFLOW_DECODER_STATIC_SIZE(MAX_WIDTH * 2)] __attribute__((aligned(8)));
+static uint8_t scratch[4096];
+static uint8_t sd_buf[512];
+
+uint32_t stack_peak(void);
+
+/* ---- Clock: CMSDK timer 0, counting down at the 25 MHz system clock. ---- */
+#define TIMER0 ((volatile uint32_t *)0x40000000u)
+static uint32_t clock_last;
+static uint64_t clock_ticks;
+
+static uint64_t clock_now(void)
+{
+    uint32_t v = TIMER0[1];
+    clock_ticks += (uint32_t)(clock_last - v);
+    clock_last = v;
+    return clock_ticks;
+}
+
+static void clock_start(void)
+{
+    TIMER0[2] = 0xFFFFFFFFu; /* reload */
+    TIMER0[1] = 0xFFFFFFFFu;
+    TIMER0[0] = 1;           /* enable */
+    clock_last = TIMER0[1];
+}
+
+/* ---- Output: one line at a time through semihosting ---- */
+static char line[256];
+static size_t line_len;
+
+static void out_s(const char *s)
+{
+    while (*s && line_len < sizeof line - 2)
+        line[line_len++] = *s++;
+}
+
+static void out_u(uint64_t v, unsigned base, int width)
+{
+    char t[24];
+    int n = 0;
+    do {
+        t[n++] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v || n < width);
+    while (n && line_len < sizeof line - 2)
+        line[line_len++] = t[--n];
+}
+
+static void out_end(void)
+{
+    line[line_len++] = '\n';
+    line[line_len] = 0;
+    sh_puts(line);
+    line_len = 0;
+}
+
+typedef struct run_ctx {
+    const char *file, *mode;
+} run_ctx;
+
+static void on_frame(void *user, uint32_t i, uint32_t crc)
+{
+    run_ctx *c = user;
+    out_s("frame ");
+    out_s(c->file);
+    out_s(" ");
+    out_s(c->mode);
+    out_s(" ");
+    out_u(i, 10, 1);
+    out_s(" ");
+    out_u(crc, 16, 8);
+    out_end();
+}
+
+/* ---- The SD card: semihosting file calls ---- */
+static ptrdiff_t sd_read(void *user, uint8_t *buf, size_t n)
+{
+    int fd = *(int *)user;
+    uint32_t a[3] = {(uint32_t)fd, (uint32_t)(uintptr_t)buf, (uint32_t)n};
+    int left = sh_call(SH_READ, a); /* bytes not read */
+    return left < 0 ? -1 : (ptrdiff_t)(n - (size_t)left);
+}
+
+static int sd_seek(void *user, uint64_t offset)
+{
+    int fd = *(int *)user;
+    uint32_t a[2] = {(uint32_t)fd, (uint32_t)offset};
+    return sh_call(SH_SEEK, a) != 0;
+}
+
+static int sd_open(const char *name)
+{
+    uint32_t a[3] = {(uint32_t)(uintptr_t)name, 1 /* "rb" */, (uint32_t)strlen(name)};
+    return sh_call(SH_OPEN, a);
+}
+
+static void report(const char *file, const char *mode, const play_result *r)
+{
+    out_s("done ");
+    out_s(file);
+    out_s(" ");
+    out_s(mode);
+    out_s(r->status < 0 ? " status -" : " status ");
+    out_u((uint64_t)(r->status < 0 ? -r->status : r->status), 10, 1);
+    out_s(" frames ");
+    out_u(r->frames, 10, 1);
+    out_s(" pixels ");
+    out_u(r->pixels, 10, 1);
+    out_s(" ticks ");
+    out_u(r->ticks, 10, 1);
+    out_end();
+}
+
+/* Calibration: ticks for 2,000,000 instructions (a two-instruction loop). */
+static uint64_t calibrate(void)
+{
+    uint64_t t0 = clock_now();
+    uint32_t n = 1000000;
+    __asm__ volatile(".syntax unified\n1: subs %0, %0, #1\n bne 1b" : "+l"(n));
+    return clock_now() - t0;
+}
+
+/* A hard fault (an unaligned access, with TRAP_UNALIGNED): stop, failing. */
+void fault(void);
+void fault(void)
+{
+    sh_puts("FAULT\n");
+    sh_exit(0);
+}
+
+int main(void)
+{
+    clock_start();
+    uint32_t a[2] = {(uint32_t)(uintptr_t)cmdline, sizeof cmdline};
+    if (sh_call(SH_CMDLINE, a) != 0)
+        sh_exit(0);
+    char *p = cmdline;
+    while (*p && *p != ' ') /* the program name */
+        p++;
+    int ok = 1;
+    while (*p) {
+        while (*p == ' ')
+            *p++ = 0;
+        if (!*p)
+            break;
+        char *name = p;
+        while (*p && *p != ' ')
+            p++;
+        char save = *p;
+        *p = 0;
+        lcd screen = {lcd_mem, 0, 0, 0x0000, 0};
+        play_cfg cfg = {dec_mem, sizeof dec_mem, scratch, sizeof scratch,
+                        GIFLOW_RESTORE_READBACK | GIFLOW_RESTORE_REDECODE, &screen, MAX_PIXELS,
+                        clock_now, on_frame, NULL};
+        /* Flash: copy the file in, decode in place. */
+        int fd = sd_open(name);
+        int len = fd >= 0 ? sh_call(SH_FLEN, &fd) : -1;
+        if (len < 0 || (size_t)len > sizeof flash) {
+            out_s("cannot read ");
+            out_s(name);
+            out_end();
+            ok = 0;
+            *p = save;
+            continue;
+        }
+        uint32_t ra[3] = {(uint32_t)fd, (uint32_t)(uintptr_t)flash, (uint32_t)len};
+        sh_call(SH_READ, ra);
+        giflow_source src;
+        giflow_source_memory(&src, flash, (size_t)len);
+        run_ctx ctx = {name, "flash"};
+        cfg.user = &ctx;
+        play_result r = play(&cfg, &src);
+        report(name, "flash", &r);
+        /* SD: from the start of the file, through the callbacks. */
+        sd_seek(&fd, 0);
+        giflow_source_callbacks(&src, sd_read, sd_seek, &fd, sd_buf, sizeof sd_buf);
+        ctx.mode = "sd";
+        cfg.restore = GIFLOW_RESTORE_REDECODE;
+        r = play(&cfg, &src);
+        report(name, "sd", &r);
+        sh_call(SH_CLOSE, &fd);
+        *p = save;
+    }
+    out_s("stack_peak ");
+    out_u(stack_peak(), 10, 1);
+    out_s(" ticks_per_2M_instructions ");
+    out_u(calibrate(), 10, 1);
+    out_end();
+    sh_exit(ok);
+    return 0;
+}
