@@ -320,8 +320,9 @@ typedef int (*giflow_meta_fn)(void *user, const giflow_meta *meta);
  * build: GIFLOW_DECODER_STATE_SIZE is at least giflow_decoder_state_size()
  * (the library checks it when built, on 32- and 64-bit targets), and
  * GIFLOW_DECODER_STATIC_SIZE(row_bytes) at least
- * giflow_decoder_static_size(row_bytes). row_bytes is the widest frame's
- * width, times the display's bytes per pixel with display output.
+ * giflow_decoder_static_size(row_bytes + 3). row_bytes is the widest
+ * frame's width, times the display's bytes per pixel with display
+ * output.
  *   static uint8_t mem[GIFLOW_DECODER_STATIC_SIZE(320 * 2)]
  *       __attribute__((aligned(8)));
  * The state's size depends on the build configuration (see "Build
@@ -329,10 +330,11 @@ typedef int (*giflow_meta_fn)(void *user, const giflow_meta *meta);
  * including this header as when building the library. */
 #define GIFLOW_DECODER_STATE_SIZE ((size_t)15700 + 36 * sizeof(void *))
 #define GIFLOW_DECODER_STATIC_SIZE(row_bytes) \
-    (((GIFLOW_DECODER_STATE_SIZE + 7) & ~(size_t)7) + (size_t)(row_bytes))
+    (((GIFLOW_DECODER_STATE_SIZE + 7) & ~(size_t)7) + (size_t)(row_bytes) + 4)
 
 /* Any time. Bytes needed by giflow_decoder_init_static() for frames up to
- * max_width pixels wide: the fixed state plus one row of indices. */
+ * max_width pixels wide: the fixed state plus one row of indices. (For
+ * display output, see giflow_decoder_set_display.) */
 GIFLOW_API size_t giflow_decoder_static_size(uint32_t max_width);
 
 /* Initialises a decoder inside caller memory, which must be aligned to 8
@@ -599,8 +601,10 @@ GIFLOW_API int giflow_decoder_set_viewport(giflow_decoder *dec, giflow_viewport 
  *
  * Memory: the fixed state plus a row buffer of frame width * bpp bytes
  * (indices are decoded into its tail and converted in place), from the
- * allocator or, for giflow_decoder_init_static(), from its memory (size it
- * with giflow_decoder_static_size(max_width * bpp)). The decoder never
+ * allocator or, for giflow_decoder_init_static(), from its memory: size it
+ * with GIFLOW_DECODER_STATIC_SIZE(max_width * bpp), or
+ * giflow_decoder_static_size(max_width * bpp + 3) (indices start on a
+ * 4-byte boundary). The decoder never
  * allocates scratch: it is the caller's. */
 #define GIFLOW_FORMAT_RGB565 1         /* 16-bit words, native byte order */
 #define GIFLOW_FORMAT_RGB565_SWAPPED 2 /* RGB565 high byte first (SPI) */

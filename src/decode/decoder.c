@@ -411,7 +411,7 @@ int giflow__next_row(giflow_decoder *dec, giflow_input *in, uint32_t *y)
     int r;
     if (!dec->lzw_ready) {
         if ((r = giflow__check_code_size(dec)) != GIFLOW_OK ||
-            (r = ensure_row(dec, (size_t)f->width * dec->row_bpp)) != GIFLOW_OK)
+            (r = ensure_row(dec, giflow__row_bytes(f->width, dec->row_bpp))) != GIFLOW_OK)
             return r;
         giflow__start_lzw(dec, GIFLOW__LZW_INDEX, 0);
     }

@@ -237,7 +237,14 @@ void giflow__remember_disposal(giflow_decoder *dec);
 /* Where the current frame's row of indices starts in dec->row. */
 static inline uint8_t *giflow__row_indices(const giflow_decoder *dec)
 {
-    return dec->row + (size_t)dec->frame.width * (dec->row_bpp - 1);
+    return dec->row + (((size_t)dec->frame.width * (dec->row_bpp - 1) + 3) & ~(size_t)3);
+}
+
+/* Row buffer bytes for a frame w pixels wide: the indices start on a
+ * 4-byte boundary (read a word at a time), after room for the pixels. */
+static inline size_t giflow__row_bytes(uint32_t w, unsigned bpp)
+{
+    return (((size_t)w * (bpp - 1) + 3) & ~(size_t)3) + w;
 }
 
 /* Applies graphic control, palette and limits to the frame just parsed. */

@@ -100,48 +100,99 @@ static int fill(giflow_decoder *dec, uint32_t x, uint32_t y, uint32_t w, uint32_
     return io(dec, dec->display.fill(dec->display.user, x, y, w, h));
 }
 
-/* Converts indices [i, end) up to the first transparent one into pixels
- * at out (in place: see decoder.h), and returns where the run stopped. */
-static uint32_t convert_run(const giflow_decoder *dec, uint8_t *out, const uint8_t *idx,
-                            uint32_t i, uint32_t end, unsigned t)
+/* The aligned 4 indices at p as a word (the indices start 4-aligned). */
+static inline uint32_t word_at(const uint8_t *p)
 {
-    switch (dec->display.format) {
-    case GIFLOW_FORMAT_INDEX8:
-        while (i < end && idx[i] != t)
-            i++;
-        return i;
-    case GIFLOW_FORMAT_RGBA8888: {
-        uint32_t *o = (uint32_t *)(void *)out;
-        for (unsigned v; i < end && (v = idx[i]) != t; i++)
-            o[i] = dec->lut[v];
-        return i;
+    uint32_t w;
+#if defined(__GNUC__)
+    p = __builtin_assume_aligned(p, 4); /* one load, also on a Cortex-M0 */
+#endif
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/* Whether some byte of w is zero. */
+static inline int has_zero_byte(uint32_t w)
+{
+    return ((w - 0x01010101u) & ~w & 0x80808080u) != 0;
+}
+
+/* The first index from p on (up to e) that is not t: a word at a time. */
+static const uint8_t *skip_transparent(const uint8_t *idx, const uint8_t *p, const uint8_t *e,
+                                       unsigned t)
+{
+    uint32_t tt = t * 0x01010101u;
+    while (p < e && ((p - idx) & 3))
+        if (*p != t)
+            return p;
+        else
+            p++;
+    while (e - p >= 4 && word_at(p) == tt)
+        p += 4;
+    while (p < e && *p == t)
+        p++;
+    return p;
+}
+
+/* Converts indices from p on, up to e or the first transparent one (t),
+ * into RGB565 pixels at q; returns where it stopped. Pointers, not
+ * indices, and four pixels per step while a word holds no t: a Cortex-M0
+ * has eight registers to keep them in. */
+static const uint8_t *run16(const uint8_t *idx, uint16_t *q, const uint8_t *p,
+                            const uint8_t *e, unsigned t, const uint16_t *lut)
+{
+    uint32_t tt = t > 255 ? 0 : t * 0x01010101u;
+    for (; p < e && ((p - idx) & 3); p++, q++) {
+        unsigned v = *p;
+        if (v == t)
+            return p;
+        *q = lut[v];
     }
-    default: {
-        uint16_t *o = (uint16_t *)(void *)out;
-        const uint16_t *lut = dec->lut16;
-        for (unsigned v; i < end && (v = idx[i]) != t; i++)
-            o[i] = lut[v];
-        return i;
+    for (; e - p >= 4 && (t > 255 || !has_zero_byte(word_at(p) ^ tt)); p += 4, q += 4) {
+        unsigned a = p[0], b = p[1];
+        q[0] = lut[a];
+        q[1] = lut[b];
+        a = p[2], b = p[3];
+        q[2] = lut[a];
+        q[3] = lut[b];
     }
-    }
+    for (unsigned v; p < e && (v = *p) != t; p++)
+        *q++ = lut[v];
+    return p;
+}
+
+static const uint8_t *run32(uint32_t *q, const uint8_t *p, const uint8_t *e, unsigned t,
+                            const uint32_t *lut)
+{
+    for (unsigned v; p < e && (v = *p) != t; p++)
+        *q++ = lut[v];
+    return p;
 }
 
 /* Draws the opaque runs among the first n pixels of the frame row in the
- * row buffer, at canvas row y. */
+ * row buffer, at canvas row y. Pixel i is written at byte i * bpp, which
+ * never reaches an index not yet read (they start at width * (bpp - 1)). */
 static int draw_row(giflow_decoder *dec, uint32_t y, uint32_t n)
 {
     const giflow_frame_info *f = &dec->frame;
-    const uint8_t *idx = giflow__row_indices(dec);
-    uint8_t *px = dec->row;
+    const giflow_display *d = &dec->display;
+    const uint8_t *idx = giflow__row_indices(dec), *p = idx, *e;
     unsigned t = transparent_of(f), bpp = dec->row_bpp;
-    if (n > f->clip_width)
-        n = f->clip_width;
-    for (uint32_t i = 0; i < n;) {
-        while (i < n && idx[i] == t)
-            i++;
-        uint32_t a = i;
-        i = convert_run(dec, px, idx, i, n, t);
-        if (i > a && dec->display.draw(dec->display.user, f->x + a, y, i - a, px + (size_t)a * bpp))
+    e = idx + (n < f->clip_width ? n : f->clip_width);
+    while (p < e) {
+        if (t < 256)
+            p = skip_transparent(idx, p, e, t);
+        const uint8_t *a = p;
+        uint32_t i = (uint32_t)(a - idx);
+        uint8_t *out = dec->row + (size_t)i * bpp;
+        if (bpp == 2)
+            p = run16(idx, (uint16_t *)(void *)out, p, e, t, dec->lut16);
+        else if (bpp == 4)
+            p = run32((uint32_t *)(void *)out, p, e, t, dec->lut);
+        else
+            while (p < e && *p != t)
+                p++;
+        if (p > a && d->draw(d->user, f->x + i, y, (uint32_t)(p - a), out))
             return giflow__fail(dec, GIFLOW_ERR_IO);
     }
     return GIFLOW_OK;

@@ -61,65 +61,171 @@ static size_t emit_pending(giflow__lzw *z, uint8_t *dst, size_t n)
     return k;
 }
 
-/* Emits table code c (length slen) into dst[0..room); a string that does
- * not fit is left pending. Returns the bytes written. */
-static size_t emit_code(giflow__lzw *z, unsigned c, unsigned slen, uint8_t *dst,
-                        size_t room)
-{
-    if (slen <= room) {
-        emit_range(z, c, slen, 0, slen, dst);
-        return slen;
+/* The INDEX loop's bit buffer. 64-bit machines top it up with one 8-byte
+ * load per several codes; 32-bit ones (a Cortex-M0 has neither 64-bit
+ * shifts nor unaligned loads) keep 32 bits and add a byte at a time, so
+ * no code costs a helper call. */
+#if UINTPTR_MAX > 0xFFFFFFFFu
+typedef uint64_t lzw_bits;
+#define LZW_FILL(bits, nbits, ip, end) lzw_fill(&(bits), &(nbits), &(ip), (end))
+#else
+typedef uint32_t lzw_bits;
+#define LZW_FILL(bits, nbits, ip, end)                                                      \
+    while ((nbits) <= 24 && (ip) < (end)) {                                                 \
+        (bits) |= (lzw_bits) * (ip)++ << (nbits);                                           \
+        (nbits) += 8;                                                                       \
     }
-    emit_range(z, c, slen, 0, (unsigned)room, dst);
-    z->pend_code = c;
-    z->pend_len = slen;
-    z->pend_done = (unsigned)room;
-    return room;
+#endif
+
+/* Fills [p, p + n) with byte b: words once aligned (memset may be a byte
+ * loop in a size-optimised libc). */
+static void fill_run(uint8_t *p, uint8_t *e, unsigned b)
+{
+    for (; p < e && ((uintptr_t)p & 3); p++)
+        *p = (uint8_t)b;
+    uint32_t w = b * 0x01010101u;
+    for (; e - p >= 8; p += 8) {
+#if defined(__GNUC__)
+        uint8_t *q = __builtin_assume_aligned(p, 4); /* two word stores */
+#else
+        uint8_t *q = p;
+#endif
+        memcpy(q, &w, 4);
+        memcpy(q + 4, &w, 4);
+    }
+    for (; p < e; p++)
+        *p = (uint8_t)b;
+}
+
+/* Writes the whole string of chain code c, which ends just before d and
+ * starts at start: walked from its end, one table step per byte, down to
+ * its root (a literal, or a run filled in one go). Kept out of line with
+ * few live values, so that a Cortex-M0 keeps them all in registers. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void walk(const uint16_t *link, const uint8_t *suffix, unsigned clear, unsigned c,
+                 uint8_t *start, uint8_t *d)
+{
+    for (;;) {
+        unsigned v = link[c];
+        *--d = suffix[c];
+        if (v & LZW_RUN) {
+            fill_run(start, d, *d);
+            return;
+        }
+        c = v & LZW_FIELD;
+        if (c < clear)
+            break;
+    }
+    *--d = (uint8_t)lzw_lit(c);
+}
+
+/* lzw_chain_define() with prev's facts at hand: slot = prev + first, a
+ * run when prev's string is first repeated. */
+static inline void define(uint16_t *link, uint8_t *suffix, unsigned slot, unsigned prev,
+                          unsigned prev_len, unsigned prev_run, unsigned first)
+{
+    link[slot] = (uint16_t)(prev_run == first ? LZW_RUN | (prev_len + 1)
+                            : prev | (prev_len < 8 ? prev_len << LZW_LEN_SHIFT : 0));
+    suffix[slot] = (uint8_t)first;
 }
 
 size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
                           size_t *used, uint8_t *dst, size_t n)
 {
-    const uint8_t *ip = src, *end = src + len;
     size_t o = 0;
-    if (z->pend_len)
-        o = emit_pending(z, dst, n);
-    while (o < n && !z->pend_len && z->status == GIFLOW__LZW_RUNNING) {
-        if (z->nbits < z->width && !lzw_refill(z, &ip, end))
-            break;
-        unsigned c = lzw_take(z), slen, first, slot;
-        if (c < z->clear) {
-            first = lzw_lit(c);
+    *used = 0;
+    if (z->status != GIFLOW__LZW_RUNNING || (z->pend_len && (o = emit_pending(z, dst, n), z->pend_len)))
+        return o;
+    /* The state in locals: dst stores would otherwise force reloads. */
+    const uint8_t *ip = src, *const end = src + len;
+    uint16_t *const link = z->t.chain.link;
+    uint8_t *const suffix = z->t.chain.suffix;
+    const unsigned clear = z->clear;
+    lzw_bits bits = (lzw_bits)z->bits;
+    unsigned nbits = z->nbits, width = z->width, next = z->next;
+    unsigned mask = (1u << width) - 1, prev_len = z->prev_len, first = z->prev_first;
+    int prev = z->prev, status = GIFLOW__LZW_RUNNING;
+    /* prev's byte when its string is one byte repeated (a literal or a
+     * run), else 256: an entry made of it and that byte is a run too. */
+    unsigned prev_run = prev < 0                ? 256
+                        : (unsigned)prev < clear ? lzw_lit((unsigned)prev)
+                        : (link[prev] & LZW_RUN) ? suffix[prev]
+                                                 : 256;
+    while (o < n) {
+        if (nbits < width) {
+            LZW_FILL(bits, nbits, ip, end);
+            if (nbits < width)
+                break;
+        }
+        unsigned c = (unsigned)bits & mask, slen;
+        bits >>= width;
+        nbits -= width;
+        unsigned run;
+        if (c < clear) {
+            first = run = lzw_lit(c);
             dst[o++] = (uint8_t)first;
             slen = 1;
-            if ((slot = lzw_bump(z)) != 0)
-                lzw_chain_define(z, slot, first);
-        } else {
-            int k = lzw_control(z, c);
-            if (k > 0)
-                continue;
-            if (k == 0)
-                break;
-            if (c == z->next) {
-                /* The code being defined: prev's string plus its first byte. */
-                first = z->prev_first;
-                slen = z->prev_len + 1;
-                if ((slot = lzw_bump(z)) != 0)
-                    lzw_chain_define(z, slot, first);
-                o += emit_code(z, c, slen, dst + o, n - o);
+        } else if (c > clear + 1 && c <= next && (c < next || prev >= 0)) {
+            if (c == next) {
+                /* The code being defined: prev's string plus its first
+                 * byte. Defined now, so that it can be walked. */
+                slen = prev_len + 1;
+                if (next <= 4095)
+                    define(link, suffix, c, (unsigned)prev, prev_len, prev_run, first);
             } else {
-                size_t o0 = o;
                 slen = lzw_chain_length(z, c);
-                o += emit_code(z, c, slen, dst + o, n - o);
-                first = dst[o0];
-                if ((slot = lzw_bump(z)) != 0)
-                    lzw_chain_define(z, slot, first);
             }
+            run = link[c] & LZW_RUN ? suffix[c] : 256;
+            if (slen <= n - o) {
+                walk(link, suffix, clear, c, dst + o, dst + o + slen);
+            } else {
+                /* It does not fit: the rest is regenerated next call. */
+                emit_range(z, c, slen, 0, (unsigned)(n - o), dst + o);
+                z->pend_code = c;
+                z->pend_len = slen;
+                z->pend_done = (unsigned)(n - o);
+            }
+            first = dst[o];
+            o += slen < n - o ? slen : n - o;
+            if (c == next) {
+                next += next <= 4095;
+                goto grown;
+            }
+        } else if (c == clear) {
+            next = clear + 1;
+            width = z->lit_width + 1;
+            mask = (1u << width) - 1;
+            prev = -1;
+            continue;
+        } else {
+            status = c == clear + 1 ? GIFLOW__LZW_EOI : GIFLOW__LZW_BAD_CODE;
+            break;
         }
-        z->prev = (int)c;
-        z->prev_len = slen;
-        z->prev_first = (uint8_t)first;
+        if (next <= 4095) {
+            if (prev >= 0)
+                define(link, suffix, next, (unsigned)prev, prev_len, prev_run, first);
+            next++;
+        }
+    grown:
+        if (next > mask && width < 12) {
+            width++;
+            mask = mask * 2 + 1;
+        }
+        prev = (int)c;
+        prev_len = slen;
+        prev_run = run;
     }
+    z->bits = bits;
+    z->nbits = nbits;
+    z->width = width;
+    z->next = next;
+    z->prev = prev;
+    z->prev_len = prev_len;
+    z->prev_first = (uint8_t)first;
+    if (status != GIFLOW__LZW_RUNNING)
+        z->status = status;
     *used = (size_t)(ip - src);
     return o;
 }

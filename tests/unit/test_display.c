@@ -124,7 +124,7 @@ static int run(const char *file, const uint8_t *data, size_t size, const tu_deco
     uint8_t *mem = NULL, *scratch = c->scratch ? malloc(c->scratch) : NULL;
     giflow_decoder *dec;
     if (c->static_mem) {
-        size_t n = giflow_decoder_static_size(65535u * 4);
+        size_t n = giflow_decoder_static_size(65535u * 4 + 3);
         mem = aligned_alloc(8, (n + 7) & ~(size_t)7);
         dec = giflow_decoder_init_static(mem, n);
     } else {
