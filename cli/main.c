@@ -13,6 +13,7 @@ static const char usage[] =
     "commands:\n"
     "  info [--json] [--verify] FILE        describe a GIF (FILE may be -)\n"
     "  decode [options] FILE -o DIR         one PNG per frame, as a browser shows it\n"
+    "  decode --frame N FILE -o OUT.png     one frame (or --frames LIST, --at 2.5s)\n"
     "  decode --raw [options] FILE -o OUT   frames as raw RGBA, back to back (OUT may be -)\n"
     "  encode [options] -o OUT.gif INPUT... PNG/JPEG files, raw RGBA or y4m to GIF\n"
     "  edit [options] IN.gif... -o OUT.gif  optimise, transform, retime GIFs (losslessly)\n"

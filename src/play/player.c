@@ -430,7 +430,10 @@ static int scan(giflow_player *p, uint32_t want)
         int r = view(p, off, &in);
         if (r != GIFLOW_OK)
             return r;
+        p->refused = 0;
         r = giflow_index_feed(p->ix, &in);
+        if (r == GIFLOW_ERR_NOMEM && p->refused)
+            r = GIFLOW_ERR_LIMIT_MEMORY; /* the budget, not the allocator */
         if (r == GIFLOW_ERR_NOMEM || r == GIFLOW_ERR_LIMIT_MEMORY)
             return r;
         if (r == GIFLOW_NEED_INPUT && (!p->src || in.size == 0))
@@ -680,16 +683,24 @@ static int setup_output(giflow_player *p)
     p->tx = (p->out_w + TILE - 1) / TILE;
     p->ty = (p->out_h + TILE - 1) / TILE;
     p->ntiles = p->tx * p->ty;
-    /* held[] and dirty[] in one block */
-    p->held = hook_alloc(p, (size_t)p->ntiles * (sizeof *p->held + 1));
-    if (p->held) {
+    return GIFLOW_OK;
+}
+
+/* The canvas and the tile map, on first use (so that a viewport set
+ * right after the header never meets a full-size canvas). */
+static int alloc_output(giflow_player *p)
+{
+    if (p->canvas)
+        return GIFLOW_OK;
+    if (!p->held) { /* held[] and dirty[] in one block */
+        p->held = hook_alloc(p, (size_t)p->ntiles * (sizeof *p->held + 1));
+        if (!p->held)
+            return GIFLOW_ERR_LIMIT_MEMORY;
         memset(p->held, 0, (size_t)p->ntiles * (sizeof *p->held + 1));
         p->dirty = (uint8_t *)(p->held + p->ntiles);
     }
-    p->canvas = hook_alloc(p, (size_t)bytes);
-    if (!p->canvas || !p->held)
-        return GIFLOW_ERR_LIMIT_MEMORY;
-    return GIFLOW_OK;
+    p->canvas = hook_alloc(p, (size_t)p->out_w * p->out_h * 4);
+    return p->canvas ? GIFLOW_OK : GIFLOW_ERR_LIMIT_MEMORY;
 }
 
 /* Reads the header on first use. Returns GIFLOW_OK, GIFLOW_NEED_INPUT or
@@ -747,7 +758,7 @@ int giflow_player_seek(giflow_player *p, uint32_t k, giflow_player_frame *out)
         int st = giflow__index_status(p->ix);
         return !st ? GIFLOW_NEED_INPUT : st == GIFLOW_END || k > n ? GIFLOW_END : st;
     }
-    if ((r = compose(p, e, k)) != GIFLOW_OK)
+    if ((r = alloc_output(p)) != GIFLOW_OK || (r = compose(p, e, k)) != GIFLOW_OK)
         return r;
     p->shown = k;
     fill_frame(p, e, k, out);
@@ -852,7 +863,8 @@ int giflow_player_set_viewport(giflow_player *p, const giflow_viewport *vp)
         return r;
     /* Everything canvas-sized is remade for the new output. */
     snaps_clear(p);
-    forget_held(p, NULL);
+    if (p->held)
+        forget_held(p, NULL);
     hook_free(p, p->held);
     hook_free(p, p->canvas);
     p->held = NULL;

@@ -34,3 +34,11 @@ if(GIFLOW_SYSTEM_PYTHON AND GIFLOW_BUILD_CLI)
            COMMAND ${GIFLOW_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/edit_test.py
                    $<TARGET_FILE:giflow_cli> ${GIFLOW_CORPORA} ${CMAKE_BINARY_DIR}/cli_edit_test)
 endif()
+
+# decode --frame / --frames / --at (the player), against a sequential
+# decode and browser timing worked out from Pillow.
+if(GIFLOW_SYSTEM_PYTHON AND GIFLOW_BUILD_CLI)
+  add_test(NAME cli_pick
+           COMMAND ${GIFLOW_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/pick_cli_test.py
+                   $<TARGET_FILE:giflow_cli> ${GIFLOW_CORPORA} ${CMAKE_BINARY_DIR}/cli_pick_test)
+endif()

@@ -649,7 +649,8 @@ static void test_api_edges(void)
     o.memory_budget = 16;
     p = giflow_player_new(NULL, &o);
     giflow_player_set_memory(p, b.data, b.len, 1);
-    TU_CHECK(giflow_player_seek(p, 0, &f) == GIFLOW_ERR_LIMIT_MEMORY, "budget of 16 bytes");
+    int st16 = giflow_player_seek(p, 0, &f);
+    TU_CHECK(st16 == GIFLOW_ERR_LIMIT_MEMORY, "budget of 16 bytes: %d", st16);
     giflow_player_free(p);
     tb_free(&b);
 
