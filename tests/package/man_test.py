@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The man page's source, docs/giflow.1.md, lists exactly the options each
-command's --help prints: none missing, none stale.
+"""The man page's source, docs/giflow.1.md, has a section for every command
+'giflow --help' lists, and lists exactly the options each command's --help
+prints: none missing, none stale.
 
 Usage: man_test.py GIFLOW_BINARY DOCS/giflow.1.md"""
 import re
@@ -15,11 +16,17 @@ def help_options(exe, cmd):
     text = p.stdout + p.stderr
     opts = set()
     for line in text.splitlines():
-        # Option lines start with two spaces and the option itself.
-        m = re.match(r"\s{2,}(--?[a-zA-Z][a-zA-Z0-9-]*)", line)
-        if m:
-            opts.add(m.group(1))
+        # An option starts its line after two spaces, or a second column
+        # after two or more.
+        if line.startswith("  "):
+            opts.update(re.findall(r"(?:^|\s{2})\s*(--?[a-zA-Z][a-zA-Z0-9-]*)", line))
     return opts, text
+
+
+def commands(exe):
+    """The commands 'giflow --help' lists."""
+    p = subprocess.run([exe, "--help"], capture_output=True, text=True)
+    return sorted(set(re.findall(r"^  ([a-z]+) ", p.stdout, re.M)))
 
 
 def man_options(path):
@@ -41,14 +48,18 @@ def main():
     man = man_options(md)
     shared = next(v for k, v in man.items() if k.startswith("Decoder options"))
     failures = 0
-    for cmd, extra in (("info", shared), ("decode", shared), ("encode", set())):
+    cmds = commands(exe)
+    if len(cmds) < 3:
+        print(f"man_test: 'giflow --help' lists only {cmds}")
+        return 1
+    for cmd in cmds:
         section = next((v for k, v in man.items() if k.startswith("giflow " + cmd)), None)
         if section is None:
             print(f"man_test: no '## giflow {cmd}' section in {md}")
             failures += 1
             continue
-        documented = section | extra
         printed, text = help_options(exe, cmd)
+        documented = section | (shared if printed & shared else set())
         if len(printed) < 2:
             print(f"man_test: 'giflow {cmd} --help' printed no options:\n{text}")
             failures += 1
