@@ -1344,6 +1344,13 @@ GIFLOW_API int giflow_transcode_begin(giflow_transcoder *t, const giflow_transco
  * do: the frames before it stand and GIFLOW_END is returned (the input's
  * status is in giflow_transcoder_stats). */
 GIFLOW_API int giflow_transcode_push(giflow_transcoder *t, giflow_input *in);
+/* Optional, OPTIMIZE only, before the first giflow_transcode_push, for an
+ * input that can be read twice: feed it whole here first (same returns as
+ * push). The frames are composited and counted but nothing is written;
+ * when the output holds at most 256 colours in all, the global palette is
+ * then exactly those, in the order they first appear (so early frames use
+ * low indices and short codes). Then push the same input from its start. */
+GIFLOW_API int giflow_transcode_scan(giflow_transcoder *t, giflow_input *in);
 /* After GIFLOW_END: the following bytes are another GIF whose frames are
  * appended (drawn at the top left of the first input's canvas). */
 GIFLOW_API int giflow_transcode_next_input(giflow_transcoder *t);

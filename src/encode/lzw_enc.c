@@ -173,18 +173,22 @@ static inline uint32_t flex_find(const giflow__lzwenc *e, uint32_t k)
 }
 
 void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
-                             size_t n)
+                             size_t n, int policy)
 {
+    if (policy == GIFLOW__ALT_NONE) {
+        giflow__lzwenc_push(e, px, n);
+        return;
+    }
     size_t i = 0;
     if (e->cur < 0 && n) {
         e->cur = px[0];
         i = 1;
     }
     unsigned cur = (unsigned)e->cur;
-    /* The alternative is tried only next to colour (after a pixel that
-     * had no choice, or one that took its colour): inside runs of the
-     * primary value it would only scatter strings over the table. */
-    int colour = e->alt_colour;
+    /* NEAR: the alternative is tried only next to colour (after a pixel
+     * that had no choice, or one that took its colour): inside runs of
+     * the primary value it would scatter strings over the table. */
+    int colour = e->alt_colour, any = policy == GIFLOW__ALT_ANY;
     for (; i < n; i++) {
         const uint32_t base = e->gen << KEY_BITS | cur << 8;
         uint32_t k = base | px[i], h = flex_find(e, k);
@@ -193,11 +197,17 @@ void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t
             colour = alt[i] == px[i];
             continue;
         }
-        if (alt[i] != px[i] && (colour || !i || alt[i - 1] == px[i - 1])) {
+        if (alt[i] != px[i] && (any || colour || !i || alt[i - 1] == px[i - 1])) {
             uint32_t k2 = base | alt[i], h2 = flex_find(e, k2);
             if (e->key[h2] == k2) {
                 cur = e->code[h2];
                 colour = 1;
+                continue;
+            }
+            /* ANY: a new string starts with the colour after colour. */
+            if (any && i && alt[i] == alt[i - 1] && alt[i - 1] != px[i - 1]) {
+                colour = 1;
+                cur = flex_emit(e, cur, k2, h2, alt[i]);
                 continue;
             }
         }

@@ -41,10 +41,14 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n);
 /* Encodes n pixels where pixel i may be either px[i] or alt[i] (equal
  * when there is no choice, e.g. a changed pixel; different for a pixel
  * that may stay transparent or repeat the colour on screen). Greedy: a
- * string grows by px[i] when the table holds it, else by alt[i] next to
- * colour; a new string starts with px[i]. */
+ * string grows by px[i] when the table holds it, else (policy) by alt[i]:
+ * never (NONE), next to colour (NEAR), or anywhere, runs of the
+ * alternative then starting strings of their own (ANY). */
+#define GIFLOW__ALT_NONE 0
+#define GIFLOW__ALT_NEAR 1
+#define GIFLOW__ALT_ANY 2
 void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
-                             size_t n);
+                             size_t n, int policy);
 /* Ends the stream: last code, end code, last sub-block, terminator.
  * Returns 0, or -1 if the sink failed. */
 int giflow__lzwenc_end(giflow__lzwenc *e);

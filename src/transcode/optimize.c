@@ -272,13 +272,21 @@ static void map_rect(giflow__opt *o, const orect *r, const plan *p)
     }
 }
 
+/* Bytes of the frame's LZW data (and local palette) with the given
+ * policy for free pixels (px / alt already mapped). */
+static uint64_t lzw_bytes(giflow__opt *o, const orect *r, const plan *p, int policy)
+{
+    giflow__lzwenc_begin(o->lzw, p->mcs, NULL, NULL);
+    giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, (size_t)(r->x1 - r->x0) * (r->y1 - r->y0),
+                            policy);
+    giflow__lzwenc_end(o->lzw);
+    return o->lzw->out.bytes + (p->local ? 3u << p->bits : 0);
+}
+
 static uint64_t lzw_size(giflow__opt *o, const orect *r, const plan *p)
 {
     map_rect(o, r, p);
-    giflow__lzwenc_begin(o->lzw, p->mcs, NULL, NULL);
-    giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, (size_t)(r->x1 - r->x0) * (r->y1 - r->y0));
-    giflow__lzwenc_end(o->lzw);
-    return o->lzw->out.bytes + (p->local ? 3u << p->bits : 0);
+    return lzw_bytes(o, r, p, GIFLOW__ALT_NEAR);
 }
 
 /* Chooses between the global palette and a local one of the exact
@@ -359,8 +367,18 @@ static int write_frame(giflow__opt *o, const uint8_t *next)
         (p.local && (st = giflow__gw_palette(out, local.rgb, local.n, p.bits)) != GIFLOW_OK))
         return st;
     map_rect(o, &r, &p);
+    /* How free pixels are coded: whichever policy is shortest here. */
+    int policy = GIFLOW__ALT_NEAR;
+    if (free_px && o->effort) {
+        uint64_t best = lzw_bytes(o, &r, &p, GIFLOW__ALT_NEAR);
+        for (int k = GIFLOW__ALT_NONE; k <= GIFLOW__ALT_ANY; k += 2) {
+            uint64_t b = lzw_bytes(o, &r, &p, k);
+            if (b < best)
+                best = b, policy = k;
+        }
+    }
     giflow__lzwenc_begin(o->lzw, p.mcs, giflow__gw_sink, out);
-    giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, (size_t)rw * rh);
+    giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, (size_t)rw * rh, policy);
     giflow__lzwenc_end(o->lzw);
     if (*o->status)
         return *o->status;

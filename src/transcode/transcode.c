@@ -55,6 +55,19 @@ struct giflow_transcoder {
     size_t q_len, q_cap;
     int q_keep;               /* the extension being captured is kept */
     uint32_t kept;            /* frames kept by the filter */
+
+    /* giflow_transcode_scan: the colours of what changes, per frame. */
+    int scanning;
+    int scanned;              /* a global palette came out of it */
+    uint8_t *scan_prev;       /* the previous frame, after geometry */
+    struct scan_color {
+        uint32_t rgb;         /* + 1; 0 = empty */
+        uint32_t frames;      /* frames in which it changes on screen */
+        uint32_t last;        /* the last frame counted */
+        uint32_t first;       /* the first frame it appears in */
+    } colors[512];
+    uint32_t ncolors;
+    int overflow;
     giflow_transcode_stats stats;
 };
 
@@ -103,7 +116,8 @@ static void free_frames(giflow_transcoder *t)
     giflow__free(&t->heap, t->canvas, px * 4);
     giflow__free(&t->heap, t->frame, t->frame_cap);
     giflow__free(&t->heap, t->xbuf, (size_t)t->geom.out_w * t->geom.out_h * 4);
-    t->canvas = t->frame = t->xbuf = NULL;
+    giflow__free(&t->heap, t->scan_prev, (size_t)t->geom.out_w * t->geom.out_h * 4);
+    t->canvas = t->frame = t->xbuf = t->scan_prev = NULL;
     giflow__geom_free(&t->geom);
     if (t->have_opt)
         giflow__opt_free(&t->opt);
@@ -284,6 +298,8 @@ static int is_loop_ext(const giflow_meta *m)
 static int on_meta(void *user, const giflow_meta *m)
 {
     giflow_transcoder *t = user;
+    if (t->scanning)
+        return 0;
     if (m->block_index == 0 && !m->last) {
         if (is_loop_ext(m))
             t->q_keep = t->header_done && t->o.loop_count == GIFLOW_KEEP && !t->explode;
@@ -366,6 +382,7 @@ static int start_output(giflow_transcoder *t, const giflow_image_info *im)
             return st;
         t->have_opt = 1;
         t->opt.interlace = o->interlace;
+        t->opt.effort = 1;
         t->opt.after_frame = opt_after_frame;
         t->opt.hook_user = t;
         return GIFLOW_OK;
@@ -395,6 +412,8 @@ static int start_output(giflow_transcoder *t, const giflow_image_info *im)
  * first frame's exact colours when there are at most 256. */
 static void pick_global(giflow_transcoder *t, const giflow_frame_info *f, const uint8_t *rgba)
 {
+    if (t->scanned && !t->explode)
+        return;
     if (t->info.has_global_palette && !f->has_local_palette) {
         giflow__opt_set_global(&t->opt, t->info.global_palette, t->info.global_palette_size);
         return;
@@ -453,6 +472,86 @@ static int emit_optimized(giflow_transcoder *t, const giflow_frame_info *f, cons
     return giflow__opt_push(&t->opt, rgba, delay, played);
 }
 
+/* Counts the colours of the pixels that change (all of a first frame). */
+static int scan_frame(giflow_transcoder *t, const uint8_t *rgba)
+{
+    const size_t n = (size_t)t->geom.out_w * t->geom.out_h;
+    if (!t->scan_prev) {
+        int failed = 0;
+        if (!(t->scan_prev = take(t, n * 4, &failed)))
+            return failed;
+        memset(t->scan_prev, 0, n * 4);
+    }
+    uint32_t frame = t->kept, last = 0;
+    for (size_t i = 0; i < n && !t->overflow; i++) {
+        const uint8_t *p = rgba + 4 * i, *q = t->scan_prev + 4 * i;
+        if (p[3] < 128 || (q[3] >= 128 && !memcmp(p, q, 3)))
+            continue;
+        uint32_t key = ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) + 1;
+        if (key == last)
+            continue;
+        last = key;
+        uint32_t h = (key * 0x9E3779B1u) >> 23;
+        while (t->colors[h].rgb && t->colors[h].rgb != key)
+            h = (h + 1) & 511;
+        struct scan_color *c = &t->colors[h];
+        if (!c->rgb) {
+            if (t->ncolors == 256) {
+                t->overflow = 1;
+                break;
+            }
+            c->rgb = key;
+            c->first = frame;
+            t->ncolors++;
+        }
+        if (c->last != frame) {
+            c->last = frame;
+            c->frames++;
+        }
+    }
+    memcpy(t->scan_prev, rgba, n * 4);
+    return GIFLOW_OK;
+}
+
+/* Palette order: by the frame a colour first appears in (so frame k's
+ * colours come early and its codes stay short), then the most used. */
+static int before(const struct scan_color *a, const struct scan_color *b)
+{
+    if (a->first != b->first)
+        return a->first < b->first;
+    if (a->frames != b->frames)
+        return a->frames > b->frames;
+    return a->rgb < b->rgb;
+}
+
+/* The scan's palette, in that order. */
+static void scan_palette(giflow_transcoder *t)
+{
+    struct scan_color list[256];
+    uint32_t n = 0;
+    for (int i = 0; i < 512; i++)
+        if (t->colors[i].rgb)
+            list[n++] = t->colors[i];
+    for (uint32_t i = 1; i < n; i++) { /* insertion sort: n <= 256 */
+        struct scan_color c = list[i];
+        uint32_t j = i;
+        while (j && before(&c, &list[j - 1])) {
+            list[j] = list[j - 1];
+            j--;
+        }
+        list[j] = c;
+    }
+    uint8_t rgb[768];
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v = list[i].rgb - 1;
+        rgb[3 * i] = (uint8_t)(v >> 16);
+        rgb[3 * i + 1] = (uint8_t)(v >> 8);
+        rgb[3 * i + 2] = (uint8_t)v;
+    }
+    giflow__opt_set_global(&t->opt, rgb, n);
+    t->scanned = 1;
+}
+
 /* A composited input frame (on the first input's canvas). */
 static int emit(giflow_transcoder *t, const giflow_frame_info *f, const uint8_t *canvas)
 {
@@ -465,6 +564,8 @@ static int emit(giflow_transcoder *t, const giflow_frame_info *f, const uint8_t 
         giflow__geom_apply(&t->geom, canvas, t->xbuf);
         rgba = t->xbuf;
     }
+    if (t->scanning)
+        return scan_frame(t, rgba);
     uint32_t delay = giflow__retime(t->o.delay_cs, t->o.speed, f->delay_cs);
     uint32_t played = delay <= 1 ? 10 : delay;
     if (t->mode == GIFLOW_MODE_OPTIMIZE)
@@ -602,6 +703,39 @@ int giflow_transcode_push(giflow_transcoder *t, giflow_input *in)
     }
     t->stats.bytes_in += in->pos - pos;
     return st < 0 ? fail(t, st) : st;
+}
+
+int giflow_transcode_scan(giflow_transcoder *t, giflow_input *in)
+{
+    if (!t || !in || in->pos > in->size || (!in->src && in->size))
+        return GIFLOW_ERR_ARG;
+    if (t->status)
+        return t->status;
+    if (t->stage != 1 || t->mode != GIFLOW_MODE_OPTIMIZE || t->header_done || t->scanned ||
+        t->input_no)
+        return GIFLOW_ERR_STATE;
+    int st0 = t->dec ? GIFLOW_OK : open_input(t);
+    if (st0 != GIFLOW_OK)
+        return fail(t, st0);
+    t->scanning = 1;
+    int st = push_frames(t, in);
+    t->scanning = 0;
+    if (st != GIFLOW_END)
+        return st < 0 ? fail(t, st) : st;
+    /* Back to the start for the real pass. */
+    if (!t->overflow && t->ncolors)
+        scan_palette(t);
+    size_t n = (size_t)t->geom.out_w * t->geom.out_h * 4;
+    giflow__free(&t->heap, t->scan_prev, n);
+    t->scan_prev = NULL;
+    giflow_decoder_free(t->dec);
+    t->dec = NULL;
+    t->in_stage = IN_HEADER;
+    t->in_frame = 0;
+    t->kept = 0;
+    t->stats.frames_in = 0;
+    t->stats.input_status = 0;
+    return GIFLOW_END;
 }
 
 int giflow_transcode_next_input(giflow_transcoder *t)
