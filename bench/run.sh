@@ -64,3 +64,6 @@ HUGEBENCH_GRAIN=60 HUGEBENCH_NAME=huge-grainy HUGEBENCH_ONLY=giflow,pillow "$her
 # Python package (bench/python/README.md): the seed user's rotate(45) save
 # with Pillow and giflow.pillow, and generator flatness: BUILD_DIR/bench/python.json and python.txt.
 "$here/python/run.sh" "$build"
+
+# giflow edit vs gifsicle / ImageMagick (bench/edit/README.md): BUILD_DIR/bench/edit.json and edit.txt.
+"$here/edit/run.sh" "$build"
