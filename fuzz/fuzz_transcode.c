@@ -97,7 +97,8 @@ static int transcode(const uint8_t *data, size_t size, const giflow_transcode_op
         *out = malloc(*out_size ? *out_size : 1);
         if (!*out)
             abort();
-        memcpy(*out, p, *out_size);
+        if (*out_size)
+            memcpy(*out, p, *out_size);
     }
     giflow_transcoder_free(t);
     return r;

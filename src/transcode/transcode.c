@@ -30,6 +30,7 @@ struct giflow_transcoder {
     /* The input being read. */
     giflow_decoder *dec;
     giflow_image_info info;   /* of the first input */
+    uint8_t gct[768];         /* its global palette (info points here) */
     giflow_image_info cur;    /* of the current one */
     uint32_t input_no;
     int in_stage;             /* IN_* */
@@ -644,7 +645,11 @@ static int push_frames(giflow_transcoder *t, giflow_input *in)
             if (st < 0)
                 return fail(t, st);
             if (!t->started) {
+                /* Kept beyond the decoder's life (scan frees it). */
                 t->info = t->cur;
+                if (t->cur.global_palette && t->cur.global_palette_size <= 256)
+                    memcpy(t->gct, t->cur.global_palette, 3 * (size_t)t->cur.global_palette_size);
+                t->info.global_palette = t->gct;
                 if ((st = start_output(t, &t->cur)) != GIFLOW_OK)
                     return fail(t, st);
                 t->started = 1;

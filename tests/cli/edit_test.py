@@ -8,7 +8,8 @@
   never larger.
 - Each operation against Pillow or numpy doing the same transform, or
   hand-worked values; extensions byte for byte; streaming through pipes.
-usage: edit_test.py GIFLOW CORPORA WORKDIR
+usage: edit_test.py GIFLOW CORPORA WORKDIR [--quick]
+--quick (the sanitizer build): the round trip covers files under 40 KB.
 """
 import glob
 import json
@@ -24,6 +25,7 @@ from PIL import Image, ImageSequence
 from cliutil import check, finish, reduce, runner
 
 giflow, corpora, work = sys.argv[1], sys.argv[2], sys.argv[3]
+quick = "--quick" in sys.argv[4:]
 os.makedirs(work, exist_ok=True)
 run = runner(giflow)
 
@@ -101,7 +103,7 @@ out = os.path.join(work, "rt.gif")
 for f, j in animations():
     with open(f, "rb") as fh:
         data = fh.read()
-    if data in seen:
+    if data in seen or (quick and len(data) > 40000):
         continue
     seen.add(data)
     name = os.path.relpath(f, corpora)
@@ -140,7 +142,7 @@ for f, j in animations():
             check("round trip %s: Pillow agrees" % name, ok)
         else:
             pillow_skip += 1
-check("round trip: corpus animations found", count >= 60, str(count))
+check("round trip: corpus animations found", count >= (50 if quick else 100), str(count))
 print("round trip: %d animations; %d rewritten and read back by Pillow, %d rewritten where "
       "Pillow's model differs on the input" % (count, pillow_n, pillow_skip))
 

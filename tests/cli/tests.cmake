@@ -32,7 +32,8 @@ endif()
 if(GIFLOW_SYSTEM_PYTHON AND GIFLOW_BUILD_CLI)
   add_test(NAME cli_edit
            COMMAND ${GIFLOW_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/edit_test.py
-                   $<TARGET_FILE:giflow_cli> ${GIFLOW_CORPORA} ${CMAKE_BINARY_DIR}/cli_edit_test)
+                   $<TARGET_FILE:giflow_cli> ${GIFLOW_CORPORA} ${CMAKE_BINARY_DIR}/cli_edit_test
+                   $<$<BOOL:${GIFLOW_SANITIZE}>:--quick>)
 endif()
 
 # decode --frame / --frames / --at (the player), against a sequential
