@@ -344,7 +344,7 @@ typedef struct run_result {
 /* One pass over every input, with options o, written through fn. */
 static run_result run(const edit_job *j, const giflow_transcode_options *o, giflow_write_fn fn,
                       void *user, giflow_explode_fn xfn, void *xuser, const char *const *inputs,
-                      int ninputs)
+                      int ninputs, int scan)
 {
     run_result res;
     memset(&res, 0, sizeof res);
@@ -362,6 +362,20 @@ static run_result run(const edit_job *j, const giflow_transcode_options *o, gifl
         st = giflow_transcoder_set_explode(t, xfn, xuser);
     if (st == GIFLOW_OK)
         st = giflow_transcode_begin(t, o);
+    giflow_transcode_stats s0;
+    if (st == GIFLOW_OK && scan && giflow_transcoder_stats(t, &s0) == GIFLOW_OK &&
+        s0.mode == GIFLOW_MODE_OPTIMIZE) {
+        /* A file can be read twice: a first pass picks the palette. */
+        cli_reader rd;
+        if (cli_reader_open(&rd, inputs[0], j->dopts.chunk)) {
+            st = GIFLOW_ERR_IO;
+        } else {
+            CLI_PUMP(st, &rd, giflow_transcode_scan(t, &rd.in));
+            if (st == GIFLOW_END)
+                st = GIFLOW_OK;
+        }
+        cli_reader_close(&rd);
+    }
     cli_progress_start(&prog, "edit: frames");
     for (int i = 0; st == GIFLOW_OK && i < ninputs; i++) {
         cli_reader rd;
@@ -493,7 +507,7 @@ static int run_reorder(const edit_job *j, giflow_write_fn fn, void *user, run_re
     edit_job j1 = *j;
     j1.sel = NULL;
     j1.frame_only = -1;
-    *res = run(&j1, &o1, spool_write, &sp, spool_next, &sp, j->inputs, j->ninputs);
+    *res = run(&j1, &o1, spool_write, &sp, spool_next, &sp, j->inputs, j->ninputs, 0);
     int st = res->status;
     uint32_t *ord = st == GIFLOW_OK ? malloc((sp.n + j->nsel + 1) * sizeof *ord) : NULL;
     size_t m = ord ? order(j, sp.n, ord) : 0;
@@ -611,7 +625,7 @@ static int edit_one(edit_job *j, cli_out *out)
         if (j->reverse || (j->sel && j->reorder))
             run_reorder(j, cli_out_write_fn, out, &r);
         else
-            r = run(j, &j->o, cli_out_write_fn, out, NULL, NULL, j->inputs, j->ninputs);
+            r = run(j, &j->o, cli_out_write_fn, out, NULL, NULL, j->inputs, j->ninputs, 0);
         if (r.status == GIFLOW_ERR_TOO_MANY_COLORS)
             cli_error("edit: a frame changes more than 256 colours at once and cannot be "
                       "rewritten exactly; add --colors 256 to requantize");
@@ -621,7 +635,7 @@ static int edit_one(edit_job *j, cli_out *out)
             cli_error("edit: cannot create a temporary file: %s", strerror(errno));
             return EXIT_FAIL;
         }
-        r = run(j, &j->o, file_write, tmp, NULL, NULL, j->inputs, 1);
+        r = run(j, &j->o, file_write, tmp, NULL, NULL, j->inputs, 1, 1);
         int lost = r.status == GIFLOW_ERR_TOO_MANY_COLORS;
         if (r.status == GIFLOW_OK && (off_t)r.stats.bytes_out < in_size) {
             if (copy_stream(tmp, out))
@@ -632,7 +646,7 @@ static int edit_one(edit_job *j, cli_out *out)
             giflow_transcode_options o = j->o;
             o.mode = GIFLOW_MODE_COPY;
             fallback = "copy";
-            r = run(j, &o, cli_out_write_fn, out, NULL, NULL, j->inputs, 1);
+            r = run(j, &o, cli_out_write_fn, out, NULL, NULL, j->inputs, 1, 0);
         }
         fclose(tmp);
     }
@@ -659,7 +673,7 @@ static int edit_explode(edit_job *j)
     if (n > 4 && !strcmp(base + n - 4, ".gif"))
         base[n - 4] = 0;
     ex.base = base;
-    run_result r = run(j, &j->o, explode_write, &ex, explode_next, &ex, j->inputs, j->ninputs);
+    run_result r = run(j, &j->o, explode_write, &ex, explode_next, &ex, j->inputs, j->ninputs, 0);
     int code = 0;
     if (ex.open && (r.status != GIFLOW_OK ? (cli_out_abort(&ex.out), 1) : cli_out_commit(&ex.out)))
         code = EXIT_FAIL;
