@@ -75,7 +75,7 @@ static void quant_frame(const uint8_t *rgba, int w, int h, int k, int reps, uint
         double t0 = now_ms();
         giflow__remap *rm = giflow__remap_init(r_mem, &pal, -1);
         giflow__dither *d = giflow__dither_init(d_mem, (uint32_t)w,
-                                                mode ? GIFLOW__DITHER_FS : GIFLOW__DITHER_NONE);
+                                                mode ? GIFLOW_DITHER_FS : GIFLOW_DITHER_NONE);
         for (int y = 0; y < h; y++)
             giflow__dither_row(d, rm, rgba + (size_t)4 * w * y, (uint32_t)w, (uint32_t)y, 128,
                                0, NULL, NULL, idx + (size_t)w * y);

@@ -13,6 +13,7 @@
 
 #include "decoder.h"
 #include "../common/bytes.h"
+#include "../common/gif_format.h"
 
 int giflow__fail(giflow_decoder *dec, int status)
 {
@@ -69,14 +70,14 @@ static int copy_item(giflow_decoder *dec, giflow_input *in, uint8_t *dst)
 
 static int meta(giflow_decoder *dec, const uint8_t *data, size_t size, int last)
 {
-    if (!dec->meta_fn || dec->ext_label == 0xF9 || dec->replaying)
+    if (!dec->meta_fn || dec->ext_label == GIFLOW__GIF_GCE || dec->replaying)
         return GIFLOW_OK;
     giflow_meta m;
     memset(&m, 0, sizeof m);
     switch (dec->ext_label) {
-    case 0xFE: m.kind = GIFLOW_META_COMMENT; break;
-    case 0xFF: m.kind = GIFLOW_META_APPLICATION; break;
-    case 0x01: m.kind = GIFLOW_META_PLAIN_TEXT; break;
+    case GIFLOW__GIF_COMMENT: m.kind = GIFLOW_META_COMMENT; break;
+    case GIFLOW__GIF_APPLICATION: m.kind = GIFLOW_META_APPLICATION; break;
+    case GIFLOW__GIF_PLAIN_TEXT: m.kind = GIFLOW_META_PLAIN_TEXT; break;
     default: m.kind = GIFLOW_META_UNKNOWN; break;
     }
     m.label = dec->ext_label;
@@ -95,20 +96,20 @@ static int ext_block(giflow_decoder *dec)
 {
     const uint8_t *b = dec->buf;
     unsigned n = dec->need;
-    if (dec->ext_label == 0xF9 && dec->ext_block == 0) {
+    if (dec->ext_label == GIFLOW__GIF_GCE && dec->ext_block == 0) {
         /* Last graphic control before an image wins. */
         dec->gce_seen = 1;
-        dec->gce_disposal = (b[0] >> 2) & 7;
+        dec->gce_disposal = (b[0] >> GIFLOW__GIF_GCE_DISPOSAL_SHIFT) & 7;
         dec->gce_delay = giflow__le16(b + 1);
-        dec->gce_trans = (b[0] & 1) ? b[3] : -1;
-    } else if (dec->ext_label == 0xFF && dec->ext_block == 0) {
-        if (n == 11) {
-            memcpy(dec->app_id, b, 11);
-            dec->app_id[11] = 0;
-            dec->app_loop = !memcmp(b, "NETSCAPE2.0", 11) ||
-                            !memcmp(b, "ANIMEXTS1.0", 11);
+        dec->gce_trans = (b[0] & GIFLOW__GIF_GCE_TRANSPARENT) ? b[3] : -1;
+    } else if (dec->ext_label == GIFLOW__GIF_APPLICATION && dec->ext_block == 0) {
+        if (n == GIFLOW__GIF_APP_ID_SIZE) {
+            memcpy(dec->app_id, b, GIFLOW__GIF_APP_ID_SIZE);
+            dec->app_id[GIFLOW__GIF_APP_ID_SIZE] = 0;
+            dec->app_loop = !memcmp(b, "NETSCAPE2.0", GIFLOW__GIF_APP_ID_SIZE) ||
+                            !memcmp(b, "ANIMEXTS1.0", GIFLOW__GIF_APP_ID_SIZE);
         }
-    } else if (dec->ext_label == 0xFF && dec->ext_block == 1) {
+    } else if (dec->ext_label == GIFLOW__GIF_APPLICATION && dec->ext_block == 1) {
         if (dec->app_loop && n == 3 && b[0] == 1)
             dec->loop_count = giflow__le16(b + 1);
     }
@@ -122,8 +123,8 @@ static void read_lsd(giflow_decoder *dec, const uint8_t *p)
     im->screen_height = im->canvas_height = giflow__le16(p + 2);
     im->background_index = p[5];
     im->pixel_aspect = p[6];
-    im->has_global_palette = (p[4] & 0x80) != 0;
-    dec->gct_size = im->has_global_palette ? 2u << (p[4] & 7) : 0;
+    im->has_global_palette = (p[4] & GIFLOW__GIF_HAS_PALETTE) != 0;
+    dec->gct_size = giflow__gif_palette_entries(p[4]);
     im->global_palette_size = dec->gct_size;
     im->global_palette = dec->gct_size ? dec->gct : NULL;
 }
@@ -142,23 +143,23 @@ static void read_rect(giflow_decoder *dec, const uint8_t *p)
 static void read_flags(giflow_decoder *dec, uint8_t b)
 {
     giflow_frame_info *f = &dec->frame;
-    f->interlaced = (b & 0x40) != 0;
-    f->has_local_palette = (b & 0x80) != 0;
-    dec->lct_size = f->has_local_palette ? 2u << (b & 7) : 0;
+    f->interlaced = (b & GIFLOW__GIF_INTERLACED) != 0;
+    f->has_local_palette = (b & GIFLOW__GIF_HAS_PALETTE) != 0;
+    dec->lct_size = giflow__gif_palette_entries(b);
 }
 
 /* Block introducer. Returns an event, or EV_NONE to keep parsing. */
 static int block(giflow_decoder *dec, uint8_t b)
 {
     switch (b) {
-    case 0x21:
+    case GIFLOW__GIF_EXTENSION:
         dec->pstate = P_EXT_LABEL;
         return EV_NONE;
-    case 0x2C:
+    case GIFLOW__GIF_IMAGE:
         dec->desc_offset = dec->offset - 1;
         dec->pstate = P_DESC;
         return EV_NONE;
-    case 0x3B:
+    case GIFLOW__GIF_TRAILER:
         dec->pstate = P_TRAILER;
         return EV_END;
     default:
@@ -170,7 +171,7 @@ static int block(giflow_decoder *dec, uint8_t b)
 static int ext_len(giflow_decoder *dec, unsigned n)
 {
     /* Chromium rejects a graphic control that is not 4 bytes + terminator. */
-    if (dec->ext_label == 0xF9 && n != (dec->ext_block == 0 ? 4u : 0u))
+    if (dec->ext_label == GIFLOW__GIF_GCE && n != (dec->ext_block == 0 ? (unsigned)GIFLOW__GIF_GCE_SIZE : 0u))
         return giflow__fail(dec, GIFLOW_ERR_BAD_EXTENSION);
     if (n == 0) {
         dec->pstate = P_BLOCK;
@@ -188,7 +189,7 @@ static int step(giflow_decoder *dec, giflow_input *in, int *event)
     uint8_t b;
     switch (dec->pstate) {
     case P_HEADER:
-        if (!(p = gather(dec, in, 13)))
+        if (!(p = gather(dec, in, GIFLOW__GIF_HEADER_SIZE)))
             return GIFLOW_NEED_INPUT;
         if (memcmp(p, "GIF8", 4) || (p[4] != '7' && p[4] != '9') || p[5] != 'a')
             return giflow__fail(dec, GIFLOW_ERR_NOT_GIF);
@@ -205,7 +206,8 @@ static int step(giflow_decoder *dec, giflow_input *in, int *event)
         dec->pstate = dec->pstate == P_GCT ? P_BLOCK : P_MCS;
         return GIFLOW_OK;
     case P_DESC:
-        if (!(p = gather(dec, in, 8)))
+        /* The rectangle: the descriptor but its packed field (P_FLAGS). */
+        if (!(p = gather(dec, in, GIFLOW__GIF_DESC_SIZE - 1)))
             return GIFLOW_NEED_INPUT;
         read_rect(dec, p);
         dec->pstate = P_FLAGS;

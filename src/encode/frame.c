@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "encoder.h"
+#include "../common/gif_format.h"
 
 #define ALPHA(p) ((p)[3])
 
@@ -348,7 +349,7 @@ int giflow__enc_header(giflow_encoder *enc)
     if (r == GIFLOW_OK && o->loop_count >= 0)
         r = giflow__gw_loop(out, (unsigned)o->loop_count);
     if (r == GIFLOW_OK && o->comment && o->comment_size)
-        r = giflow__gw_extension(out, 0xFE, o->comment, o->comment_size);
+        r = giflow__gw_extension(out, GIFLOW__GIF_COMMENT, o->comment, o->comment_size);
     enc->header_written = r == GIFLOW_OK;
     return r;
 }
@@ -357,7 +358,7 @@ int giflow__enc_header(giflow_encoder *enc)
 static void encode_pixels(giflow_encoder *enc, rect r, const choice *c, unsigned mcs)
 {
     const uint32_t rw = r.x1 - r.x0;
-    int mode = c->exact ? GIFLOW__DITHER_NONE : enc->opt.dither;
+    int mode = c->exact ? GIFLOW_DITHER_NONE : enc->opt.dither;
     giflow__remap *rm = c->is_local ? giflow__remap_init(enc->remap_mem, c->pal, c->trans)
                                      : global_remap(enc);
     giflow__dither *dt = giflow__dither_init(enc->dither_mem, enc->w, mode);

@@ -3,6 +3,7 @@
 
 #include "gifwrite.h"
 #include "../common/bytes.h"
+#include "../common/gif_format.h"
 
 void giflow__gw_init(giflow__gifout *o, giflow__heap *heap, int *status)
 {
@@ -86,9 +87,10 @@ int giflow__gw_screen(giflow__gifout *o, uint32_t w, uint32_t h, unsigned gct_bi
                       unsigned background, unsigned aspect)
 {
     /* Colour resolution 8 bits (0x70), as every encoder writes it. */
-    uint8_t b[13] = {'G', 'I', 'F', '8', '9', 'a', 0, 0, 0, 0,
-                     (uint8_t)(gct_bits ? 0xF0 | (gct_bits - 1) : 0x70), (uint8_t)background,
-                     (uint8_t)aspect};
+    uint8_t b[GIFLOW__GIF_HEADER_SIZE] = {
+        'G', 'I', 'F', '8', '9', 'a', 0, 0, 0, 0,
+        (uint8_t)(gct_bits ? GIFLOW__GIF_HAS_PALETTE | 0x70 | (gct_bits - 1) : 0x70),
+        (uint8_t)background, (uint8_t)aspect};
     giflow__put_le16(b + 6, w);
     giflow__put_le16(b + 8, h);
     return giflow__gw_bytes(o, b, sizeof b);
@@ -107,7 +109,8 @@ int giflow__gw_palette(giflow__gifout *o, const uint8_t *rgb, uint32_t n, unsign
 
 int giflow__gw_loop(giflow__gifout *o, unsigned loop)
 {
-    uint8_t b[19] = {0x21, 0xFF, 11, 'N', 'E', 'T', 'S', 'C', 'A', 'P', 'E', '2', '.', '0',
+    uint8_t b[19] = {GIFLOW__GIF_EXTENSION, GIFLOW__GIF_APPLICATION, GIFLOW__GIF_APP_ID_SIZE,
+                     'N', 'E', 'T', 'S', 'C', 'A', 'P', 'E', '2', '.', '0',
                      3, 1, 0, 0, 0};
     giflow__put_le16(b + 16, loop);
     return giflow__gw_bytes(o, b, sizeof b);
@@ -115,8 +118,10 @@ int giflow__gw_loop(giflow__gifout *o, unsigned loop)
 
 int giflow__gw_gce(giflow__gifout *o, unsigned disposal, uint32_t delay_cs, int trans)
 {
-    uint8_t b[8] = {0x21, 0xF9, 4, (uint8_t)((disposal & 7) << 2 | (trans >= 0)), 0, 0,
-                    (uint8_t)(trans >= 0 ? trans : 0), 0};
+    uint8_t b[8] = {GIFLOW__GIF_EXTENSION, GIFLOW__GIF_GCE, GIFLOW__GIF_GCE_SIZE,
+                    (uint8_t)((disposal & 7) << GIFLOW__GIF_GCE_DISPOSAL_SHIFT |
+                              (trans >= 0 ? GIFLOW__GIF_GCE_TRANSPARENT : 0)),
+                    0, 0, (uint8_t)(trans >= 0 ? trans : 0), 0};
     giflow__put_le16(b + 4, delay_cs);
     return giflow__gw_bytes(o, b, sizeof b);
 }
@@ -124,18 +129,19 @@ int giflow__gw_gce(giflow__gifout *o, unsigned disposal, uint32_t delay_cs, int 
 int giflow__gw_image(giflow__gifout *o, uint32_t x, uint32_t y, uint32_t w, uint32_t h,
                      int interlaced, unsigned local_bits)
 {
-    uint8_t b[10] = {0x2C};
+    uint8_t b[1 + GIFLOW__GIF_DESC_SIZE] = {GIFLOW__GIF_IMAGE};
     giflow__put_le16(b + 1, x);
     giflow__put_le16(b + 3, y);
     giflow__put_le16(b + 5, w);
     giflow__put_le16(b + 7, h);
-    b[9] = (uint8_t)((local_bits ? 0x80 | (local_bits - 1) : 0) | (interlaced ? 0x40 : 0));
+    b[9] = (uint8_t)((local_bits ? GIFLOW__GIF_HAS_PALETTE | (local_bits - 1) : 0) |
+                     (interlaced ? GIFLOW__GIF_INTERLACED : 0));
     return giflow__gw_bytes(o, b, sizeof b);
 }
 
 int giflow__gw_ext_begin(giflow__gifout *o, unsigned label)
 {
-    uint8_t b[2] = {0x21, (uint8_t)label};
+    uint8_t b[2] = {GIFLOW__GIF_EXTENSION, (uint8_t)label};
     return giflow__gw_bytes(o, b, 2);
 }
 
@@ -154,14 +160,16 @@ int giflow__gw_block_end(giflow__gifout *o)
 int giflow__gw_extension(giflow__gifout *o, unsigned label, const uint8_t *data, size_t size)
 {
     int r = giflow__gw_ext_begin(o, label);
-    for (size_t i = 0; r == GIFLOW_OK && i < size; i += 255)
-        r = giflow__gw_sub_block(o, data + i, size - i < 255 ? size - i : 255);
+    const size_t max = GIFLOW__GIF_SUB_BLOCK_MAX;
+    for (size_t i = 0; r == GIFLOW_OK && i < size; i += max)
+        r = giflow__gw_sub_block(o, data + i, size - i < max ? size - i : max);
     return r == GIFLOW_OK ? giflow__gw_block_end(o) : r;
 }
 
 int giflow__gw_trailer(giflow__gifout *o)
 {
-    return giflow__gw_bytes(o, ";", 1);
+    const uint8_t t = GIFLOW__GIF_TRAILER;
+    return giflow__gw_bytes(o, &t, 1);
 }
 
 void giflow__blocks_begin(giflow__blocks *b, giflow__byte_sink sink, void *user)

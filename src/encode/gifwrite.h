@@ -15,6 +15,7 @@
 
 #include "giflow.h"
 #include "../common/mem.h"
+#include "../common/gif_format.h"
 
 typedef struct giflow__gifout {
     giflow__heap *heap;    /* for the memory buffer */
@@ -76,7 +77,7 @@ typedef struct giflow__blocks {
     uint64_t bytes;      /* produced, framing included */
     int failed;          /* the sink reported an error */
     unsigned len;
-    uint8_t block[256];  /* block[0] is the length byte */
+    uint8_t block[1 + GIFLOW__GIF_SUB_BLOCK_MAX]; /* block[0]: the length byte */
 } giflow__blocks;
 
 void giflow__blocks_begin(giflow__blocks *b, giflow__byte_sink sink, void *user);
@@ -84,7 +85,7 @@ void giflow__blocks_flush(giflow__blocks *b);
 static inline void giflow__blocks_put(giflow__blocks *b, uint8_t v)
 {
     b->block[++b->len] = v;
-    if (b->len == 255)
+    if (b->len == GIFLOW__GIF_SUB_BLOCK_MAX)
         giflow__blocks_flush(b);
 }
 /* Writes what is left and the terminator. Returns 0, or -1 if the sink

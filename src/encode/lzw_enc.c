@@ -1,4 +1,5 @@
 #include "lzw_enc.h"
+#include "../common/gif_format.h"
 
 #include <string.h>
 
@@ -60,12 +61,12 @@ static inline uint32_t slot_of(uint32_t k)
 static unsigned emit(giflow__lzwenc *e)
 {
     put_code(e, (unsigned)e->cur);
-    if (e->next > 4095)
+    if (e->next > GIFLOW__LZW_MAX_CODE)
         return 0;
     e->next++;
     if (e->width < 12 && e->next == (1u << e->width))
         e->width++;
-    return e->next <= 4095 ? e->next : 0;
+    return e->next <= GIFLOW__LZW_MAX_CODE ? e->next : 0;
 }
 
 /* The hot loop keeps the coder's state in locals: table stores through e
@@ -101,12 +102,12 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
             nacc -= 8;
         }
         cur = px[i];
-        if (next > 4095)
+        if (next > GIFLOW__LZW_MAX_CODE)
             continue; /* cannot happen: a full table is cleared at once */
         next++;
         if (width < 12 && next == (1u << width))
             width++;
-        if (next <= 4095) {
+        if (next <= GIFLOW__LZW_MAX_CODE) {
             key[h] = k;
             code[h] = (uint16_t)next;
             continue;
@@ -151,7 +152,7 @@ static inline unsigned flex_emit(giflow__lzwenc *e, unsigned cur, uint32_t k, ui
     e->next++;
     if (e->width < 12 && e->next == (1u << e->width))
         e->width++;
-    if (e->next <= 4095) {
+    if (e->next <= GIFLOW__LZW_MAX_CODE) {
         e->key[slot] = k;
         e->code[slot] = (uint16_t)e->next;
     } else {

@@ -190,9 +190,9 @@ void giflow__dither_row(giflow__dither *d, giflow__remap *r, const uint8_t *rgba
     /* Wider than promised: the excess is mapped without dithering rather
      * than overrunning the error rows. */
     uint32_t m = n > d->width ? d->width : n;
-    if (d->mode == GIFLOW__DITHER_FS)
+    if (d->mode == GIFLOW_DITHER_FS)
         row_fs(d, r, rgba, m, y, alpha_min, trans, keep, prev, out);
-    else if (d->mode == GIFLOW__DITHER_ORDERED)
+    else if (d->mode == GIFLOW_DITHER_ORDERED)
         row_ordered(r, rgba, m, d->x0, y, alpha_min, trans, keep, prev, out);
     else
         m = 0;

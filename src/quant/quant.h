@@ -117,12 +117,8 @@ giflow__remap *giflow__remap_init(void *mem, const giflow__palette *pal, int ski
  * when every entry is skipped (or the palette is empty). */
 uint8_t giflow__remap_nearest(giflow__remap *r, int red, int green, int blue);
 
-/* ---- Dithering, row by row -----------------------------------------------*/
-enum {
-    GIFLOW__DITHER_NONE = 0,
-    GIFLOW__DITHER_FS = 1,      /* Floyd-Steinberg, serpentine */
-    GIFLOW__DITHER_ORDERED = 2  /* 8x8 Bayer */
-};
+/* ---- Dithering, row by row -----------------------------------------------
+ * Modes are the public GIFLOW_DITHER_* (giflow.h). */
 
 typedef struct giflow__dither giflow__dither;
 

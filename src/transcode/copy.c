@@ -3,6 +3,7 @@
 
 #include "copy.h"
 #include "../common/bytes.h"
+#include "../common/gif_format.h"
 
 enum {
     C_HEADER,   /* 13 bytes: signature and logical screen */
@@ -93,7 +94,7 @@ static int after_header(giflow__copy *c)
     if (c->loop >= 0)
         st = giflow__gw_loop(c->out, (unsigned)c->loop);
     if (st == GIFLOW_OK && c->comment && c->comment_size)
-        st = giflow__gw_extension(c->out, 0xFE, c->comment, c->comment_size);
+        st = giflow__gw_extension(c->out, GIFLOW__GIF_COMMENT, c->comment, c->comment_size);
     c->state = C_BLOCK;
     return st;
 }
@@ -103,7 +104,7 @@ static int on_gce(giflow__copy *c)
     const uint8_t *b = c->hold;
     if (b[0] != 4 || b[5] != 0)
         return finish(c, 1); /* a decoder stops here (browser model) */
-    uint8_t g[8] = {0x21, 0xF9};
+    uint8_t g[8] = {GIFLOW__GIF_EXTENSION, GIFLOW__GIF_GCE};
     memcpy(g + 2, b, 6);
     if (retimes(c))
         giflow__put_le16(g + 4, giflow__retime(c->delay, c->speed, giflow__le16(b + 2)));
@@ -115,12 +116,13 @@ static int on_gce(giflow__copy *c)
 static int on_app_id(giflow__copy *c)
 {
     unsigned n = c->need;
-    int loop = n == 11 && (!memcmp(c->hold, "NETSCAPE2.0", 11) || !memcmp(c->hold, "ANIMEXTS1.0", 11));
+    int loop = n == GIFLOW__GIF_APP_ID_SIZE &&
+               (!memcmp(c->hold, "NETSCAPE2.0", n) || !memcmp(c->hold, "ANIMEXTS1.0", n));
     c->keep = loop ? c->loop == GIFLOW_KEEP : !c->strip;
     c->state = C_SUB_LEN;
     if (!c->keep)
         return GIFLOW_OK;
-    uint8_t h[3] = {0x21, 0xFF, (uint8_t)n};
+    uint8_t h[3] = {GIFLOW__GIF_EXTENSION, GIFLOW__GIF_APPLICATION, (uint8_t)n};
     int st = giflow__gw_bytes(c->out, h, 3);
     return st == GIFLOW_OK ? giflow__gw_bytes(c->out, c->hold, n) : st;
 }
@@ -130,13 +132,13 @@ static int on_desc(giflow__copy *c)
     int st = GIFLOW_OK;
     if (!c->gce_seen && retimes(c)) /* no graphic control: delay 0 */
         st = giflow__gw_gce(c->out, 0, giflow__retime(c->delay, c->speed, 0), -1);
-    uint8_t d[10] = {0x2C};
-    memcpy(d + 1, c->hold, 9);
+    uint8_t d[1 + GIFLOW__GIF_DESC_SIZE] = {GIFLOW__GIF_IMAGE};
+    memcpy(d + 1, c->hold, GIFLOW__GIF_DESC_SIZE);
     if (st == GIFLOW_OK)
-        st = giflow__gw_bytes(c->out, d, 10);
+        st = giflow__gw_bytes(c->out, d, sizeof d);
     c->gce_seen = 0;
     c->frames++;
-    c->need = (c->hold[8] & 0x80) ? 3u << ((c->hold[8] & 7) + 1) : 0;
+    c->need = 3 * giflow__gif_palette_entries(c->hold[8]);
     c->state = c->need ? C_LCT : C_MCS;
     return st;
 }
@@ -153,8 +155,8 @@ static int step(giflow__copy *c, giflow_input *in)
             return GIFLOW_NEED_INPUT;
         if (memcmp(c->hold, "GIF8", 4))
             return GIFLOW_ERR_NOT_GIF;
-        st = giflow__gw_bytes(c->out, c->hold, 13);
-        c->need = (c->hold[10] & 0x80) ? 3u << ((c->hold[10] & 7) + 1) : 0;
+        st = giflow__gw_bytes(c->out, c->hold, GIFLOW__GIF_HEADER_SIZE);
+        c->need = 3 * giflow__gif_palette_entries(c->hold[10]);
         if (!c->need)
             return st == GIFLOW_OK ? after_header(c) : st;
         c->state = C_GCT;
@@ -189,27 +191,27 @@ static int step(giflow__copy *c, giflow_input *in)
     b = in->src[in->pos++];
     switch (c->state) {
     case C_BLOCK:
-        if (b == 0x21) {
+        if (b == GIFLOW__GIF_EXTENSION) {
             c->state = C_LABEL;
-        } else if (b == 0x2C) {
+        } else if (b == GIFLOW__GIF_IMAGE) {
             c->state = C_DESC;
-            c->need = 9;
+            c->need = GIFLOW__GIF_DESC_SIZE;
         } else {
-            return finish(c, b != 0x3B); /* trailer, or a bad block */
+            return finish(c, b != GIFLOW__GIF_TRAILER); /* trailer, or a bad block */
         }
         return GIFLOW_OK;
     case C_LABEL:
         c->label = b;
-        if (b == 0xF9) {
+        if (b == GIFLOW__GIF_GCE) {
             c->state = C_GCE;
             c->need = 6;
-        } else if (b == 0xFF) {
+        } else if (b == GIFLOW__GIF_APPLICATION) {
             c->state = C_APP_LEN;
         } else {
             c->keep = !c->strip;
             c->state = C_SUB_LEN;
             if (c->keep) {
-                uint8_t h[2] = {0x21, b};
+                uint8_t h[2] = {GIFLOW__GIF_EXTENSION, b};
                 st = giflow__gw_bytes(c->out, h, 2);
             }
         }
@@ -219,7 +221,7 @@ static int step(giflow__copy *c, giflow_input *in)
             c->keep = !c->strip;
             c->state = C_BLOCK;
             if (c->keep) {
-                uint8_t h[3] = {0x21, 0xFF, 0};
+                uint8_t h[3] = {GIFLOW__GIF_EXTENSION, GIFLOW__GIF_APPLICATION, 0};
                 st = giflow__gw_bytes(c->out, h, 3);
             }
             return st;

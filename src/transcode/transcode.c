@@ -11,6 +11,7 @@
 #include "geometry.h"
 #include "optimize.h"
 #include "../encode/encoder.h"
+#include "../common/gif_format.h"
 
 enum { IN_HEADER, IN_FRAMES, IN_DONE };
 
@@ -306,11 +307,11 @@ static int on_meta(void *user, const giflow_meta *m)
             t->q_keep = t->header_done && t->o.loop_count == GIFLOW_KEEP && !t->explode;
         else
             t->q_keep = !t->o.strip && !t->explode;
-        uint8_t h[2] = {0x21, (uint8_t)m->label};
+        uint8_t h[2] = {GIFLOW__GIF_EXTENSION, (uint8_t)m->label};
         if (t->q_keep && q_put(t, h, 2))
             return 1;
     } else if (m->block_index == 0 && m->last) { /* no sub-blocks at all */
-        uint8_t h[3] = {0x21, (uint8_t)m->label, 0};
+        uint8_t h[3] = {GIFLOW__GIF_EXTENSION, (uint8_t)m->label, 0};
         return !t->o.strip && !t->explode && !is_loop_ext(m) && q_put(t, h, 3) != GIFLOW_OK;
     }
     if (!t->q_keep)
@@ -443,7 +444,7 @@ static int write_header(giflow_transcoder *t)
     if (st == GIFLOW_OK)
         st = write_queue(t, out);
     if (st == GIFLOW_OK && t->o.comment)
-        st = giflow__gw_extension(out, 0xFE, t->o.comment, t->o.comment_size);
+        st = giflow__gw_extension(out, GIFLOW__GIF_COMMENT, t->o.comment, t->o.comment_size);
     t->header_done = 1;
     return st;
 }

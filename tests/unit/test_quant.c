@@ -386,9 +386,9 @@ static void test_fs_mean(void)
     for (size_t t = 0; t < sizeof cols / sizeof cols[0]; t++) {
         fill(img, 64 * 64, cols[t]);
         const giflow__palette *pal = t == 3 ? &bw : &cube;
-        dither_image(img, 64, 64, pal, GIFLOW__DITHER_FS, idx);
+        dither_image(img, 64, 64, pal, GIFLOW_DITHER_FS, idx);
         double fs = mean_error(idx, 64 * 64, pal, cols[t]);
-        dither_image(img, 64, 64, pal, GIFLOW__DITHER_NONE, idx);
+        dither_image(img, 64, 64, pal, GIFLOW_DITHER_NONE, idx);
         double none = mean_error(idx, 64 * 64, pal, cols[t]);
         TU_CHECK(fs <= 2.0 && none >= 20.0, "%06x: FS mean off by %.2f, plain by %.2f", cols[t],
                  fs, none);
@@ -427,7 +427,7 @@ static void test_keep(void)
     fill(img, W * H, 0x5A7A9A);
     memset(keep, 1, W);
     giflow__remap *r = giflow__remap_init(r_mem, &pal, -1);
-    giflow__dither *d = giflow__dither_init(d_mem, W, GIFLOW__DITHER_FS);
+    giflow__dither *d = giflow__dither_init(d_mem, W, GIFLOW_DITHER_FS);
     for (uint32_t y = 0; y < H; y++)
         giflow__dither_row(d, r, img + 4 * W * y, W, y, 128, -1, y < 8 ? keep : NULL, prev,
                            out + W * y);
@@ -447,8 +447,8 @@ static void test_ordered(void)
     for (int i = 0; i < 8; i++)
         memset(pal.rgb + 3 * i, i * 36, 3);
     fill(img, W * H, 0x5A5A5A); /* 90: between 72 and 108 */
-    dither_image(img, W, H, &pal, GIFLOW__DITHER_ORDERED, a);
-    dither_image(img, W, H, &pal, GIFLOW__DITHER_ORDERED, b);
+    dither_image(img, W, H, &pal, GIFLOW_DITHER_ORDERED, a);
+    dither_image(img, W, H, &pal, GIFLOW_DITHER_ORDERED, b);
     TU_CHECK(memcmp(a, b, sizeof a) == 0, "ordered output differs between runs");
     int distinct = 0;
     for (int y = 0; y < H; y++)
