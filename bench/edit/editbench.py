@@ -167,9 +167,11 @@ def generated_inputs():
 
     def make(name, cmd):
         p = os.path.join(gen, name)
-        if not os.path.exists(p):
+        if not os.path.exists(p) or os.path.getsize(p) == 0:
             r = subprocess.run(cmd(p), capture_output=True)
-            if r.returncode:
+            if r.returncode or not os.path.exists(p) or os.path.getsize(p) == 0:
+                if os.path.exists(p):
+                    os.remove(p)
                 print("bench: could not make %s: %s" % (name, r.stderr.decode()[-200:]),
                       file=sys.stderr)
                 return
@@ -177,10 +179,10 @@ def generated_inputs():
 
     ff = ["ffmpeg", "-loglevel", "error", "-y"]
     make("ffmpeg-testsrc2.gif", lambda p: ff + [
-        "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15", "-frames:v", "60",
+        "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15:duration=4",
         "-filter_complex", "split[a][b];[a]palettegen[p];[b][p]paletteuse", p])
     make("ffmpeg-mandelbrot.gif", lambda p: ff + [
-        "-f", "lavfi", "-i", "mandelbrot=size=240x160:rate=10", "-frames:v", "40",
+        "-t", "4", "-f", "lavfi", "-i", "mandelbrot=size=240x160:rate=10",
         "-filter_complex", "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse", p])
     make("imagemagick-plasma.gif", lambda p: [
         "convert", "-size", "160x120", "-delay", "8", "plasma:fractal", "-seed", "3",
