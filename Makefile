@@ -6,7 +6,7 @@ CORPORA    ?= $(abspath ../shared/corpora)
 CMAKE_ARGS ?=
 PREFIX     ?= /usr/local
 
-.PHONY: all deps install test test-release test-asan demo bench fuzz clean
+.PHONY: all deps install test test-release test-asan demo bench fuzz web clean
 
 # Builds; never installs packages. scripts/deps.sh --check names any that
 # are missing (`make deps` installs them). Only deps, demo, test, bench and
@@ -27,7 +27,7 @@ install: all
 # The whole suite, twice: a release build with gcc, and ASan+UBSan with clang.
 # Test dependencies are installed before configuring, so CMake finds them.
 test:
-	@scripts/deps.sh build test
+	@scripts/deps.sh build test web
 	$(MAKE) all
 	$(MAKE) test-release test-asan
 
@@ -46,13 +46,21 @@ demo:
 	@scripts/demo.sh $(BUILD)
 
 bench:
-	@scripts/deps.sh build bench
+	@scripts/deps.sh build bench web
 	$(MAKE) all
 	@bench/run.sh $(BUILD)
 
 fuzz:
 	@scripts/deps.sh fuzz
 	@fuzz/run.sh
+
+# The viewer page with giflow.wasm in $(BUILD)/web; serve that folder over
+# HTTP (python3 -m http.server -d $(BUILD)/web 8000) and open it.
+web:
+	@scripts/deps.sh web
+	@web/build.sh $(BUILD)/web
+	@cp web/index.html web/viewer.js web/giflow.js $(BUILD)/web/
+	@echo "web: $(BUILD)/web; serve it with: python3 -m http.server -d $(BUILD)/web 8000"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

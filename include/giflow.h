@@ -850,8 +850,12 @@ typedef struct giflow_player giflow_player;
  * giflow_player_options_default(). */
 typedef struct giflow_player_options {
     size_t size;              /* set by giflow_player_options_default() */
-    size_t memory_budget;     /* bytes, see above; 0: 4 output canvases
-                                 plus 64 KiB */
+    size_t memory_budget;     /* bytes, see above; 0: budget_canvases */
+    uint32_t budget_canvases; /* with memory_budget 0: this many output
+                                 canvases (0: 4) plus room for the decoder
+                                 (64 KiB + 96 bytes per canvas column, and
+                                 8 canvases through a viewport), recomputed
+                                 when the viewport changes the output */
     int viewport_set;         /* 1: compose through viewport (crop, scale) */
     giflow_viewport viewport;
     const giflow_limits *limits; /* for the stream, read by

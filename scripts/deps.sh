@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, and only those missing.
-# Usage: scripts/deps.sh [--check] build|test|bench|fuzz|embedded|python ...
+# Usage: scripts/deps.sh [--check] build|test|bench|fuzz|embedded|python|web ...
 # --check installs nothing: it names what is missing and fails.
 set -euo pipefail
 check=0
@@ -15,6 +15,11 @@ pkgs_bench="ffmpeg imagemagick gifsicle python3-pil python3-numpy libcgif-dev li
 pkgs_python="gcc python3 python3-dev python3-venv python3-pip python3-pil python3-numpy"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_embedded="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user qemu-system-arm"
+# The web viewer: giflow.wasm (clang's wasm32-wasi target over Debian's
+# wasi-libc, linked by lld) and the Chromium test (Debian's chromium, driven
+# by puppeteer-core from npm). node and npm come with the base image; Debian's
+# are installed only if there are none.
+pkgs_web="clang lld wasi-libc libclang-rt-14-dev-wasm32 chromium"
 
 want=""
 for group in "$@"; do
@@ -28,6 +33,9 @@ for p in $want; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
         missing="$missing $p"
 done
+case " $* " in
+*" web "*) command -v node >/dev/null && command -v npm >/dev/null || missing="$missing nodejs npm" ;;
+esac
 [ -z "$missing" ] && exit 0
 if [ $check = 1 ]; then
     echo "deps: missing Debian packages:$missing" >&2

@@ -669,7 +669,13 @@ static int setup_output(giflow_player *p)
         p->out_h = p->vp.out_height;
     }
     uint64_t bytes = (uint64_t)p->out_w * p->out_h * 4;
-    uint64_t budget = p->opt.memory_budget ? p->opt.memory_budget : 4 * bytes + 65536;
+    /* Canvases, and room for the decoder's buffers: rows and column sums
+     * (96 bytes per canvas column), interlaced rows through a viewport (8
+     * output canvases' worth of sums). */
+    uint64_t k = p->opt.budget_canvases ? p->opt.budget_canvases : 4;
+    uint64_t room = 65536 + 96 * (uint64_t)p->image.canvas_width +
+                    (p->opt.viewport_set ? 8 * bytes : 0);
+    uint64_t budget = p->opt.memory_budget ? p->opt.memory_budget : k * bytes + room;
     if (bytes > SIZE_MAX / 2 || budget > SIZE_MAX - giflow_player_state_size())
         return GIFLOW_ERR_LIMIT_MEMORY;
     p->limit = (size_t)budget + giflow_player_state_size();
