@@ -628,7 +628,8 @@ typedef struct giflow_display {
     unsigned restore; /* GIFLOW_RESTORE_* allowed (default both) */
 } giflow_display;
 
-/* Writes the defaults into the caller's first size bytes; use the macro. */
+/* Any time. Writes the defaults into the caller's first size bytes and sets
+ * its size; use the macro, which passes sizeof *(d). */
 GIFLOW_API void giflow_display_init_size(giflow_display *d, size_t size);
 #define giflow_display_init(d) giflow_display_init_size((d), sizeof *(d))
 
@@ -743,7 +744,9 @@ GIFLOW_API size_t giflow_decoder_state_size(void);
 typedef struct giflow_index giflow_index;
 
 /* An index on the heap (alloc may be NULL: malloc). It holds a decoder's
- * fixed state plus 56 bytes per frame. NULL when out of memory. */
+ * fixed state plus 56 bytes per frame. NULL when out of memory. The caller
+ * owns it: giflow_index_free() (any time; NULL is a no-op) releases it and
+ * everything it handed out. */
 GIFLOW_API giflow_index *giflow_index_new(const giflow_allocator *alloc);
 GIFLOW_API void giflow_index_free(giflow_index *ix);
 
@@ -876,6 +879,8 @@ GIFLOW_API void giflow_player_options_init_size(giflow_player_options *o, size_t
  * next. */
 GIFLOW_API giflow_player *giflow_player_new(const giflow_allocator *alloc,
                                  const giflow_player_options *opt);
+/* Any time. Releases the player, its index, decoders and frames; the
+ * source stays the caller's. NULL is a no-op. */
 GIFLOW_API void giflow_player_free(giflow_player *p);
 
 /* Memory source, zero-copy: data[0..size) are the stream's first bytes;
@@ -1325,10 +1330,16 @@ typedef int (*giflow_frame_filter_fn)(void *user, uint32_t input, uint32_t index
  * 0 to go on. */
 typedef int (*giflow_explode_fn)(void *user, uint32_t frame);
 
+/* A transcoder on the heap (alloc may be NULL: malloc), or NULL when out of
+ * memory. The caller owns it: giflow_transcoder_free() (any time; NULL is a
+ * no-op) releases it, the memory output included. */
 GIFLOW_API giflow_transcoder *giflow_transcoder_new(const giflow_allocator *alloc);
 GIFLOW_API void giflow_transcoder_free(giflow_transcoder *t);
 /* Output as for the encoder; before giflow_transcode_begin. The memory
- * output belongs to the transcoder. */
+ * output belongs to the transcoder. The filter and explode callbacks, set
+ * before giflow_transcode_begin too, are borrowed with their user pointers
+ * while the transcoder lives. These return GIFLOW_OK, GIFLOW_ERR_ARG or
+ * GIFLOW_ERR_STATE (after begin). */
 GIFLOW_API int giflow_transcoder_set_output(giflow_transcoder *t, giflow_write_fn fn, void *user);
 GIFLOW_API int giflow_transcoder_set_output_memory(giflow_transcoder *t);
 GIFLOW_API const uint8_t *giflow_transcoder_output(const giflow_transcoder *t, size_t *size);
@@ -1356,9 +1367,13 @@ GIFLOW_API int giflow_transcode_push(giflow_transcoder *t, giflow_input *in);
  * low indices and short codes). Then push the same input from its start. */
 GIFLOW_API int giflow_transcode_scan(giflow_transcoder *t, giflow_input *in);
 /* After GIFLOW_END: the following bytes are another GIF whose frames are
- * appended (drawn at the top left of the first input's canvas). */
+ * appended (drawn at the top left of the first input's canvas). Returns
+ * GIFLOW_OK, GIFLOW_ERR_STATE before the current input has ended, or the
+ * sticky error. */
 GIFLOW_API int giflow_transcode_next_input(giflow_transcoder *t);
-/* Writes what is pending and the trailer. */
+/* After the last input's GIFLOW_END: writes what is pending and the
+ * trailer. Returns GIFLOW_OK (the output is then complete), or an error
+ * (sticky). */
 GIFLOW_API int giflow_transcode_finish(giflow_transcoder *t);
 
 typedef struct giflow_transcode_stats {
@@ -1370,6 +1385,7 @@ typedef struct giflow_transcode_stats {
     int loop_count;        /* written (-1: none); COPY: as requested */
     size_t peak_heap;
 } giflow_transcode_stats;
+/* Any time. Fills *s (so far). Returns GIFLOW_OK or GIFLOW_ERR_ARG. */
 GIFLOW_API int giflow_transcoder_stats(const giflow_transcoder *t, giflow_transcode_stats *s);
 
 #ifdef __cplusplus
