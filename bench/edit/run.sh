@@ -17,5 +17,5 @@ done
 corpora=${CORPORA:-$root/../shared/corpora}
 corpora=$(cd "$corpora" && pwd)
 mkdir -p "$build/bench/edit"
-"$py" "$here/editbench.py" "$build/cli/giflow" "$corpora" "$build/bench/edit" \
+"$py" -u "$here/editbench.py" "$build/cli/giflow" "$corpora" "$build/bench/edit" \
     "$build/bench/edit.json" | tee "$build/bench/edit.txt"
