@@ -505,8 +505,8 @@ GIFLOW_API uint32_t giflow_decoder_partial_row(const giflow_decoder *dec, uint32
  * not show it). With a viewport or a display set, see those.
  * Memory, on the decoder's heap: for a restore-previous frame its rectangle
  * (frame_info.restore_bytes), and a working buffer for speed: the largest
- * frame's pixel count plus 25 KB, taken only while that is at most half
- * the canvas's bytes. Without it (no allocator, GIFLOW_FLAG_SMALL_MEMORY,
+ * frame's pixel count plus 33 KB, taken only while that is at most half
+ * the canvas's bytes or at most 64 KiB. Without it (no allocator, GIFLOW_FLAG_SMALL_MEMORY,
  * or the memory limit reached) frames are painted through the fixed state
  * alone, with identical results. A first frame that covers the canvas uses
  * the canvas itself as its workspace when all of its data is at hand, and

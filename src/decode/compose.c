@@ -48,25 +48,48 @@ static int ensure_restore(giflow_decoder *dec, size_t need)
     return GIFLOW_OK;
 }
 
+/* The RGBA word of palette bytes p[0..2], opaque. */
+static inline uint32_t opaque_word(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | 0xFF000000u;
+#else
+    uint8_t px[4] = {p[0], p[1], p[2], 255};
+    uint32_t v;
+    memcpy(&v, px, 4);
+    return v;
+#endif
+}
+
 /* One RGBA word per index; 0 marks the transparent index (every palette
  * colour is opaque, so no real colour is 0). Slots beyond the palette, and
- * every slot when there is no palette, are opaque black. */
+ * every slot when there is no palette, are opaque black. Only the slots a
+ * literal code can reach are filled: (1 << code size), 256 at most. Words
+ * are built in registers: building each in memory and reloading it stalls
+ * on store forwarding. */
 void giflow__build_lut(giflow_decoder *dec)
 {
     const giflow_frame_info *f = &dec->frame;
+    /* 16 at least: the vector pixel pass reads that many (pixels.h). */
+    uint32_t need = f->min_code_size >= 8 ? 256 : f->min_code_size <= 4 ? 16 : 1u << f->min_code_size;
     /* Animations mostly share the global palette: build it once. */
     int32_t key = f->palette == dec->gct ? f->transparent_index + 1 : -1;
-    if (key >= 0 && key == dec->lut_key)
+    if (key >= 0 && key == dec->lut_key && dec->lut_filled >= need)
         return;
+    uint32_t n = f->palette ? f->palette_size : 0, i = 0;
+    if (n > 256)
+        n = 256;
+    uint32_t *lut = dec->lut;
+    const uint8_t *pal = f->palette;
+    for (; i < n; i++)
+        lut[i] = opaque_word(pal + 3 * i);
+    const uint32_t black = opaque_word((const uint8_t[3]){0, 0, 0});
+    for (; i < need; i++)
+        lut[i] = black;
     dec->lut_key = key;
-    for (unsigned i = 0; i < 256; i++) {
-        uint8_t px[4] = {0, 0, 0, 255};
-        if (i < f->palette_size)
-            memcpy(px, f->palette + 3 * i, 3);
-        memcpy(&dec->lut[i], px, 4);
-    }
-    if (f->transparent_index >= 0)
-        dec->lut[f->transparent_index] = 0;
+    dec->lut_filled = i;
+    if (f->transparent_index >= 0 && (uint32_t)f->transparent_index < i)
+        lut[f->transparent_index] = 0;
 }
 
 /* The first frame on a fresh canvas, covering all of it, has nothing under
@@ -88,7 +111,8 @@ static int tail_fits(const giflow_decoder *dec, const giflow_input *in, size_t s
  * several times faster than painting through chain tables. It holds the
  * largest frame's indices plus 25 KB and may take at most half the
  * canvas's bytes, so the heap stays below the canvas plus the state (and
- * any restore rectangle). Without an allocator, with
+ * any restore rectangle), or GIFLOW__WORK_MIN_BYTES for small images.
+ * Without an allocator, with
  * GIFLOW_FLAG_SMALL_MEMORY or over the memory limit, frames go without. */
 static int buffer_fits(giflow_decoder *dec)
 {
@@ -97,7 +121,8 @@ static int buffer_fits(giflow_decoder *dec)
     uint64_t canvas = (uint64_t)dec->image.canvas_width * dec->image.canvas_height;
     if ((dec->flags & GIFLOW_FLAG_SMALL_MEMORY) || f->min_code_size < 2 ||
         f->min_code_size > 8 || n >= GIFLOW__FLAT_MAX_PIXELS ||
-        GIFLOW__LZW_WORK_BYTES(n) * GIFLOW__WORK_CANVAS_SHARE > 4 * canvas)
+        (GIFLOW__LZW_WORK_BYTES(n) > GIFLOW__WORK_MIN_BYTES &&
+         GIFLOW__LZW_WORK_BYTES(n) * GIFLOW__WORK_CANVAS_SHARE > 4 * canvas))
         return 0;
     size_t need = GIFLOW__LZW_WORK_BYTES(n);
     if (dec->work_cap >= need)

@@ -34,7 +34,7 @@ void giflow_limits_init_size(giflow_limits *limits, size_t size)
 
 static void dec_init(giflow_decoder *dec)
 {
-    memset(dec, 0, sizeof *dec);
+    memset(dec, 0, GIFLOW__DEC_CLEARED);
     dec->pstate = P_HEADER;
     dec->stage = ST_START;
     dec->loop_count = -1;

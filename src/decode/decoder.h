@@ -40,18 +40,10 @@ enum {
 };
 
 struct giflow_decoder {
-    giflow__lzw lzw;
-    uint8_t gct[768];
-    uint8_t lct[768];
-    union {
-        uint32_t lut[256];    /* compose: RGBA word per index, 0 = skip;
-                                 display RGBA8888: its pixels */
-        uint16_t lut16[256];  /* display RGB565: its pixels */
-    };
     int32_t lut_key;          /* the global palette's lut is built for this
                                  transparent index + 1 (0: none; -1: lut
                                  is not the global palette's) */
-    uint8_t buf[GIFLOW__INBUF + 8]; /* image data, or one extension block */
+    uint32_t lut_filled;      /* lut entries that hold a colour or black */
 
     /* Parser. */
     uint8_t tmp[16];          /* gathers fixed-size items across calls */
@@ -132,7 +124,23 @@ struct giflow_decoder {
     unsigned flags;
     giflow_meta_fn meta_fn;
     void *meta_user;
+
+    /* The tables last: dec_init() zeroes the struct only up to lzw.t (the
+     * LZW table), so creating a decoder does not clear 14 KB that is
+     * always written before it is read. */
+    giflow__lzw lzw;
+    uint8_t gct[768];
+    uint8_t lct[768];
+    union {
+        uint32_t lut[256];    /* compose: RGBA word per index, 0 = skip;
+                                 display RGBA8888: its pixels */
+        uint16_t lut16[256];  /* display RGB565: its pixels */
+    };
+    uint8_t buf[GIFLOW__INBUF + 8]; /* image data, or one extension block */
 };
+
+/* Bytes of the decoder that dec_init() clears. */
+#define GIFLOW__DEC_CLEARED (offsetof(struct giflow_decoder, lzw) + offsetof(giflow__lzw, t))
 
 /* Runs the stream parser until an event or until input runs out. Returns
  * GIFLOW_OK with *event set, GIFLOW_NEED_INPUT, or an error. Image data of

@@ -70,6 +70,7 @@ static void display_lut(giflow_decoder *dec)
     if (fmt == GIFLOW_FORMAT_INDEX8 || (key == 0 && dec->lut_key == 0))
         return;
     dec->lut_key = key;
+    dec->lut_filled = 0; /* not the canvas renderer's table (compose.c) */
     static const uint8_t black[3] = {0, 0, 0};
     for (unsigned i = 0; i < 256; i++) {
         const uint8_t *p = i < f->palette_size ? f->palette + 3 * i : black;

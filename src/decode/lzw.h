@@ -53,9 +53,11 @@ enum {
     GIFLOW__LZW_BUFFER /* flat table in a heap workspace */
 };
 
+/* The flat modes' table: 8 bytes for each code and a dummy. */
+#define GIFLOW__LZW_FLAT_TABLE_BYTES ((GIFLOW__LZW_TABLE + 1) * 8)
 /* BUFFER mode's workspace for a frame of n pixels: the flat table, the
- * literals, the indices and 16 bytes of slack. */
-#define GIFLOW__LZW_WORK_BYTES(n) ((size_t)(n) + (GIFLOW__LZW_TABLE + 1) * 6 + 2 + 256 + 16)
+ * literals, the indices and 64 bytes of slack. */
+#define GIFLOW__LZW_WORK_BYTES(n) ((size_t)(n) + GIFLOW__LZW_FLAT_TABLE_BYTES + 256 + 64)
 
 /* Mode thresholds (decoder.c picks the mode per frame). */
 /* TAIL keeps the flat table and the indices in the frame's own 4n canvas
@@ -66,6 +68,9 @@ enum {
 /* BUFFER's workspace may take at most 1 / GIFLOW__WORK_CANVAS_SHARE of the
  * canvas's bytes, so the heap stays below the canvas plus the state. */
 #define GIFLOW__WORK_CANVAS_SHARE 2
+/* ... except that a workspace up to this size is always allowed: small
+ * images and frames then take the flat path too. */
+#define GIFLOW__WORK_MIN_BYTES (64u * 1024)
 
 /* Where CANVAS and COPY modes write. Pixels are 4 bytes; lut maps an index
  * to the word stored, and 0 means transparent (leave the canvas alone). */

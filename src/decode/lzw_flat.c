@@ -5,12 +5,12 @@
 #include "pixels.h"
 
 /* Both decode indices with a flat string table: per code, the offset of
- * one occurrence of its string in the output (u32) and its length (u16).
- * Literals are 256 bytes (byte c at offset c) just before the output, so
- * a literal and a table string are the same case, every string is one
- * copy from earlier output, and a short one is a single 16-byte move. No
- * chains are walked. The workspace is the table, the literals, then the
- * frame's indices:
+ * one occurrence of its string in the output and its length, packed in one
+ * 64-bit entry (one load, one store per code). Literals are 256 bytes
+ * (byte c at offset c) just before the output, so a literal and a table
+ * string are the same case, every string is one copy from earlier output,
+ * and a short one is a single 16-byte move. No chains are walked. The
+ * workspace is the table, the literals, then the frame's indices:
  * TAIL: the first frame of a fresh canvas that covers it has nothing under
  * it to keep, so the canvas (n pixels, 4n bytes) is the workspace; the
  * indices fill its last n bytes. They become RGBA from the front as soon
@@ -19,37 +19,41 @@
  * the canvas as they complete. */
 #define FLAT_SLOTS (GIFLOW__LZW_TABLE + 1) /* the last one is a dummy */
 #define FLAT_DUMMY GIFLOW__LZW_TABLE
-#define FLAT_TABLE (FLAT_SLOTS * 6 + 2)    /* the table, padded to 4 */
+#define FLAT_TABLE GIFLOW__LZW_FLAT_TABLE_BYTES
+/* The fast loop runs while the output has room for the longest string and
+ * the over-copy of a short one, so it checks neither per code. */
+#define FAST_ROOM (GIFLOW__LZW_TABLE + 64)
 
 typedef struct flat {
-    uint8_t *tsrc, *tlen; /* the table */
+    uint8_t *tab;         /* the table: FLAT_SLOTS entries of 8 bytes */
     uint8_t *base;        /* the literals; string offsets count from here */
     uint8_t *out;         /* the indices, base + 256 */
 } flat;
 
-static inline uint32_t ld32(const uint8_t *p)
+static inline uint64_t ld64(const uint8_t *p)
 {
-    uint32_t v;
-    memcpy(&v, p, 4);
+    uint64_t v;
+    memcpy(&v, p, 8);
     return v;
 }
 
-static inline void st32(uint8_t *p, uint32_t v)
+static inline void st64(uint8_t *p, uint64_t v)
 {
-    memcpy(p, &v, 4);
+    memcpy(p, &v, 8);
 }
 
-static inline unsigned ld16(const uint8_t *p)
+/* A table entry: where the string starts (from base) and its length. */
+static inline uint64_t entry(uint32_t src, uint32_t len)
 {
-    uint16_t v;
-    memcpy(&v, p, 2);
-    return v;
+    return (uint64_t)src | (uint64_t)len << 32;
 }
 
-static inline void st16(uint8_t *p, unsigned v)
+/* 16 bytes from s to d, loaded before they are stored. */
+static inline void copy16(uint8_t *d, const uint8_t *s)
 {
-    uint16_t w = (uint16_t)v;
-    memcpy(p, &w, 2);
+    uint8_t t[16];
+    memcpy(t, s, 16);
+    memcpy(d, t, 16);
 }
 
 /* The workspace of a frame of n pixels: at the end of the canvas (TAIL),
@@ -59,26 +63,70 @@ static flat flat_at(const giflow__lzw *z, const giflow__sink *s)
     uint8_t *t, *base;
     if (z->mode == GIFLOW__LZW_TAIL) {
         base = s->canvas + 3 * z->total - 256;
-        t = s->canvas + ((3 * z->total - 256 - FLAT_TABLE) & ~(uint64_t)3);
+        t = base - FLAT_TABLE;
+        t -= (uintptr_t)t & 7; /* aligned entries, wherever the canvas is */
     } else {
         t = s->work;
         base = t + FLAT_TABLE;
     }
-    flat f = {t, t + 4 * FLAT_SLOTS, base, base + 256};
+    flat f = {t, base, base + 256};
     return f;
 }
 
+/* The literal entries and bytes every frame starts from. */
+static const struct {
+    uint64_t tab[256];
+    uint8_t lit[256];
+} flat_init = {
+#define LIT(i) ((uint64_t)(i) | (uint64_t)1 << 32)
+#define E4(i) LIT(i), LIT(i + 1), LIT(i + 2), LIT(i + 3)
+#define E16(i) E4(i), E4(i + 4), E4(i + 8), E4(i + 12)
+#define E64(i) E16(i), E16(i + 16), E16(i + 32), E16(i + 48)
+    {E64(0), E64(64), E64(128), E64(192)},
+#define B4(i) i, i + 1, i + 2, i + 3
+#define B16(i) B4(i), B4(i + 4), B4(i + 8), B4(i + 12)
+#define B64(i) B16(i), B16(i + 16), B16(i + 32), B16(i + 48)
+    {B64(0), B64(64), B64(128), B64(192)},
+};
+
 static void flat_start(giflow__lzw *z, const flat *f)
 {
-    for (unsigned i = 0; i < 256; i++) {
-        f->base[i] = (uint8_t)i;
-        st32(f->tsrc + 4 * i, i);
-        st16(f->tlen + 2 * i, 1);
-    }
+    /* Literal codes stop at the clear code (flat modes need code size 8
+     * at most). */
+    memcpy(f->tab, flat_init.tab, 8 * (size_t)z->clear);
+    memcpy(f->base, flat_init.lit, z->clear);
     z->t.flat.save = FLAT_DUMMY;
     z->t.flat.prev_src = 0;
     z->next = z->clear + 2;
     z->t.flat.ready = 1;
+}
+
+/* Copies the string of table code c (l bytes from sp) or, kwk set, the
+ * code being defined (prev's string at sp, l - 1 bytes ending right at o,
+ * then its first byte) to o. Needs 64 writable bytes at o. */
+static inline __attribute__((always_inline)) void
+fast_copy(uint8_t *o, const uint8_t *sp, unsigned l, int kwk)
+{
+    if (l <= 16) {
+        copy16(o, sp);
+        if (kwk)
+            o[l - 1] = sp[0]; /* the copy read it before it was written */
+    } else if (l <= 64) {
+        /* 16-byte steps, each loaded after the last is stored: for the
+         * code being defined, prev's string is at least 16 bytes long, so
+         * a step only reads what earlier steps wrote. */
+        copy16(o, sp);
+        copy16(o + 16, sp + 16);
+        if (l > 32) {
+            copy16(o + 32, sp + 32);
+            copy16(o + 48, sp + 48);
+        }
+    } else if (kwk) {
+        memcpy(o, sp, l - 1); /* prev's string ends where o starts */
+        o[l - 1] = sp[0];
+    } else {
+        memcpy(o, sp, l);     /* an earlier copy: it ends at o or before */
+    }
 }
 
 /* Decodes into f->out until the frame is full, the input is used up or
@@ -86,7 +134,10 @@ static void flat_start(giflow__lzw *z, const flat *f)
  * that is the end of the current sub-block of the raw stream, and the
  * sub-blocks after it, through the terminator, are all in memory (so the
  * stream is followed without copying, and without returning every 255
- * bytes). Advances rd; rd->ended: the terminator was read. */
+ * bytes). Advances rd; rd->ended: the terminator was read.
+ * Most codes take the fast loop, which checks neither output room nor
+ * input per code; a code near the end of the output or of a sub-block
+ * takes the careful step after it. */
 static inline __attribute__((always_inline)) void
 flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
 {
@@ -95,7 +146,7 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
     const uint8_t *ip = rd->ip, *end = rd->blk_end;
     const int framed = rd->framed;
     const unsigned clear = z->clear;
-    uint8_t *const base = f->base, *const tsrc = f->tsrc, *const tlen = f->tlen;
+    uint8_t *const base = f->base, *const tab = f->tab;
     uint8_t *o = f->out + z->pos, *const oend = f->out + z->total;
     uint64_t bits = z->bits;
     unsigned nbits = z->nbits, width = z->width, next = z->next, mask = (1u << width) - 1;
@@ -103,7 +154,33 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
     uint32_t prev_src = z->t.flat.prev_src;
     int status = GIFLOW__LZW_RUNNING;
 
-    while (o < oend) {
+    for (;;) {
+        unsigned c, l;
+        const uint8_t *sp;
+        if (oend - o >= FAST_ROOM && end - ip >= 8) {
+            lzw_load8(&bits, &nbits, &ip);
+            c = (unsigned)bits & mask;
+            bits >>= width;
+            nbits -= width;
+            if (c - clear < 2u)
+                goto control;
+            if (c < next) {
+                uint64_t e = ld64(tab + 8 * (size_t)c);
+                sp = base + (uint32_t)e;
+                l = (unsigned)(e >> 32);
+                fast_copy(o, sp, l, 0);
+            } else {
+                if (c > next || save == FLAT_DUMMY)
+                    goto bad;
+                sp = base + prev_src;
+                l = prev_len + 1;
+                fast_copy(o, sp, l, 1);
+            }
+            goto define;
+        }
+        /* The careful step: one code, every check. */
+        if (o >= oend)
+            break;
         if (end - ip >= 8) {
             lzw_load8(&bits, &nbits, &ip);
         } else {
@@ -125,49 +202,37 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
             if (nbits < width)
                 break;
         }
-        unsigned c = (unsigned)bits & mask;
+        c = (unsigned)bits & mask;
         bits >>= width;
         nbits -= width;
-        if (c - clear < 2u) {
-            if (c != clear) {
-                status = GIFLOW__LZW_EOI;
-                break;
-            }
-            next = clear + 2;
-            width = z->lit_width + 1;
-            mask = (1u << width) - 1;
-            save = FLAT_DUMMY;
-            continue;
-        }
-        size_t room = (size_t)(oend - o);
-        unsigned l;
-        if (c < next) {
-            const uint8_t *sp = base + ld32(tsrc + 4 * c);
-            l = ld16(tlen + 2 * c);
-            if (l <= 16 && room >= 16) {
-                /* Bytes past the string are rewritten by the next codes. */
-                uint8_t tmp[16];
-                memcpy(tmp, sp, 16);
-                memcpy(o, tmp, 16);
+        if (c - clear < 2u)
+            goto control;
+        {
+            size_t room = (size_t)(oend - o);
+            if (c < next) {
+                uint64_t e = ld64(tab + 8 * (size_t)c);
+                sp = base + (uint32_t)e;
+                l = (unsigned)(e >> 32);
+                if (l <= 16 && room >= 16) {
+                    copy16(o, sp); /* bytes past it are rewritten later */
+                } else {
+                    if (l > room)
+                        l = (unsigned)room;
+                    memmove(o, sp, l);
+                }
             } else {
-                if (l > room)
-                    l = (unsigned)room;
-                memmove(o, sp, l);
+                if (c > next || save == FLAT_DUMMY)
+                    goto bad;
+                /* prev's string then its first byte: prev ends right at
+                 * o, so a forward byte copy repeats it. */
+                sp = base + prev_src;
+                l = prev_len + 1 < room ? prev_len + 1 : (unsigned)room;
+                for (unsigned i = 0; i < l; i++)
+                    o[i] = sp[i];
             }
-        } else {
-            if (c > next || save == FLAT_DUMMY) {
-                status = GIFLOW__LZW_BAD_CODE;
-                break;
-            }
-            /* prev's string then its first byte: prev ends right at o, so
-             * a forward byte copy repeats it. */
-            const uint8_t *sp = base + prev_src;
-            l = prev_len + 1 < room ? prev_len + 1 : (unsigned)room;
-            for (unsigned i = 0; i < l; i++)
-                o[i] = sp[i];
         }
-        st32(tsrc + 4 * save, prev_src);
-        st16(tlen + 2 * save, prev_len + 1);
+    define:
+        st64(tab + 8 * (size_t)save, entry(prev_src, prev_len + 1));
         next += save != FLAT_DUMMY;
         if (next > mask && width < 12) {
             width++;
@@ -177,6 +242,20 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
         prev_src = (uint32_t)(o - base);
         prev_len = l;
         o += l;
+        continue;
+    control:
+        if (c != clear) {
+            status = GIFLOW__LZW_EOI;
+            break;
+        }
+        next = clear + 2;
+        width = z->lit_width + 1;
+        mask = (1u << width) - 1;
+        save = FLAT_DUMMY;
+        continue;
+    bad:
+        status = GIFLOW__LZW_BAD_CODE;
+        break;
     }
     z->bits = bits;
     z->nbits = nbits;
@@ -191,11 +270,28 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
     rd->blk_end = end;
 }
 
-/* Paints indices [from, to) of the BUFFER workspace (stream order) into
- * the canvas: row by row, clipped, transparent pixels left alone. */
-static void buffer_paint(const giflow__sink *s, const uint8_t *idx, uint64_t from, uint64_t to)
+/* Paints n indices at d, transparent ones left alone. */
+static void paint_run(const giflow__sink *s, unsigned span, uint8_t *d, const uint8_t *ip,
+                      size_t n)
 {
-    const uint32_t *lut = s->lut;
+    if (s->transparent)
+        giflow__px_paint(d, ip, s->lut, span, n, (unsigned)s->transparent - 1);
+    else
+        giflow__px_convert(d, ip, s->lut, span, n);
+}
+
+/* Paints indices [from, to) of the BUFFER workspace (stream order) into
+ * the canvas: row by row, clipped, transparent pixels left alone. Rows of
+ * a frame as wide as a canvas without padding are one run. */
+static void buffer_paint(const giflow__sink *s, unsigned span, const uint8_t *idx,
+                         uint64_t from, uint64_t to)
+{
+    if (s->x0 == 0 && s->clip_w == s->w && s->stride == (size_t)s->w * 4 && !s->interlaced &&
+        (uint64_t)s->y0 + s->h <= s->canvas_h) {
+        paint_run(s, span, s->canvas + (size_t)s->y0 * s->stride + 4 * from, idx + from,
+                  (size_t)(to - from));
+        return;
+    }
     while (from < to) {
         uint64_t k = from / s->w;
         uint32_t x = (uint32_t)(from % s->w);
@@ -203,13 +299,8 @@ static void buffer_paint(const giflow__sink *s, const uint8_t *idx, uint64_t fro
         uint8_t *rp = giflow__sink_row(s, k);
         uint32_t xe = x + (uint32_t)(e - from) < s->clip_w ? x + (uint32_t)(e - from) : s->clip_w;
         const uint8_t *ip = idx + from - x;
-        if (rp && x < xe && s->transparent) {
-            giflow__px_paint(rp + 4 * (size_t)x, ip + x, lut, xe - x,
-                              (unsigned)s->transparent - 1);
-        } else if (rp) {
-            for (; x < xe; x++)
-                memcpy(rp + 4 * (size_t)x, &lut[ip[x]], 4);
-        }
+        if (rp && x < xe)
+            paint_run(s, span, rp + 4 * (size_t)x, ip + x, xe - x);
         from = e;
     }
 }
@@ -221,18 +312,19 @@ void giflow__lzw_settle(giflow__lzw *z, const giflow__sink *s, int done)
         /* Whole rows as they complete; the partial last one at the end. */
         uint64_t upto = done ? z->pos : z->pos - z->pos % s->w;
         if (upto > z->conv) {
-            buffer_paint(s, flat_at(z, s).out, z->conv, upto);
+            buffer_paint(s, z->clear, flat_at(z, s).out, z->conv, upto);
             z->conv = upto;
         }
         return;
     }
     uint8_t *px = s->canvas;
     /* Pixel k's RGBA lands on bytes [4k, 4k + 4): clear of the table. */
-    uint64_t safe = done ? z->pos : (uint64_t)(flat_at(z, s).tsrc - px) / 4;
+    uint64_t safe = done ? z->pos : (uint64_t)(flat_at(z, s).tab - px) / 4;
     if (safe > z->pos)
         safe = z->pos;
     if (safe > z->conv) {
-        giflow__px_convert(px + 4 * z->conv, px + 3 * n + z->conv, s->lut, safe - z->conv);
+        giflow__px_convert(px + 4 * z->conv, px + 3 * n + z->conv, s->lut, z->clear,
+                           safe - z->conv);
         z->conv = safe;
     }
     if (done && z->conv < n) {

@@ -1,6 +1,26 @@
 /*
  * The pixel pass of the flat modes: palette indices to RGBA words through
- * the frame's lookup table.
+ * the frame's lookup table (lut[t] is 0 for the transparent index t).
+ *
+ * The portable C path is always built and is the reference. Vector paths:
+ * - x86-64: AVX2 or SSSE3, chosen at run time, look up frames whose
+ *   indices are all below 64 (AVX2) or 32 (SSSE3) (a code size of 6 or
+ *   less: screen recordings, few-colour animations) with byte shuffles,
+ *   32 or 16 pixels per step, transparency merged by mask. For other
+ *   frames SSE2 (always there) finds 16-pixel blocks that are wholly
+ *   transparent (skipped) or wholly opaque.
+ * - ARM64: NEON table lookups for indices below 64 (tbl over up to four
+ *   registers), interleaved by one vst4 store.
+ * A 256-entry lookup has no fast vector form here: AVX2 gathers measured no
+ * faster than the scalar loop (0.73 against 0.70 cycles per pixel on the
+ * development machine), so those frames take the scalar loop with the
+ * SSE2 block test for transparency.
+ * Building with GIFLOW_PORTABLE defined (CMake option GIFLOW_PORTABLE)
+ * leaves only the portable path; the tests run both.
+ *
+ * Every access to the canvas and the indices is a memcpy or a vector
+ * load/store without alignment requirements, so strict-alignment targets
+ * never see an unaligned scalar access.
  */
 #include "pixels.h"
 
@@ -8,38 +28,324 @@
 
 #include "../common/bytes.h"
 
-/* n indices to their RGBA words, every one stored. In place is safe for
- * TAIL: pixel k's RGBA never reaches an index above k. */
-void giflow__px_convert(uint8_t *d, const uint8_t *idx, const uint32_t *lut, size_t n)
+#if !defined(GIFLOW_PORTABLE) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define PX_X86 1
+#include <immintrin.h>
+#elif !defined(GIFLOW_PORTABLE) && defined(__aarch64__) && defined(__ARM_NEON)
+#define PX_NEON 1
+#include <arm_neon.h>
+#endif
+
+/* ---- Portable C --------------------------------------------------------- */
+
+static void convert_c(uint8_t *d, const uint8_t *idx, const uint32_t *lut, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         memcpy(d + 4 * i, &lut[idx[i]], 4);
 }
 
-/* Paints n indices where the frame has a transparent index t. Eight at a
- * time: all opaque are stored, all transparent skipped, a mix merged. */
-void giflow__px_paint(uint8_t *d, const uint8_t *ip, const uint32_t *lut, uint32_t n,
-                      unsigned t)
+/* Eight at a time: all opaque are stored, all transparent skipped, a mix
+ * merged without a branch per pixel (which mispredicts on dithered
+ * transparency). */
+static void paint_c(uint8_t *d, const uint8_t *ip, const uint32_t *lut, size_t n, unsigned t)
 {
     const uint64_t ones = 0x0101010101010101u, tt = ones * t;
-    uint32_t x = 0;
+    size_t x = 0;
     for (; x + 8 <= n; x += 8) {
         uint64_t q = giflow__le64(ip + x) ^ tt; /* zero bytes: transparent */
         if (((q - ones) & ~q & (ones << 7)) == 0) {
-            for (unsigned i = 0; i < 8; i++)
-                memcpy(d + 4 * (size_t)(x + i), &lut[ip[x + i]], 4);
+            convert_c(d + 4 * x, ip + x, lut, 8);
         } else if (q != 0) {
             for (unsigned i = 0; i < 8; i++) {
                 uint32_t v = lut[ip[x + i]], old;
-                memcpy(&old, d + 4 * (size_t)(x + i), 4);
+                memcpy(&old, d + 4 * (x + i), 4);
                 v = v ? v : old;
-                memcpy(d + 4 * (size_t)(x + i), &v, 4);
+                memcpy(d + 4 * (x + i), &v, 4);
             }
         }
     }
     for (; x < n; x++) {
         uint32_t v = lut[ip[x]];
         if (v)
-            memcpy(d + 4 * (size_t)x, &v, 4);
+            memcpy(d + 4 * x, &v, 4);
     }
+}
+
+/* ---- x86-64 ------------------------------------------------------------- */
+
+#ifdef PX_X86
+/* Byte shuffles look up 16 entries at a time. Up to four 16-entry tables
+ * (64 entries) are combined: for table j the index becomes
+ * sat(x - 16j + 0x70), whose low nibble is x - 16j and whose top bit (which
+ * makes the shuffle give 0) is set unless x is in that table's range. */
+
+/* The four byte planes (R, G, B, A) of lut[0..15]. */
+typedef struct planes16 {
+    __m128i r, g, b, a;
+} planes16;
+
+__attribute__((target("ssse3"))) static planes16 planes_of(const uint32_t *lut)
+{
+    const __m128i split = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    __m128i x0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)lut), split);
+    __m128i x1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(lut + 4)), split);
+    __m128i x2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(lut + 8)), split);
+    __m128i x3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(lut + 12)), split);
+    __m128i rg01 = _mm_unpacklo_epi32(x0, x1), rg23 = _mm_unpacklo_epi32(x2, x3);
+    __m128i ba01 = _mm_unpackhi_epi32(x0, x1), ba23 = _mm_unpackhi_epi32(x2, x3);
+    planes16 p = {_mm_unpacklo_epi64(rg01, rg23), _mm_unpackhi_epi64(rg01, rg23),
+                  _mm_unpacklo_epi64(ba01, ba23), _mm_unpackhi_epi64(ba01, ba23)};
+    return p;
+}
+
+/* SSSE3: 16 pixels per step, nt tables. */
+__attribute__((target("ssse3"))) static inline __attribute__((always_inline)) void
+shuf16(const planes16 *p, unsigned nt, __m128i x, __m128i o[4])
+{
+    __m128i R = _mm_setzero_si128(), G = R, B = R, A = R;
+    for (unsigned j = 0; j < nt; j++) {
+        __m128i y = _mm_adds_epu8(_mm_sub_epi8(x, _mm_set1_epi8((char)(16 * j))),
+                                  _mm_set1_epi8(0x70));
+        R = _mm_or_si128(R, _mm_shuffle_epi8(p[j].r, y));
+        G = _mm_or_si128(G, _mm_shuffle_epi8(p[j].g, y));
+        B = _mm_or_si128(B, _mm_shuffle_epi8(p[j].b, y));
+        A = _mm_or_si128(A, _mm_shuffle_epi8(p[j].a, y));
+    }
+    __m128i rg0 = _mm_unpacklo_epi8(R, G), rg1 = _mm_unpackhi_epi8(R, G);
+    __m128i ba0 = _mm_unpacklo_epi8(B, A), ba1 = _mm_unpackhi_epi8(B, A);
+    o[0] = _mm_unpacklo_epi16(rg0, ba0);
+    o[1] = _mm_unpackhi_epi16(rg0, ba0);
+    o[2] = _mm_unpacklo_epi16(rg1, ba1);
+    o[3] = _mm_unpackhi_epi16(rg1, ba1);
+}
+
+/* Looks up n indices (below 16 * nt) into d; with trans (1 + the
+ * transparent index) transparent pixels keep d. Returns the pixels done
+ * (a multiple of 16). */
+__attribute__((target("ssse3"))) static inline __attribute__((always_inline)) size_t
+lookup_ssse3(uint8_t *d, const uint8_t *idx, const uint32_t *lut, const unsigned nt, size_t n,
+             unsigned trans)
+{
+    planes16 p[4];
+    for (unsigned j = 0; j < nt; j++)
+        p[j] = planes_of(lut + 16 * j);
+    const __m128i tt = _mm_set1_epi8((char)(trans - 1));
+    size_t x = 0;
+    for (; x + 16 <= n; x += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(idx + x)), o[4];
+        __m128i m = _mm_cmpeq_epi8(v, tt);
+        int bits = trans ? _mm_movemask_epi8(m) : 0;
+        if (bits == 0xFFFF)
+            continue;
+        shuf16(p, nt, v, o);
+        uint8_t *q = d + 4 * x;
+        for (int k = 0; k < 4; k++) {
+            if (bits) {
+                /* lut[t] is 0: keep the old word there. */
+                __m128i old = _mm_loadu_si128((const __m128i *)(q + 16 * k));
+                __m128i z = _mm_cmpeq_epi32(o[k], _mm_setzero_si128());
+                o[k] = _mm_or_si128(o[k], _mm_and_si128(z, old));
+            }
+            _mm_storeu_si128((__m128i *)(q + 16 * k), o[k]);
+        }
+    }
+    return x;
+}
+
+/* AVX2: 32 pixels per step. In-lane shuffles leave each lane with its own
+ * 16 pixels split over the four results, so lanes are recombined before
+ * the stores. */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) size_t
+lookup_avx2(uint8_t *d, const uint8_t *idx, const uint32_t *lut, const unsigned nt, size_t n,
+            unsigned trans)
+{
+    __m256i r[4], g[4], b[4], a[4];
+    for (unsigned j = 0; j < nt; j++) {
+        planes16 p = planes_of(lut + 16 * j);
+        r[j] = _mm256_broadcastsi128_si256(p.r);
+        g[j] = _mm256_broadcastsi128_si256(p.g);
+        b[j] = _mm256_broadcastsi128_si256(p.b);
+        a[j] = _mm256_broadcastsi128_si256(p.a);
+    }
+    const __m256i tt = _mm256_set1_epi8((char)(trans - 1)), zero = _mm256_setzero_si256();
+    size_t x = 0;
+    for (; x + 32 <= n; x += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(idx + x));
+        unsigned bits = trans ? (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, tt)) : 0;
+        if (bits == 0xFFFFFFFFu)
+            continue;
+        __m256i R = zero, G = zero, B = zero, A = zero;
+        for (unsigned j = 0; j < nt; j++) {
+            __m256i y = _mm256_adds_epu8(_mm256_sub_epi8(v, _mm256_set1_epi8((char)(16 * j))),
+                                         _mm256_set1_epi8(0x70));
+            R = _mm256_or_si256(R, _mm256_shuffle_epi8(r[j], y));
+            G = _mm256_or_si256(G, _mm256_shuffle_epi8(g[j], y));
+            B = _mm256_or_si256(B, _mm256_shuffle_epi8(b[j], y));
+            A = _mm256_or_si256(A, _mm256_shuffle_epi8(a[j], y));
+        }
+        __m256i rg0 = _mm256_unpacklo_epi8(R, G), rg1 = _mm256_unpackhi_epi8(R, G);
+        __m256i ba0 = _mm256_unpacklo_epi8(B, A), ba1 = _mm256_unpackhi_epi8(B, A);
+        __m256i q0 = _mm256_unpacklo_epi16(rg0, ba0), q1 = _mm256_unpackhi_epi16(rg0, ba0);
+        __m256i q2 = _mm256_unpacklo_epi16(rg1, ba1), q3 = _mm256_unpackhi_epi16(rg1, ba1);
+        __m256i o[4] = {_mm256_permute2x128_si256(q0, q1, 0x20),
+                        _mm256_permute2x128_si256(q2, q3, 0x20),
+                        _mm256_permute2x128_si256(q0, q1, 0x31),
+                        _mm256_permute2x128_si256(q2, q3, 0x31)};
+        uint8_t *q = d + 4 * x;
+        for (int k = 0; k < 4; k++) {
+            if (bits)
+                o[k] = _mm256_blendv_epi8(o[k], _mm256_loadu_si256((const __m256i *)(q + 32 * k)),
+                                          _mm256_cmpeq_epi32(o[k], zero));
+            _mm256_storeu_si256((__m256i *)(q + 32 * k), o[k]);
+        }
+    }
+    return x;
+}
+
+/* Any palette: SSE2 tells wholly transparent and wholly opaque blocks of
+ * 16 apart; a mixed block is merged by the portable code. */
+static size_t paint_sse2(uint8_t *d, const uint8_t *idx, const uint32_t *lut, size_t n,
+                         unsigned t)
+{
+    const __m128i tt = _mm_set1_epi8((char)t);
+    size_t x = 0;
+    for (; x + 16 <= n; x += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(idx + x));
+        int bits = _mm_movemask_epi8(_mm_cmpeq_epi8(v, tt));
+        if (bits == 0)
+            convert_c(d + 4 * x, idx + x, lut, 16);
+        else if (bits != 0xFFFF)
+            paint_c(d + 4 * x, idx + x, lut, 16, t);
+    }
+    return x;
+}
+
+/* One copy of each loop per table count, so that the table loop unrolls. */
+#define LOOKUP_N(isa, attr, k)                                                            \
+    attr static size_t lookup_##isa##_##k(uint8_t *d, const uint8_t *idx,               \
+                                          const uint32_t *lut, size_t n, unsigned trans) \
+    {                                                                                     \
+        return lookup_##isa(d, idx, lut, k, n, trans);                                    \
+    }
+#define AVX2 __attribute__((target("avx2")))
+#define SSSE3 __attribute__((target("ssse3")))
+LOOKUP_N(avx2, AVX2, 1)
+LOOKUP_N(avx2, AVX2, 2)
+LOOKUP_N(avx2, AVX2, 3)
+LOOKUP_N(avx2, AVX2, 4)
+LOOKUP_N(ssse3, SSSE3, 1)
+LOOKUP_N(ssse3, SSSE3, 2)
+
+/* The vector lookup for indices below span, or 0 pixels done. */
+static size_t lookup_x86(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned span,
+                         size_t n, unsigned trans)
+{
+    if (span > 64 || n < 16)
+        return 0;
+    static size_t (*const avx2[4])(uint8_t *, const uint8_t *, const uint32_t *, size_t,
+                                   unsigned) = {lookup_avx2_1, lookup_avx2_2, lookup_avx2_3,
+                                                lookup_avx2_4};
+    unsigned nt = (span + 15) / 16;
+    if (n >= 32 && __builtin_cpu_supports("avx2"))
+        return avx2[nt - 1](d, idx, lut, n, trans);
+    if (nt <= 2 && __builtin_cpu_supports("ssse3"))
+        return (nt == 1 ? lookup_ssse3_1 : lookup_ssse3_2)(d, idx, lut, n, trans);
+    return 0;
+}
+#endif
+
+/* ---- ARM64 -------------------------------------------------------------- */
+
+#ifdef PX_NEON
+/* The byte planes of lut[0..span) for vqtbl: up to 64 entries, four
+ * registers per plane. */
+typedef struct planes64 {
+    uint8x16x4_t r, g, b, a;
+} planes64;
+
+static planes64 planes64_of(const uint32_t *lut, unsigned span)
+{
+    planes64 p;
+    uint8_t buf[64 * 4];
+    memset(buf, 0, sizeof buf);
+    memcpy(buf, lut, 4 * (size_t)span);
+    /* vld4 splits interleaved RGBA bytes into planes. */
+    uint8x16x4_t q0 = vld4q_u8(buf), q1 = vld4q_u8(buf + 64), q2 = vld4q_u8(buf + 128),
+                 q3 = vld4q_u8(buf + 192);
+    p.r = (uint8x16x4_t){{q0.val[0], q1.val[0], q2.val[0], q3.val[0]}};
+    p.g = (uint8x16x4_t){{q0.val[1], q1.val[1], q2.val[1], q3.val[1]}};
+    p.b = (uint8x16x4_t){{q0.val[2], q1.val[2], q2.val[2], q3.val[2]}};
+    p.a = (uint8x16x4_t){{q0.val[3], q1.val[3], q2.val[3], q3.val[3]}};
+    return p;
+}
+
+/* trans: 1 + the transparent index, or 0. */
+static size_t lookup64_neon(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned span,
+                            size_t n, unsigned trans)
+{
+    planes64 p = planes64_of(lut, span);
+    const uint8x16_t tt = vdupq_n_u8((uint8_t)(trans - 1));
+    size_t x = 0;
+    for (; x + 16 <= n; x += 16) {
+        uint8x16_t v = vld1q_u8(idx + x);
+        uint8x16x4_t o;
+        if (trans) {
+            uint8x16_t m = vceqq_u8(v, tt);
+            uint64x2_t m2 = vreinterpretq_u64_u8(m);
+            uint64_t lo = vgetq_lane_u64(m2, 0), hi = vgetq_lane_u64(m2, 1);
+            if ((lo & hi) == ~(uint64_t)0)
+                continue; /* all transparent */
+            o.val[0] = vqtbl4q_u8(p.r, v);
+            o.val[1] = vqtbl4q_u8(p.g, v);
+            o.val[2] = vqtbl4q_u8(p.b, v);
+            o.val[3] = vqtbl4q_u8(p.a, v);
+            if (lo | hi) {
+                uint8x16x4_t old = vld4q_u8(d + 4 * x);
+                for (int k = 0; k < 4; k++)
+                    o.val[k] = vbslq_u8(m, old.val[k], o.val[k]);
+            }
+        } else {
+            o.val[0] = vqtbl4q_u8(p.r, v);
+            o.val[1] = vqtbl4q_u8(p.g, v);
+            o.val[2] = vqtbl4q_u8(p.b, v);
+            o.val[3] = vqtbl4q_u8(p.a, v);
+        }
+        vst4q_u8(d + 4 * x, o);
+    }
+    return x;
+}
+#endif
+
+/* ---- Entry points ------------------------------------------------------- */
+
+void giflow__px_convert(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned span,
+                        size_t n)
+{
+    size_t x = 0;
+#if defined(PX_X86)
+    x = lookup_x86(d, idx, lut, span, n, 0);
+#elif defined(PX_NEON)
+    if (span <= 64 && n >= 16)
+        x = lookup64_neon(d, idx, lut, span, n, 0);
+#else
+    (void)span;
+#endif
+    convert_c(d + 4 * x, idx + x, lut, n - x);
+}
+
+void giflow__px_paint(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned span,
+                      size_t n, unsigned t)
+{
+    size_t x = 0;
+#if defined(PX_X86)
+    x = lookup_x86(d, idx, lut, span, n, t + 1);
+    if (x == 0 && n >= 16)
+        x = paint_sse2(d, idx, lut, n, t);
+#elif defined(PX_NEON)
+    if (span <= 64 && n >= 16)
+        x = lookup64_neon(d, idx, lut, span, n, t + 1);
+#else
+    (void)span;
+#endif
+    paint_c(d + 4 * x, idx + x, lut, n - x, t);
 }

@@ -5,13 +5,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Both take span: every index is below it (the clear code), and lut holds
+ * at least max(span, 16) entries; lut[t] is 0 for a transparent index t. */
+
 /* n indices to their RGBA words through lut, every one stored. Works in
  * place front to back when idx >= d + 3 * n (TAIL): pixel k's four bytes
  * never reach index k + 1 or later. */
-void giflow__px_convert(uint8_t *d, const uint8_t *idx, const uint32_t *lut, size_t n);
+void giflow__px_convert(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned span,
+                        size_t n);
 
 /* n indices where index t is transparent: its pixels are left alone. */
-void giflow__px_paint(uint8_t *d, const uint8_t *idx, const uint32_t *lut, uint32_t n,
-                      unsigned t);
+void giflow__px_paint(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned span,
+                      size_t n, unsigned t);
 
 #endif

@@ -85,11 +85,13 @@ static void check_one(const rb_result *r, const char *label)
     /* Bounded memory: the fixed state, one row of the widest frame and one
      * restore rectangle, each possibly held twice while being replaced by a
      * larger one, and when compositing the LZW working buffer (at most half
-     * the canvas's bytes). Nothing else may grow, whatever the file holds;
-     * in particular not with the amount of data. */
+     * the canvas's bytes, or 64 KiB: GIFLOW__WORK_MIN_BYTES in lzw.h).
+     * Nothing else may grow, whatever the file holds; in particular not
+     * with the amount of data. */
     size_t bound = giflow_decoder_state_size() + 2 * (size_t)r->max_width;
     if (r->mode_used == RB_MODE_RGBA) /* index rows never need these */
-        bound += 2 * r->max_restore + r->canvas_bytes / 2;
+        bound += 2 * r->max_restore +
+                 (r->canvas_bytes / 2 > 65536 ? r->canvas_bytes / 2 : 65536);
     TU_CHECK(r->alloc_peak <= bound,
              "%s: peak heap %zu above the bound %zu (state %zu, widest frame "
              "%u, largest restore %zu)",

@@ -13,6 +13,12 @@ add_executable(test_denoise unit/test_denoise.c)
 target_link_libraries(test_denoise PRIVATE giflow_testutil m)
 add_test(NAME unit_denoise COMMAND test_denoise)
 
+# The pixel pass: every vector path and the portable one against a plain
+# reference (the source file is included, so it needs only the includes).
+add_executable(test_pixels unit/test_pixels.c)
+target_include_directories(test_pixels PRIVATE common ${CMAKE_SOURCE_DIR}/include)
+add_test(NAME unit_pixels COMMAND test_pixels)
+
 # The LZW encoder is checked against giflib (a test-only dependency).
 find_path(GIFLOW_GIFLIB_INCLUDE_DIR gif_lib.h)
 find_library(GIFLOW_GIFLIB_LIBRARY gif)
