@@ -682,10 +682,13 @@ static int setup_output(giflow_player *p)
     if (p->now > p->limit)
         return GIFLOW_ERR_LIMIT_MEMORY;
     /* Canvas, restore-previous rectangle (up to a canvas) and the LZW
-     * working buffer (up to half of one) must fit together; below three
-     * canvases the decoder goes without the buffer, and two suffice. */
+     * working buffer (up to half of one, or GIFLOW__WORK_MIN_BYTES for a
+     * small image) must fit together; below that the decoder goes without
+     * the buffer, and two canvases suffice. */
     unsigned flags = p->opt.flags & ~GIFLOW_FLAG_MERGE_ZERO_DELAY;
-    giflow_decoder_set_flags(p->dec, flags | (budget < 3 * bytes ? GIFLOW_FLAG_SMALL_MEMORY : 0));
+    uint64_t work = bytes / 2 > GIFLOW__WORK_MIN_BYTES ? bytes / 2 : GIFLOW__WORK_MIN_BYTES;
+    giflow_decoder_set_flags(p->dec,
+                             flags | (budget < 2 * bytes + work ? GIFLOW_FLAG_SMALL_MEMORY : 0));
     p->tx = (p->out_w + TILE - 1) / TILE;
     p->ty = (p->out_h + TILE - 1) / TILE;
     p->ntiles = p->tx * p->ty;
