@@ -8,7 +8,9 @@ if [ "${1:-}" = --check ]; then check=1; shift; fi
 
 # python3: the build configures the test suite, whose checks are partly Python.
 pkgs_build="cmake make gcc pkg-config python3 libspng-dev libpng-dev zlib1g-dev libjpeg62-turbo-dev"
-pkgs_test="clang libclang-rt-14-dev libgif-dev python3 python3-pil python3-numpy imagemagick python3-dev python3-venv python3-pip python3-pytest"
+# gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, qemu-user: the NEON pixel pass
+# is cross-built and run under qemu (unit_pixels_arm64).
+pkgs_test="clang libclang-rt-14-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libgif-dev python3 python3-pil python3-numpy imagemagick python3-dev python3-venv python3-pip python3-pytest"
 pkgs_bench="ffmpeg imagemagick gifsicle python3-pil python3-numpy libcgif-dev libimagequant-dev libstb-dev libgif-dev giflib-tools time python3-dev python3-pip python3-venv"
 # The Python package (python/): its build (a C compiler, Python headers, pip
 # in a venv) and its optional Pillow and numpy, all from Debian.

@@ -18,6 +18,21 @@ add_test(NAME unit_denoise COMMAND test_denoise)
 add_executable(test_pixels unit/test_pixels.c)
 target_include_directories(test_pixels PRIVATE common ${CMAKE_SOURCE_DIR}/include)
 add_test(NAME unit_pixels COMMAND test_pixels)
+# The NEON paths, cross-built for ARM64 and run under qemu (scripts/deps.sh
+# test installs both).
+find_program(GIFLOW_AARCH64_CC aarch64-linux-gnu-gcc)
+find_program(GIFLOW_QEMU_AARCH64 qemu-aarch64)
+if(GIFLOW_AARCH64_CC AND GIFLOW_QEMU_AARCH64)
+  add_custom_command(OUTPUT test_pixels_arm64
+    COMMAND ${GIFLOW_AARCH64_CC} -std=c11 -O2 -Wall -Wextra -Werror -static
+            -I${CMAKE_SOURCE_DIR}/tests/common -I${CMAKE_SOURCE_DIR}/include
+            ${CMAKE_SOURCE_DIR}/tests/unit/test_pixels.c -o test_pixels_arm64
+    DEPENDS unit/test_pixels.c ${CMAKE_SOURCE_DIR}/src/decode/pixels.c
+            ${CMAKE_SOURCE_DIR}/src/decode/pixels.h)
+  add_custom_target(test_pixels_arm64_bin ALL DEPENDS test_pixels_arm64)
+  add_test(NAME unit_pixels_arm64 COMMAND ${GIFLOW_QEMU_AARCH64} ${CMAKE_CURRENT_BINARY_DIR}/test_pixels_arm64)
+  set_tests_properties(unit_pixels_arm64 PROPERTIES PASS_REGULAR_EXPRESSION "neon +[1-9][0-9]* cases")
+endif()
 
 # The LZW encoder is checked against giflib (a test-only dependency).
 find_path(GIFLOW_GIFLIB_INCLUDE_DIR gif_lib.h)
