@@ -27,10 +27,17 @@ static const char help[] =
     "  --lossy N             keep on-screen colours within N levels (1..64) of a\n"
     "                        changed pixel: smaller files, bounded error (default 0)\n"
     "  --effort 0..3         palette quantizer effort (default 0: fastest)\n"
-    "  --denoise N           temporal denoising, 0..100 (default 25; 0: off): a\n"
+    "  -Q, --quality N       one knob, 1..100 (default: 95): sets --denoise,\n"
+    "                        --lossy-lzw, --lossy and --colors (see giflow(1));\n"
+    "                        options given as well take precedence\n"
+    "  --fast                --palette global --denoise-frames 3: no per-frame\n"
+    "                        palettes; up to 2x faster, a little less exact\n"
+    "  --lossy-lzw N         lossy LZW: strings go on through colours up to N levels\n"
+    "                        (1..64) worse than the pixel's own (default 0: off)\n"
+    "  --denoise N           temporal denoising, 0..100 (default 23; 0: off): a\n"
     "                        pixel keeps its value while its source stays within\n"
     "                        N/10 x the measured noise; clean sources pass as is\n"
-    "  --denoise-frames N    frames the denoiser looks ahead over, 1..8 (default 4)\n"
+    "  --denoise-frames N    frames the denoiser looks at, 3..8 (default 4)\n"
     "  --palette global|local|auto|FILE.gif   (default auto; FILE.gif: use its palette)\n"
     "  --loop N              repeats after the first play; 0 = forever (default),\n"
     "                        -1 = play once (no loop extension)\n"
@@ -51,6 +58,8 @@ typedef struct enc_job {
     giflow_encode_options opt;
     const char *palette_gif;
     uint8_t palette[768];
+    int quality, fast;        /* --quality (0: not given), --fast */
+    unsigned given;           /* options given explicitly (1 << OPT_*) */
 } enc_job;
 
 /* Every file read is registered, so that -o naming one of them (through
@@ -72,7 +81,7 @@ static int protect_inputs(const enc_job *j)
 enum {
     OPT_OUT = 1, OPT_RAW, OPT_Y4M, OPT_FPS, OPT_DELAY, OPT_DURATIONS, OPT_COLORS, OPT_LOSSY,
     OPT_EFFORT, OPT_DITHER, OPT_PALETTE, OPT_LOOP, OPT_LOSSLESS, OPT_NO_OPTIMIZE, OPT_COMMENT,
-    OPT_JSON, OPT_DENOISE, OPT_DENOISE_FRAMES,
+    OPT_JSON, OPT_DENOISE, OPT_DENOISE_FRAMES, OPT_LOSSY_LZW, OPT_QUALITY, OPT_FAST,
 };
 static const cli_opt encode_table[] = {
     {"output", 'o', 1, OPT_OUT},       {"raw", 0, 1, OPT_RAW},
@@ -84,6 +93,8 @@ static const cli_opt encode_table[] = {
     {"lossless", 0, 0, OPT_LOSSLESS},  {"no-optimize", 0, 0, OPT_NO_OPTIMIZE},
     {"comment", 0, 1, OPT_COMMENT},    {"json", 0, 0, OPT_JSON},
     {"denoise", 0, 1, OPT_DENOISE},    {"denoise-frames", 0, 1, OPT_DENOISE_FRAMES},
+    {"lossy-lzw", 0, 1, OPT_LOSSY_LZW},  {"quality", 'Q', 1, OPT_QUALITY},
+    {"fast", 0, 0, OPT_FAST},
     CLI_OPT_END,
 };
 
@@ -114,13 +125,23 @@ static int number_opt(enc_job *j, const cli_args *a, int k)
             return -1;
         j->opt.effort = (int)n;
         return 1;
+    case OPT_QUALITY:
+        if (cli_val_long(a, 1, 100, "", &n))
+            return -1;
+        j->quality = (int)n;
+        return 1;
+    case OPT_LOSSY_LZW:
+        if (cli_val_long(a, 0, 64, "", &n))
+            return -1;
+        j->opt.lossy_lzw = (int)n;
+        return 1;
     case OPT_DENOISE:
         if (cli_val_long(a, 0, 100, "", &n))
             return -1;
         j->opt.denoise = (int)n;
         return 1;
     case OPT_DENOISE_FRAMES:
-        if (cli_val_long(a, 1, 8, "", &n))
+        if (cli_val_long(a, 3, 8, "", &n))
             return -1;
         j->opt.denoise_frames = (int)n;
         return 1;
@@ -151,6 +172,7 @@ static int encode_opt(enc_job *j, const cli_args *a, int k)
     case OPT_Y4M: j->y4m = 1; break;
     case OPT_DURATIONS: j->durations_path = a->val; break;
     case OPT_LOSSLESS: j->opt.lossless = 1; break;
+    case OPT_FAST: j->fast = 1; break;
     case OPT_NO_OPTIMIZE: j->opt.optimize = 0; break;
     case OPT_JSON: j->json = 1; break;
     case OPT_COMMENT:
@@ -177,6 +199,29 @@ static int encode_opt(enc_job *j, const cli_args *a, int k)
     return 0;
 }
 
+/* --quality sets the tools it maps to (giflow_encode_options_quality),
+ * --fast one global palette (quantized once, not per frame) and a 3-frame
+ * denoising window; options given explicitly win, wherever they stand on
+ * the command line. */
+static void apply_quality(enc_job *j)
+{
+    giflow_encode_options q = j->opt;
+    if (j->quality)
+        giflow_encode_options_quality(&q, j->quality);
+#define TAKE(id, field)                      \
+    if (!(j->given & (1u << (id))))          \
+        j->opt.field = q.field;
+    TAKE(OPT_DENOISE, denoise)
+    TAKE(OPT_LOSSY_LZW, lossy_lzw)
+    TAKE(OPT_LOSSY, lossy)
+    TAKE(OPT_COLORS, max_colors)
+#undef TAKE
+    if (j->fast && !(j->given & (1u << OPT_DENOISE_FRAMES)))
+        j->opt.denoise_frames = 3;
+    if (j->fast && !(j->given & (1u << OPT_PALETTE)))
+        j->opt.palette = GIFLOW_PALETTE_GLOBAL;
+}
+
 static int parse_args(enc_job *j, int argc, char **argv)
 {
     giflow_encode_options_default(&j->opt);
@@ -194,8 +239,11 @@ static int parse_args(enc_job *j, int argc, char **argv)
             j->inputs[j->ninputs++] = a.val;
         } else if (k == CLI_ARG_ERROR || encode_opt(j, &a, k)) {
             return -1;
+        } else {
+            j->given |= 1u << k;
         }
     }
+    apply_quality(j);
     if (!j->out_path || !j->ninputs) {
         cli_error("encode: need -o OUT.gif and at least one INPUT (see --help)");
         return -1;

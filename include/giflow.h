@@ -1036,7 +1036,7 @@ typedef struct giflow_encode_options {
                                  FASTEST): more k-means passes per palette,
                                  up to 0.4 dB better, up to 1.5x the time */
     /* ---- Added in 0.2 (after the 0.1 layout) ---- */
-    int denoise;              /* temporal denoising, 0..100 (default 25);
+    int denoise;              /* temporal denoising, 0..100 (default 23);
         0: off. Camera noise makes still pixels change in every frame; here a
         pixel keeps the value it shows while its source stays within
         denoise / 10 x the noise (estimated from the frames; root mean
@@ -1048,9 +1048,18 @@ typedef struct giflow_encode_options {
         synthetic video) measure no noise and pass unchanged. Frames are
         then written denoise_frames frames after they are given. Not used
         with row_streaming. */
-    int denoise_frames;       /* frames the denoiser looks at, 1..8 (default
+    int denoise_frames;       /* frames the denoiser looks at, 3..8 (default
                                  4: the frame and 3 after it); memory
                                  denoise_frames + 1 RGBA canvases */
+    int lossy_lzw;            /* lossy LZW, 0..64 (default 0: off). Where
+        the string being compressed cannot go on with a pixel's index, it
+        may go on with another index whose colour is at most lossy_lzw
+        levels (root mean square over R, G, B; as squared errors: 3 x
+        lossy_lzw^2) worse against the source pixel than the pixel's own,
+        the transparent index counting as the colour on screen. Strings
+        get longer, files smaller; the error of every pixel stays bounded
+        and deterministic. Unchanged (kept) pixels are never altered. Not
+        used with row_streaming. */
 } giflow_encode_options;
 
 #define GIFLOW_EFFORT_FASTEST 0 /* Wu's boxes, one k-means pass */
@@ -1064,6 +1073,27 @@ typedef struct giflow_encode_options {
  * only that many bytes. */
 GIFLOW_API void giflow_encode_options_init_size(giflow_encode_options *o, size_t size);
 #define giflow_encode_options_default(o) giflow_encode_options_init_size((o), sizeof *(o))
+
+/* One knob for size against quality, as gifski's --quality: sets denoise,
+ * lossy_lzw, lossy and max_colors of *o (set up by
+ * giflow_encode_options_default(); nothing else changes) from quality
+ * 1..100. The anchors, linear in between (rounded):
+ *   quality  denoise  lossy_lzw  lossy  max_colors
+ *     100        0        0        0      256   exact: no denoising
+ *      95       23        0        0      256   = the defaults
+ *      90       23        2        0      256
+ *      80       26        4        2      256
+ *      70       32        6        4      256
+ *      60       42        7        7      192
+ *      50       55        8       10      128
+ *      40       70        8       12       96
+ *      30       80       10       16       64
+ *      20       90       12       20       48
+ *      10       95       16       24       32
+ *       1      100       20       32       16
+ * Returns GIFLOW_OK, or GIFLOW_ERR_ARG (o NULL, quality out of range, or
+ * a size giflow_encode_options_default() cannot have set). */
+GIFLOW_API int giflow_encode_options_quality(giflow_encode_options *o, int quality);
 
 /* How a frame's display time is given. */
 #define GIFLOW_TIME_DELAY_CS 0    /* delay_cs, written as is */

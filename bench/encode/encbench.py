@@ -37,12 +37,20 @@ TIME = "/usr/bin/time"
 # giflow variants: (label, extra `giflow encode` options). Add presets here.
 GIFLOW_VARIANTS = [
     ("giflow", []),
+    ("giflow -Q 90", ["--quality", "90"]),
+    ("giflow -Q 80", ["--quality", "80"]),
+    ("giflow -Q 70", ["--quality", "70"]),
+    ("giflow -Q 60", ["--quality", "60"]),
+    ("giflow -Q 55", ["--quality", "55"]),
+    ("giflow -Q 50", ["--quality", "50"]),
+    ("giflow -Q 40", ["--quality", "40"]),
+    ("giflow -Q 35", ["--quality", "35"]),
+    ("giflow --fast", ["--fast"]),
     ("giflow --effort 3", ["--effort", "3"]),
     ("giflow --palette global", ["--palette", "global"]),
     ("giflow --lossy 4", ["--lossy", "4"]),
     ("giflow --lossy 10", ["--lossy", "10"]),
     ("giflow --dither fs", ["--dither", "fs"]),
-    ("giflow --dither ordered", ["--dither", "ordered"]),
 ]
 
 # gifski points: (label, options). The peer's documented settings.
@@ -476,7 +484,6 @@ def targets(result):
 
 def report(result):
     L = []
-    glabels = [r["encoder"] for r in result["clips"][0]["results"] if r["encoder"].startswith("giflow")]
     L.append("Encoder benchmark (giflow %s). Times are one run each, wall clock, on a "
              "shared machine; cpu = user + system; RSS is GNU time's maximum resident "
              "set size." % result["giflow_rev"])
@@ -525,17 +532,6 @@ def report(result):
                          "%+.4f" % (g["ssim_y"] - p["ssim_y"]), verdict(g, p)])
         L.append(fmt_table(["peer", "time x", "RSS x", "bytes x", "dPSNR dB", "dSSIM",
                             "verdict"], rows))
-        gvs = [by[gl] for gl in glabels if ok(by.get(gl))]
-        if len(gvs) > 1:
-            L.append("")
-            L.append("every giflow variant vs each peer (bytes x / dPSNR dB / marks):")
-            rows = []
-            for p in peers:
-                rows.append([p["encoder"]] + [
-                    "%.2f / %+.2f / %s" % (gv["bytes"] / p["bytes"],
-                                           gv["psnr_db"] - p["psnr_db"], mark(gv, p))
-                    for gv in gvs])
-            L.append(fmt_table(["peer"] + [gv["encoder"] for gv in gvs], rows))
     L += targets(result)
     fl = result.get("flatness")
     if fl:

@@ -28,11 +28,12 @@
  * with every difference instead, so only blocks whose ratio is near 3
  * count, and the block at the 25th percentile of those gives the estimate
  * (motion that slips through only inflates a block's figure; flat or still
- * blocks stay among the lowest). It is smoothed from frame to frame, and
+ * blocks stay among the lowest). It is measured on every frame at first,
+ * then on every 4th, smoothed from one measure to the next, and
  * kept when no block qualifies (texture moving everywhere hides the noise:
  * then nothing new is held). Clean sources (screen recordings, synthetic
- * video) measure 0, or close; when T is below one level, frames pass
- * through unchanged.
+ * video) measure 0, or close (rounding: under half a level); then, or when
+ * T is below one level, frames pass through unchanged.
  *
  * Memory: window RGBA canvases and one for the held values.
  */
@@ -232,9 +233,12 @@ void giflow__dn_emit(giflow__denoise *dn, uint8_t *out)
     unsigned m = dn->count;
     for (unsigned j = 0; j < m; j++)
         s[j] = frame(dn, j);
-    if (m >= 3)
+    /* The noise changes slowly: after the first frames, every 4th does. */
+    if (m >= 3 && (dn->emitted < 8 || dn->emitted % 4 == 0))
         estimate(dn, s, m);
-    double t = dn->sigma * dn->strength / 10.0;
+    dn->emitted++;
+    /* Under half a level it is rounding, not noise: nothing to hold. */
+    double t = dn->sigma < 0.5 ? 0 : dn->sigma * dn->strength / 10.0;
     int32_t t2 = (int32_t)(3.0 * t * t > 1e6 ? 1e6 : 3.0 * t * t);
     const uint8_t amin = dn->alpha_min;
     dn->t2 = t2;

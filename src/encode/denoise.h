@@ -26,6 +26,7 @@ typedef struct giflow__denoise {
     uint8_t alpha_min;
     double sigma;           /* running noise estimate, levels per channel */
     int have_sigma;
+    uint64_t emitted;       /* frames emitted so far */
     int32_t t2;             /* the last frame's threshold: 3 T^2, levels^2 */
     uint64_t held_px;       /* pixels held so far (statistics) */
 } giflow__denoise;

@@ -67,6 +67,7 @@ struct giflow_encoder {
                                 is tried again, after it was far off */
     uint32_t global_backoff; /* the last such wait (doubles, up to 16) */
     giflow__lzwenc *lzw;
+    int32_t *lossy_lim;      /* lossy LZW: a row of limits, or NULL */
 
     /* Row streaming. */
     int sample_transparent;  /* sampled rows held transparent pixels */

@@ -354,6 +354,29 @@ int giflow__enc_header(giflow_encoder *enc)
     return r;
 }
 
+/* Lossy LZW's limits for one row: a written pixel accepts any colour
+ * whose squared error exceeds that of its index by at most 3 lossy_lzw^2
+ * (lossy_lzw levels, root mean square over R, G, B); a kept pixel the
+ * colour on screen (GIFLOW__LZW_SAME: no change, no flicker); a
+ * transparent one only its index. */
+static void lossy_limits(const giflow_encoder *enc, const choice *c, const uint8_t *src,
+                         const uint8_t *shown, const uint8_t *idx, const uint8_t *keep,
+                         uint32_t n, int32_t *lim)
+{
+    const int32_t extra = 3 * enc->opt.lossy_lzw * enc->opt.lossy_lzw;
+    for (uint32_t x = 0; x < n; x++) {
+        const uint8_t *s = src + 4 * x, *p = c->pal->rgb + 3 * idx[x];
+        if (s[3] < enc->opt.alpha_threshold) {
+            lim[x] = -1;
+        } else if (keep[x]) {
+            lim[x] = shown[4 * x + 3] == 255 ? GIFLOW__LZW_SAME : -1;
+        } else {
+            int32_t dr = s[0] - p[0], dg = s[1] - p[1], db = s[2] - p[2];
+            lim[x] = dr * dr + dg * dg + db * db + extra;
+        }
+    }
+}
+
 /* Maps the rectangle to indices row by row and compresses them. */
 static void encode_pixels(giflow_encoder *enc, rect r, const choice *c, unsigned mcs)
 {
@@ -374,12 +397,18 @@ static void encode_pixels(giflow_encoder *enc, rect r, const choice *c, unsigned
             keep[x] = (uint8_t)!d[x];
             any_keep |= keep[x];
         }
-        giflow__dither_row(dt, rm, enc->pend + ((size_t)y * enc->w + r.x0) * 4, rw, y,
-                           enc->opt.alpha_threshold, c->trans, any_keep ? keep : NULL, tprev,
-                           row);
-        giflow__lzwenc_push(enc->lzw, row, rw);
-        /* The screen now shows these pixels. */
+        const uint8_t *src = enc->pend + ((size_t)y * enc->w + r.x0) * 4;
         uint8_t *b = enc->shown + ((size_t)y * enc->w + r.x0) * 4;
+        giflow__dither_row(dt, rm, src, rw, y, enc->opt.alpha_threshold, c->trans,
+                           any_keep ? keep : NULL, tprev, row);
+        if (enc->lossy_lim) {
+            lossy_limits(enc, c, src, b, row, keep, rw, enc->lossy_lim);
+            giflow__lzw_lossy l = {c->pal->rgb, src, b, enc->lossy_lim, c->trans};
+            giflow__lzwenc_push_lossy(enc->lzw, row, rw, &l);
+        } else {
+            giflow__lzwenc_push(enc->lzw, row, rw);
+        }
+        /* The screen now shows these pixels. */
         for (uint32_t x = 0; x < rw; x++) {
             if ((int)row[x] == c->trans)
                 continue;

@@ -25,6 +25,7 @@ static void reset_table(giflow__lzwenc *e)
 {
     e->next = e->clear + 1;
     e->width = e->mcs + 1;
+    memset(e->child, 0, e->clear * sizeof *e->child); /* roots lose their children */
     if (++e->gen == (1u << (32 - KEY_BITS))) {
         /* Generations wrapped: forget every entry for real. */
         memset(e->key, 0, sizeof e->key);
@@ -217,4 +218,85 @@ void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t
     }
     e->cur = (int)cur;
     e->alt_colour = colour;
+}
+
+/* Squared error of index j at pixel i, or -1 when j cannot show there
+ * (the transparent index over a transparent screen). */
+static inline int32_t lossy_err(const giflow__lzw_lossy *l, unsigned j, size_t i)
+{
+    const uint8_t *s = l->src + 4 * i;
+    const uint8_t *c = (int)j == l->trans ? l->shown + 4 * i : l->pal + 3 * j;
+    if ((int)j == l->trans && c[3] != 255)
+        return -1;
+    int32_t r = s[0] - c[0], g = s[1] - c[1], b = s[2] - c[2];
+    return r * r + g * g + b * b;
+}
+
+/* 0 when index j shows exactly the colour on screen at pixel i, else -1. */
+static inline int32_t same_err(const giflow__lzw_lossy *l, unsigned j, size_t i)
+{
+    const uint8_t *b = l->shown + 4 * i;
+    return (int)j == l->trans || !memcmp(l->pal + 3 * j, b, 3) ? 0 : -1;
+}
+
+/* Among the children of code cur, the one to extend the string with at
+ * pixel i: within the pixel's limit, preferring one that the next pixel's
+ * index extends, then one with children, then the smallest error.
+ * Returns its code, or 0. */
+static unsigned pick_child(const giflow__lzwenc *e, unsigned cur, const uint8_t *px, size_t i,
+                           size_t n, const giflow__lzw_lossy *l)
+{
+    unsigned best = 0;
+    int32_t best_score = INT32_MIN;
+    const int same = l->limit[i] == GIFLOW__LZW_SAME;
+    for (unsigned c = e->child[cur]; c; c = e->sibling[c]) {
+        int32_t err = same ? same_err(l, e->last[c], i) : lossy_err(l, e->last[c], i);
+        if (err < 0 || err > (same ? 0 : l->limit[i]))
+            continue;
+        int32_t score = -err;
+        if (i + 1 < n) {
+            uint32_t k = e->gen << KEY_BITS | c << 8 | px[i + 1];
+            if (e->key[flex_find(e, k)] == k)
+                score += 1 << 24;
+            else if (e->child[c])
+                score += 1 << 23;
+        }
+        if (score > best_score) {
+            best_score = score;
+            best = c;
+        }
+    }
+    return best;
+}
+
+void giflow__lzwenc_push_lossy(giflow__lzwenc *e, uint8_t *px, size_t n,
+                               const giflow__lzw_lossy *l)
+{
+    size_t i = 0;
+    if (e->cur < 0 && n)
+        e->cur = px[i++];
+    unsigned cur = (unsigned)e->cur;
+    for (; i < n; i++) {
+        uint32_t k = e->gen << KEY_BITS | cur << 8 | px[i], h = flex_find(e, k);
+        if (e->key[h] == k) {
+            cur = e->code[h];
+            continue;
+        }
+        unsigned c = l->limit[i] != -1 ? pick_child(e, cur, px, i, n, l) : 0;
+        if (c) {
+            px[i] = e->last[c];
+            cur = c;
+            continue;
+        }
+        unsigned prev = cur;
+        cur = flex_emit(e, cur, k, h, px[i]);
+        if (e->key[h] == k) { /* an entry was added (no clear): link it */
+            unsigned code = e->next;
+            e->child[code] = 0;
+            e->last[code] = px[i];
+            e->sibling[code] = e->child[prev];
+            e->child[prev] = (uint16_t)code;
+        }
+    }
+    e->cur = (int)cur;
 }

@@ -30,7 +30,27 @@ typedef struct giflow__lzwenc {
     uint32_t gen;          /* generation of the live table entries */
     uint32_t key[GIFLOW__LZWE_HASH]; /* gen << 20 | prefix << 8 | byte */
     uint16_t code[GIFLOW__LZWE_HASH];
+    /* The table as a tree, for lossy pushes only: each code's first child
+     * (0: none), next sibling and last byte. */
+    uint16_t child[4096], sibling[4096];
+    uint8_t last[4096];
 } giflow__lzwenc;
+
+#define GIFLOW__LZW_SAME (-2)
+
+/* What a lossy push may accept at each pixel of the row it is given. */
+typedef struct giflow__lzw_lossy {
+    const uint8_t *pal;     /* RGB of every index (256 entries readable) */
+    const uint8_t *src;     /* the row's source pixels, RGBA */
+    const uint8_t *shown;   /* the screen under the row, RGBA: what the
+                               transparent index shows */
+    const int32_t *limit;   /* per pixel: the largest squared RGB error
+                               (sum over R, G, B) against src accepted;
+                               -1: only the given index; GIFLOW__LZW_SAME:
+                               any index showing exactly the screen's
+                               colour (the transparent one included) */
+    int trans;              /* transparent index, or -1 */
+} giflow__lzw_lossy;
 
 /* Starts a code stream with minimum code size mcs (2..8); writes the code
  * size byte and a clear code. */
@@ -49,6 +69,14 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n);
 #define GIFLOW__ALT_ANY 2
 void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
                              size_t n, int policy);
+/* Lossy LZW: encodes n indices like giflow__lzwenc_push, but where the
+ * string so far has no entry for the next index, it may continue with
+ * another index whose colour is within l->limit of the source pixel
+ * (the transparent index counts as the screen's colour), and px[] is
+ * updated to what was encoded. Deterministic. A stream should use either
+ * this or giflow__lzwenc_push. */
+void giflow__lzwenc_push_lossy(giflow__lzwenc *e, uint8_t *px, size_t n,
+                               const giflow__lzw_lossy *l);
 /* Ends the stream: last code, end code, last sub-block, terminator.
  * Returns 0, or -1 if the sink failed. */
 int giflow__lzwenc_end(giflow__lzwenc *e);

@@ -5,6 +5,7 @@
  * giflib parses it.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,6 +473,108 @@ static void test_lossy_bound(void)
     TU_CHECK(n6 < n0 * 3 / 4, "lossy 6: %zu bytes, not much below %zu", n6, n0);
 }
 
+/* Lossy LZW on a noisy grey ramp (few enough colours to be exact) with a
+ * moving square: every decoded pixel is within lossy_lzw levels (3 B^2
+ * squared) of its source, the lossless run is exact, and the file is
+ * smaller. */
+static size_t lzw_clip(int lossy_lzw, int *worst_sq)
+{
+    enum { T = 20 };
+    uint8_t *src = malloc((size_t)T * W * H * 4);
+    uint32_t seed = 17;
+    for (int t = 0; t < T; t++)
+        for (int i = 0; i < W * H; i++) {
+            uint8_t *p = src + 4 * ((size_t)t * W * H + i);
+            int x = i % W, y = i / W;
+            seed = seed * 1103515245u + 12345u;
+            memset(p, 60 + x / 2 + (int)((seed >> 16) % 5) - 2, 3);
+            p[3] = 255;
+            if (t && x >= 2 * t && x < 2 * t + 10 && y >= 10 && y < 20)
+                memset(p, 220, 3);
+            else if (t) /* the background holds still */
+                memcpy(p, src + 4 * i, 3);
+        }
+    buf b = {0};
+    giflow_encode_options o = wh_options();
+    o.lossy_lzw = lossy_lzw;
+    o.denoise = 0;
+    giflow_encoder *e = start(&b, &o);
+    for (int t = 0; t < T; t++) {
+        giflow_frame f = {0};
+        f.rgba = src + (size_t)t * W * H * 4;
+        f.delay_cs = 4;
+        TU_CHECK(giflow_encode_frame(e, &f) == GIFLOW_OK, "lossy_lzw %d: frame %d", lossy_lzw, t);
+    }
+    TU_CHECK(giflow_encode_finish(e, -1) == GIFLOW_OK, "lossy_lzw %d: finish", lossy_lzw);
+    giflow_encoder_free(e);
+    tu_decoded d;
+    tu_decode(b.d, b.n, 0, 0, 1, &d);
+    TU_CHECK(d.nframes == T, "lossy_lzw %d: %u frames", lossy_lzw, d.nframes);
+    *worst_sq = -1;
+    for (uint32_t t = 0; t < d.nframes; t++)
+        for (int i = 0; i < W * H; i++) {
+            int sq = 0;
+            for (int k = 0; k < 3; k++) {
+                int diff = d.frames[t].rgba[4 * i + k] - src[4 * ((size_t)t * W * H + i) + k];
+                sq += diff * diff;
+            }
+            *worst_sq = sq > *worst_sq ? sq : *worst_sq;
+        }
+    tu_decoded_free(&d);
+    free(src);
+    free(b.d);
+    return b.n;
+}
+
+static void test_lossy_lzw(void)
+{
+    int worst0, worst4;
+    size_t n0 = lzw_clip(0, &worst0), n4 = lzw_clip(4, &worst4);
+    TU_CHECK(worst0 == 0, "lossy_lzw 0: not exact (worst squared error %d)", worst0);
+    TU_CHECK(worst4 <= 3 * 4 * 4 && worst4 > 0, "lossy_lzw 4: worst squared error %d (bound 48)",
+             worst4);
+    TU_CHECK(n4 < n0 * 4 / 5, "lossy_lzw 4: %zu bytes, not much below %zu", n4, n0);
+}
+
+/* The quality knob: 95 is the defaults, the anchors hold, the tools grow
+ * monotonically as quality falls, bad values change nothing, and a 0.1
+ * sized struct gets only its own fields written. */
+static void test_quality(void)
+{
+    giflow_encode_options d, o;
+    giflow_encode_options_default(&d);
+    o = d;
+    TU_CHECK(giflow_encode_options_quality(&o, 95) == GIFLOW_OK && !memcmp(&o, &d, sizeof o),
+             "quality 95 is not the defaults");
+    TU_CHECK(giflow_encode_options_quality(&o, 50) == GIFLOW_OK && o.denoise == 55 &&
+                 o.lossy_lzw == 8 && o.lossy == 10 && o.max_colors == 128,
+             "quality 50: %d %d %d %u", o.denoise, o.lossy_lzw, o.lossy, o.max_colors);
+    giflow_encode_options p = d;
+    int mono = 1;
+    for (int q = 100; q >= 1; q--) {
+        o = d;
+        mono &= giflow_encode_options_quality(&o, q) == GIFLOW_OK;
+        mono &= q == 100 || (o.denoise >= p.denoise && o.lossy_lzw >= p.lossy_lzw &&
+                             o.lossy >= p.lossy && o.max_colors <= p.max_colors);
+        p = o;
+    }
+    TU_CHECK(mono && p.denoise == 100 && p.max_colors == 16, "not monotonic");
+    o = d;
+    TU_CHECK(giflow_encode_options_quality(&o, 0) == GIFLOW_ERR_ARG &&
+                 giflow_encode_options_quality(&o, 101) == GIFLOW_ERR_ARG &&
+                 giflow_encode_options_quality(NULL, 50) == GIFLOW_ERR_ARG &&
+                 !memcmp(&o, &d, sizeof o),
+             "bad quality accepted or applied");
+    unsigned char old[sizeof(giflow_encode_options) + 16];
+    size_t v0 = offsetof(giflow_encode_options, denoise);
+    memset(old, 0xAB, sizeof old);
+    giflow_encode_options_init_size((giflow_encode_options *)old, v0);
+    TU_CHECK(giflow_encode_options_quality((giflow_encode_options *)old, 30) == GIFLOW_OK &&
+                 ((giflow_encode_options *)old)->max_colors == 64 && old[v0] == 0xAB &&
+                 old[sizeof old - 1] == 0xAB,
+             "a 0.1-sized struct was written past its size");
+}
+
 /* A failing output callback stops the encoder with a sticky I/O error. */
 static void test_write_failure(void)
 {
@@ -694,6 +797,8 @@ int main(void)
     test_indexed_and_metadata();
     test_lossy();
     test_lossy_bound();
+    test_lossy_lzw();
+    test_quality();
     test_write_failure();
     test_temporal_stability();
     test_rows();

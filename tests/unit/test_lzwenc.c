@@ -86,6 +86,70 @@ static void roundtrip(giflow__lzwenc *e, unsigned mcs, const uint8_t *px, uint32
     }
 }
 
+/* Lossy LZW on a noisy grey ramp with the 256-grey palette: the stream
+ * decodes (giflib) to exactly the indices it reports, every pixel stays
+ * within its limit, pixels without a choice keep their index, kept pixels
+ * show the screen's grey, and the file shrinks. */
+static void test_lossy(giflow__lzwenc *e)
+{
+    enum { LW = 320, LH = 120, B = 4 };
+    uint8_t pal[768], *src = malloc(LW * LH * 4), *shown = malloc(LW * LH * 4);
+    uint8_t *px = malloc(LW * LH), *orig = malloc(LW * LH);
+    int32_t *lim = malloc(LW * LH * sizeof *lim);
+    uint32_t seed = 5;
+    for (int i = 0; i < 256; i++)
+        memset(pal + 3 * i, i, 3);
+    for (int i = 0; i < LW * LH; i++) {
+        seed = seed * 1103515245u + 12345u;
+        int x = i % LW, v = x * 200 / LW + 20 + (int)((seed >> 16) % 7) - 3;
+        memset(src + 4 * i, v, 3);
+        src[4 * i + 3] = 255;
+        memset(shown + 4 * i, 90, 3);
+        shown[4 * i + 3] = 255;
+        px[i] = orig[i] = (uint8_t)v;
+        /* Columns 0-9 have no choice; the last 30 are kept (screen 90). */
+        lim[i] = x < 10 ? -1 : 3 * B * B;
+        if (x >= LW - 30) {
+            lim[i] = GIFLOW__LZW_SAME;
+            px[i] = orig[i] = 90;
+        }
+    }
+    size_t sizes[2];
+    for (int lossy = 0; lossy < 2; lossy++) {
+        tb_buf g = {0};
+        tb_header(&g, LW, LH, pal, 256, 0);
+        tb_bytes(&g, "\x2C\0\0\0\0", 5);
+        tb_u16(&g, LW);
+        tb_u16(&g, LH);
+        tb_u8(&g, 0);
+        giflow__lzwenc_begin(e, 8, append, &g);
+        for (int y = 0; y < LH; y++) {
+            giflow__lzw_lossy l = {pal, src + 4 * y * LW, shown + 4 * y * LW, lim + y * LW, -1};
+            if (lossy)
+                giflow__lzwenc_push_lossy(e, px + y * LW, LW, &l);
+            else
+                giflow__lzwenc_push(e, px + y * LW, LW);
+        }
+        TU_CHECK(giflow__lzwenc_end(e) == 0, "end");
+        tb_trailer(&g);
+        sizes[lossy] = g.len;
+        TU_CHECK(giflib_agrees(&g, px, LW * LH), "lossy %d: giflib reads other indices", lossy);
+        tb_free(&g);
+    }
+    int bad = 0;
+    for (int i = 0; i < LW * LH; i++) {
+        int d = px[i] - orig[i], x = i % LW;
+        bad += x < 10 ? d != 0 : x >= LW - 30 ? px[i] != 90 : 3 * d * d > 3 * B * B;
+    }
+    TU_CHECK(bad == 0, "%d pixels outside their limit", bad);
+    TU_CHECK(sizes[1] * 10 < sizes[0] * 7, "lossy %zu bytes, lossless %zu", sizes[1], sizes[0]);
+    free(src);
+    free(shown);
+    free(px);
+    free(orig);
+    free(lim);
+}
+
 int main(void)
 {
     static giflow__lzwenc e; /* zeroed: generation 0 */
@@ -132,6 +196,7 @@ int main(void)
         tb_free(&b);
         tb_free(&codes);
     }
+    test_lossy(&e);
     free(px);
     printf("test_lzwenc: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
