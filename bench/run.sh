@@ -67,3 +67,7 @@ HUGEBENCH_GRAIN=60 HUGEBENCH_NAME=huge-grainy HUGEBENCH_ONLY=giflow,pillow "$her
 
 # giflow edit vs gifsicle / ImageMagick (bench/edit/README.md): BUILD_DIR/bench/edit.json and edit.txt.
 "$here/edit/run.sh" "$build"
+
+# Player: random seeks, heap bound, the web page's first frame
+# (bench/player/README.md): BUILD_DIR/bench/player.json and player.txt.
+"$here/player/run.sh" "$build"

@@ -841,8 +841,9 @@ GIFLOW_API int giflow_index_find(const giflow_index *ix, uint64_t ms, uint32_t *
  * exceeds memory_budget + giflow_player_state_size(). The budget holds the
  * output canvas, the decoder's working memory, the index (56 bytes per
  * frame) and the snapshots; snapshots are dropped to make room for the
- * rest, and only what cannot be dropped fails (GIFLOW_ERR_LIMIT_MEMORY).
- * A snapshot costs 32x32-pixel tiles for the parts of the canvas that
+ * rest (those whose loss leaves the smallest gap first, so the ones kept
+ * stay evenly spread over the decode work), and only what cannot be dropped fails (GIFLOW_ERR_LIMIT_MEMORY).
+ * A snapshot costs 16x16-pixel tiles for the parts of the canvas that
  * changed since the one before it, so budgets of a few canvases hold many
  * snapshots of animations that change in places.
  */
@@ -948,7 +949,7 @@ typedef struct giflow_player_info {
     size_t heap, peak_heap;   /* through the player's hook, now and peak */
     size_t limit;             /* their bound: budget + fixed state */
     uint32_t snapshots;       /* snapshots kept */
-    uint32_t spacing;         /* ... on every spacing-th frame */
+    uint32_t spacing;         /* frames per snapshot, on average */
     int64_t current;          /* frame the canvas holds, -1 none */
 } giflow_player_info;
 

@@ -7,11 +7,11 @@
  * is before k), the last keyframe at or before k (a fresh canvas), or a
  * kept snapshot. A snapshot is the canvas some frame j is drawn over
  * (frame j-1 with its disposal applied), so restarting there needs no
- * disposal state. Snapshots are stored as tiles shared by reference
- * count: a tile that no frame touched between two snapshots is stored
- * once, and restoring a snapshot copies only the tiles the canvas does not
- * already hold. They sit on a grid of every S-th frame; when memory runs
- * short the grid is thinned (S doubles).
+ * disposal state. snap.c stores them (shared, colour-packed tiles); this
+ * file decides which to keep: one is taken where the gap in decode work
+ * it splits is larger than what any kept one closes, and when memory runs
+ * short the one whose loss leaves the smallest gap goes, so those kept
+ * stay evenly spread over the decode work.
  *
  * Memory: every allocation, the decoders' and the index's included, goes
  * through one accounting hook with a hard limit of the caller's budget
@@ -21,21 +21,10 @@
 #include <string.h>
 
 #include "play.h"
+#include "snap.h"
 #include "../common/api.h"
 
-#define TILE 32          /* tile side in pixels */
 #define HDR 16           /* accounting header in front of each allocation */
-
-typedef struct tile {
-    uint32_t refs;
-    uint32_t pad;
-} tile;                  /* pixels follow, TILE x TILE or less at the edges */
-
-typedef struct snap {
-    uint32_t frame;      /* the snapshot is what this frame is drawn over */
-    uint32_t pad;
-    tile *t[];           /* per tile; &p->clear for all-transparent ones */
-} snap;
 
 struct giflow_player {
     giflow_allocator user;    /* the caller's allocator */
@@ -43,9 +32,6 @@ struct giflow_player {
     size_t now, peak, limit;  /* bytes through the hook, and the bound */
     int evicting;
     int refused;              /* the limit refused an allocation */
-    int keep;                 /* snapshots may not be dropped to take one */
-    int playing;              /* in next(): snapshots may be thinned to
-                                 take new ones (a seek only adds what fits) */
 
     giflow_player_options opt;
     giflow_limits limits;
@@ -72,15 +58,10 @@ struct giflow_player {
     uint32_t plays;           /* completed plays, for next() */
 
     /* Snapshots. */
-    uint32_t tx, ty, ntiles;
-    tile clear;               /* sentinel: an all-transparent tile */
-    tile **held;              /* per tile: the stored tile the canvas
-                                 equals (referenced), or NULL if unknown */
-    uint8_t *dirty;           /* per tile: drawn on since held was set, so
-                                 the canvas may differ from held */
-    snap **snaps;             /* sorted by frame */
-    uint32_t nsnaps, snaps_cap;
-    uint32_t spacing;         /* S: snapshots are taken at multiples */
+    giflow__store store;      /* empty (no tables) until the canvas exists */
+    uint64_t gap_floor;       /* merged gap of the last snapshot dropped */
+    uint64_t evict_below;     /* only snapshots whose merged gap is below
+                                 this may be dropped now */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -98,7 +79,7 @@ static void *hook_alloc(void *user, size_t n)
     /* Make room by dropping snapshots; the hook may be entered from a
      * decoder call, when nothing else refers to them. */
     while (p->now + need > p->limit)
-        if (p->evicting || p->keep || !evict_one(p)) {
+        if (p->evicting || !evict_one(p)) {
             p->refused = 1;
             return NULL;
         }
@@ -132,55 +113,8 @@ size_t giflow_player_state_size(void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Tiles and snapshots                                                       */
+/* Snapshots: which to keep (snap.c stores them)                             */
 /* ------------------------------------------------------------------------ */
-
-static void tile_rect(const giflow_player *p, uint32_t t, uint32_t *x, uint32_t *y,
-                      uint32_t *w, uint32_t *h)
-{
-    *x = (t % p->tx) * TILE;
-    *y = (t / p->tx) * TILE;
-    *w = p->out_w - *x < TILE ? p->out_w - *x : TILE;
-    *h = p->out_h - *y < TILE ? p->out_h - *y : TILE;
-}
-
-static void unref(giflow_player *p, tile *t)
-{
-    if (t && t != &p->clear && --t->refs == 0)
-        hook_free(p, t);
-}
-
-static tile *ref(giflow_player *p, tile *t)
-{
-    if (t && t != &p->clear)
-        t->refs++;
-    return t;
-}
-
-static void set_held(giflow_player *p, uint32_t i, tile *t)
-{
-    tile *old = p->held[i];
-    p->held[i] = ref(p, t);
-    p->dirty[i] = 0;
-    unref(p, old);
-}
-
-/* The canvas holds nothing known (after a broken frame, or a new canvas). */
-static void forget_held(giflow_player *p, tile *as)
-{
-    for (uint32_t i = 0; i < p->ntiles; i++)
-        set_held(p, i, as);
-}
-
-/* A frame or its disposal changes output rectangle [x0,x1) x [y0,y1). */
-static void touch(giflow_player *p, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1)
-{
-    if (x0 >= x1 || y0 >= y1)
-        return;
-    for (uint32_t j = y0 / TILE; j <= (y1 - 1) / TILE; j++)
-        for (uint32_t i = x0 / TILE; i <= (x1 - 1) / TILE; i++)
-            p->dirty[j * p->tx + i] = 1;
-}
 
 /* Output pixels [*o0, *o1) that canvas span [c, c + n) reaches on an axis
  * with crop start c0, crop length len and out output pixels. */
@@ -196,6 +130,7 @@ static void out_span(uint32_t c, uint32_t n, uint32_t c0, uint32_t len, uint32_t
     *o1 = (uint32_t)((b * out + len - 1) / len);
 }
 
+/* A frame (and later its disposal) changes its rectangle on the output. */
 static void touch_frame(giflow_player *p, const giflow__ixent *e)
 {
     uint32_t x0 = e->cx, x1 = e->cx + e->cw, y0 = e->cy, y1 = e->cy + e->ch;
@@ -204,187 +139,82 @@ static void touch_frame(giflow_player *p, const giflow__ixent *e)
         out_span(e->cx, e->cw, v->crop_x, v->crop_width, v->out_width, &x0, &x1);
         out_span(e->cy, e->ch, v->crop_y, v->crop_height, v->out_height, &y0, &y1);
     }
-    touch(p, x0, y0, x1, y1);
+    giflow__store_touch(&p->store, x0, y0, x1, y1);
 }
 
-static void snap_free(giflow_player *p, snap *s)
+/* Decode work from the start at frame a (a keyframe or a snapshot) to
+ * frame b, excluded. */
+static uint64_t gap(const giflow__ixent *e, uint32_t a, uint32_t b)
 {
-    for (uint32_t i = 0; i < p->ntiles; i++)
-        unref(p, s->t[i]);
-    hook_free(p, s);
+    return b > a ? e[b - 1].work - (a ? e[a - 1].work : 0) : 0;
 }
 
-static void snap_remove(giflow_player *p, uint32_t i)
+/* The gap snapshot i's removal would leave: from the start before it (a
+ * snapshot or a keyframe) to the snapshot after it, or to the last frame. */
+static uint64_t merged_gap(const giflow_player *p, const giflow__ixent *e, uint32_t n,
+                           uint32_t i)
 {
-    snap *s = p->snaps[i];
-    memmove(p->snaps + i, p->snaps + i + 1, (p->nsnaps - i - 1) * sizeof *p->snaps);
-    p->nsnaps--;
-    snap_free(p, s);
+    const giflow__store *st = &p->store;
+    uint32_t f = giflow__store_frame(st, i), prev = e[f].key;
+    if (i && giflow__store_frame(st, i - 1) > prev)
+        prev = giflow__store_frame(st, i - 1);
+    return gap(e, prev, i + 1 < st->n ? giflow__store_frame(st, i + 1) : n);
 }
 
-/* Drops something to free memory: tiles only the canvas map holds, else
- * a snapshot off the next coarser grid (doubling S when there is none).
- * Returns 0 when nothing is left to drop. */
+/* Drops something to free memory: what only the canvas map holds, else
+ * the snapshot whose loss leaves the smallest gap (so those kept stay
+ * evenly spread over the decode work), if that gap is below evict_below.
+ * Returns 0 when nothing may be dropped. */
 static int evict_one(giflow_player *p)
 {
+    giflow__store *st = &p->store;
+    if (!st->held)
+        return 0;
     p->evicting = 1;
-    size_t before = p->now;
-    for (uint32_t i = 0; i < p->ntiles && p->held; i++)
-        if (p->held[i] && p->held[i] != &p->clear && p->held[i]->refs == 1)
-            set_held(p, i, NULL);
-    int done = p->now < before;
-    while (!done && p->nsnaps) {
-        for (uint32_t i = 0; i < p->nsnaps && !done; i++)
-            if (p->snaps[i]->frame % (2 * (uint64_t)p->spacing)) {
-                snap_remove(p, i);
-                done = 1;
-            }
-        if (!done)
-            p->spacing *= 2;
+    int done = giflow__store_release(st);
+    if (!done && st->n) {
+        uint32_t n, best = 0;
+        const giflow__ixent *e = giflow__index_entries(p->ix, &n, NULL);
+        uint64_t min = UINT64_MAX;
+        for (uint32_t i = 0; i < st->n; i++) {
+            uint64_t g = merged_gap(p, e, n, i);
+            if (g < min)
+                min = g, best = i;
+        }
+        if (min < p->evict_below) {
+            giflow__store_remove(st, best);
+            p->gap_floor = min;
+            done = 1;
+        }
     }
     p->evicting = 0;
     return done;
 }
 
-/* Index of the last snapshot at or before frame k, or -1. */
-static int64_t snap_find(const giflow_player *p, uint32_t k)
+/* Keeps the canvas as the snapshot for frame k (which it is drawn over),
+ * when that is worth its memory: the gap it splits must be larger than
+ * the gaps other snapshots close (it may replace those), and larger than
+ * what restoring costs (half a canvas of work). */
+static void snap_take(giflow_player *p, const giflow__ixent *e, uint32_t k)
 {
-    int64_t lo = 0, hi = (int64_t)p->nsnaps - 1, best = -1;
-    while (lo <= hi) {
-        int64_t mid = (lo + hi) / 2;
-        if (p->snaps[mid]->frame <= k) {
-            best = mid;
-            lo = mid + 1;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    return best;
-}
-
-/* Whether the canvas's tile i equals stored tile t (clear included). */
-static int tile_equal(const giflow_player *p, uint32_t i, const tile *t)
-{
-    uint32_t x, y, w, h;
-    tile_rect(p, i, &x, &y, &w, &h);
-    const uint8_t *px = (const uint8_t *)(t + 1);
-    for (uint32_t r = 0; r < h; r++) {
-        const uint8_t *row = p->canvas + ((size_t)(y + r) * p->out_w + x) * 4;
-        if (t != &p->clear) {
-            if (memcmp(row, px + (size_t)r * w * 4, (size_t)w * 4))
-                return 0;
-            continue;
-        }
-        for (uint32_t b = 0; b < w * 4; b++)
-            if (row[b])
-                return 0;
-    }
-    return 1;
-}
-
-/* Copies tile i between the canvas and t's pixels. */
-static void tile_copy(giflow_player *p, uint32_t i, tile *t, int to_canvas)
-{
-    uint32_t x, y, w, h;
-    tile_rect(p, i, &x, &y, &w, &h);
-    uint8_t *px = (uint8_t *)(t + 1);
-    for (uint32_t r = 0; r < h; r++) {
-        uint8_t *row = p->canvas + ((size_t)(y + r) * p->out_w + x) * 4;
-        if (t == &p->clear)
-            memset(row, 0, (size_t)w * 4);
-        else if (to_canvas)
-            memcpy(row, px + (size_t)r * w * 4, (size_t)w * 4);
-        else
-            memcpy(px + (size_t)r * w * 4, row, (size_t)w * 4);
-    }
-}
-
-static void snap_build(giflow_player *p, uint32_t k);
-
-/* Keeps the canvas as the snapshot for frame k (which it is drawn over):
- * tiles equal to the ones the canvas map holds are shared (frames drew
- * nothing there, or only what was there), the rest copied. Best effort: a
- * snapshot that does not fit is not taken. */
-static void snap_take(giflow_player *p, uint32_t k, int keep)
-{
-    p->keep = keep;
-    snap_build(p, k);
-    p->keep = 0;
-}
-
-static void snap_build(giflow_player *p, uint32_t k)
-{
-    snap *s = hook_alloc(p, sizeof *s + (size_t)p->ntiles * sizeof(tile *));
-    if (!s)
+    giflow__store *st = &p->store;
+    uint32_t n;
+    giflow__index_entries(p->ix, &n, NULL);
+    int64_t i = giflow__store_find(st, k);
+    if (i >= 0 && giflow__store_frame(st, (uint32_t)i) == k)
         return;
-    s->frame = k;
-    for (uint32_t i = 0; i < p->ntiles; i++) {
-        if (p->held[i] && p->dirty[i] && tile_equal(p, i, p->held[i]))
-            p->dirty[i] = 0;
-        s->t[i] = p->dirty[i] ? NULL : ref(p, p->held[i]);
-    }
-    for (uint32_t i = 0; i < p->ntiles; i++) {
-        if (s->t[i])
-            continue;
-        tile *t = &p->clear;
-        if (!tile_equal(p, i, &p->clear)) {
-            uint32_t x, y, w, h;
-            tile_rect(p, i, &x, &y, &w, &h);
-            t = hook_alloc(p, sizeof *t + (size_t)w * h * 4);
-            if (!t || k % p->spacing) { /* no room, or the grid moved on */
-                hook_free(p, t);
-                snap_free(p, s);
-                return;
-            }
-            t->refs = 0;
-            tile_copy(p, i, t, 0);
-        }
-        s->t[i] = ref(p, t);
-        set_held(p, i, t);
-    }
-    if (p->nsnaps == p->snaps_cap) {
-        uint32_t cap = p->snaps_cap ? 2 * p->snaps_cap : 16;
-        snap **a = hook_alloc(p, (size_t)cap * sizeof *a);
-        if (!a || k % p->spacing) {
-            hook_free(p, a);
-            snap_free(p, s);
-            return;
-        }
-        if (p->nsnaps)
-            memcpy(a, p->snaps, p->nsnaps * sizeof *a);
-        hook_free(p, p->snaps);
-        p->snaps = a;
-        p->snaps_cap = cap;
-    }
-    int64_t at = snap_find(p, k) + 1;
-    memmove(p->snaps + at + 1, p->snaps + at, (p->nsnaps - (size_t)at) * sizeof *p->snaps);
-    p->snaps[at] = s;
-    p->nsnaps++;
-}
-
-/* Puts snapshot s into the canvas, copying only tiles it does not hold.
- * Returns the number of tiles copied. */
-static uint32_t snap_restore(giflow_player *p, const snap *s)
-{
-    uint32_t copied = 0;
-    for (uint32_t i = 0; i < p->ntiles; i++) {
-        if (p->held[i] == s->t[i] && !p->dirty[i])
-            continue;
-        tile_copy(p, i, s->t[i], 1);
-        set_held(p, i, s->t[i]);
-        copied++;
-    }
-    return copied;
-}
-
-static void snaps_clear(giflow_player *p)
-{
-    while (p->nsnaps)
-        snap_remove(p, p->nsnaps - 1);
-    hook_free(p, p->snaps);
-    p->snaps = NULL;
-    p->snaps_cap = 0;
-    p->spacing = 1;
+    uint32_t prev = e[k].key;
+    if (i >= 0 && giflow__store_frame(st, (uint32_t)i) > prev)
+        prev = giflow__store_frame(st, (uint32_t)i);
+    /* After the last snapshot, as much again is taken to follow. */
+    uint64_t g = (uint64_t)(i + 1) < st->n ? gap(e, prev, giflow__store_frame(st, (uint32_t)i + 1))
+                                           : 2 * gap(e, prev, k);
+    if (g <= p->gap_floor || g < (uint64_t)p->out_w * p->out_h / 2)
+        return;
+    giflow_decoder_dispose(p->dec, p->canvas, (size_t)p->out_w * 4);
+    p->evict_below = g;
+    giflow__store_take(st, k);
+    p->evict_below = UINT64_MAX;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -474,24 +304,19 @@ static int restart(giflow_player *p, const giflow__ixent *e, uint32_t k, int fre
     p->dec_off = e->offset;
     p->live = 1;
     if (fresh)
-        forget_held(p, &p->clear); /* the decoder clears the canvas */
+        giflow__store_forget(&p->store, 1); /* the decoder clears the canvas */
     return GIFLOW_OK;
 }
 
-/* Decodes frames cur + 1 .. k onto the canvas, taking snapshots on the
- * grid as it passes. */
+/* Decodes frames cur + 1 .. k onto the canvas, taking snapshots where
+ * they are worth it as it passes. */
 static int decode_to(giflow_player *p, const giflow__ixent *e, uint32_t k)
 {
     int r;
     for (uint32_t j = (uint32_t)(p->cur + 1); j <= k; j++) {
         p->refused = 0;
-        if (j % p->spacing == 0 && !(e[j].flags & GIFLOW__IX_KEY) && p->cur == (int64_t)j - 1) {
-            int64_t s = snap_find(p, j);
-            if (s < 0 || p->snaps[s]->frame != j) {
-                giflow_decoder_dispose(p->dec, p->canvas, (size_t)p->out_w * 4);
-                snap_take(p, j, !p->playing);
-            }
-        }
+        if (!(e[j].flags & GIFLOW__IX_KEY) && p->cur == (int64_t)j - 1)
+            snap_take(p, e, j);
         giflow_frame_info f;
         PUMP(p, r, giflow_decode_frame_info(p->dec, in, &f));
         if (r == GIFLOW_OK) {
@@ -504,7 +329,7 @@ static int decode_to(giflow_player *p, const giflow__ixent *e, uint32_t k)
             /* The canvas is half drawn: nothing on it can be trusted. */
             p->live = 0;
             p->cur = -1;
-            forget_held(p, NULL);
+            giflow__store_forget(&p->store, 0);
             if (stream_error(r)) /* frame j is broken: the stream ends there */
                 giflow__index_truncate(p->ix, j, r);
             return r >= 0 ? GIFLOW_ERR_TRUNCATED : r;
@@ -525,7 +350,7 @@ static int compose(giflow_player *p, const giflow__ixent *e, uint32_t k)
 {
     if (p->live && p->cur == (int64_t)k)
         return GIFLOW_OK;
-    uint64_t tile_cost = (uint64_t)TILE * TILE / 4, canvas = (uint64_t)p->out_w * p->out_h;
+    uint64_t tile_cost = GIFLOW__TILE * GIFLOW__TILE / 4, canvas = (uint64_t)p->out_w * p->out_h;
     /* Candidates: go on from the canvas, start at the keyframe, or restore
      * a snapshot (its cost: the tiles that would be copied). */
     uint32_t key = e[k].key;
@@ -536,12 +361,13 @@ static int compose(giflow_player *p, const giflow__ixent *e, uint32_t k)
         best = work(e, (uint32_t)p->cur + 1, k);
         how = 1;
     }
-    int64_t si = snap_find(p, k);
-    const snap *s = si >= 0 ? p->snaps[si] : NULL;
-    if (s && s->frame > key) {
-        uint64_t c = work(e, s->frame, k);
-        for (uint32_t i = 0; i < p->ntiles && c < best; i++)
-            c += p->held[i] != s->t[i] || p->dirty[i] ? tile_cost : 0;
+    int64_t si = giflow__store_find(&p->store, k);
+    uint32_t sf = si >= 0 ? giflow__store_frame(&p->store, (uint32_t)si) : 0;
+    if (si >= 0 && sf > key) {
+        uint64_t c = work(e, sf, k);
+        if (c < best)
+            c += tile_cost * giflow__store_cost(&p->store, (uint32_t)si,
+                                                (uint32_t)((best - c) / tile_cost + 1));
         if (c < best)
             how = 2;
     }
@@ -550,9 +376,9 @@ static int compose(giflow_player *p, const giflow__ixent *e, uint32_t k)
         r = restart(p, &e[key], key, 1);
         p->cur = (int64_t)key - 1;
     } else if (how == 2) {
-        snap_restore(p, s);
-        r = restart(p, &e[s->frame], s->frame, 0);
-        p->cur = (int64_t)s->frame - 1;
+        giflow__store_restore(&p->store, (uint32_t)si);
+        r = restart(p, &e[sf], sf, 0);
+        p->cur = (int64_t)sf - 1;
     }
     if (r != GIFLOW_OK)
         return r;
@@ -597,7 +423,7 @@ giflow_player *giflow_player_new(const giflow_allocator *alloc, const giflow_pla
     p->hook.free = hook_free;
     p->hook.user = p;
     p->cur = p->shown = -1;
-    p->spacing = 1;
+    p->evict_below = UINT64_MAX;
     /* The budget covers all but the fixed state; 0 selects 4 canvases
      * once the canvas size is known. */
     p->limit = SIZE_MAX;
@@ -622,11 +448,7 @@ void giflow_player_free(giflow_player *p)
 {
     if (!p)
         return;
-    snaps_clear(p);
-    if (p->held) {
-        forget_held(p, NULL);
-        hook_free(p, p->held);
-    }
+    giflow__store_free(&p->store);
     hook_free(p, p->canvas);
     giflow_decoder_free(p->dec);
     giflow_index_free(p->ix);
@@ -689,9 +511,6 @@ static int setup_output(giflow_player *p)
     uint64_t work = bytes / 2 > GIFLOW__WORK_MIN_BYTES ? bytes / 2 : GIFLOW__WORK_MIN_BYTES;
     giflow_decoder_set_flags(p->dec,
                              flags | (budget < 2 * bytes + work ? GIFLOW_FLAG_SMALL_MEMORY : 0));
-    p->tx = (p->out_w + TILE - 1) / TILE;
-    p->ty = (p->out_h + TILE - 1) / TILE;
-    p->ntiles = p->tx * p->ty;
     return GIFLOW_OK;
 }
 
@@ -701,15 +520,14 @@ static int alloc_output(giflow_player *p)
 {
     if (p->canvas)
         return GIFLOW_OK;
-    if (!p->held) { /* held[] and dirty[] in one block */
-        p->held = hook_alloc(p, (size_t)p->ntiles * (sizeof *p->held + 1));
-        if (!p->held)
-            return GIFLOW_ERR_LIMIT_MEMORY;
-        memset(p->held, 0, (size_t)p->ntiles * (sizeof *p->held + 1));
-        p->dirty = (uint8_t *)(p->held + p->ntiles);
-    }
     p->canvas = hook_alloc(p, (size_t)p->out_w * p->out_h * 4);
-    return p->canvas ? GIFLOW_OK : GIFLOW_ERR_LIMIT_MEMORY;
+    if (!p->canvas || giflow__store_init(&p->store, &p->hook, p->canvas, p->out_w, p->out_h)) {
+        hook_free(p, p->canvas);
+        p->canvas = NULL;
+        return GIFLOW_ERR_LIMIT_MEMORY;
+    }
+    p->gap_floor = 0;
+    return GIFLOW_OK;
 }
 
 /* Reads the header on first use. Returns GIFLOW_OK, GIFLOW_NEED_INPUT or
@@ -797,10 +615,7 @@ int giflow_player_next(giflow_player *p, giflow_player_frame *out)
         p->plays++;
         k = 0;
     }
-    p->playing = 1;
-    r = giflow_player_seek(p, k, out);
-    p->playing = 0;
-    return r;
+    return giflow_player_seek(p, k, out);
 }
 
 int giflow_player_frame_at(giflow_player *p, uint64_t ms, giflow_player_frame *out)
@@ -852,8 +667,8 @@ int giflow_player_get_info(giflow_player *p, giflow_player_info *info)
     info->heap = p->now;
     info->peak_heap = p->peak;
     info->limit = p->opened ? p->limit : 0;
-    info->snapshots = p->nsnaps;
-    info->spacing = p->spacing;
+    info->snapshots = p->store.n;
+    info->spacing = info->frames / (p->store.n + 1);
     info->current = p->cur >= 0 ? (int64_t)p->cur : -1;
     return r;
 }
@@ -871,12 +686,8 @@ int giflow_player_set_viewport(giflow_player *p, const giflow_viewport *vp)
     if (r != GIFLOW_OK)
         return r;
     /* Everything canvas-sized is remade for the new output. */
-    snaps_clear(p);
-    if (p->held)
-        forget_held(p, NULL);
-    hook_free(p, p->held);
+    giflow__store_free(&p->store);
     hook_free(p, p->canvas);
-    p->held = NULL;
     p->canvas = NULL;
     p->cur = -1;
     p->live = 0;
