@@ -24,6 +24,8 @@ enum {
     CLI_DOPT_MAX_FRAMES,
     CLI_DOPT_MAX_MEMORY,
     CLI_DOPT_CHUNK,
+    CLI_DOPT_MAX_METADATA,
+    CLI_DOPT_MAX_EXTENSIONS,
 };
 extern const cli_opt cli_decode_opt_table[];
 /* Applies decoder option id. Returns 1 if it was one, 0 if id is not a

@@ -310,7 +310,7 @@ static int set_viewport(decode_job *j, giflow_decoder *dec, giflow_player *pl,
 }
 
 static void print_json(const decode_job *j, const giflow_image_info *im, int status,
-                       size_t peak)
+                       size_t peak, uint64_t offset)
 {
     fputs("{\"file\":", stdout);
     json_str(stdout, j->in_path);
@@ -319,15 +319,15 @@ static void print_json(const decode_job *j, const giflow_image_info *im, int sta
     fprintf(stdout, ",\"format\":\"%s\",\"canvas_width\":%u,\"canvas_height\":%u,"
                     "\"output_width\":%u,\"output_height\":%u,"
                     "\"frames_written\":%u,\"decoder_peak_heap\":%zu,\"decoder_state\":%zu,"
-            "\"canvas_bytes\":%zu,\"complete\":%s,\"error\":",
+            "\"canvas_bytes\":%zu,\"complete\":%s,",
             j->raw ? "rgba" : "png", im->canvas_width, im->canvas_height, j->out_w, j->out_h,
             j->written, peak,
             giflow_decoder_state_size(), (size_t)im->canvas_width * im->canvas_height * 4,
             status == GIFLOW_END ? "true" : "false");
     if (status == GIFLOW_END)
-        fputs("null", stdout);
+        fputs("\"error\":null", stdout);
     else
-        json_str(stdout, giflow_strerror(status));
+        json_error(stdout, status, giflow_strerror(status), offset);
     fputs("}\n", stdout);
 }
 
@@ -525,6 +525,9 @@ int cmd_decode(int argc, char **argv)
         cli_reader_close(&rd);
         return EXIT_FAIL;
     }
+    /* The canvas comes zeroed from calloc: pages no frame paints (a broken
+     * first frame of a huge canvas) are never touched. */
+    j.opts.flags |= GIFLOW_FLAG_ZEROED_CANVAS;
     giflow_decoder *dec = cli_decoder(&j.opts);
     if (!dec) {
         cli_reader_close(&rd);
@@ -542,7 +545,7 @@ int cmd_decode(int argc, char **argv)
     }
     if (r == GIFLOW_OK) {
         size_t bytes = (size_t)j.out_w * j.out_h * 4;
-        canvas = malloc(bytes ? bytes : 1);
+        canvas = calloc(1, bytes ? bytes : 1);
         if (!canvas)
             r = GIFLOW_ERR_NOMEM;
     }
@@ -605,7 +608,7 @@ int cmd_decode(int argc, char **argv)
                     j.out_w, j.out_h, (size_t)j.out_w * j.out_h * 4);
     }
     if (j.json)
-        print_json(&j, &im, r, peak);
+        print_json(&j, &im, r, peak, rd.total - (rd.in.size - rd.in.pos));
     free(canvas);
     giflow_decoder_free(dec);
     cli_reader_close(&rd);

@@ -9,6 +9,7 @@
 #include "input.h"
 #include "io.h"
 #include "json.h"
+#include "timing.h"
 
 static const char help[] =
     "usage: giflow encode [options] -o OUT.gif INPUT...\n"
@@ -44,6 +45,8 @@ static const char help[] =
     "  --lossless            fail if a frame has more than --colors colours\n"
     "  --no-optimize         full frames, no frame differencing\n"
     "  --comment TEXT        add a comment extension\n"
+    "  --max-pixels N        refuse frames held whole above N pixels (default 2^27)\n"
+    "  -q, --quiet           no summary line at the end\n"
     "  --json                print a JSON summary on stdout\n";
 
 typedef struct enc_job {
@@ -60,7 +63,26 @@ typedef struct enc_job {
     uint8_t palette[768];
     int quality, fast;        /* --quality (0: not given), --fast */
     unsigned given;           /* options given explicitly (1 << OPT_*) */
+    uint64_t max_pixels;  /* frames held whole (not a row-streamed still) */
+    int quiet;
+    int loop_given;       /* --loop given: also for a still */
+    int timing_given;     /* --fps, --delay or --durations given */
 } enc_job;
+
+#define ALREADY_REPORTED (-1000) /* a failure whose message is out */
+
+/* The default pixel limit for frames held whole: 2^27 (e.g. 11585 x
+ * 11585), 512 MiB of RGBA, checked before anything that size exists. */
+#define DEFAULT_MAX_PIXELS ((uint64_t)1 << 27)
+
+static int too_many_pixels(const enc_job *j, uint32_t w, uint32_t h)
+{
+    if (!j->max_pixels || (uint64_t)w * h <= j->max_pixels)
+        return 0;
+    cli_error("encode: %ux%u frames are above the limit of %llu pixels (--max-pixels)", w, h,
+              (unsigned long long)j->max_pixels);
+    return 1;
+}
 
 /* Every file read is registered, so that -o naming one of them (through
  * any link) is refused before anything is written. */
@@ -82,6 +104,7 @@ enum {
     OPT_OUT = 1, OPT_RAW, OPT_Y4M, OPT_FPS, OPT_DELAY, OPT_DURATIONS, OPT_COLORS, OPT_LOSSY,
     OPT_EFFORT, OPT_DITHER, OPT_PALETTE, OPT_LOOP, OPT_LOSSLESS, OPT_NO_OPTIMIZE, OPT_COMMENT,
     OPT_JSON, OPT_DENOISE, OPT_DENOISE_FRAMES, OPT_LOSSY_LZW, OPT_QUALITY, OPT_FAST,
+    OPT_MAX_PIXELS, OPT_QUIET,
 };
 static const cli_opt encode_table[] = {
     {"output", 'o', 1, OPT_OUT},       {"raw", 0, 1, OPT_RAW},
@@ -95,6 +118,7 @@ static const cli_opt encode_table[] = {
     {"denoise", 0, 1, OPT_DENOISE},    {"denoise-frames", 0, 1, OPT_DENOISE_FRAMES},
     {"lossy-lzw", 0, 1, OPT_LOSSY_LZW},  {"quality", 'Q', 1, OPT_QUALITY},
     {"fast", 0, 0, OPT_FAST},
+    {"max-pixels", 0, 1, OPT_MAX_PIXELS}, {"quiet", 'q', 0, OPT_QUIET},
     CLI_OPT_END,
 };
 
@@ -108,8 +132,14 @@ static int number_opt(enc_job *j, const cli_args *a, int k)
     long n = 0;
     uint32_t v[2];
     switch (k) {
-    case OPT_FPS: return cli_val_double(a, MIN_FPS, 1000, " frames per second", &j->fps) ? -1 : 1;
-    case OPT_DELAY: return cli_val_long(a, 0, 65535, " centiseconds", &j->delay_cs) ? -1 : 1;
+    case OPT_FPS:
+        j->timing_given = 1;
+        return cli_val_double(a, MIN_FPS, 1000, " frames per second", &j->fps) ? -1 : 1;
+    case OPT_DELAY:
+        j->timing_given = 1;
+        return cli_val_long(a, 0, 65535, " centiseconds", &j->delay_cs) ? -1 : 1;
+    case OPT_MAX_PIXELS:
+        return cli_val_u64(a, 0, UINT64_MAX, " pixels (0: no limit)", &j->max_pixels) ? -1 : 1;
     case OPT_COLORS:
         if (cli_val_long(a, 2, 256, "", &n))
             return -1;
@@ -149,6 +179,7 @@ static int number_opt(enc_job *j, const cli_args *a, int k)
         if (cli_val_long(a, -1, 65535, "", &n))
             return -1;
         j->opt.loop_count = (int)n;
+        j->loop_given = 1;
         return 1;
     case OPT_RAW:
         if (cli_parse_list(a->val, 'x', v, 2) || !v[0] || !v[1] || v[0] > 65535 || v[1] > 65535)
@@ -170,7 +201,11 @@ static int encode_opt(enc_job *j, const cli_args *a, int k)
     switch (k) {
     case OPT_OUT: j->out_path = a->val; break;
     case OPT_Y4M: j->y4m = 1; break;
-    case OPT_DURATIONS: j->durations_path = a->val; break;
+    case OPT_DURATIONS:
+        j->durations_path = a->val;
+        j->timing_given = 1;
+        break;
+    case OPT_QUIET: j->quiet = 1; break;
     case OPT_LOSSLESS: j->opt.lossless = 1; break;
     case OPT_FAST: j->fast = 1; break;
     case OPT_NO_OPTIMIZE: j->opt.optimize = 0; break;
@@ -226,6 +261,7 @@ static int parse_args(enc_job *j, int argc, char **argv)
 {
     giflow_encode_options_default(&j->opt);
     j->delay_cs = -1;
+    j->max_pixels = DEFAULT_MAX_PIXELS;
     j->inputs = calloc((size_t)argc, sizeof *j->inputs);
     if (!j->inputs)
         return -1;
@@ -259,32 +295,32 @@ static int parse_args(enc_job *j, int argc, char **argv)
     return protect_inputs(j);
 }
 
-/* Reads the global palette of a GIF (or its first frame's palette). */
+/* Reads the global palette of a GIF, or its first frame's palette. A
+ * file broken or cut after its global palette still gives that palette. */
 static int load_palette_gif(enc_job *j)
 {
     cli_reader rd;
+    giflow_decoder *dec = NULL;
+    giflow_image_info im;
+    giflow_frame_info f;
+    int r = GIFLOW_ERR_NOMEM;
+    memset(&im, 0, sizeof im);
     if (cli_reader_open(&rd, j->palette_gif, 0)) {
         cli_reader_close(&rd);
         return -1;
     }
-    giflow_decoder *dec = giflow_decoder_new(NULL);
-    giflow_image_info im;
-    giflow_frame_info f;
-    int r;
-    CLI_PUMP(r, &rd, giflow_decode_image_info(dec, &rd.in, &im));
-    const uint8_t *pal = NULL;
-    uint32_t n = 0;
-    if (r == GIFLOW_OK && im.global_palette_size) {
-        pal = im.global_palette;
-        n = im.global_palette_size;
-    } else if (r == GIFLOW_OK) {
+    if ((dec = giflow_decoder_new(NULL)))
+        CLI_PUMP(r, &rd, giflow_decode_image_info(dec, &rd.in, &im));
+    const uint8_t *pal = im.global_palette;
+    uint32_t n = im.global_palette_size;
+    if (!n && r == GIFLOW_OK) {
         CLI_PUMP(r, &rd, giflow_decode_frame_info(dec, &rd.in, &f));
         if (r == GIFLOW_OK && f.palette_size) {
             pal = f.palette;
             n = f.palette_size;
         }
     }
-    if (pal) {
+    if (n) {
         memcpy(j->palette, pal, 3 * (size_t)n);
         j->opt.global_palette = j->palette;
         j->opt.global_palette_size = n;
@@ -295,36 +331,7 @@ static int load_palette_gif(enc_job *j)
     }
     giflow_decoder_free(dec);
     cli_reader_close(&rd);
-    return pal ? 0 : -1;
-}
-
-/* Frame timing: --delay, --durations, --fps, the y4m rate, or 10 cs. */
-typedef struct timing {
-    int mode;
-    uint32_t delay_cs;
-    double frame_ms;
-    FILE *durations;
-    uint64_t n;
-} timing;
-
-static int next_timing(timing *t, giflow_frame *f)
-{
-    f->time_mode = t->mode;
-    if (t->mode == GIFLOW_TIME_DELAY_CS) {
-        f->delay_cs = t->delay_cs;
-    } else if (t->durations) {
-        double ms;
-        if (fscanf(t->durations, "%lf", &ms) != 1 || ms < 0 || ms > 655350) {
-            cli_error("--durations: no valid duration for frame %llu",
-                      (unsigned long long)t->n + 1);
-            return -1;
-        }
-        f->duration_ms = (uint32_t)(ms + 0.5);
-    } else {
-        f->timestamp_ms = (int64_t)((double)t->n * t->frame_ms + 0.5);
-    }
-    t->n++;
-    return 0;
+    return n ? 0 : -1;
 }
 
 typedef struct source {
@@ -337,20 +344,21 @@ typedef struct source {
     cli_image img;
 } source;
 
-/* The next frame as RGBA, or NULL at the end (*err set on failure). */
+/* The next frame as RGBA, or NULL at the end: *err is 0, 1 on failure or
+ * CLI_STREAM_PARTIAL when a stream ended inside a frame. */
 static const uint8_t *next_frame(source *s, int *err)
 {
     *err = 0;
     if (s->is_stream) {
         int r = cli_stream_read(&s->stream, s->frame);
-        *err = r < 0;
+        *err = r == CLI_STREAM_PARTIAL ? r : r < 0;
         return r == 1 ? s->frame : NULL;
     }
     cli_image_free(&s->img);
     if (s->next_file >= s->j->ninputs)
         return NULL;
     const char *path = s->j->inputs[s->next_file++];
-    if (cli_load_image(path, &s->img)) {
+    if (cli_load_image(path, &s->img, s->j->max_pixels)) {
         *err = 1;
         return NULL;
     }
@@ -368,7 +376,8 @@ static const uint8_t *next_frame(source *s, int *err)
 
 /* Feeds up to 16 evenly spaced frames to giflow_encode_sample() so the
  * global palette suits the whole animation; only for inputs that can be
- * read twice (files, not pipes). */
+ * read twice (files, not pipes). Quiet: the encoding pass reports any
+ * problem, once. */
 static int sample_frames(enc_job *j, source *src, giflow_encoder *enc)
 {
     uint64_t n = src->is_stream ? src->stream.frames_hint : (uint64_t)j->ninputs;
@@ -377,6 +386,7 @@ static int sample_frames(enc_job *j, source *src, giflow_encoder *enc)
     uint64_t want = n < 16 ? n : 16;
     uint8_t *buf = src->is_stream ? malloc((size_t)src->w * src->h * 4) : NULL;
     int r = 0;
+    cli_set_quiet(1);
     for (uint64_t k = 0; k < want && r == 0; k++) {
         uint64_t i = want > 1 ? k * (n - 1) / (want - 1) : 0;
         giflow_frame f;
@@ -387,9 +397,10 @@ static int sample_frames(enc_job *j, source *src, giflow_encoder *enc)
                 break;
             f.rgba = buf;
         } else {
-            if (cli_load_image(j->inputs[i], &img) || img.w != src->w || img.h != src->h) {
+            if (cli_load_image(j->inputs[i], &img, j->max_pixels) || img.w != src->w ||
+                img.h != src->h) {
                 cli_image_free(&img);
-                break; /* the encoding pass reports the problem */
+                break;
             }
             f.rgba = img.rgba;
         }
@@ -397,21 +408,69 @@ static int sample_frames(enc_job *j, source *src, giflow_encoder *enc)
             r = -1;
         cli_image_free(&img);
     }
+    cli_set_quiet(0);
     free(buf);
     return r;
 }
 
+/* The one line an encode ends with (unless --quiet): what was written,
+ * how big and how long it took. */
+static void summary(const enc_job *j, giflow_encoder *enc, double t0)
+{
+    giflow_encode_stats st;
+    giflow_encoder_stats(enc, &st);
+    if (j->json) {
+        printf("{\"output\":");
+        json_str(stdout, j->out_path);
+        printf(",\"width\":%u,\"height\":%u,\"frames_in\":%u,\"frames_out\":%u,"
+               "\"local_palettes\":%u,\"lossless_frames\":%u,\"row_streaming\":%s,"
+               "\"bytes\":%llu,\"duration_cs\":%llu,\"encoder_peak_heap\":%zu,"
+               "\"seconds\":%.3f}\n",
+               j->opt.width, j->opt.height, st.frames_in, st.frames_out, st.local_palettes,
+               st.lossless_frames, j->opt.row_streaming ? "true" : "false",
+               (unsigned long long)st.bytes, (unsigned long long)st.duration_cs,
+               st.peak_heap, cli_now() - t0);
+    }
+    if (!j->quiet)
+        fprintf(stderr, "giflow: %s: %u frame%s (%u given), %ux%u, %llu bytes, %.2f s\n",
+                strcmp(j->out_path, "-") ? j->out_path : "stdout", st.frames_out,
+                st.frames_out == 1 ? "" : "s", st.frames_in, j->opt.width, j->opt.height,
+                (unsigned long long)st.bytes, cli_now() - t0);
+}
+
+/* Ends an encode: trailer, commit, summary. Returns the exit code. */
+static int finish(enc_job *j, giflow_encoder *enc, cli_out *out, int r, int partial,
+                  int64_t end_ms, double t0)
+{
+    if (r == GIFLOW_OK)
+        r = giflow_encode_finish(enc, end_ms);
+    if (r != GIFLOW_OK) {
+        /* A write error has been reported by cli_out, a read error by the
+         * reader. */
+        if (!out->err && r != ALREADY_REPORTED)
+            cli_error("encode: %s", giflow_strerror(r));
+        cli_out_abort(out);
+        return EXIT_FAIL;
+    }
+    if (cli_out_commit(out))
+        return EXIT_FAIL;
+    summary(j, enc, t0);
+    if (partial)
+        cli_warn("the input ended inside a frame; the complete frames were written");
+    return partial ? EXIT_PARTIAL : 0;
+}
+
 /* One image, row by row in two passes (statistics, then encoding): the
  * whole image is never held, so any size fits in a few megabytes. */
-static int encode_rows(enc_job *j)
+static int encode_rows(enc_job *j, long delay_cs, double t0)
 {
     cli_rows rd;
     uint8_t *row = NULL;
     giflow_encoder *enc = NULL;
     cli_out out;
-    int out_open = 0, code = EXIT_FAIL, r = GIFLOW_OK;
+    int r = GIFLOW_OK, code = EXIT_FAIL, k = 1;
     memset(&out, 0, sizeof out);
-    if (cli_rows_open(&rd, j->inputs[0]))
+    if (cli_rows_open(&rd, j->inputs[0], j->max_pixels))
         goto done;
     j->opt.width = rd.w;
     j->opt.height = rd.h;
@@ -420,58 +479,35 @@ static int encode_rows(enc_job *j)
     enc = giflow_encoder_new(NULL);
     if (!row || !enc || cli_out_open(&out, j->out_path))
         goto done;
-    out_open = 1;
     giflow_encoder_set_output(enc, cli_out_write_fn, &out);
     r = giflow_encode_begin(enc, &j->opt);
     cli_progress prog;
     cli_progress_start(&prog, "reading row");
-    if (!j->palette_gif) {
-        int k;
-        while (r == GIFLOW_OK && (k = cli_rows_read(&rd, row)) == 1) {
-            r = giflow_encode_sample_rows(enc, row, 1, 0);
-            cli_progress_update(&prog, rd.y, rd.h);
-        }
+    while (!j->palette_gif && r == GIFLOW_OK && (k = cli_rows_read(&rd, row)) == 1) {
+        r = giflow_encode_sample_rows(enc, row, 1, 0);
+        cli_progress_update(&prog, rd.y, rd.h);
+    }
+    if (!j->palette_gif && r == GIFLOW_OK) {
         cli_rows_close(&rd);
-        if (r == GIFLOW_OK && (k < 0 || cli_rows_open(&rd, j->inputs[0])))
-            goto done;
+        if (k < 0 || cli_rows_open(&rd, j->inputs[0], j->max_pixels))
+            r = ALREADY_REPORTED;
     }
     giflow_frame f;
     giflow_frame_init(&f);
-    f.delay_cs = j->delay_cs > 0 ? (uint32_t)j->delay_cs : 0;
+    f.delay_cs = (uint32_t)delay_cs;
     if (r == GIFLOW_OK)
         r = giflow_encode_rows_begin(enc, &f);
     prog.what = "encoding row";
     while (r == GIFLOW_OK && rd.y < rd.h) {
-        if (cli_rows_read(&rd, row) != 1)
-            goto done;
-        r = giflow_encode_rows(enc, row, 1, 0);
+        r = cli_rows_read(&rd, row) == 1 ? giflow_encode_rows(enc, row, 1, 0) : ALREADY_REPORTED;
         cli_progress_update(&prog, rd.y, rd.h);
     }
     cli_progress_end(&prog);
     if (r == GIFLOW_OK)
         r = giflow_encode_rows_end(enc);
-    if (r == GIFLOW_OK)
-        r = giflow_encode_finish(enc, -1);
-    if (r != GIFLOW_OK) {
-        if (!out.err) /* else the write error has been reported */
-            cli_error("encode: %s", giflow_strerror(r));
-        goto done;
-    }
-    if (cli_out_commit(&out) == 0) {
-        out_open = 0;
-        code = 0;
-        if (j->json) {
-            giflow_encode_stats st;
-            giflow_encoder_stats(enc, &st);
-            printf("{\"output\":");
-            json_str(stdout, j->out_path);
-            printf(",\"width\":%u,\"height\":%u,\"frames_in\":1,\"frames_out\":1,"
-                   "\"row_streaming\":true,\"bytes\":%llu,\"encoder_peak_heap\":%zu}\n",
-                   rd.w, rd.h, (unsigned long long)st.bytes, st.peak_heap);
-        }
-    }
+    code = finish(j, enc, &out, r, 0, -1, t0);
 done:
-    if (out_open)
+    if (out.buf)
         cli_out_abort(&out);
     cli_rows_close(&rd);
     giflow_encoder_free(enc);
@@ -479,136 +515,133 @@ done:
     return code;
 }
 
-int cmd_encode(int argc, char **argv)
+/* Encodes frame and the ones after it. Returns the encoder's status; *err
+ * as next_frame() gives it, or 1 for a timing error. */
+static int encode_loop(cli_timing *t, source *src, giflow_encoder *enc, cli_out *out,
+                       const uint8_t *frame, uint64_t total, int r, int *err)
 {
-    enc_job j;
-    memset(&j, 0, sizeof j);
-    if (parse_args(&j, argc, argv)) {
-        free(j.inputs);
-        return EXIT_USAGE;
-    }
-    int code = EXIT_FAIL, err = 0;
-    source src;
-    memset(&src, 0, sizeof src);
-    src.j = &j;
-    timing t = {GIFLOW_TIME_DELAY_CS, 10, 0, NULL, 0};
-    cli_out out;
-    memset(&out, 0, sizeof out);
-    giflow_encoder *enc = NULL;
-    int out_open = 0;
-
-    if (j.palette_gif && load_palette_gif(&j))
-        goto done;
-    /* A single image is encoded by rows: any size in bounded memory. */
-    if (j.ninputs == 1 && !j.raw_w && !j.y4m) {
-        code = encode_rows(&j);
-        free(j.inputs);
-        return code;
-    }
-    /* Open the source and learn the canvas size from it. */
-    const uint8_t *frame = NULL;
-    if (j.raw_w || j.y4m) {
-        src.is_stream = 1;
-        if (j.y4m ? cli_stream_open_y4m(&src.stream, j.inputs[0])
-                  : cli_stream_open_raw(&src.stream, j.inputs[0], j.raw_w, j.raw_h))
-            goto done;
-        src.w = src.stream.w;
-        src.h = src.stream.h;
-        src.frame = malloc((size_t)src.w * src.h * 4);
-        if (!src.frame) {
-            cli_error("out of memory");
-            goto done;
-        }
-    }
-    frame = next_frame(&src, &err);
-    if (!frame) {
-        if (!err)
-            cli_error("encode: no frames in the input");
-        goto done;
-    }
-    if (src.w > 65535 || src.h > 65535) {
-        cli_error("encode: %ux%u is larger than GIF allows (65535x65535)", src.w, src.h);
-        goto done;
-    }
-
-    if (j.delay_cs >= 0) {
-        t.delay_cs = (uint32_t)j.delay_cs;
-    } else if (j.durations_path) {
-        t.mode = GIFLOW_TIME_DURATION_MS;
-        if (!(t.durations = fopen(j.durations_path, "r"))) {
-            cli_error("%s: %s", j.durations_path, strerror(errno));
-            goto done;
-        }
-    } else if (j.fps > 0 || (src.is_stream && src.stream.fps_num && src.stream.fps_den)) {
-        t.mode = GIFLOW_TIME_TIMESTAMP_MS;
-        t.frame_ms = j.fps > 0 ? 1000.0 / j.fps
-                               : 1000.0 * src.stream.fps_den / src.stream.fps_num;
-    }
-
-    enc = giflow_encoder_new(NULL);
-    if (!enc || cli_out_open(&out, j.out_path))
-        goto done;
-    out_open = 1;
-    giflow_encoder_set_output(enc, cli_out_write_fn, &out);
-    j.opt.width = src.w;
-    j.opt.height = src.h;
-    int r = giflow_encode_begin(enc, &j.opt);
-    if (r == GIFLOW_OK)
-        sample_frames(&j, &src, enc);
-    uint64_t total = src.is_stream ? src.stream.frames_hint : (uint64_t)j.ninputs;
     cli_progress prog;
     cli_progress_start(&prog, "encoding frame");
     uint64_t n = 0;
+    *err = 0;
     while (r == GIFLOW_OK && frame) {
         giflow_frame gf;
         giflow_frame_init(&gf);
         gf.rgba = frame;
-        if (next_timing(&t, &gf)) {
-            err = 1;
+        if (cli_timing_next(t, &gf)) {
+            *err = 1;
             break;
         }
         r = giflow_encode_frame(enc, &gf);
         /* A pipe's reader gets each frame as it is written. */
-        if (r == GIFLOW_OK && out.kind != CLI_OUT_ATOMIC && cli_out_flush(&out))
+        if (r == GIFLOW_OK && out->kind != CLI_OUT_ATOMIC && cli_out_flush(out))
             r = GIFLOW_ERR_IO;
         cli_progress_update(&prog, ++n, total);
         if (r == GIFLOW_OK)
-            frame = next_frame(&src, &err);
+            frame = next_frame(src, err);
     }
     cli_progress_end(&prog);
-    if (r == GIFLOW_OK && !err)
-        r = giflow_encode_finish(enc, (int64_t)((double)t.n * t.frame_ms + 0.5));
-    if (r != GIFLOW_OK) {
-        if (!out.err) /* else the write error has been reported */
-            cli_error("encode: %s", giflow_strerror(r));
-        err = 1;
-    }
-    if (!err && cli_out_commit(&out) == 0) {
-        out_open = 0;
-        code = 0;
-        giflow_encode_stats st;
-        giflow_encoder_stats(enc, &st);
-        if (j.json) {
-            printf("{\"output\":");
-            json_str(stdout, j.out_path);
-            printf(",\"width\":%u,\"height\":%u,\"frames_in\":%u,\"frames_out\":%u,"
-                   "\"local_palettes\":%u,\"lossless_frames\":%u,\"bytes\":%llu,"
-                   "\"duration_cs\":%llu,\"encoder_peak_heap\":%zu}\n",
-                   src.w, src.h, st.frames_in, st.frames_out, st.local_palettes,
-                   st.lossless_frames, (unsigned long long)st.bytes,
-                   (unsigned long long)st.duration_cs, st.peak_heap);
+    return r;
+}
+
+/* Opens the source and reads its first frame, which gives the size. */
+static const uint8_t *open_source(enc_job *j, source *src, int *err)
+{
+    *err = 1;
+    if (j->raw_w || j->y4m) {
+        src->is_stream = 1;
+        if (j->y4m ? cli_stream_open_y4m(&src->stream, j->inputs[0])
+                   : cli_stream_open_raw(&src->stream, j->inputs[0], j->raw_w, j->raw_h))
+            return NULL;
+        src->w = src->stream.w;
+        src->h = src->stream.h;
+        if (too_many_pixels(j, src->w, src->h) ||
+            !(src->frame = malloc((size_t)src->w * src->h * 4))) {
+            if (!src->frame && !too_many_pixels(j, src->w, src->h))
+                cli_error("out of memory");
+            return NULL;
         }
     }
-done:
-    if (out_open)
+    const uint8_t *frame = next_frame(src, err);
+    if (!frame && !*err)
+        cli_error("encode: no frames in the input");
+    if (!frame && *err == CLI_STREAM_PARTIAL)
+        cli_error("encode: the input ends inside its first frame: nothing to write");
+    return frame;
+}
+
+/* Frames in sequence: files, or a raw or y4m stream. */
+static int encode_frames(enc_job *j, cli_timing *t, double t0)
+{
+    source src;
+    memset(&src, 0, sizeof src);
+    src.j = j;
+    giflow_encoder *enc = NULL;
+    cli_out out;
+    memset(&out, 0, sizeof out);
+    int err, code = EXIT_FAIL;
+    const uint8_t *frame = open_source(j, &src, &err);
+    if (!frame)
+        goto done;
+    if (t->mode == GIFLOW_TIME_DELAY_CS && !j->timing_given && src.stream.fps_num)
+        cli_timing_rate(t, (double)src.stream.fps_num / src.stream.fps_den);
+    /* A still image gets no loop extension, unless asked for. */
+    uint64_t total = src.is_stream ? src.stream.frames_hint : (uint64_t)j->ninputs;
+    if (total == 1 && !j->loop_given)
+        j->opt.loop_count = -1;
+    j->opt.width = src.w;
+    j->opt.height = src.h;
+    enc = giflow_encoder_new(NULL);
+    if (!enc || cli_out_open(&out, j->out_path))
+        goto done;
+    giflow_encoder_set_output(enc, cli_out_write_fn, &out);
+    int r = giflow_encode_begin(enc, &j->opt);
+    if (r == GIFLOW_OK)
+        sample_frames(j, &src, enc);
+    r = encode_loop(t, &src, enc, &out, frame, total, r, &err);
+    if (err && err != CLI_STREAM_PARTIAL) {
         cli_out_abort(&out);
-    if (t.durations)
-        fclose(t.durations);
+        goto done;
+    }
+    code = finish(j, enc, &out, r, err == CLI_STREAM_PARTIAL, cli_timing_end(t), t0);
+done:
+    if (out.buf)
+        cli_out_abort(&out);
     giflow_encoder_free(enc);
     cli_image_free(&src.img);
     if (src.is_stream)
         cli_stream_close(&src.stream);
     free(src.frame);
+    return code;
+}
+
+int cmd_encode(int argc, char **argv)
+{
+    enc_job j;
+    memset(&j, 0, sizeof j);
+    double t0 = cli_now();
+    if (parse_args(&j, argc, argv)) {
+        free(j.inputs);
+        return EXIT_USAGE;
+    }
+    int code = EXIT_FAIL;
+    cli_timing t;
+    cli_timing_delay(&t, j.delay_cs >= 0 ? (uint32_t)j.delay_cs : 10);
+    if (j.fps > 0)
+        cli_timing_rate(&t, j.fps);
+    if ((!j.durations_path || cli_timing_durations(&t, j.durations_path) == 0) &&
+        (!j.palette_gif || load_palette_gif(&j) == 0)) {
+        /* A single image is encoded by rows: any size in bounded memory. */
+        if (j.ninputs == 1 && !j.raw_w && !j.y4m) {
+            long cs = j.durations_path ? cli_timing_first_cs(&t) : j.delay_cs > 0 ? j.delay_cs : 0;
+            if (!j.loop_given)
+                j.opt.loop_count = -1; /* a still: no loop extension */
+            code = cs < 0 ? EXIT_FAIL : encode_rows(&j, cs, t0);
+        } else {
+            code = encode_frames(&j, &t, t0);
+        }
+    }
+    cli_timing_close(&t);
     free(j.inputs);
     return code;
 }

@@ -13,7 +13,19 @@
 
 /* ---- PNG and JPEG files ------------------------------------------------- */
 
-static int load_png(const char *path, FILE *f, cli_image *img)
+/* An image held whole costs w*h*4 bytes: checked against the limit from
+ * its header, before anything is allocated (a 69-byte PNG can claim
+ * 65535x65535). */
+static int too_big(const char *path, uint32_t w, uint32_t h, uint64_t max_pixels)
+{
+    if (!max_pixels || (uint64_t)w * h <= max_pixels)
+        return 0;
+    cli_error("%s: %ux%u is %llu pixels, above the limit of %llu (--max-pixels)", path, w, h,
+              (unsigned long long)w * h, (unsigned long long)max_pixels);
+    return 1;
+}
+
+static int load_png(const char *path, FILE *f, cli_image *img, uint64_t max_pixels)
 {
     spng_ctx *ctx = spng_ctx_new(0);
     struct spng_ihdr ihdr;
@@ -24,6 +36,10 @@ static int load_png(const char *path, FILE *f, cli_image *img)
         e = spng_set_image_limits(ctx, 65535, 65535);
     if (!e)
         e = spng_get_ihdr(ctx, &ihdr);
+    if (!e && too_big(path, ihdr.width, ihdr.height, max_pixels)) {
+        spng_ctx_free(ctx);
+        return -1;
+    }
     if (!e)
         e = spng_decoded_image_size(ctx, SPNG_FMT_RGBA8, &size);
     if (!e && !(img->rgba = malloc(size)))
@@ -53,7 +69,7 @@ static void jpeg_fail(j_common_ptr c)
     longjmp(e->jump, 1);
 }
 
-static int load_jpeg(const char *path, FILE *f, cli_image *img)
+static int load_jpeg(const char *path, FILE *f, cli_image *img, uint64_t max_pixels)
 {
     struct jpeg_decompress_struct c;
     jpeg_err err;
@@ -71,6 +87,10 @@ static int load_jpeg(const char *path, FILE *f, cli_image *img)
     jpeg_create_decompress(&c);
     jpeg_stdio_src(&c, f);
     jpeg_read_header(&c, TRUE);
+    if (too_big(path, c.image_width, c.image_height, max_pixels)) {
+        jpeg_destroy_decompress(&c);
+        return -1;
+    }
     c.out_color_space = JCS_EXT_RGBA;
     jpeg_start_decompress(&c);
     rgba = malloc((size_t)c.output_width * c.output_height * 4);
@@ -91,7 +111,7 @@ static int load_jpeg(const char *path, FILE *f, cli_image *img)
     return 0;
 }
 
-int cli_load_image(const char *path, cli_image *img)
+int cli_load_image(const char *path, cli_image *img, uint64_t max_pixels)
 {
     memset(img, 0, sizeof *img);
     FILE *f = fopen(path, "rb");
@@ -104,9 +124,9 @@ int cli_load_image(const char *path, cli_image *img)
     rewind(f);
     int r;
     if (n == 8 && !memcmp(sig, "\x89PNG\r\n\x1a\n", 8)) {
-        r = load_png(path, f, img);
+        r = load_png(path, f, img, max_pixels);
     } else if (n >= 3 && sig[0] == 0xFF && sig[1] == 0xD8 && sig[2] == 0xFF) {
-        r = load_jpeg(path, f, img);
+        r = load_jpeg(path, f, img, max_pixels);
     } else {
         cli_error("%s: not a PNG or JPEG file", path);
         r = -1;
@@ -128,7 +148,7 @@ typedef struct jpeg_rows {
     jpeg_err err;
 } jpeg_rows;
 
-int cli_rows_open(cli_rows *r, const char *path)
+int cli_rows_open(cli_rows *r, const char *path, uint64_t max_pixels)
 {
     memset(r, 0, sizeof *r);
     r->f = fopen(path, "rb");
@@ -152,7 +172,7 @@ int cli_rows_open(cli_rows *r, const char *path)
             spng_ctx_free(ctx);
             fclose(r->f);
             r->f = NULL;
-            if (cli_load_image(path, &r->whole))
+            if (cli_load_image(path, &r->whole, max_pixels))
                 return -1;
             r->w = r->whole.w;
             r->h = r->whole.h;
@@ -234,201 +254,4 @@ void cli_rows_close(cli_rows *r)
         fclose(r->f);
     cli_image_free(&r->whole);
     memset(r, 0, sizeof *r);
-}
-
-/* ---- Raw and YUV4MPEG2 streams -------------------------------------------- */
-
-static int stream_open(cli_stream *s, const char *path)
-{
-    memset(s, 0, sizeof *s);
-    s->is_stdin = !strcmp(path, "-");
-    s->f = s->is_stdin ? stdin : fopen(path, "rb");
-    if (!s->f) {
-        cli_error("%s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-static void set_hint(cli_stream *s, uint64_t header, uint64_t frame_bytes)
-{
-    struct stat st;
-    if (!s->is_stdin && fstat(fileno(s->f), &st) == 0 && S_ISREG(st.st_mode) && frame_bytes)
-        s->frames_hint = ((uint64_t)st.st_size - header) / frame_bytes;
-}
-
-int cli_stream_open_raw(cli_stream *s, const char *path, uint32_t w, uint32_t h)
-{
-    if (stream_open(s, path))
-        return -1;
-    s->w = w;
-    s->h = h;
-    set_hint(s, 0, (uint64_t)w * h * 4);
-    return 0;
-}
-
-/* Header: "YUV4MPEG2" then space-separated tags, ending with a newline. */
-static int parse_y4m_header(cli_stream *s, char *line)
-{
-    if (strncmp(line, "YUV4MPEG2", 9))
-        return -1;
-    s->chroma = 420;
-    for (char *t = strtok(line + 9, " \n"); t; t = strtok(NULL, " \n")) {
-        switch (t[0]) {
-        case 'W': s->w = (uint32_t)strtoul(t + 1, NULL, 10); break;
-        case 'H': s->h = (uint32_t)strtoul(t + 1, NULL, 10); break;
-        case 'F': sscanf(t + 1, "%u:%u", &s->fps_num, &s->fps_den); break;
-        case 'I':
-            if (t[1] != 'p' && t[1] != '?') {
-                cli_error("y4m: interlaced video is not supported");
-                return -2;
-            }
-            break;
-        case 'C':
-            if (!strncmp(t + 1, "420", 3))
-                s->chroma = 420;
-            else if (!strncmp(t + 1, "422", 3))
-                s->chroma = 422;
-            else if (!strncmp(t + 1, "444", 3) && !t[4])
-                s->chroma = 444;
-            else if (!strncmp(t + 1, "mono", 4) && !t[5])
-                s->chroma = 0;
-            else {
-                cli_error("y4m: colour space %s is not supported (8-bit 420/422/444/mono)", t + 1);
-                return -2;
-            }
-            break;
-        case 'X':
-            if (!strcmp(t, "XCOLORRANGE=FULL"))
-                s->full_range = 1;
-            break;
-        default:
-            break;
-        }
-    }
-    return s->w && s->h ? 0 : -1;
-}
-
-static size_t y4m_frame_bytes(const cli_stream *s)
-{
-    size_t y = (size_t)s->w * s->h, cw = s->w, ch = s->h;
-    if (s->chroma == 420) {
-        cw = (s->w + 1) / 2;
-        ch = (s->h + 1) / 2;
-    } else if (s->chroma == 422) {
-        cw = (s->w + 1) / 2;
-    } else if (s->chroma == 0) {
-        cw = ch = 0;
-    }
-    return y + 2 * cw * ch;
-}
-
-int cli_stream_open_y4m(cli_stream *s, const char *path)
-{
-    if (stream_open(s, path))
-        return -1;
-    s->y4m = 1;
-    char line[1024];
-    if (!fgets(line, sizeof line, s->f)) {
-        cli_error("%s: empty y4m stream", path);
-        return -1;
-    }
-    size_t header = strlen(line);
-    s->header = header;
-    int r = parse_y4m_header(s, line);
-    if (r) {
-        if (r == -1)
-            cli_error("%s: not a YUV4MPEG2 stream", path);
-        return -1;
-    }
-    s->yuv = malloc(y4m_frame_bytes(s));
-    if (!s->yuv) {
-        cli_error("out of memory");
-        return -1;
-    }
-    set_hint(s, header, y4m_frame_bytes(s) + 6);
-    return 0;
-}
-
-static uint8_t clamp8(int v)
-{
-    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-}
-
-/* BT.601 in 16.16 fixed point: luma scale, then R from V, G from U and V,
- * B from U; limited (16-235) or full range. */
-static const int32_t bt601[2][5] = {
-    {76309, 104597, 25675, 53279, 132201}, /* limited */
-    {65536, 91881, 22554, 46802, 116130},  /* full */
-};
-
-static void yuv_to_rgba(const cli_stream *s, uint8_t *rgba)
-{
-    const uint8_t *yp = s->yuv;
-    size_t cw = s->chroma == 444 ? s->w : (s->w + 1) / 2;
-    size_t ch = s->chroma == 420 ? (s->h + 1) / 2 : s->h;
-    const uint8_t *up = yp + (size_t)s->w * s->h, *vp = up + cw * ch;
-    const int32_t *k = bt601[s->full_range != 0];
-    const int y0 = s->full_range ? 0 : 16;
-    for (uint32_t y = 0; y < s->h; y++) {
-        size_t cy = s->chroma == 420 ? y / 2 : y;
-        for (uint32_t x = 0; x < s->w; x++) {
-            size_t cx = s->chroma == 444 ? x : x / 2;
-            int32_t c = (yp[(size_t)y * s->w + x] - y0) * k[0] + 32768;
-            int32_t u = s->chroma ? up[cy * cw + cx] - 128 : 0;
-            int32_t v = s->chroma ? vp[cy * cw + cx] - 128 : 0;
-            uint8_t *o = rgba + ((size_t)y * s->w + x) * 4;
-            o[0] = clamp8((c + k[1] * v) >> 16);
-            o[1] = clamp8((c - k[2] * u - k[3] * v) >> 16);
-            o[2] = clamp8((c + k[4] * u) >> 16);
-            o[3] = 255;
-        }
-    }
-}
-
-int cli_stream_read(cli_stream *s, uint8_t *rgba)
-{
-    if (s->y4m) {
-        char tag[256];
-        if (!fgets(tag, sizeof tag, s->f))
-            return ferror(s->f) ? (cli_error("read error"), -1) : 0;
-        if (strncmp(tag, "FRAME", 5)) {
-            cli_error("y4m: expected FRAME");
-            return -1;
-        }
-        size_t n = y4m_frame_bytes(s);
-        if (fread(s->yuv, 1, n, s->f) != n) {
-            cli_error("y4m: stream ends inside a frame");
-            return -1;
-        }
-        yuv_to_rgba(s, rgba);
-        return 1;
-    }
-    size_t n = (size_t)s->w * s->h * 4, got = fread(rgba, 1, n, s->f);
-    if (got == 0 && !ferror(s->f))
-        return 0;
-    if (got != n) {
-        cli_error("raw input ends inside a frame (%zu of %zu bytes)", got, n);
-        return -1;
-    }
-    return 1;
-}
-
-int cli_stream_read_at(cli_stream *s, uint64_t i, uint8_t *rgba)
-{
-    uint64_t frame = s->y4m ? y4m_frame_bytes(s) + 6 : (uint64_t)s->w * s->h * 4;
-    off_t here = ftello(s->f);
-    if (!s->frames_hint || i >= s->frames_hint || here < 0 ||
-        fseeko(s->f, (off_t)(s->header + i * frame), SEEK_SET) != 0)
-        return 0;
-    int r = cli_stream_read(s, rgba);
-    return fseeko(s->f, here, SEEK_SET) == 0 && r == 1;
-}
-
-void cli_stream_close(cli_stream *s)
-{
-    if (s->f && !s->is_stdin)
-        fclose(s->f);
-    free(s->yuv);
-    memset(s, 0, sizeof *s);
 }

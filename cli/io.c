@@ -17,7 +17,8 @@ int cli_reader_open(cli_reader *r, const char *path, size_t chunk)
     r->is_stdin = !strcmp(path, "-");
     r->f = r->is_stdin ? stdin : fopen(path, "rb");
     if (!r->f) {
-        cli_error("%s: %s", path, strerror(errno));
+        r->err = errno;
+        cli_error("%s: %s", path, strerror(r->err));
         return -1;
     }
     r->cap = chunk ? chunk : CHUNK;
@@ -44,7 +45,8 @@ int cli_reader_fill(cli_reader *r)
         n = read(fileno(r->f), r->buf + keep, r->cap - keep);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
-        cli_error("read error: %s", strerror(errno));
+        r->err = errno;
+        cli_error("read error: %s", strerror(r->err));
         return -1;
     }
     r->total += (uint64_t)n;
@@ -63,8 +65,17 @@ void cli_reader_close(cli_reader *r)
     memset(r, 0, sizeof *r);
 }
 
+static int quiet;
+
+void cli_set_quiet(int q)
+{
+    quiet = q;
+}
+
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
+    if (quiet)
+        return;
     fprintf(stderr, "giflow: %s", kind);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);

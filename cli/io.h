@@ -16,6 +16,7 @@ typedef struct cli_reader {
     size_t cap;
     giflow_input in;
     uint64_t total; /* bytes read so far */
+    int err;        /* errno of a failed open or read, else 0 */
 } cli_reader;
 
 /* chunk: bytes offered to the decoder per refill (0: 256 KiB). */
@@ -88,7 +89,10 @@ int cli_protect_input(const char *path);
  * input, through any symlink or hard link. */
 int cli_out_check(const char *path);
 
-/* Messages on stderr, prefixed "giflow: ". */
+/* Messages on stderr, prefixed "giflow: ". cli_set_quiet(1) holds them
+ * back while reading ahead (sampling), so each problem is said once, by
+ * the pass that acts on it. */
+void cli_set_quiet(int quiet);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -27,6 +27,8 @@ const char *cli_decode_opts_help =
     "  --max-pixels N         refuse canvases above N pixels (default 268435456)\n"
     "  --max-frames N         refuse more than N frames (default 1000000)\n"
     "  --max-memory BYTES     decoder memory budget (default 1 GiB)\n"
+    "  --max-metadata BYTES   refuse more comment/application extension bytes (64 MiB)\n"
+    "  --max-extensions N     refuse more extension blocks (default 4000000)\n"
     "  --chunk N              feed the decoder N input bytes at a time (default 256 KiB)\n";
 
 const cli_opt cli_decode_opt_table[] = {
@@ -37,6 +39,8 @@ const cli_opt cli_decode_opt_table[] = {
     {"max-frames", 0, 1, CLI_DOPT_MAX_FRAMES},
     {"max-memory", 0, 1, CLI_DOPT_MAX_MEMORY},
     {"chunk", 0, 1, CLI_DOPT_CHUNK},
+    {"max-metadata", 0, 1, CLI_DOPT_MAX_METADATA},
+    {"max-extensions", 0, 1, CLI_DOPT_MAX_EXTENSIONS},
     CLI_OPT_END,
 };
 
@@ -61,6 +65,16 @@ int cli_decode_opt(cli_decode_opts *o, const cli_args *a, int id)
         if (cli_val_u64(a, 0, UINT64_MAX, " bytes (0: no limit)", &v))
             return -1;
         o->limits.max_memory = v;
+        return 1;
+    case CLI_DOPT_MAX_METADATA:
+        if (cli_val_u64(a, 0, UINT64_MAX, " bytes (0: no limit)", &v))
+            return -1;
+        o->limits.max_metadata_bytes = v;
+        return 1;
+    case CLI_DOPT_MAX_EXTENSIONS:
+        if (cli_val_u64(a, 0, UINT32_MAX, " extensions (0: no limit)", &v))
+            return -1;
+        o->limits.max_extensions = (uint32_t)v;
         return 1;
     case CLI_DOPT_CHUNK:
         if (cli_val_u64(a, 1, SIZE_MAX / 2, " bytes", &v))

@@ -154,6 +154,8 @@ extern "C" {
 #define GIFLOW_ERR_LIMIT_FRAMES -21  /* more frames than the set limit */
 #define GIFLOW_ERR_LIMIT_PIXELS -22  /* too many pixels decoded in total */
 #define GIFLOW_ERR_LIMIT_MEMORY -23  /* would exceed the memory budget */
+#define GIFLOW_ERR_LIMIT_METADATA -24 /* more extension bytes than the limit */
+#define GIFLOW_ERR_LIMIT_EXTENSIONS -25 /* more extensions than the limit */
 #define GIFLOW_ERR_IO -30            /* a user callback reported failure */
 #define GIFLOW_ERR_TOO_MANY_COLORS -31 /* lossless asked, > max_colors colours */
 
@@ -285,11 +287,21 @@ typedef struct giflow_limits {
     uint32_t max_frames;        /* image descriptors per file */
     uint64_t max_total_pixels;  /* sum of frame width*height per file */
     uint64_t max_memory;        /* bytes the decoder may allocate */
+    /* Added after 0.1 (a 0.1-sized struct gets their defaults): */
+    uint64_t max_metadata_bytes; /* bytes of comment, application, plain
+                                    text and unknown extensions per file
+                                    (sub-block length bytes included) */
+    uint32_t max_extensions;    /* extension blocks per file, graphic
+                                   controls included */
 } giflow_limits;
 
 /* Fills *limits with the defaults (what giflow_decoder_new / init_static
  * start with): canvas 2^28 pixels (e.g. 16384x16384), 1,000,000 frames,
- * 2^36 total pixels, 1 GiB of decoder allocations; and sets its size.
+ * 2^36 total pixels, 1 GiB of decoder allocations, 64 MiB of metadata
+ * and 4,000,000 extensions (four per frame at the frame limit; browsers
+ * set no such limits, and no real GIF comes near them, but without them an
+ * endless run of comments or empty extensions never ends); and sets its
+ * size.
  * giflow_limits_default(&l) is the call to use; it passes sizeof l to
  * giflow_limits_init_size(), which writes only that many bytes. */
 GIFLOW_API void giflow_limits_init_size(giflow_limits *limits, size_t size);
@@ -379,6 +391,13 @@ GIFLOW_API int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta
 #define GIFLOW_FLAG_SMALL_MEMORY 4u      /* giflow_decode_frame_rgba()
     without its working buffer: the same pixels from the fixed state alone,
     at about half the speed on animations (see its memory note). */
+#define GIFLOW_FLAG_ZEROED_CANVAS 8u     /* the canvas handed to the first
+    giflow_decode_frame_rgba() is already all zero bytes (transparent
+    black, e.g. fresh from calloc): the decoder does not paint the
+    transparent start, so pages of a large canvas that no frame paints are
+    never touched, and a broken first frame costs what its data decoded,
+    not the whole canvas. A restore-previous first frame then needs no
+    scratch (what it restores is the transparent start). */
 /* Replaces the flags. Meant for before the first decode call (they are read
  * as frames start). Returns GIFLOW_OK, or GIFLOW_ERR_ARG for an unknown
  * flag. */
@@ -426,7 +445,12 @@ typedef struct giflow_image_info {
  * error; a canvas with no area (after growth) is GIFLOW_ERR_EMPTY_IMAGE,
  * as in Chromium. A stream that ends before any image still succeeds: its
  * frame_info returns GIFLOW_END. Called again later, it returns GIFLOW_OK
- * and the same facts. */
+ * and the same facts. On an error after the header and global palette
+ * were read in full (a file cut or broken after its palette), *info still
+ * describes them, with the canvas the logical screen's size (or, for
+ * GIFLOW_ERR_EMPTY_IMAGE and GIFLOW_ERR_LIMIT_CANVAS, the grown canvas that
+ * was refused); on an earlier error it is zeroed. GIFLOW_NEED_INPUT leaves
+ * it untouched. */
 GIFLOW_API int giflow_decode_image_info(giflow_decoder *dec, giflow_input *in,
                                         giflow_image_info *info);
 

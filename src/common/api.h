@@ -10,7 +10,7 @@
 /* sizeof each extensible struct in its first (0.1) layout. When a field is
  * added at the end of one, its V0 becomes offsetof(struct, new_field), so
  * programs built against the old header keep working. */
-#define GIFLOW__LIMITS_V0 sizeof(giflow_limits)
+#define GIFLOW__LIMITS_V0 offsetof(giflow_limits, max_metadata_bytes)
 #define GIFLOW__ENCODE_OPTIONS_V0 offsetof(giflow_encode_options, denoise)
 #define GIFLOW__FRAME_V0 sizeof(giflow_frame)
 #define GIFLOW__DISPLAY_V0 sizeof(giflow_display)

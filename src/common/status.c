@@ -24,6 +24,8 @@ const char *giflow_strerror(int status)
     case GIFLOW_ERR_LIMIT_FRAMES: return "frame count exceeds the limit";
     case GIFLOW_ERR_LIMIT_PIXELS: return "total decoded pixels exceed the limit";
     case GIFLOW_ERR_LIMIT_MEMORY: return "memory budget exceeded";
+    case GIFLOW_ERR_LIMIT_METADATA: return "metadata (extension bytes) exceeds the limit";
+    case GIFLOW_ERR_LIMIT_EXTENSIONS: return "extension count exceeds the limit";
     case GIFLOW_ERR_IO: return "callback reported an error";
     case GIFLOW_ERR_TOO_MANY_COLORS: return "frame has more colours than a lossless palette can hold";
     default: return "unknown status";

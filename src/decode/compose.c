@@ -92,6 +92,19 @@ void giflow__build_lut(giflow_decoder *dec)
         lut[f->transparent_index] = 0;
 }
 
+/* Whether the image data at hand could hold n pixels. TAIL mode settles a
+ * broken frame by painting the whole canvas, so a short mutated file
+ * claiming a huge frame would cost the canvas's bytes: it is spared when
+ * the data cannot fill the frame. c codes (each at least min code size + 1
+ * bits) give at most c(c+1)/2 pixels (a code's string is at most one
+ * longer than the one before) and at most 4096 each (the table's size). */
+static int can_fill(const giflow_decoder *dec, const giflow_input *in, uint64_t n)
+{
+    uint64_t codes = giflow__data_at_hand(dec, in) * 8 / ((unsigned)dec->frame.min_code_size + 1) + 1;
+    uint64_t most = codes < 8192 ? codes * (codes + 1) / 2 : codes * 4096;
+    return most >= n;
+}
+
 /* The first frame on a fresh canvas, covering all of it, has nothing under
  * it to keep: its indices and tables can live in the canvas (TAIL mode).
  * That leaves the canvas unfit to show until the frame ends, so only when
@@ -104,7 +117,7 @@ static int tail_fits(const giflow_decoder *dec, const giflow_input *in, size_t s
            f->width == dec->image.canvas_width && f->height == dec->image.canvas_height &&
            stride == (size_t)f->width * 4 && !f->interlaced && f->min_code_size >= 2 &&
            f->min_code_size <= 8 && n >= GIFLOW__TAIL_MIN_PIXELS && n < GIFLOW__FLAT_MAX_PIXELS &&
-           giflow__data_complete(dec, in);
+           giflow__data_complete(dec, in) && can_fill(dec, in, n);
 }
 
 /* Other frames decode their indices into a heap workspace (BUFFER mode),
@@ -209,8 +222,11 @@ static void canvas_dispose(const giflow_decoder *dec, uint8_t *canvas, size_t st
         fill_rect(canvas, stride, dec->prev_x, dec->prev_y, dec->prev_w, dec->prev_h);
     } else if ((dec->prev_disposal == 3 || dec->prev_disposal == 4) && dec->prev_w) {
         /* (A frame wholly outside the canvas saved nothing: restore may be NULL.) */
-        copy_rect(canvas, stride, dec->restore, dec->prev_x, dec->prev_y, dec->prev_w,
-                  dec->prev_h, 1);
+        if (dec->restore_zero)
+            fill_rect(canvas, stride, dec->prev_x, dec->prev_y, dec->prev_w, dec->prev_h);
+        else
+            copy_rect(canvas, stride, dec->restore, dec->prev_x, dec->prev_y, dec->prev_w,
+                      dec->prev_h, 1);
     }
 }
 
@@ -223,21 +239,30 @@ static int canvas_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
 {
     const giflow_frame_info *f = &dec->frame;
     dec->fresh_canvas = !dec->canvas_ready;
+    /* The caller's zeroed canvas holds until something is painted on it (a
+     * fresh restart later gets a canvas that must be cleared). */
+    int zeroed = dec->fresh_canvas && (dec->flags & GIFLOW_FLAG_ZEROED_CANVAS) &&
+                 !dec->canvas_painted;
     if (!dec->canvas_ready) {
         /* An opaque first frame covering the canvas overwrites every pixel,
          * so the transparent start is only painted if it stops early. */
-        dec->clear_pending = f->x == 0 && f->y == 0 && f->width == dec->image.canvas_width &&
+        dec->clear_pending = !zeroed && f->x == 0 && f->y == 0 &&
+                             f->width == dec->image.canvas_width &&
                              f->height == dec->image.canvas_height && !f->interlaced &&
                              !giflow__has_transparency(f);
-        if (!dec->clear_pending)
+        if (!dec->clear_pending && !zeroed)
             fill_rect(canvas, stride, 0, 0, dec->image.canvas_width,
                       dec->image.canvas_height);
         dec->canvas_ready = 1;
+        dec->canvas_painted = 1;
     } else {
         canvas_dispose(dec, canvas, stride);
     }
     dec->prev_disposal = 0;
-    if (f->restore_bytes) {
+    /* Under a first frame on a zeroed canvas there is only the transparent
+     * start: nothing to save, so no canvas-sized buffer for a mutated file. */
+    dec->restore_zero = zeroed;
+    if (f->restore_bytes && !dec->restore_zero) {
         int r = ensure_restore(dec, f->restore_bytes);
         if (r != GIFLOW_OK)
             return r;

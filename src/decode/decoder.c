@@ -22,6 +22,8 @@ static void limits_default(giflow_limits *limits)
     limits->max_frames = 1000000;
     limits->max_total_pixels = (uint64_t)1 << 36;
     limits->max_memory = (uint64_t)1 << 30;
+    limits->max_metadata_bytes = (uint64_t)64 << 20;
+    limits->max_extensions = 4000000;
 }
 
 void giflow_limits_init_size(giflow_limits *limits, size_t size)
@@ -123,7 +125,7 @@ int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta_fn fn,
 int giflow_decoder_set_flags(giflow_decoder *dec, unsigned flags)
 {
     if (!dec || (flags & ~(GIFLOW_FLAG_LENIENT_CODE_SIZE | GIFLOW_FLAG_MERGE_ZERO_DELAY |
-                           GIFLOW_FLAG_SMALL_MEMORY)))
+                           GIFLOW_FLAG_SMALL_MEMORY | GIFLOW_FLAG_ZEROED_CANVAS)))
         return GIFLOW_ERR_ARG;
     dec->flags = flags;
     return GIFLOW_OK;
@@ -228,8 +230,18 @@ static int image_info(giflow_decoder *dec, giflow_input *in, giflow_image_info *
     if (r)
         return r;
     if (dec->stage == ST_START) {
-        if ((r = giflow__parse(dec, in, &ev, 1)) != GIFLOW_OK)
+        if ((r = giflow__parse(dec, in, &ev, 1)) != GIFLOW_OK) {
+            /* What came before a failure still describes the file: a
+             * caller after the palette alone can use it. */
+            if (r < 0 && info) {
+                int known = dec->pstate != P_HEADER && dec->pstate != P_GCT;
+                if (known)
+                    *info = dec->image;
+                else
+                    memset(info, 0, sizeof *info);
+            }
             return r;
+        }
         giflow_image_info *im = &dec->image;
         if (ev == EV_RECT) {
             /* The canvas grows to hold the first frame (browser model). */
@@ -245,6 +257,8 @@ static int image_info(giflow_decoder *dec, giflow_input *in, giflow_image_info *
         }
         uint64_t px = (uint64_t)im->canvas_width * im->canvas_height;
         /* Chromium refuses an image with no area (after growth). */
+        if (info)
+            *info = *im; /* also on the errors below: it says why */
         if (px == 0)
             return giflow__fail(dec, GIFLOW_ERR_EMPTY_IMAGE);
         if (dec->limits.max_canvas_pixels && px > dec->limits.max_canvas_pixels)

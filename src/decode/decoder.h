@@ -58,6 +58,8 @@ struct giflow_decoder {
     unsigned ext_block;       /* sub-block number within the extension */
     char app_id[12];
     int app_loop;             /* current app extension carries a loop count */
+    uint64_t meta_bytes;      /* extension bytes so far (limits) */
+    uint32_t extensions;      /* extension blocks so far (limits) */
     unsigned buf_len, buf_pos;
     int data_end;             /* image data terminator reached */
 
@@ -97,6 +99,8 @@ struct giflow_decoder {
     uint8_t *work;            /* LZW BUFFER mode's workspace (heap) */
     size_t work_cap;
     int restore_external;
+    int restore_zero;         /* what restore-previous puts back is transparent */
+    int canvas_painted;       /* a frame has been composed (restarts keep it) */
     const struct giflow__renderer *render; /* canvas, viewport or display */
     void *render_state;       /* the renderer's own state, or NULL */
     uint32_t out_width;       /* the output's width in pixels */
@@ -178,6 +182,9 @@ int giflow__data_complete(const giflow_decoder *dec, const giflow_input *in);
 /* Whether the rest of the frame's data, through its terminator, is in the
  * input buffer (not only promised by eof). */
 int giflow__data_in_memory(const giflow_decoder *dec, const giflow_input *in);
+/* Payload bytes of the current frame's data at hand: buffered, and in the
+ * input up to its terminator or its end. */
+uint64_t giflow__data_at_hand(const giflow_decoder *dec, const giflow_input *in);
 /* With the frame's remaining data in memory and dec->buf drained: runs the
  * flat LZW modes over the raw sub-blocks, and leaves the parser after what
  * they read. */

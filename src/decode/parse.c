@@ -116,6 +116,16 @@ static int ext_block(giflow_decoder *dec)
     return meta(dec, b, n, 0);
 }
 
+/* Whether the first n (<= 6) bytes can begin "GIF87a" or "GIF89a". */
+static int signature_ok(const uint8_t *p, unsigned n)
+{
+    static const char sig[] = "GIF8?a";
+    for (unsigned i = 0; i < n && i < 6; i++)
+        if (i == 4 ? p[i] != '7' && p[i] != '9' : p[i] != (uint8_t)sig[i])
+            return 0;
+    return 1;
+}
+
 static void read_lsd(giflow_decoder *dec, const uint8_t *p)
 {
     giflow_image_info *im = &dec->image;
@@ -173,6 +183,11 @@ static int ext_len(giflow_decoder *dec, unsigned n)
     /* Chromium rejects a graphic control that is not 4 bytes + terminator. */
     if (dec->ext_label == GIFLOW__GIF_GCE && n != (dec->ext_block == 0 ? (unsigned)GIFLOW__GIF_GCE_SIZE : 0u))
         return giflow__fail(dec, GIFLOW_ERR_BAD_EXTENSION);
+    /* Metadata costs nothing to hold, but an endless comment would never
+     * end: counted before its payload is read. */
+    uint64_t max = dec->limits.max_metadata_bytes;
+    if (dec->ext_label != GIFLOW__GIF_GCE && (dec->meta_bytes += 1 + (uint64_t)n) > max && max)
+        return giflow__fail(dec, GIFLOW_ERR_LIMIT_METADATA);
     if (n == 0) {
         dec->pstate = P_BLOCK;
         return meta(dec, NULL, 0, 1);
@@ -190,8 +205,11 @@ static int step(giflow_decoder *dec, giflow_input *in, int *event)
     switch (dec->pstate) {
     case P_HEADER:
         if (!(p = gather(dec, in, GIFLOW__GIF_HEADER_SIZE)))
-            return GIFLOW_NEED_INPUT;
-        if (memcmp(p, "GIF8", 4) || (p[4] != '7' && p[4] != '9') || p[5] != 'a')
+            /* Judge the signature as far as it has come: a short file
+             * that is not a GIF is "not a GIF", not "truncated". */
+            return signature_ok(dec->tmp, dec->tmp_len) ? GIFLOW_NEED_INPUT
+                                                        : giflow__fail(dec, GIFLOW_ERR_NOT_GIF);
+        if (!signature_ok(p, 6))
             return giflow__fail(dec, GIFLOW_ERR_NOT_GIF);
         dec->image.version = p[4] == '7' ? 87 : 89;
         read_lsd(dec, p + 6);
@@ -249,6 +267,8 @@ static int step(giflow_decoder *dec, giflow_input *in, int *event)
         *event = block(dec, b);
         return dec->status ? dec->status : GIFLOW_OK;
     case P_EXT_LABEL:
+        if (++dec->extensions > dec->limits.max_extensions && dec->limits.max_extensions)
+            return giflow__fail(dec, GIFLOW_ERR_LIMIT_EXTENSIONS);
         dec->ext_label = b;
         dec->ext_block = 0;
         dec->app_loop = 0;
@@ -378,6 +398,27 @@ int giflow__data_in_memory(const giflow_decoder *dec, const giflow_input *in)
         p += 1 + (size_t)in->src[p];
     }
     return 0;
+}
+
+uint64_t giflow__data_at_hand(const giflow_decoder *dec, const giflow_input *in)
+{
+    uint64_t n = dec->buf_len - dec->buf_pos;
+    size_t p = in->pos;
+    if (dec->data_end || (dec->pstate != P_DATA && dec->pstate != P_DATA_LEN))
+        return n;
+    if (dec->pstate == P_DATA) {
+        size_t k = dec->need < in->size - p ? dec->need : in->size - p;
+        n += k;
+        p += k;
+        if (k < dec->need)
+            return n;
+    }
+    while (p < in->size && in->src[p]) {
+        size_t k = in->src[p] < in->size - p - 1 ? in->src[p] : in->size - p - 1;
+        n += k;
+        p += 1 + (size_t)in->src[p];
+    }
+    return n;
 }
 
 void giflow__compose_direct(giflow_decoder *dec, giflow_input *in, const giflow__sink *s)

@@ -43,3 +43,10 @@ if(GIFLOW_SYSTEM_PYTHON AND GIFLOW_BUILD_CLI)
            COMMAND ${GIFLOW_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/pick_cli_test.py
                    $<TARGET_FILE:giflow_cli> ${GIFLOW_CORPORA} ${CMAKE_BINARY_DIR}/cli_pick_test)
 endif()
+
+# Issue 15: bounded memory and clear errors at the edges (crafted inputs).
+if(GIFLOW_SYSTEM_PYTHON AND GIFLOW_BUILD_CLI)
+  add_test(NAME cli_edges
+           COMMAND ${GIFLOW_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/edge_test.py
+                   $<TARGET_FILE:giflow_cli> ${GIFLOW_CORPORA} ${CMAKE_BINARY_DIR}/cli_edge_test)
+endif()

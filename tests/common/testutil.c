@@ -92,7 +92,7 @@ int tu_decode(const uint8_t *data, size_t size, size_t chunk, unsigned flags,
     uint32_t cap = 0;
     if (r == GIFLOW_OK) {
         out->stage = 1;
-        canvas = malloc(canvas_bytes ? canvas_bytes : 1);
+        canvas = calloc(1, canvas_bytes ? canvas_bytes : 1); /* GIFLOW_FLAG_ZEROED_CANVAS may be set */
         if (!canvas) {
             giflow_decoder_free(dec);
             return -1;

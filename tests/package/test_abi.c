@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -136,7 +137,11 @@ static void test_sizes(void)
     TU_CHECK(giflow_decoder_set_limits(dec, &u.l) == GIFLOW_OK, "larger limits, zero tail");
     u.b[sizeof u.l + 3] = 1;
     TU_CHECK(giflow_decoder_set_limits(dec, &u.l) == GIFLOW_ERR_ARG, "larger limits, used tail");
-    u.l.size = sizeof u.l - 1;
+    /* The 0.1 layout ends before max_metadata_bytes (added after it). */
+    giflow_limits_default(&u.l);
+    u.l.size = offsetof(giflow_limits, max_metadata_bytes);
+    TU_CHECK(giflow_decoder_set_limits(dec, &u.l) == GIFLOW_OK, "0.1-sized limits");
+    u.l.size = offsetof(giflow_limits, max_metadata_bytes) - 1;
     TU_CHECK(giflow_decoder_set_limits(dec, &u.l) == GIFLOW_ERR_ARG, "limits below 0.1");
     giflow_decoder_free(dec);
 

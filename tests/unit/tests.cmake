@@ -49,6 +49,11 @@ if(GIFLOW_GIFLIB_INCLUDE_DIR AND GIFLOW_GIFLIB_LIBRARY)
   add_test(NAME unit_encode COMMAND test_encode)
 endif()
 
+# Bounded work on hostile input: metadata limits, zeroed canvases (issue 15).
+add_executable(test_limits unit/test_limits.c)
+target_link_libraries(test_limits PRIVATE giflow_testutil giflow_gifbuild)
+add_test(NAME unit_limits COMMAND test_limits ${GIFLOW_CORPORA})
+
 # Fuzzer crashers and other past failures, fed whole and byte by byte.
 add_executable(test_regressions unit/test_regressions.c)
 target_link_libraries(test_regressions PRIVATE giflow_testutil)
