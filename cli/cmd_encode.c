@@ -65,10 +65,9 @@ typedef struct enc_job {
     unsigned given;           /* options given explicitly (1 << OPT_*) */
     uint64_t max_pixels;  /* frames held whole (not a row-streamed still) */
     int quiet;
-    int loop_given;       /* --loop given: also for a still */
-    int timing_given;     /* --fps, --delay or --durations given */
 } enc_job;
 
+#define TIMING_OPTS ((1u << OPT_FPS) | (1u << OPT_DELAY) | (1u << OPT_DURATIONS))
 #define ALREADY_REPORTED (-1000) /* a failure whose message is out */
 
 /* The default pixel limit for frames held whole: 2^27 (e.g. 11585 x
@@ -133,10 +132,8 @@ static int number_opt(enc_job *j, const cli_args *a, int k)
     uint32_t v[2];
     switch (k) {
     case OPT_FPS:
-        j->timing_given = 1;
         return cli_val_double(a, MIN_FPS, 1000, " frames per second", &j->fps) ? -1 : 1;
     case OPT_DELAY:
-        j->timing_given = 1;
         return cli_val_long(a, 0, 65535, " centiseconds", &j->delay_cs) ? -1 : 1;
     case OPT_MAX_PIXELS:
         return cli_val_u64(a, 0, UINT64_MAX, " pixels (0: no limit)", &j->max_pixels) ? -1 : 1;
@@ -179,7 +176,6 @@ static int number_opt(enc_job *j, const cli_args *a, int k)
         if (cli_val_long(a, -1, 65535, "", &n))
             return -1;
         j->opt.loop_count = (int)n;
-        j->loop_given = 1;
         return 1;
     case OPT_RAW:
         if (cli_parse_list(a->val, 'x', v, 2) || !v[0] || !v[1] || v[0] > 65535 || v[1] > 65535)
@@ -201,10 +197,7 @@ static int encode_opt(enc_job *j, const cli_args *a, int k)
     switch (k) {
     case OPT_OUT: j->out_path = a->val; break;
     case OPT_Y4M: j->y4m = 1; break;
-    case OPT_DURATIONS:
-        j->durations_path = a->val;
-        j->timing_given = 1;
-        break;
+    case OPT_DURATIONS: j->durations_path = a->val; break;
     case OPT_QUIET: j->quiet = 1; break;
     case OPT_LOSSLESS: j->opt.lossless = 1; break;
     case OPT_FAST: j->fast = 1; break;
@@ -583,11 +576,11 @@ static int encode_frames(enc_job *j, cli_timing *t, double t0)
     const uint8_t *frame = open_source(j, &src, &err);
     if (!frame)
         goto done;
-    if (t->mode == GIFLOW_TIME_DELAY_CS && !j->timing_given && src.stream.fps_num)
+    if (t->mode == GIFLOW_TIME_DELAY_CS && !(j->given & TIMING_OPTS) && src.stream.fps_num)
         cli_timing_rate(t, (double)src.stream.fps_num / src.stream.fps_den);
     /* A still image gets no loop extension, unless asked for. */
     uint64_t total = src.is_stream ? src.stream.frames_hint : (uint64_t)j->ninputs;
-    if (total == 1 && !j->loop_given)
+    if (total == 1 && !(j->given & (1u << OPT_LOOP)))
         j->opt.loop_count = -1;
     j->opt.width = src.w;
     j->opt.height = src.h;
@@ -634,7 +627,7 @@ int cmd_encode(int argc, char **argv)
         /* A single image is encoded by rows: any size in bounded memory. */
         if (j.ninputs == 1 && !j.raw_w && !j.y4m) {
             long cs = j.durations_path ? cli_timing_first_cs(&t) : j.delay_cs > 0 ? j.delay_cs : 0;
-            if (!j.loop_given)
+            if (!(j.given & (1u << OPT_LOOP)))
                 j.opt.loop_count = -1; /* a still: no loop extension */
             code = cs < 0 ? EXIT_FAIL : encode_rows(&j, cs, t0);
         } else {
