@@ -6,11 +6,11 @@ CORPORA    ?= $(abspath ../shared/corpora)
 CMAKE_ARGS ?=
 PREFIX     ?= /usr/local
 
-.PHONY: all deps install test test-release test-asan demo bench fuzz web clean
+.PHONY: all deps install test test-release test-asan demo bench fuzz web embedded clean
 
 # Builds; never installs packages. scripts/deps.sh --check names any that
-# are missing (`make deps` installs them). Only deps, demo, test, bench and
-# fuzz install packages.
+# are missing (`make deps` installs them). Only deps, demo, test, bench,
+# fuzz and embedded install packages.
 all:
 	@scripts/deps.sh --check build
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DGIFLOW_CORPORA=$(CORPORA) $(CMAKE_ARGS) >/dev/null
@@ -29,7 +29,7 @@ install: all
 # runs on the portable path; unit_pixels checks the vector paths in both.
 # Test dependencies are installed before configuring, so CMake finds them.
 test:
-	@scripts/deps.sh build test web
+	@scripts/deps.sh build test web embedded
 	$(MAKE) all
 	$(MAKE) test-release test-asan
 
@@ -64,5 +64,12 @@ web:
 	@cp web/index.html web/viewer.js web/giflow.js $(BUILD)/web/
 	@echo "web: $(BUILD)/web; serve it with: python3 -m http.server -d $(BUILD)/web 8000"
 
+# The Cortex-M0+ player firmware under qemu (embedded/run.sh): per-frame
+# RGB565 CRCs against the host's, flash, RAM, stack, instructions per pixel.
+# It also runs in make test (ctest embedded_player).
+embedded:
+	@scripts/deps.sh build embedded
+	@embedded/run.sh
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz build-embedded

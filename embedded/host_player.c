@@ -3,7 +3,9 @@
  * player (player.c) and prints the same lines as the firmware, so the
  * per-frame CRCs can be compared. With --canvas it prints what they must
  * be, independently: each frame composed by the RGBA canvas renderer and
- * converted to RGB565 (transparent: the background, 0).
+ * converted to RGB565 (transparent: the background, 0). --scratch N gives
+ * the player N bytes of restore-previous scratch (default 4096), as the
+ * firmware has.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +17,7 @@
 #define MAX_PIXELS (480u * 320u)
 
 static uint8_t dec_mem[GIFLOW_DECODER_STATIC_SIZE(MAX_WIDTH * 2)] __attribute__((aligned(8)));
-static uint8_t scratch[4096];
+static uint8_t scratch[1 << 16];
 static uint16_t lcd_mem[MAX_PIXELS];
 
 typedef struct run_ctx {
@@ -66,8 +68,19 @@ static int canvas_crcs(const char *name, const uint8_t *data, size_t size, const
 
 int main(int argc, char **argv)
 {
-    int canvas = argc > 1 && !strcmp(argv[1], "--canvas");
-    for (int a = 1 + canvas; a < argc; a++) {
+    int a = 1, canvas = 0;
+    size_t scratch_size = 4096;
+    for (; a < argc && argv[a][0] == '-'; a++) {
+        if (!strcmp(argv[a], "--canvas"))
+            canvas = 1;
+        else if (!strcmp(argv[a], "--scratch") && a + 1 < argc)
+            scratch_size = (size_t)strtoul(argv[++a], NULL, 10);
+        else
+            return fprintf(stderr, "usage: host_player [--canvas] [--scratch N] FILE...\n"), 2;
+    }
+    if (scratch_size > sizeof scratch)
+        return fprintf(stderr, "host_player: at most %zu bytes of scratch\n", sizeof scratch), 2;
+    for (; a < argc; a++) {
         FILE *f = fopen(argv[a], "rb");
         if (!f) {
             fprintf(stderr, "cannot read %s\n", argv[a]);
@@ -85,7 +98,7 @@ int main(int argc, char **argv)
             }
             lcd screen = {lcd_mem, 0, 0, 0x0000, 0};
             run_ctx ctx = {argv[a], modes[m]};
-            play_cfg cfg = {dec_mem, sizeof dec_mem, scratch, sizeof scratch,
+            play_cfg cfg = {dec_mem, sizeof dec_mem, scratch, scratch_size,
                             m ? GIFLOW_RESTORE_REDECODE
                               : GIFLOW_RESTORE_READBACK | GIFLOW_RESTORE_REDECODE,
                             &screen, MAX_PIXELS, no_clock, on_frame, &ctx};

@@ -1,63 +1,123 @@
 #!/usr/bin/env bash
-# make embedded: cross-compiles the player firmware for a Cortex-M0+ with
-# 32 KB of RAM, runs it under qemu (mps2-an385) on the corpus set in
-# embedded/files.txt, checks that every frame's RGB565 CRC equals the host
-# build's and the RGBA canvas decode's, and prints flash, static RAM,
-# peak stack and instructions per pixel.
+# make embedded: cross-compiles the player firmware for a Cortex-M0+
+# (decode-only library: src/sources/decode.txt, GIFLOW_CONFIG_NO_CANVAS),
+# links it with 32 KB of RAM and runs it under qemu (mps2-an385) on the
+# corpus set in embedded/files.txt. Every frame's RGB565 CRC must equal the
+# host build's (same player, full library) and the RGBA canvas decode's.
+# Two firmwares:
+# - player480: 480-wide frames, every file;
+# - player320: a 320-wide display, the files that fit, with 4 KB of
+#   restore-previous scratch (readback, else re-decode), and
+#   player320-redecode with one row of scratch (re-decode only).
+# Prints flash, static RAM, the painted stack's peak and instructions per
+# pixel (qemu -icount), and writes them to $OUT/figures.txt.
+# Usage: embedded/run.sh  (CORPORA, EMBEDDED_BUILD override the folders)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPORA=${CORPORA:-../shared/corpora}
 OUT=${EMBEDDED_BUILD:-build-embedded}
 mkdir -p "$OUT"
+status=0
+fail() { echo "embedded: FAIL: $*"; status=1; }
 
 CC=arm-none-eabi-gcc
 ARCH="-mcpu=cortex-m0plus -mthumb"
-CFLAGS="$ARCH -Os -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-    -Wmissing-prototypes -ffunction-sections -fdata-sections -Iinclude"
-LIB="src/common/status.c src/common/mem.c src/common/api.c src/decode/parse.c
-     src/decode/decoder.c src/decode/lzw.c src/decode/source.c src/decode/display.c
-     src/decode/compose.c src/decode/lzw_canvas.c src/decode/lzw_chain.c
-     src/decode/lzw_copy.c src/decode/lzw_flat.c src/decode/pixels.c"
+WARN="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
+CFLAGS="$ARCH -Os $WARN -ffunction-sections -fdata-sections -Iinclude -DGIFLOW_CONFIG_NO_CANVAS"
+list() { grep -v -e '^#' -e '^$' "src/sources/$1.txt"; }
+LIB=$(list decode)
 
-objs=""
-for f in $LIB embedded/player.c embedded/target/startup.c embedded/target/main_mps2.c; do
-    o="$OUT/$(basename "${f%.c}").o"
-    $CC $CFLAGS -DTRAP_UNALIGNED -c "$f" -o "$o"
-    objs="$objs $o"
+# The library, compiled once; each firmware links what it uses.
+mkdir -p "$OUT/lib"
+libobjs=""
+for f in $LIB; do
+    o="$OUT/lib/$(basename "${f%.c}").o"
+    $CC $CFLAGS -c "$f" -o "$o"
+    libobjs="$libobjs $o"
 done
-$CC $ARCH -nostartfiles --specs=nano.specs -Wl,--gc-sections -Wl,-Map="$OUT/player.map" \
-    -L embedded/target -T embedded/target/mps2.ld $objs -o "$OUT/player.elf"
+# name MAX_WIDTH SCRATCH_BYTES SD_BYTES
+firmware() {
+    local name=$1 d="$OUT/$1" objs=""
+    mkdir -p "$d"
+    for f in embedded/player.c embedded/target/startup.c embedded/target/main_mps2.c; do
+        local o="$d/$(basename "${f%.c}").o"
+        $CC $CFLAGS -DTRAP_UNALIGNED -DMAX_WIDTH="$2" -DSCRATCH_BYTES="$3" -DSD_BYTES="$4" \
+            -c "$f" -o "$o"
+        objs="$objs $o"
+    done
+    $CC $ARCH -nostartfiles --specs=nano.specs -Wl,--gc-sections -Wl,-Map="$d/player.map" \
+        -L embedded/target -T embedded/target/mps2.ld $objs $libobjs -o "$d/player.elf"
+}
+firmware player480 480 4096 512
+firmware player320 320 4096 512
+# One row of re-decode scratch at 320 (w * 2 + (w + 7) / 8 bytes).
+firmware player320-redecode 320 680 512
 
-files=()
+all=() narrow=()
 while read -r f; do
     [[ -z "$f" || "$f" == \#* ]] && continue
-    files+=("$CORPORA/$f")
+    all+=("$CORPORA/$f")
+    w=$(od -An -tu2 -j6 -N2 "$CORPORA/$f" | tr -d ' ')
+    [ "$w" -le 320 ] && narrow+=("$CORPORA/$f")
 done < embedded/files.txt
 
-# The host build of the same player, and the canvas reference.
-cc -O2 -std=c11 -Wall -Wextra -Werror -Iinclude -o "$OUT/host_player" embedded/host_player.c \
-    embedded/player.c $(for f in $LIB; do echo "$f"; done)
-"$OUT/host_player" "${files[@]}" > "$OUT/host.txt"
-"$OUT/host_player" --canvas "${files[@]}" > "$OUT/canvas.txt"
+# The Arduino layout (library.properties): the IDE compiles every file
+# under src/ with only src/ on the include path (src/giflow.h forwards).
+mkdir -p "$OUT/arduino"
+for f in $(find src -name '*.c' | sort); do
+    $CC $ARCH -Os $WARN -Isrc -c "$f" -o "$OUT/arduino/$(echo "${f%.c}" | tr / _).o" ||
+        fail "Arduino layout: $f does not compile"
+done
 
-args="arg=player"
-for f in "${files[@]}"; do args="$args,arg=$f"; done
-timeout 600 qemu-system-arm -M mps2-an385 -nographic -monitor none -serial none \
-    -icount shift=0 -semihosting-config enable=on,target=native,$args \
-    -kernel "$OUT/player.elf" > "$OUT/target.txt" 2>&1
+# The host build of the same player (the full library), and the canvas
+# reference.
+HOSTLIB=$(list decode; list canvas)
+cc -O2 $WARN -Iinclude -o "$OUT/host_player" embedded/host_player.c embedded/player.c $HOSTLIB
 
-grep '^frame' "$OUT/target.txt" > "$OUT/target-frames.txt" || true
-grep '^frame' "$OUT/host.txt" > "$OUT/host-frames.txt"
-status=0
-if ! cmp -s "$OUT/target-frames.txt" "$OUT/host-frames.txt"; then
-    echo "embedded: target and host CRCs differ:"; diff "$OUT/target-frames.txt" "$OUT/host-frames.txt" | head
-    status=1
+# run NAME FILES...: plays the files on firmware NAME and on the host.
+run() {
+    local name=$1 d="$OUT/$1" args="arg=player"
+    shift
+    for f in "$@"; do args="$args,arg=$f"; done
+    "$OUT/host_player" --scratch "$SCRATCH" "$@" > "$d/host.txt"
+    "$OUT/host_player" --canvas "$@" > "$d/canvas.txt"
+    local rc=0
+    timeout 900 qemu-system-arm -M mps2-an385 -nographic -monitor none -serial none \
+        -icount shift=0 -semihosting-config enable=on,target=native,$args \
+        -kernel "$d/player.elf" > "$d/target.txt" 2>&1 || rc=$?
+    [ $rc = 0 ] || fail "$name: qemu exited with $rc"
+    grep -q FAULT "$d/target.txt" && fail "$name: the firmware faulted (unaligned access?)"
+    grep '^frame' "$d/target.txt" > "$d/target-frames.txt" || true
+    grep '^frame' "$d/host.txt" > "$d/host-frames.txt" || true
+    if ! cmp -s "$d/target-frames.txt" "$d/host-frames.txt"; then
+        fail "$name: target and host CRCs differ:"
+        diff "$d/target-frames.txt" "$d/host-frames.txt" | head
+    fi
+    if ! cmp -s "$d/host-frames.txt" "$d/canvas.txt"; then
+        fail "$name: display and canvas CRCs differ:"
+        diff "$d/host-frames.txt" "$d/canvas.txt" | head
+    fi
+    if grep '^done' "$d/target.txt" | grep -v ' status 2 '; then
+        fail "$name: a file did not play to its end (status 2 is GIFLOW_END)"
+    fi
+    [ -s "$d/target-frames.txt" ] || fail "$name: no frames"
+}
+SCRATCH=4096 run player480 "${all[@]}"
+SCRATCH=4096 run player320 "${narrow[@]}"
+SCRATCH=680 run player320-redecode "${narrow[@]}"
+
+# Figures.
+python3 embedded/figures.py "$OUT" player480 player320 player320-redecode > "$OUT/figures.txt" ||
+    fail "figures"
+cat "$OUT/figures.txt"
+
+# Code facts: no floating point anywhere, no 64-bit shift helper in LZW.
+d="$OUT/player480"
+if arm-none-eabi-nm "$d/player.elf" | grep -E ' (__aeabi_[fd][a-z0-9]*|__(add|sub|mul|div)[sd]f3)$'; then
+    fail "floating point in the firmware"
 fi
-if ! cmp -s "$OUT/host-frames.txt" "$OUT/canvas.txt"; then
-    echo "embedded: display and canvas CRCs differ:"; diff "$OUT/host-frames.txt" "$OUT/canvas.txt" | head
-    status=1
+if arm-none-eabi-objdump -d "$OUT/lib/lzw.o" | grep -E 'bl.*__aeabi_ll(sl|sr)'; then
+    fail "64-bit shift helper calls in lzw.o"
 fi
-grep -q FAULT "$OUT/target.txt" && { echo "embedded: the firmware faulted"; status=1; }
-cat "$OUT/target.txt" | grep -v '^frame'
-arm-none-eabi-size "$OUT/player.elf"
+[ $status = 0 ] && echo "embedded: ok"
 exit $status

@@ -16,7 +16,9 @@ pkgs_bench="ffmpeg imagemagick gifsicle python3-pil python3-numpy libcgif-dev li
 # in a venv) and its optional Pillow and numpy, all from Debian.
 pkgs_python="gcc python3 python3-dev python3-venv python3-pip python3-pil python3-numpy"
 pkgs_fuzz="clang libclang-rt-14-dev"
-pkgs_embedded="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user qemu-system-arm"
+# make embedded: the Cortex-M0+ cross compiler, newlib(-nano), and qemu's
+# mps2-an385 board.
+pkgs_embedded="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 # The web viewer: giflow.wasm (clang's wasm32-wasi target over Debian's
 # wasi-libc, linked by lld) and the Chromium test (Debian's chromium, driven
 # by puppeteer-core from npm). node and npm come with the base image; Debian's

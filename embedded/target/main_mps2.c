@@ -3,9 +3,9 @@
  * each file named on the semihosting command line, plays it twice onto
  * the emulated LCD, printing every frame's CRC:
  * - "flash": the file copied to memory-mapped flash and decoded in place
- *   (zero-copy), restore-previous by readback into 4 KB of scratch, else
- *   by re-decode;
- * - "sd": read through read/seek callbacks into a 512-byte buffer, as
+ *   (zero-copy), restore-previous by readback into SCRATCH_BYTES of
+ *   scratch, else by re-decode;
+ * - "sd": read through read/seek callbacks into an SD_BYTES buffer, as
  *   from an SD card, restore-previous by re-decode only (a write-only
  *   display).
  * Then the peak stack and the clock calibration.
@@ -15,8 +15,15 @@
 #include "../player.h"
 #include "semihost.h"
 
+/* The build sets these (run.sh builds a 480- and a 320-wide player). */
 #ifndef MAX_WIDTH
 #define MAX_WIDTH 480
+#endif
+#ifndef SCRATCH_BYTES
+#define SCRATCH_BYTES 4096
+#endif
+#ifndef SD_BYTES
+#define SD_BYTES 512
 #endif
 #define MAX_PIXELS (480u * 320u)
 
@@ -28,8 +35,8 @@ __attribute__((section(".ext"))) static char cmdline[4096];
 
 /* The MCU's RAM: decoder, restore scratch, SD buffer. */
 static uint8_t dec_mem[GIFLOW_DECODER_STATIC_SIZE(MAX_WIDTH * 2)] __attribute__((aligned(8)));
-static uint8_t scratch[4096];
-static uint8_t sd_buf[512];
+static uint8_t scratch[SCRATCH_BYTES] __attribute__((aligned(4)));
+static uint8_t sd_buf[SD_BYTES];
 
 uint32_t stack_peak(void);
 
@@ -211,6 +218,15 @@ int main(void)
         sh_call(SH_CLOSE, &fd);
         *p = save;
     }
+    out_s("ram dec_mem ");
+    out_u(sizeof dec_mem, 10, 1);
+    out_s(" scratch ");
+    out_u(sizeof scratch, 10, 1);
+    out_s(" sd_buf ");
+    out_u(sizeof sd_buf, 10, 1);
+    out_s(" max_width ");
+    out_u(MAX_WIDTH, 10, 1);
+    out_end();
     out_s("stack_peak ");
     out_u(stack_peak(), 10, 1);
     out_s(" ticks_per_2M_instructions ");

@@ -34,6 +34,26 @@ void giflow_limits_init_size(giflow_limits *limits, size_t size)
         giflow__struct_out(limits, size, &d, sizeof d);
 }
 
+#ifdef GIFLOW_CONFIG_NO_CANVAS
+/* A build without the RGBA canvas: until a display is set, frames have no
+ * output (giflow_decode_frame_rgba fails with GIFLOW_ERR_STATE; rows
+ * work). */
+static int none_begin(giflow_decoder *dec, uint8_t *out, size_t stride)
+{
+    (void)dec, (void)out, (void)stride;
+    return GIFLOW_ERR_STATE;
+}
+static void none_release(giflow_decoder *dec)
+{
+    (void)dec;
+}
+static const giflow__renderer none_renderer = {none_begin, NULL, NULL, NULL, none_release,
+                                               NULL, NULL};
+#define DEFAULT_RENDERER (&none_renderer)
+#else
+#define DEFAULT_RENDERER (&giflow__canvas_renderer)
+#endif
+
 static void dec_init(giflow_decoder *dec)
 {
     memset(dec, 0, GIFLOW__DEC_CLEARED);
@@ -42,7 +62,7 @@ static void dec_init(giflow_decoder *dec)
     dec->loop_count = -1;
     dec->gce_trans = -1;
     dec->lut_key = -1;
-    dec->render = &giflow__canvas_renderer;
+    dec->render = DEFAULT_RENDERER;
     dec->row_bpp = 1;
     limits_default(&dec->limits);
 }
@@ -183,7 +203,7 @@ int giflow__output_settable(const giflow_decoder *dec)
 void giflow__reset_renderer(giflow_decoder *dec)
 {
     dec->render->release(dec);
-    dec->render = &giflow__canvas_renderer;
+    dec->render = DEFAULT_RENDERER;
     dec->render_state = NULL;
     dec->out_width = 0;
 }
@@ -616,9 +636,13 @@ static int frame_rgba(giflow_decoder *dec, giflow_input *in, uint8_t *canvas, si
     uint32_t width = dec->out_width ? dec->out_width : dec->image.canvas_width;
     if (!canvas || stride / 4 < width)
         return GIFLOW_ERR_ARG;
+#ifdef GIFLOW_CONFIG_NO_CANVAS
+    return GIFLOW_ERR_STATE;
+#else
     if (dec->render == &giflow__display_renderer)
         return GIFLOW_ERR_STATE;
     return compose(dec, in, canvas, stride);
+#endif
 }
 
 static int frame_draw(giflow_decoder *dec, giflow_input *in)

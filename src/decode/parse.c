@@ -421,6 +421,7 @@ uint64_t giflow__data_at_hand(const giflow_decoder *dec, const giflow_input *in)
     return n;
 }
 
+#ifndef GIFLOW_CONFIG_NO_CANVAS
 void giflow__compose_direct(giflow_decoder *dec, giflow_input *in, const giflow__sink *s)
 {
     const uint8_t *p = in->src + in->pos;
@@ -437,6 +438,7 @@ void giflow__compose_direct(giflow_decoder *dec, giflow_input *in, const giflow_
         dec->need = (unsigned)(rd.blk_end - rd.ip);
     }
 }
+#endif
 
 int giflow__skip_data(giflow_decoder *dec, giflow_input *in)
 {

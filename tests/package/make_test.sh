@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make` and `make install` never install packages: only deps, demo, test,
-# bench and fuzz may run apt-get (through scripts/deps.sh), and nothing but
+# bench, fuzz and embedded may run apt-get (through scripts/deps.sh), and nothing but
 # scripts/deps.sh calls apt-get. `make install PREFIX=...` hands the prefix
 # to cmake --install.
 # Usage: make_test.sh SOURCE_DIR
@@ -13,7 +13,7 @@ if echo "$plan" | grep 'deps\.sh' | grep -qv -- '--check'; then
 fi
 echo "$plan" | grep -q '^cmake --install build-x --prefix /opt/giflow-test$' ||
     { echo "make install does not run cmake --install with PREFIX:"; echo "$plan"; fail=1; }
-for t in deps demo test bench fuzz; do
+for t in deps demo test bench fuzz embedded; do
     out=$(make -n "$t" 2>/dev/null || true)
     echo "$out" | grep -q '^scripts/deps\.sh [a-z]' ||
         { echo "make $t does not install its dependencies"; fail=1; }

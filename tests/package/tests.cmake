@@ -16,8 +16,12 @@ if(NOT GIFLOW_SANITIZE AND GIFLOW_BUILD_CLI)
   set_tests_properties(package_install PROPERTIES ENVIRONMENT "CC=${CMAKE_C_COMPILER}")
   add_test(NAME package_subproject COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/package/subproject_test.sh
            ${PROJECT_SOURCE_DIR})
+  add_test(NAME package_options COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/package/options_test.sh
+           ${PROJECT_SOURCE_DIR})
+  set_tests_properties(package_options PROPERTIES ENVIRONMENT "CC=${CMAKE_C_COMPILER}"
+    PASS_REGULAR_EXPRESSION "options_test: ok")
   # Compiling the library again must not slow the timed robustness checks.
-  set_tests_properties(package_subproject package_install PROPERTIES RUN_SERIAL ON)
+  set_tests_properties(package_subproject package_install package_options PROPERTIES RUN_SERIAL ON)
   set_tests_properties(package_subproject PROPERTIES ENVIRONMENT "CC=${CMAKE_C_COMPILER}")
 endif()
 if(GIFLOW_BUILD_CLI)
