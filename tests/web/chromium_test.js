@@ -9,6 +9,10 @@
 //    screen (and right) while it is stalled, and all of them after.
 // 3. Screenshot: the composited page shows the frame's opaque pixels
 //    exactly.
+// 4. Zoom: zoomed in and panned, every frame the page shows equals the
+//    same rectangle of Chromium's frame; zoomed out ('fit') on a big GIF,
+//    the page decodes straight into the small picture (viewport
+//    decoding): its player's peak heap stays below one full canvas.
 // Usage: node chromium_test.js WEB_DIR WASM CORPORA WORKDIR
 'use strict';
 const fs = require('fs');
@@ -172,8 +176,9 @@ async function main() {
       mism === 0 && frames > 1000 && anims > 50, `${mism} mismatches`);
     check('frame counts agree with Chromium', counts.length === 0, `${counts.length} files differ`);
     console.log(`canvas side above 32767: ${refused.length} files, Chromium decoded ` +
-      `${refused.reduce((s, r) => s + r.decodable, 0)} frames of them: ` +
-      refused.map((r) => `${r.url} ${r.canvas.join('x')}`).join(', '));
+      `${refused.reduce((s, r) => s + r.decodable, 0)} frames of them (` +
+      refused.slice(0, 3).map((r) => `${r.url} ${r.canvas.join('x')}`).join(', ') +
+      (refused.length > 3 ? ', ...' : '') + '; all in corpus.json)');
     check('Chromium refuses every canvas with a side above 32767 (docs/browser-model.md)',
       refused.every((r) => r.decodable === 0));
 
@@ -236,6 +241,77 @@ async function main() {
     fs.writeFileSync(path.join(work, 'screenshot.png'), Buffer.from(png, 'base64'));
     check(`screenshot: the page shows frame 2's ${cmp.opaque} opaque pixels exactly`,
       cmp.w === cmp.fw && cmp.h === cmp.fh && cmp.opaque > 100 && cmp.diff === 0, JSON.stringify(cmp));
+
+    // 4. Zoom in and pan: the viewport's crop against Chromium's frames.
+    const zoomIn = 'gdk-pixbuf/tests/1_partyanimsm2.gif';
+    await page.goto(`${base}/index.html`);
+    await page.waitForFunction(() => window.viewer);
+    const zi = await page.evaluate(async (url) => {
+      const v = window.viewer;
+      const buf = await (await fetch(url)).arrayBuffer();
+      const dec = new ImageDecoder({ data: buf, type: 'image/gif', colorSpaceConversion: 'none' });
+      await dec.tracks.ready;
+      await dec.completed;
+      const n = dec.tracks.selectedTrack.frameCount;
+      v.setZoom(2);
+      await v.open(url);
+      v.pause();
+      v.cx = 100;
+      v.cy = 120;
+      v.setZoom(2);
+      const vp = v.player.viewport;
+      const r = { n, frames: v.info.frames, vp, compared: 0, bad: [] };
+      if (!vp) return r;
+      for (let k = 0; k < n; k++) {
+        const { image } = await dec.decode({ frameIndex: k });
+        const W = image.displayWidth, px = new Uint8Array(image.allocationSize({ format: 'RGBA' }));
+        await image.copyTo(px, { format: 'RGBA' });
+        image.close();
+        const f = v.show(k), shown = v.pixels();
+        if (!f || f.width !== vp.w || f.height !== vp.h) { r.bad.push(`${k}: size`); continue; }
+        let diff = 0, canvasDiff = 0;
+        for (let y = 0; y < vp.h; y++) {
+          for (let x = 0; x < vp.w; x++) {
+            const i = 4 * (y * vp.w + x), j = 4 * ((vp.y + y) * W + vp.x + x);
+            for (let c = 0; c < 4; c++) {
+              if (f.rgba[i + c] !== px[j + c]) diff++;
+              // The canvas reads alpha 0 back as 0,0,0,0.
+              if (shown[i + c] !== (px[j + 3] ? px[j + c] : 0)) canvasDiff++;
+            }
+          }
+        }
+        r.compared++;
+        if (diff || canvasDiff) r.bad.push(`${k}: ${diff} bytes differ, ${canvasDiff} on the canvas`);
+      }
+      dec.close();
+      return r;
+    }, `/corpus/${zoomIn}`);
+    check(`zoom 2, panned: ${zi.compared} frames of ${zoomIn} equal Chromium's ` +
+      (zi.vp ? `${zi.vp.w}x${zi.vp.h} at ${zi.vp.x},${zi.vp.y}` : '(no viewport)'),
+    zi.vp && zi.vp.x === 100 && zi.vp.y === 120 && zi.compared === zi.n && zi.n > 10 &&
+      zi.frames === zi.n && zi.bad.length === 0, JSON.stringify(zi).slice(0, 400));
+
+    // Zoomed out: the same big GIF opened at 1:1 and at 'fit'.
+    const big = 'image-gif/benches/note.gif';
+    const zo = await page.evaluate(async (url) => {
+      const v = window.viewer;
+      const run = async (z) => {
+        v.setZoom(z);
+        await v.open(url);
+        v.pause();
+        const f = v.show(0);
+        return { w: f.width, h: f.height, peak: v.info.peakHeap, cw: v.info.canvasWidth,
+          ch: v.info.canvasHeight };
+      };
+      return { full: await run('full'), fit: await run('fit') };
+    }, `/corpus/${big}`);
+    const canvasBytes = 4 * zo.full.cw * zo.full.ch;
+    console.log(`zoom out: ${big} ${zo.full.cw}x${zo.full.ch} (a canvas is ${canvasBytes} B): ` +
+      `1:1 peak heap ${zo.full.peak} B; fit ${zo.fit.w}x${zo.fit.h}, peak heap ${zo.fit.peak} B`);
+    check(`zoomed out, ${big} is decoded into ${zo.fit.w}x${zo.fit.h}: peak heap ${zo.fit.peak} B, ` +
+      `below one ${zo.full.cw}x${zo.full.ch} canvas (${canvasBytes} B)`,
+    zo.full.w === zo.full.cw && zo.fit.w < zo.fit.cw && zo.fit.h < zo.fit.ch &&
+      zo.fit.peak < canvasBytes && zo.full.peak >= canvasBytes, JSON.stringify(zo));
   } finally {
     await browser.close();
     server.close();
