@@ -942,7 +942,10 @@ typedef struct giflow_player_frame {
  * not fully arrived; GIFLOW_END when the stream ended with k or fewer
  * frames; or an error: the decoder's when frame k is broken (the stream
  * then ends before k: the frame count shrinks to k, as browsers stop
- * there), GIFLOW_ERR_IO, GIFLOW_ERR_LIMIT_MEMORY. */
+ * there), GIFLOW_ERR_IO, GIFLOW_ERR_LIMIT_MEMORY (the budget: another
+ * frame may still fit), GIFLOW_ERR_NOMEM (the allocator returned NULL:
+ * sticky, every later call returns it). A snapshot the allocator refuses
+ * is simply not kept. */
 GIFLOW_API int giflow_player_seek(giflow_player *p, uint32_t k, giflow_player_frame *frame);
 
 /* The frame after the one last returned (frame 0 first), looping by the

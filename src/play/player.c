@@ -520,11 +520,12 @@ static int alloc_output(giflow_player *p)
 {
     if (p->canvas)
         return GIFLOW_OK;
+    p->refused = 0;
     p->canvas = hook_alloc(p, (size_t)p->out_w * p->out_h * 4);
     if (!p->canvas || giflow__store_init(&p->store, &p->hook, p->canvas, p->out_w, p->out_h)) {
         hook_free(p, p->canvas);
         p->canvas = NULL;
-        return GIFLOW_ERR_LIMIT_MEMORY;
+        return p->refused ? GIFLOW_ERR_LIMIT_MEMORY : GIFLOW_ERR_NOMEM;
     }
     p->gap_floor = 0;
     return GIFLOW_OK;
@@ -554,6 +555,15 @@ static int open_player(giflow_player *p)
     return GIFLOW_OK;
 }
 
+/* The allocator's refusal (not the budget's) ends the player, as it ends
+ * a decoder: every later call returns it. */
+static int keep(giflow_player *p, int r)
+{
+    if (r == GIFLOW_ERR_NOMEM && !p->status)
+        p->status = r;
+    return r;
+}
+
 static void fill_frame(const giflow_player *p, const giflow__ixent *e, uint32_t k,
                        giflow_player_frame *out)
 {
@@ -578,15 +588,15 @@ int giflow_player_seek(giflow_player *p, uint32_t k, giflow_player_frame *out)
     if (r != GIFLOW_OK)
         return r;
     if ((r = scan(p, k)) != GIFLOW_OK)
-        return r;
+        return keep(p, r);
     uint32_t n;
     const giflow__ixent *e = giflow__index_entries(p->ix, &n, NULL);
     if (k >= n) {
         int st = giflow__index_status(p->ix);
-        return !st ? GIFLOW_NEED_INPUT : st == GIFLOW_END || k > n ? GIFLOW_END : st;
+        return keep(p, !st ? GIFLOW_NEED_INPUT : st == GIFLOW_END || k > n ? GIFLOW_END : st);
     }
     if ((r = alloc_output(p)) != GIFLOW_OK || (r = compose(p, e, k)) != GIFLOW_OK)
-        return r;
+        return keep(p, r);
     p->shown = k;
     fill_frame(p, e, k, out);
     return GIFLOW_OK;
@@ -601,7 +611,7 @@ int giflow_player_next(giflow_player *p, giflow_player_frame *out)
         return r;
     uint32_t k = p->shown < 0 ? 0 : (uint32_t)p->shown + 1;
     if ((r = scan(p, k)) != GIFLOW_OK)
-        return r;
+        return keep(p, r);
     uint32_t n;
     giflow__index_entries(p->ix, &n, NULL);
     int st = giflow__index_status(p->ix);
@@ -635,7 +645,7 @@ int giflow_player_frame_at(giflow_player *p, uint64_t ms, giflow_player_frame *o
         giflow__index_entries(p->ix, &n, NULL);
         uint64_t before = giflow__index_offset(p->ix);
         if ((r = scan(p, n)) != GIFLOW_OK)
-            return r;
+            return keep(p, r);
         if (giflow__index_offset(p->ix) == before && !giflow__index_status(p->ix))
             return GIFLOW_NEED_INPUT;
     }
@@ -651,7 +661,7 @@ int giflow_player_get_info(giflow_player *p, giflow_player_info *info)
     memset(info, 0, sizeof *info);
     int r = open_player(p);
     if (r == GIFLOW_OK)
-        r = scan(p, UINT32_MAX);
+        r = keep(p, scan(p, UINT32_MAX));
     giflow_index_info ii;
     giflow_index_get_info(p->ix, &ii);
     info->canvas_width = p->image.canvas_width;

@@ -56,6 +56,8 @@ struct giflow_transcoder {
     uint8_t *q;
     size_t q_len, q_cap;
     int q_keep;               /* the extension being captured is kept */
+    int q_err;                /* why on_meta stopped the decoder (its
+                                 GIFLOW_ERR_IO stands for this) */
     uint32_t kept;            /* frames kept by the filter */
 
     /* giflow_transcode_scan: the colours of what changes, per frame. */
@@ -92,6 +94,8 @@ void giflow_transcode_options_init_size(giflow_transcode_options *o, size_t size
 
 static int fail(giflow_transcoder *t, int st)
 {
+    if (st == GIFLOW_ERR_IO && t->q_err)
+        st = t->q_err; /* the extension queue ran out of memory */
     if (!t->status && st < 0)
         t->status = st;
     return t->status ? t->status : st;
@@ -302,24 +306,29 @@ static int on_meta(void *user, const giflow_meta *m)
     giflow_transcoder *t = user;
     if (t->scanning)
         return 0;
+    int st = GIFLOW_OK;
     if (m->block_index == 0 && !m->last) {
         if (is_loop_ext(m))
             t->q_keep = t->header_done && t->o.loop_count == GIFLOW_KEEP && !t->explode;
         else
             t->q_keep = !t->o.strip && !t->explode;
         uint8_t h[2] = {GIFLOW__GIF_EXTENSION, (uint8_t)m->label};
-        if (t->q_keep && q_put(t, h, 2))
-            return 1;
+        if (t->q_keep)
+            st = q_put(t, h, 2);
     } else if (m->block_index == 0 && m->last) { /* no sub-blocks at all */
         uint8_t h[3] = {GIFLOW__GIF_EXTENSION, (uint8_t)m->label, 0};
-        return !t->o.strip && !t->explode && !is_loop_ext(m) && q_put(t, h, 3) != GIFLOW_OK;
+        if (!t->o.strip && !t->explode && !is_loop_ext(m))
+            st = q_put(t, h, 3);
+        t->q_keep = 0;
     }
-    if (!t->q_keep)
-        return 0;
-    uint8_t n = (uint8_t)m->size;
-    if (q_put(t, &n, 1) != GIFLOW_OK)
-        return 1;
-    return m->size && q_put(t, m->data, m->size) != GIFLOW_OK;
+    if (st == GIFLOW_OK && t->q_keep) {
+        uint8_t n = (uint8_t)m->size;
+        st = q_put(t, &n, 1);
+        if (st == GIFLOW_OK && m->size)
+            st = q_put(t, m->data, m->size);
+    }
+    t->q_err = st;
+    return st != GIFLOW_OK;
 }
 
 static int write_queue(giflow_transcoder *t, giflow__gifout *out)

@@ -39,3 +39,10 @@ else()
   add_test(NAME giflib_diff COMMAND sh -c
     "echo 'giflib_diff: giflib (gif_lib.h, -lgif) was not found when configuring; install libgif-dev (scripts/deps.sh test) and re-run cmake' >&2; exit 1")
 endif()
+
+# Allocation failure (issue 8): every allocation of decodes, index and
+# player runs, encodes and transcodes refused in turn.
+add_executable(alloc_sweep ${_rb}/alloc_sweep.c)
+target_link_libraries(alloc_sweep PRIVATE giflow_testutil giflow_gifbuild)
+add_test(NAME robust_alloc_sweep COMMAND alloc_sweep ${GIFLOW_CORPORA})
+set_tests_properties(robust_alloc_sweep PROPERTIES TIMEOUT 300)

@@ -80,8 +80,8 @@ target_link_libraries(example_encode_stream PRIVATE giflow_static m)
 add_test(NAME example_encode_stream COMMAND example_encode_stream
          ${CMAKE_BINARY_DIR}/example_encode_stream.gif 40 96 64)
 
-# The transcoder: the fuzz target's oracles over every corpus file, and an
-# allocation-failure sweep.
+# The transcoder: the fuzz target's oracles over every corpus file (its
+# allocation-failure sweep is robust_alloc_sweep).
 add_executable(test_transcode unit/test_transcode.c ${CMAKE_SOURCE_DIR}/fuzz/fuzz_transcode.c)
 target_include_directories(test_transcode PRIVATE ${CMAKE_SOURCE_DIR}/fuzz)
 target_link_libraries(test_transcode PRIVATE giflow_testutil)
