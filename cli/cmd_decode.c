@@ -396,12 +396,26 @@ static void close_pick_input(pick_input *in)
     free(in->data);
 }
 
+/* Frames the picks write, or 0 when an open range ("5-") leaves it to the
+ * file. */
+static uint64_t picks_total(const decode_job *j)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < j->npicks; i++) {
+        if (!j->picks[i].at && j->picks[i].b == UINT32_MAX)
+            return 0;
+        n += j->picks[i].at ? 1 : (uint64_t)j->picks[i].b - j->picks[i].a + 1;
+    }
+    return n;
+}
+
 /* Writes the picks in order. Returns GIFLOW_OK or the error that stopped
  * it (reported). */
 static int write_picks(decode_job *j, giflow_player *pl, cli_progress *prog)
 {
     giflow_player_info info;
     int r = GIFLOW_OK;
+    uint64_t total = picks_total(j);
     for (size_t i = 0; i < j->npicks && r == GIFLOW_OK; i++) {
         const pick *p = &j->picks[i];
         giflow_player_frame f;
@@ -410,6 +424,7 @@ static int write_picks(decode_job *j, giflow_player *pl, cli_progress *prog)
             if (r == GIFLOW_OK && write_frame(j, f.rgba, f.width, f.height, f.index))
                 return GIFLOW_ERR_IO;
             j->written += r == GIFLOW_OK;
+            cli_progress_update(prog, j->written, total);
             continue;
         }
         for (uint64_t k = p->a; k <= p->b && r == GIFLOW_OK; k++) {
@@ -425,7 +440,7 @@ static int write_picks(decode_job *j, giflow_player *pl, cli_progress *prog)
             if (r == GIFLOW_OK && write_frame(j, f.rgba, f.width, f.height, f.index))
                 return GIFLOW_ERR_IO;
             j->written += r == GIFLOW_OK;
-            cli_progress_update(prog, j->written, 0);
+            cli_progress_update(prog, j->written, total);
         }
         if (r == GIFLOW_END)
             r = GIFLOW_OK;
@@ -573,7 +588,9 @@ int cmd_decode(int argc, char **argv)
                 break;
             }
             j.written++;
-            cli_progress_update(&prog, j.written, 0);
+            /* Frames ahead are not known; the input's share read is. */
+            cli_progress_update_bytes(&prog, j.written, rd.total - (rd.in.size - rd.in.pos),
+                                      rd.size);
         }
         if (r == GIFLOW_FRAME_END)
             r = GIFLOW_OK;

@@ -7,11 +7,37 @@
 #include <spng.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "io.h"
 
 /* ---- PNG and JPEG files ------------------------------------------------- */
+
+/* The file is neither PNG nor JPEG: says so once, with the way to go
+ * where one helps: a GIF goes through giflow edit, a video through an
+ * ffmpeg pipe. Judged by the first bytes (sig, n of them), else by the
+ * name's extension. */
+static void not_an_image(const char *path, const uint8_t *sig, size_t n)
+{
+    static const char *const video_ext[] = {".mp4", ".m4v", ".mov", ".mkv", ".webm",
+                                            ".avi", ".mpg", ".mpeg", ".ts", ".flv"};
+    const char *dot = strrchr(path, '.');
+    int gif = (n >= 4 && !memcmp(sig, "GIF8", 4)) || (dot && !strcasecmp(dot, ".gif"));
+    int video = (n >= 8 && !memcmp(sig + 4, "ftyp", 4)) ||          /* MP4, MOV */
+                (n >= 4 && !memcmp(sig, "\x1a\x45\xdf\xa3", 4)) || /* Matroska, WebM */
+                (n >= 4 && !memcmp(sig, "RIFF", 4) && dot && !strcasecmp(dot, ".avi"));
+    for (size_t i = 0; !gif && !video && dot && i < sizeof video_ext / sizeof *video_ext; i++)
+        video = !strcasecmp(dot, video_ext[i]);
+    if (gif)
+        cli_error("%s: a GIF, not a PNG or JPEG file (to rewrite a GIF: giflow edit %s -o OUT.gif)",
+                  path, path);
+    else if (video)
+        cli_error("%s: not a PNG or JPEG file (for a video, pipe its frames: ffmpeg -i %s "
+                  "-f yuv4mpegpipe - | giflow encode --y4m -o OUT.gif -)", path, path);
+    else
+        cli_error("%s: not a PNG or JPEG file", path);
+}
 
 /* An image held whole costs w*h*4 bytes: checked against the limit from
  * its header, before anything is allocated (a 69-byte PNG can claim
@@ -128,7 +154,7 @@ int cli_load_image(const char *path, cli_image *img, uint64_t max_pixels)
     } else if (n >= 3 && sig[0] == 0xFF && sig[1] == 0xD8 && sig[2] == 0xFF) {
         r = load_jpeg(path, f, img, max_pixels);
     } else {
-        cli_error("%s: not a PNG or JPEG file", path);
+        not_an_image(path, sig, n);
         r = -1;
     }
     fclose(f);
@@ -211,7 +237,7 @@ int cli_rows_open(cli_rows *r, const char *path, uint64_t max_pixels)
         r->h = j->c.output_height;
         return 0;
     }
-    cli_error("%s: not a PNG or JPEG file", path);
+    not_an_image(path, sig, n);
     return -1;
 }
 

@@ -21,6 +21,9 @@ int cli_reader_open(cli_reader *r, const char *path, size_t chunk)
         cli_error("%s: %s", path, strerror(r->err));
         return -1;
     }
+    struct stat st;
+    if (!r->is_stdin && fstat(fileno(r->f), &st) == 0 && S_ISREG(st.st_mode))
+        r->size = (uint64_t)st.st_size;
     r->cap = chunk ? chunk : CHUNK;
     r->buf = malloc(r->cap);
     if (!r->buf) {
@@ -128,6 +131,26 @@ void cli_progress_update(cli_progress *p, uint64_t done, uint64_t total)
         fprintf(stderr, "\r%s %llu  %.1f/s   ", p->what,
                 (unsigned long long)done, rate);
     }
+}
+
+void cli_progress_update_bytes(cli_progress *p, uint64_t done, uint64_t bytes_done,
+                               uint64_t bytes_total)
+{
+    if (!bytes_total || bytes_done > bytes_total) {
+        cli_progress_update(p, done, 0);
+        return;
+    }
+    if (!p->enabled)
+        return;
+    double t = cli_now();
+    if (t - p->last < 0.1)
+        return;
+    p->last = t;
+    double el = t - p->start > 1e-9 ? t - p->start : 1e-9;
+    double eta = bytes_done ? el * (double)(bytes_total - bytes_done) / (double)bytes_done : 0;
+    fprintf(stderr, "\r%s %llu  %.0f%% of %.1f MB  %.1f/s  ETA %.0fs   ", p->what,
+            (unsigned long long)done, 100.0 * (double)bytes_done / (double)bytes_total,
+            (double)bytes_total / 1e6, done / el, eta);
 }
 
 void cli_progress_end(cli_progress *p)

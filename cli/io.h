@@ -16,6 +16,7 @@ typedef struct cli_reader {
     size_t cap;
     giflow_input in;
     uint64_t total; /* bytes read so far */
+    uint64_t size;  /* the file's size when it is a regular file, else 0 */
     int err;        /* errno of a failed open or read, else 0 */
 } cli_reader;
 
@@ -106,6 +107,10 @@ typedef struct cli_progress {
 void cli_progress_start(cli_progress *p, const char *what);
 /* done/total items (total 0 if unknown); redraws at most 10 times a second. */
 void cli_progress_update(cli_progress *p, uint64_t done, uint64_t total);
+/* done items, their count unknown, after bytes_done of bytes_total input
+ * bytes (a percentage and an ETA when bytes_total is known). */
+void cli_progress_update_bytes(cli_progress *p, uint64_t done, uint64_t bytes_done,
+                               uint64_t bytes_total);
 void cli_progress_end(cli_progress *p);
 double cli_now(void);
 
