@@ -24,12 +24,31 @@ def _int(name, v, lo, hi):
     return int(v)
 
 
-def encoder_options(loop=0, colors=256, dither="none", palette="auto", lossy=0, effort=0,
-                    comment=None, optimize=True, lossless=False):
-    """The options of giflow.save, checked, as _giflow.Encoder arguments."""
+def encoder_options(loop=0, colors=None, dither="none", palette=None, lossy=None, effort=0,
+                    comment=None, optimize=True, lossless=False, quality=None, lossy_lzw=None,
+                    denoise=None, denoise_frames=None, fast=False):
+    """The options of giflow.save, checked, as _giflow.Encoder arguments.
+
+    As the CLI's -Q/--quality and --fast: quality (1..100) sets denoise,
+    lossy_lzw, lossy and colors (giflow_encode_options_quality), fast a
+    global palette and a 3-frame denoising window; options given (not None)
+    win."""
+    if quality is not None:
+        quality = _int("quality", quality, 1, 100)
+    q = _c.quality_options(quality or 0)
+    if not isinstance(fast, bool):
+        raise TypeError("fast must be True or False, not %s" % type(fast).__name__)
+    if fast:
+        q["denoise_frames"] = 3
+    if palette is None:
+        palette = "global" if fast else "auto"
     o = {}
     o["loop"] = -1 if loop is None else _int("loop", loop, -1, 65535)
-    o["colors"] = _int("colors", colors, 2, 256)
+    o["colors"] = _int("colors", q["colors"] if colors is None else colors, 2, 256)
+    o["denoise"] = _int("denoise", q["denoise"] if denoise is None else denoise, 0, 100)
+    o["denoise_frames"] = _int("denoise_frames", q["denoise_frames"] if denoise_frames is None
+                               else denoise_frames, 3, 8)
+    o["lossy_lzw"] = _int("lossy_lzw", q["lossy_lzw"] if lossy_lzw is None else lossy_lzw, 0, 64)
     if isinstance(dither, bool):
         dither = "fs" if dither else "none"
     if not isinstance(dither, str):
@@ -50,7 +69,7 @@ def encoder_options(loop=0, colors=256, dither="none", palette="auto", lossy=0, 
     else:
         o["palette"] = px.palette_bytes(palette)
         o["palette_mode"] = _c.PALETTE_GLOBAL
-    o["lossy"] = _int("lossy", lossy, 0, 64)
+    o["lossy"] = _int("lossy", q["lossy"] if lossy is None else lossy, 0, 64)
     if isinstance(effort, str):
         if effort.lower() not in _EFFORT:
             raise ValueError("effort must be 0..3 or one of %s" % ", ".join(_EFFORT))
@@ -287,8 +306,9 @@ def _is_still(frames):
     return False
 
 
-def save(frames, fp, *, duration=None, loop=0, colors=256, dither="none", palette="auto",
-         lossy=0, effort=0, comment=None, optimize=True, lossless=False):
+def save(frames, fp, *, duration=None, loop=0, colors=None, dither="none", palette=None,
+         lossy=None, effort=0, comment=None, optimize=True, lossless=False, quality=None,
+         lossy_lzw=None, denoise=None, denoise_frames=None, fast=False):
     """Saves frames as a GIF and returns its EncodeStats.
 
     frames: a Pillow Image (all its frames, if it has several), a numpy
@@ -305,15 +325,27 @@ def save(frames, fp, *, duration=None, loop=0, colors=256, dither="none", palett
     colors: 2..256. dither: "none", "fs" (Floyd-Steinberg) or "ordered".
     palette: "auto" (global while it fits, local where needed), "global",
     "local", or a fixed palette (RGB triplets, a list of (r, g, b), a "P"
-    image, or the path of a GIF whose palette to use). lossy: 0..64, a changed pixel keeps the colour on screen when
-    within this many levels (smaller files, bounded error). effort: 0..3
-    (palette quality against time). comment: str or bytes. optimize: crop
-    each frame to what changed. lossless: fail (GiflowError,
+    image, or the path of a GIF whose palette to use; default "auto", or
+    "global" with fast). lossy: 0..64, a changed pixel keeps the colour on
+    screen when within this many levels (smaller files, bounded error).
+    effort: 0..3 (palette quality against time). comment: str or bytes.
+    optimize: crop each frame to what changed. lossless: fail (GiflowError,
     ERR_TOO_MANY_COLORS) rather than quantize.
+    lossy_lzw: 0..64 (default 0), LZW strings go on through colours up to
+    this many levels worse. denoise: 0..100 (default 23; 0 off), temporal
+    denoising of camera noise; denoise_frames: 3..8 (default 4), frames it
+    looks at. quality: 1..100, one knob that sets denoise, lossy_lzw, lossy
+    and colors (95 = the defaults, 100 exact; giflow(1) has the table);
+    options given as well win. fast: a global palette and a 3-frame
+    denoising window (up to 2x faster). As the CLI's --lossy-lzw,
+    --denoise, --denoise-frames, -Q/--quality and --fast. A still image
+    is row-streamed: denoise, lossy and lossy_lzw apply to animations.
     """
-    options = encoder_options(loop=loop, colors=colors, dither=dither, palette=palette,
-                              lossy=lossy, effort=effort, comment=comment, optimize=optimize,
-                              lossless=lossless)
+    kw = dict(loop=loop, colors=colors, dither=dither, palette=palette, lossy=lossy,
+              effort=effort, comment=comment, optimize=optimize, lossless=lossless,
+              quality=quality, lossy_lzw=lossy_lzw, denoise=denoise,
+              denoise_frames=denoise_frames, fast=fast)
+    options = encoder_options(**kw)
     if _is_still(frames):
         if duration is not None and not isinstance(duration, Real):
             duration = list(duration)
@@ -341,8 +373,7 @@ def save(frames, fp, *, duration=None, loop=0, colors=256, dither="none", palett
         except TypeError:
             raise TypeError("frames must be a Pillow Image, a numpy array or an iterable of them, "
                             "not %s" % type(frames).__name__) from None
-    enc = Encoder(fp, loop=loop, colors=colors, dither=dither, palette=palette, lossy=lossy,
-                  effort=effort, comment=comment, optimize=optimize, lossless=lossless)
+    enc = Encoder(fp, **kw)
     with enc:
         empty = True
         for frame, ms in _durations(duration, it):

@@ -11,7 +11,8 @@ GIF writer back. Reading GIFs is left to Pillow.
 
 Parameters, as in Pillow's GIF writer: duration (ms, int or list), loop
 (0: forever; omitted: play once), comment, optimize, palette. Also
-giflow's colors, dither, lossy, effort and lossless. Pillow's disposal,
+giflow's colors, dither, lossy, effort, lossless, quality, lossy_lzw, denoise,
+denoise_frames and fast. Pillow's disposal,
 transparency, interlace and background are not used: giflow chooses
 disposal and transparency itself (what changed, what stays).
 """
@@ -20,7 +21,8 @@ from PIL import Image
 from . import _encode
 
 FORMAT = "GIFLOW"
-_OPTIONS = ("colors", "dither", "palette", "lossy", "effort", "comment", "optimize", "lossless")
+_OPTIONS = ("colors", "dither", "palette", "lossy", "effort", "comment", "optimize", "lossless",
+            "quality", "lossy_lzw", "denoise", "denoise_frames", "fast")
 _saved = {}
 
 

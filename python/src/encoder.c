@@ -113,18 +113,21 @@ static int encoder_init(pg_encoder *e, PyObject *args, PyObject *kw)
 {
     static char *names[] = {"width", "height", "write", "loop", "colors", "dither", "palette_mode",
                             "palette", "lossy", "effort", "comment", "optimize", "lossless",
-                            "alpha_threshold", "row_streaming", "min_delay_cs", NULL};
+                            "alpha_threshold", "row_streaming", "min_delay_cs", "denoise",
+                            "denoise_frames", "lossy_lzw", NULL};
     unsigned int w, h, colors = 256, min_delay = 2;
     int loop = 0, dither = 0, pmode = 0, lossy = 0, effort = 0, optimize = 1, lossless = 0;
     int alpha = 128, rows = 0;
+    int denoise = -1, denoise_frames = -1, lossy_lzw = -1; /* -1: the default */
     PyObject *write, *palette = Py_None, *comment = Py_None;
     if (e->enc) {
         PyErr_SetString(PyExc_TypeError, "Encoder is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "IIO|iIiiOiiOppipI", names, &w, &h, &write, &loop,
-                                     &colors, &dither, &pmode, &palette, &lossy, &effort,
-                                     &comment, &optimize, &lossless, &alpha, &rows, &min_delay))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "IIO|iIiiOiiOppipIiii", names, &w, &h, &write,
+                                     &loop, &colors, &dither, &pmode, &palette, &lossy,
+                                     &effort, &comment, &optimize, &lossless, &alpha, &rows,
+                                     &min_delay, &denoise, &denoise_frames, &lossy_lzw))
         return -1;
     if (!PyCallable_Check(write)) {
         PyErr_SetString(PyExc_TypeError, "write must be callable");
@@ -149,6 +152,12 @@ static int encoder_init(pg_encoder *e, PyObject *args, PyObject *kw)
     o.alpha_threshold = (uint8_t)alpha;
     o.row_streaming = rows;
     o.min_delay_cs = min_delay;
+    if (denoise != -1)
+        o.denoise = denoise;
+    if (denoise_frames != -1)
+        o.denoise_frames = denoise_frames;
+    if (lossy_lzw != -1)
+        o.lossy_lzw = lossy_lzw;
     if (palette != Py_None) {
         Py_buffer p;
         if (PyObject_GetBuffer(palette, &p, PyBUF_SIMPLE))

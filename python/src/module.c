@@ -229,8 +229,31 @@ static PyObject *mod_strerror(PyObject *self, PyObject *arg)
     return PyUnicode_FromString(giflow_strerror((int)st));
 }
 
+/* The encoder's defaults for the options --quality sets, after
+ * giflow_encode_options_quality(quality) when quality is 1..100 (0: the
+ * defaults alone). */
+static PyObject *mod_quality_options(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    long q = PyLong_AsLong(arg);
+    if (q == -1 && PyErr_Occurred())
+        return NULL;
+    giflow_encode_options o;
+    giflow_encode_options_default(&o);
+    if (q && (q < 1 || q > 100 || giflow_encode_options_quality(&o, (int)q) != GIFLOW_OK)) {
+        PyErr_Format(PyExc_ValueError, "quality must be 1..100, not %ld", q);
+        return NULL;
+    }
+    return Py_BuildValue("{sisisisIsi}", "denoise", o.denoise, "lossy_lzw", o.lossy_lzw,
+                         "lossy", o.lossy, "colors", o.max_colors, "denoise_frames",
+                         o.denoise_frames);
+}
+
 static PyMethodDef mod_methods[] = {
     {"strerror", mod_strerror, METH_O, "strerror(status) -> giflow_strerror() text"},
+    {"quality_options", mod_quality_options, METH_O,
+     "quality_options(quality) -> the options giflow_encode_options_quality() sets "
+     "(0: the defaults)"},
     {NULL, NULL, 0, NULL},
 };
 
