@@ -172,6 +172,16 @@ static giflow__sink frame_sink(const giflow_decoder *dec, uint8_t *canvas, size_
     return s;
 }
 
+/* With the frame's remaining data in memory and dec->buf drained: runs
+ * the flat LZW modes over the raw sub-blocks where they lie. */
+static void compose_direct(giflow_decoder *dec, giflow_input *in, const giflow__sink *s)
+{
+    giflow__lzw_in rd = {NULL, NULL, 1, 0};
+    giflow__data_view(dec, in, &rd.ip, &rd.blk_end);
+    giflow__lzw_compose_in(&dec->lzw, &rd, s);
+    giflow__data_advance(dec, in, rd.ip, rd.blk_end, rd.ended);
+}
+
 /* Decodes the current frame's pixels straight into the canvas. Returns
  * GIFLOW_FRAME_END, GIFLOW_NEED_INPUT or an error. */
 static int canvas_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
@@ -189,7 +199,7 @@ static int canvas_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
     while (z->pos < z->total) {
         if (z->mode >= GIFLOW__LZW_TAIL && dec->buf_pos == dec->buf_len && direct &&
             (direct = giflow__data_in_memory(dec, in)) != 0)
-            giflow__compose_direct(dec, in, &s);
+            compose_direct(dec, in, &s);
         else
             dec->buf_pos += (unsigned)giflow__lzw_compose(z, dec->buf + dec->buf_pos,
                                                           dec->buf_len - dec->buf_pos, &s);

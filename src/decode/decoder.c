@@ -271,9 +271,9 @@ static int image_info(giflow_decoder *dec, giflow_input *in, giflow_image_info *
                 im->canvas_width = x1;
             if (y1 > im->canvas_height)
                 im->canvas_height = y1;
-            dec->frame_pending = 1;
+            dec->ahead = AHEAD_FRAME;
         } else {
-            dec->end_seen = 1;
+            dec->ahead = AHEAD_END;
         }
         uint64_t px = (uint64_t)im->canvas_width * im->canvas_height;
         /* Chromium refuses an image with no area (after growth). */
@@ -360,8 +360,8 @@ static int frame_info(giflow_decoder *dec, giflow_input *in, giflow_frame_info *
         return r;
     if (dec->stage == ST_END)
         return GIFLOW_END;
-    if (!dec->frame_pending) {
-        if (dec->end_seen) {
+    if (dec->ahead != AHEAD_FRAME) {
+        if (dec->ahead == AHEAD_END) {
             dec->stage = ST_END;
             return GIFLOW_END;
         }
@@ -382,7 +382,7 @@ static int frame_info(giflow_decoder *dec, giflow_input *in, giflow_frame_info *
         if ((r = giflow__parse(dec, in, &ev, 0)) != GIFLOW_OK)
             return r;
     }
-    dec->frame_pending = 0;
+    dec->ahead = AHEAD_NONE;
     if ((r = giflow__start_frame(dec)) != GIFLOW_OK)
         return r;
     if (info)
@@ -557,7 +557,8 @@ int giflow_decoder_restart(giflow_decoder *dec, const giflow_restart *r)
     dec->gce_trans = r->transparent_index;
     /* Which frame comes next, and what it is drawn over. */
     dec->stage = ST_IMAGE;
-    dec->frame_pending = dec->end_seen = dec->merging = 0;
+    dec->ahead = AHEAD_NONE;
+    dec->merging = 0;
     dec->frames_seen = r->index;
     dec->total_pixels = 0;
     dec->lzw_ready = dec->composing = 0;
@@ -584,7 +585,7 @@ static int merge_next(giflow_decoder *dec, giflow_input *in)
         return r;
     dec->merging = 0;
     if (ev == EV_END) {
-        dec->end_seen = 1;
+        dec->ahead = AHEAD_END;
         return GIFLOW_FRAME_END;
     }
     return giflow__start_frame(dec);

@@ -10,7 +10,7 @@
 #define GIFLOW__INBUF 256
 
 /* Parser states: one per syntactic item of the GIF stream. */
-enum {
+typedef enum giflow__pstate {
     P_HEADER,    /* signature + logical screen descriptor, 13 bytes */
     P_GCT,       /* global colour table bytes */
     P_BLOCK,     /* block introducer */
@@ -24,20 +24,27 @@ enum {
     P_DATA_LEN,  /* image data sub-block length */
     P_DATA,      /* image data sub-block payload */
     P_TRAILER    /* trailer seen: nothing more is read */
-};
+} giflow__pstate;
 
 /* Events the parser stops at. EV_RECT (a frame's rectangle is known) is
  * reported only when asked for: the first one sizes the canvas. */
 enum { EV_NONE, EV_RECT, EV_FRAME, EV_END };
 
 /* API stages. */
-enum {
+typedef enum giflow__stage {
     ST_START,   /* nothing parsed */
     ST_IMAGE,   /* image info known; no frame handed out yet */
     ST_FRAME,   /* frame info handed out; its pixels may be decoded */
     ST_PIXELS_DONE, /* every row of the current frame decoded */
     ST_END      /* no more frames */
-};
+} giflow__stage;
+
+/* What the parser has read past the current frame. */
+typedef enum giflow__ahead {
+    AHEAD_NONE,  /* nothing yet */
+    AHEAD_FRAME, /* the next frame's descriptor, not handed out yet */
+    AHEAD_END    /* the end of the stream */
+} giflow__ahead;
 
 struct giflow_decoder {
     int32_t lut_key;          /* the global palette's lut is built for this
@@ -48,7 +55,7 @@ struct giflow_decoder {
     /* Parser. */
     uint8_t tmp[16];          /* gathers fixed-size items across calls */
     unsigned tmp_len;
-    int pstate;               /* P_* */
+    giflow__pstate pstate;
     int status;               /* sticky error, or 0 */
     unsigned need;            /* bytes left in the current item */
     unsigned count;           /* bytes done in the current item */
@@ -75,9 +82,8 @@ struct giflow_decoder {
     int gce_disposal;
 
     /* Current frame. */
-    int stage;                /* ST_* */
-    int frame_pending;        /* a descriptor was parsed but not handed out */
-    int end_seen;             /* the stream ended before any frame */
+    giflow__stage stage;
+    giflow__ahead ahead;
     giflow_frame_info frame;
     uint32_t lct_size;
     uint32_t frames_seen;
@@ -185,10 +191,18 @@ int giflow__data_in_memory(const giflow_decoder *dec, const giflow_input *in);
 /* Payload bytes of the current frame's data at hand: buffered, and in the
  * input up to its terminator or its end. */
 uint64_t giflow__data_at_hand(const giflow_decoder *dec, const giflow_input *in);
-/* With the frame's remaining data in memory and dec->buf drained: runs the
- * flat LZW modes over the raw sub-blocks, and leaves the parser after what
- * they read. */
-void giflow__compose_direct(giflow_decoder *dec, giflow_input *in, const giflow__sink *s);
+/* The parser does not run LZW; a stage that reads the raw sub-blocks in
+ * place (the flat LZW modes, once giflow__data_in_memory() holds and
+ * dec->buf is drained) asks it where they are, then says how far it got.
+ * giflow__data_view: *p is the next data byte, *blk_end the end of the
+ * current sub-block's payload (*p itself at a length byte).
+ * giflow__data_advance: the reader stopped at ip, inside the sub-block
+ * ending at blk_end, or just after the terminator (ended); the parser
+ * moves past what it read. */
+void giflow__data_view(const giflow_decoder *dec, const giflow_input *in,
+                       const uint8_t **p, const uint8_t **blk_end);
+void giflow__data_advance(giflow_decoder *dec, giflow_input *in, const uint8_t *ip,
+                          const uint8_t *blk_end, int ended);
 
 /* Skips the current frame's remaining pixels (checking its code size if
  * LZW has not started), through its terminator. Returns GIFLOW_FRAME_END,

@@ -172,7 +172,7 @@ size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
                 /* The code being defined: prev's string plus its first
                  * byte. Defined now, so that it can be walked. */
                 slen = prev_len + 1;
-                if (next <= 4095)
+                if (next <= GIFLOW__LZW_MAX_CODE)
                     define(link, suffix, c, (unsigned)prev, prev_len, prev_run, first);
             } else {
                 slen = lzw_chain_length(z, c);
@@ -190,7 +190,7 @@ size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
             first = dst[o];
             o += slen < n - o ? slen : n - o;
             if (c == next) {
-                next += next <= 4095;
+                next += next <= GIFLOW__LZW_MAX_CODE;
                 goto grown;
             }
         } else if (c == clear) {
@@ -203,7 +203,7 @@ size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
             status = c == clear + 1 ? GIFLOW__LZW_EOI : GIFLOW__LZW_BAD_CODE;
             break;
         }
-        if (next <= 4095) {
+        if (next <= GIFLOW__LZW_MAX_CODE) {
             if (prev >= 0)
                 define(link, suffix, next, (unsigned)prev, prev_len, prev_run, first);
             next++;

@@ -37,7 +37,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GIFLOW__LZW_TABLE 4096
+#include "../common/gif_format.h"
+
+/* Codes 0..GIFLOW__LZW_MAX_CODE (12 bits). */
+#define GIFLOW__LZW_TABLE (GIFLOW__LZW_MAX_CODE + 1)
 
 enum {
     GIFLOW__LZW_RUNNING = 0,
@@ -92,7 +95,7 @@ typedef struct giflow__lzw {
     unsigned nbits;    /* valid bits in bits */
     unsigned lit_width; /* minimum code size */
     unsigned clear;    /* clear code = 1 << lit_width */
-    unsigned next;     /* next free code; 4096 when the table is full */
+    unsigned next;     /* next free code; GIFLOW__LZW_TABLE when full */
     unsigned width;    /* current code width */
     int mode;          /* GIFLOW__LZW_* mode */
     int prev;          /* previous code, -1 right after a clear */

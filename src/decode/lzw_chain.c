@@ -138,7 +138,7 @@ chain_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s
                 /* The code being defined: define it first, then paint it. */
                 first = prev_first;
                 slen = prev_len + 1;
-                if (next <= 4095) {
+                if (next <= GIFLOW__LZW_MAX_CODE) {
                     z->prev = prev;
                     z->prev_len = prev_len;
                     lzw_chain_define(z, next, first);
@@ -183,7 +183,7 @@ chain_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s
             }
             if (c == next) {
                 first = prev_first;
-                if (next <= 4095) {
+                if (next <= GIFLOW__LZW_MAX_CODE) {
                     next++;
                     if (next > mask && width < 12) {
                         width++;
@@ -202,7 +202,7 @@ chain_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s
             status = c == clear + 1 ? GIFLOW__LZW_EOI : GIFLOW__LZW_BAD_CODE;
             break;
         }
-        if (next <= 4095) {
+        if (next <= GIFLOW__LZW_MAX_CODE) {
             if (prev >= 0) {
                 z->prev = prev;
                 z->prev_len = prev_len;

@@ -121,7 +121,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
             status = c == clear + 1 ? GIFLOW__LZW_EOI : GIFLOW__LZW_BAD_CODE;
             break;
         }
-        if (next <= 4095) {
+        if (next <= GIFLOW__LZW_MAX_CODE) {
             /* Entry next = prev's string + this string's first pixel: it
              * starts at prev_pos and ends where this string starts. The
              * first code after a clear writes the unused end-code slot. */

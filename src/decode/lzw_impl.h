@@ -108,7 +108,7 @@ static inline int lzw_control(giflow__lzw *z, unsigned c)
 static inline unsigned lzw_bump(giflow__lzw *z)
 {
     unsigned slot = 0;
-    if (z->next <= 4095) {
+    if (z->next <= GIFLOW__LZW_MAX_CODE) {
         if (z->prev >= 0)
             slot = z->next;
         z->next++;

@@ -421,21 +421,26 @@ uint64_t giflow__data_at_hand(const giflow_decoder *dec, const giflow_input *in)
     return n;
 }
 
-#ifndef GIFLOW_CONFIG_NO_CANVAS
-void giflow__compose_direct(giflow_decoder *dec, giflow_input *in, const giflow__sink *s)
+#ifndef GIFLOW_CONFIG_NO_CANVAS /* only the canvas renderer reads in place */
+void giflow__data_view(const giflow_decoder *dec, const giflow_input *in,
+                       const uint8_t **p, const uint8_t **blk_end)
 {
-    const uint8_t *p = in->src + in->pos;
-    giflow__lzw_in rd = {p, p + (dec->pstate == P_DATA ? dec->need : 0), 1, 0};
-    giflow__lzw_compose_in(&dec->lzw, &rd, s);
-    take(dec, in, (size_t)(rd.ip - p));
-    if (rd.ended) {
+    *p = in->src + in->pos;
+    *blk_end = *p + (dec->pstate == P_DATA ? dec->need : 0);
+}
+
+void giflow__data_advance(giflow_decoder *dec, giflow_input *in, const uint8_t *ip,
+                          const uint8_t *blk_end, int ended)
+{
+    take(dec, in, (size_t)(ip - (in->src + in->pos)));
+    if (ended) {
         dec->data_end = 1;
         dec->pstate = P_BLOCK;
-    } else if (rd.ip == rd.blk_end) {
+    } else if (ip == blk_end) {
         dec->pstate = P_DATA_LEN;
     } else {
         dec->pstate = P_DATA;
-        dec->need = (unsigned)(rd.blk_end - rd.ip);
+        dec->need = (unsigned)(blk_end - ip);
     }
 }
 #endif

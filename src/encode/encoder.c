@@ -125,7 +125,7 @@ int giflow_encoder_set_output(giflow_encoder *enc, giflow_write_fn fn, void *use
 {
     if (!enc || !fn)
         return GIFLOW_ERR_ARG;
-    if (enc->stage)
+    if (enc->stage != ENC_CREATED)
         return GIFLOW_ERR_STATE;
     giflow__gw_set_callback(&enc->out, fn, user);
     return GIFLOW_OK;
@@ -135,7 +135,7 @@ int giflow_encoder_set_output_memory(giflow_encoder *enc)
 {
     if (!enc)
         return GIFLOW_ERR_ARG;
-    if (enc->stage)
+    if (enc->stage != ENC_CREATED)
         return GIFLOW_ERR_STATE;
     giflow__gw_set_memory(&enc->out);
     return GIFLOW_OK;
@@ -178,7 +178,7 @@ int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt)
         return GIFLOW_ERR_ARG;
     if (enc->status)
         return enc->status;
-    if (enc->stage)
+    if (enc->stage != ENC_CREATED)
         return GIFLOW_ERR_STATE;
     giflow_encode_options o;
     options_default(&o);
@@ -231,7 +231,7 @@ int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt)
         enc->have_global = 1;
         enc->global_mse = 1e300; /* never second-guess a caller's palette */
     }
-    enc->stage = 1;
+    enc->stage = ENC_BEGUN;
     return GIFLOW_OK;
 }
 
@@ -349,7 +349,7 @@ int giflow_encode_sample(giflow_encoder *enc, const giflow_frame *frame)
         return GIFLOW_ERR_ARG;
     if (enc->status)
         return enc->status;
-    if (enc->stage != 1 || enc->stats.frames_in || enc->opt.row_streaming)
+    if (enc->stage != ENC_BEGUN || enc->stats.frames_in || enc->opt.row_streaming)
         return GIFLOW_ERR_STATE;
     if (enc->have_global || enc->opt.palette == GIFLOW_PALETTE_LOCAL)
         return GIFLOW_OK;
@@ -375,7 +375,7 @@ int giflow_encode_frame(giflow_encoder *enc, const giflow_frame *frame)
         return GIFLOW_ERR_ARG;
     if (enc->status)
         return enc->status;
-    if (enc->stage != 1 || enc->opt.row_streaming)
+    if (enc->stage != ENC_BEGUN || enc->opt.row_streaming)
         return GIFLOW_ERR_STATE;
     if (f->time_mode < GIFLOW_TIME_DELAY_CS || f->time_mode > GIFLOW_TIME_TIMESTAMP_MS ||
         (enc->stats.frames_in && f->time_mode != enc->time_mode) || f->delay_cs > 65535)
@@ -400,7 +400,7 @@ int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms)
         return GIFLOW_ERR_ARG;
     if (enc->status)
         return enc->status;
-    if (enc->stage != 1 || enc->rows_open)
+    if (enc->stage != ENC_BEGUN || enc->rows_open)
         return GIFLOW_ERR_STATE;
     int r = GIFLOW_OK;
     while (r == GIFLOW_OK && enc->dn && enc->dn->count)
@@ -427,7 +427,7 @@ int giflow_encode_finish(giflow_encoder *enc, int64_t end_timestamp_ms)
         r = giflow__gw_trailer(&enc->out);
     if (r != GIFLOW_OK)
         return giflow__enc_fail(enc, r);
-    enc->stage = 2;
+    enc->stage = ENC_FINISHED;
     return GIFLOW_OK;
 }
 

@@ -11,10 +11,18 @@
 #include "../common/mem.h"
 #include "../quant/quant.h"
 
+/* Encoder stages: options may be set only while CREATED, frames and rows
+ * given only while BEGUN. */
+typedef enum giflow__enc_stage {
+    ENC_CREATED,  /* giflow_encoder_new(): no options yet */
+    ENC_BEGUN,    /* giflow_encode_begin() succeeded */
+    ENC_FINISHED  /* giflow_encode_finish() was called */
+} giflow__enc_stage;
+
 struct giflow_encoder {
     giflow__heap heap;
     int status;              /* sticky error, or 0 */
-    int stage;               /* 0 created, 1 begun, 2 finished */
+    giflow__enc_stage stage;
     giflow_encode_options opt;
     uint32_t w, h;
 

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/gif_format.h"
 #include "gifwrite.h"
 
 #define GIFLOW__LZWE_HASH 8192 /* twice the code space: short probe runs */
@@ -32,8 +33,8 @@ typedef struct giflow__lzwenc {
     uint16_t code[GIFLOW__LZWE_HASH];
     /* The table as a tree, for lossy pushes only: each code's first child
      * (0: none), next sibling and last byte. */
-    uint16_t child[4096], sibling[4096];
-    uint8_t last[4096];
+    uint16_t child[GIFLOW__LZW_MAX_CODE + 1], sibling[GIFLOW__LZW_MAX_CODE + 1];
+    uint8_t last[GIFLOW__LZW_MAX_CODE + 1];
 } giflow__lzwenc;
 
 #define GIFLOW__LZW_SAME (-2)

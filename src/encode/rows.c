@@ -13,7 +13,7 @@ static int rows_mode(const giflow_encoder *enc)
 {
     if (enc->status)
         return enc->status;
-    return enc->stage == 1 && enc->opt.row_streaming ? GIFLOW_OK : GIFLOW_ERR_STATE;
+    return enc->stage == ENC_BEGUN && enc->opt.row_streaming ? GIFLOW_OK : GIFLOW_ERR_STATE;
 }
 
 int giflow_encode_sample_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t n,

@@ -18,7 +18,7 @@ enum { IN_HEADER, IN_FRAMES, IN_DONE };
 struct giflow_transcoder {
     giflow__heap heap;
     int status;               /* sticky error */
-    int stage;                /* 0 new, 1 begun, 2 finished */
+    enum { T_NEW, T_BEGUN, T_FINISHED } stage; /* setters only while T_NEW */
     giflow_transcode_options o;
     int mode;                 /* resolved GIFLOW_MODE_* */
     giflow__gifout out;
@@ -147,7 +147,7 @@ int giflow_transcoder_set_output(giflow_transcoder *t, giflow_write_fn fn, void 
 {
     if (!t || !fn)
         return GIFLOW_ERR_ARG;
-    if (t->stage)
+    if (t->stage != T_NEW)
         return GIFLOW_ERR_STATE;
     giflow__gw_set_callback(&t->out, fn, user);
     return GIFLOW_OK;
@@ -157,7 +157,7 @@ int giflow_transcoder_set_output_memory(giflow_transcoder *t)
 {
     if (!t)
         return GIFLOW_ERR_ARG;
-    if (t->stage)
+    if (t->stage != T_NEW)
         return GIFLOW_ERR_STATE;
     giflow__gw_set_memory(&t->out);
     return GIFLOW_OK;
@@ -175,7 +175,7 @@ int giflow_transcoder_set_frame_filter(giflow_transcoder *t, giflow_frame_filter
 {
     if (!t)
         return GIFLOW_ERR_ARG;
-    if (t->stage)
+    if (t->stage != T_NEW)
         return GIFLOW_ERR_STATE;
     t->filter = fn;
     t->filter_user = user;
@@ -186,7 +186,7 @@ int giflow_transcoder_set_explode(giflow_transcoder *t, giflow_explode_fn fn, vo
 {
     if (!t)
         return GIFLOW_ERR_ARG;
-    if (t->stage)
+    if (t->stage != T_NEW)
         return GIFLOW_ERR_STATE;
     t->explode = fn;
     t->explode_user = user;
@@ -197,7 +197,7 @@ int giflow_transcoder_set_limits(giflow_transcoder *t, const giflow_limits *limi
 {
     if (!t || !limits)
         return GIFLOW_ERR_ARG;
-    if (t->stage)
+    if (t->stage != T_NEW)
         return GIFLOW_ERR_STATE;
     t->limits = *limits;
     return GIFLOW_OK;
@@ -242,7 +242,7 @@ int giflow_transcode_begin(giflow_transcoder *t, const giflow_transcode_options 
         return GIFLOW_ERR_ARG;
     if (t->status)
         return t->status;
-    if (t->stage)
+    if (t->stage != T_NEW)
         return GIFLOW_ERR_STATE;
     giflow_transcode_options in;
     options_default(&in);
@@ -265,7 +265,7 @@ int giflow_transcode_begin(giflow_transcoder *t, const giflow_transcode_options 
     t->stats.mode = t->mode;
     if (t->mode == GIFLOW_MODE_COPY)
         giflow__copy_init(&t->copy, &t->out, &t->o);
-    t->stage = 1;
+    t->stage = T_BEGUN;
     return GIFLOW_OK;
 }
 
@@ -702,7 +702,7 @@ int giflow_transcode_push(giflow_transcoder *t, giflow_input *in)
         return GIFLOW_ERR_ARG;
     if (t->status)
         return t->status;
-    if (t->stage != 1)
+    if (t->stage != T_BEGUN)
         return GIFLOW_ERR_STATE;
     size_t pos = in->pos;
     int st;
@@ -726,7 +726,7 @@ int giflow_transcode_scan(giflow_transcoder *t, giflow_input *in)
         return GIFLOW_ERR_ARG;
     if (t->status)
         return t->status;
-    if (t->stage != 1 || t->mode != GIFLOW_MODE_OPTIMIZE || t->header_done || t->scanned ||
+    if (t->stage != T_BEGUN || t->mode != GIFLOW_MODE_OPTIMIZE || t->header_done || t->scanned ||
         t->input_no)
         return GIFLOW_ERR_STATE;
     int st0 = t->dec ? GIFLOW_OK : open_input(t);
@@ -759,7 +759,7 @@ int giflow_transcode_next_input(giflow_transcoder *t)
         return GIFLOW_ERR_ARG;
     if (t->status)
         return t->status;
-    if (t->stage != 1 || t->mode == GIFLOW_MODE_COPY || t->in_stage != IN_DONE)
+    if (t->stage != T_BEGUN || t->mode == GIFLOW_MODE_COPY || t->in_stage != IN_DONE)
         return GIFLOW_ERR_STATE;
     giflow_decoder_free(t->dec);
     t->dec = NULL;
@@ -775,7 +775,7 @@ int giflow_transcode_finish(giflow_transcoder *t)
         return GIFLOW_ERR_ARG;
     if (t->status)
         return t->status;
-    if (t->stage != 1)
+    if (t->stage != T_BEGUN)
         return GIFLOW_ERR_STATE;
     int st = GIFLOW_OK;
     if (t->mode == GIFLOW_MODE_COPY) {
@@ -799,7 +799,7 @@ int giflow_transcode_finish(giflow_transcoder *t)
     }
     if (st != GIFLOW_OK)
         return fail(t, st);
-    t->stage = 2;
+    t->stage = T_FINISHED;
     return GIFLOW_OK;
 }
 

@@ -34,3 +34,7 @@ add_test(NAME package_make COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/package/make_test
 find_package(Python3 COMPONENTS Interpreter REQUIRED)
 add_test(NAME package_docs COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/package/docs_test.py
          ${PROJECT_SOURCE_DIR} $<TARGET_FILE:test_abi>)
+# The inner structure (issue 14): the parser runs no LZW, renderers not
+# flags, named GIF constants and thresholds, the encoder calls downwards.
+add_test(NAME package_structure COMMAND ${Python3_EXECUTABLE}
+         ${CMAKE_CURRENT_SOURCE_DIR}/package/structure_test.py ${PROJECT_SOURCE_DIR})
