@@ -24,6 +24,8 @@ typedef struct decode_job {
     pick *picks;                 /* --frame/--frames/--at, or NULL: all */
     size_t npicks;
     int single_png;              /* -o FILE.png: one picked frame */
+    int only_frame;              /* -o FILE.png with no pick: the file's
+                                    one frame (more is a usage error) */
     int raw, json, partial, stats;
     int crop, resize;            /* --crop / --resize given */
     uint32_t crop_x, crop_y, crop_w, crop_h;
@@ -39,7 +41,8 @@ static const char help[] =
     "       giflow decode --raw [options] FILE -o OUT\n"
     "FILE may be - (stdin); with --raw, OUT may be - (stdout).\n"
     "  -o PATH        output directory (PNG: DIR/frame_0000.png ...), raw file, or\n"
-    "                 FILE.png for one frame picked with --frame or --at\n"
+    "                 FILE.png for one frame: picked with --frame or --at, or a\n"
+    "                 one-frame file's frame\n"
     "  --raw          write frames as raw RGBA, width*height*4 bytes each (the canvas,\n"
     "                 or the size --crop/--resize give)\n"
     "  --crop X,Y,W,H decode only this rectangle of the canvas (W or H 0: to the edge)\n"
@@ -236,7 +239,14 @@ static int parse_args(decode_job *j, int argc, char **argv)
     }
     size_t n = strlen(j->out_path);
     j->single_png = !j->raw && n > 4 && !strcmp(j->out_path + n - 4, ".png");
-    if (j->single_png && (j->npicks != 1 || j->picks[0].b != j->picks[0].a)) {
+    if (j->single_png && !j->npicks) {
+        pick first = {0, 0, 0, 0};
+        if (add_pick(j, first)) {
+            cli_error("out of memory");
+            return -1;
+        }
+        j->only_frame = 1;
+    } else if (j->single_png && (j->npicks != 1 || j->picks[0].b != j->picks[0].a)) {
         cli_error("decode: -o FILE.png takes one frame (--frame N or one --at); "
                   "give a directory for more");
         return -1;
@@ -480,6 +490,15 @@ static int decode_picks(decode_job *j)
                                            : j->single_png || cli_mkdir(j->out_path) == 0);
     if (r != GIFLOW_OK && code != EXIT_USAGE)
         cli_error("%s: %s", j->in_path, giflow_strerror(r));
+    if (out_ok && j->only_frame) {
+        giflow_player_frame f;
+        if (giflow_player_seek(pl, 1, &f) == GIFLOW_OK) {
+            cli_error("decode: %s has more than one frame: -o FILE.png takes one (--frame N or "
+                      "one --at); give a directory for all", j->in_path);
+            out_ok = 0;
+            code = EXIT_USAGE;
+        }
+    }
     if (out_ok) {
         cli_progress prog;
         cli_progress_start(&prog, "decoding frame");

@@ -116,6 +116,18 @@ for args, loop_ext in ((("encode", "-o", w("still.gif"), PNG), False),
 r = run("encode", "-q", "-o", w("still.gif"), PNG)
 check("-q: no summary", r.returncode == 0 and r.stderr == b"", str(r.stderr))
 
+# decode -o FILE.png: a still's one frame is that file (the same bytes as
+# --frame 0 writes); an animation needs a pick, and gets no folder named so.
+r = run("decode", w("still.gif"), "-o", w("one.png"))
+r0 = run("decode", "--frame", "0", w("still.gif"), "-o", w("zero.png"))
+check("decode still -o FILE.png: that one PNG", r.returncode == 0 and r0.returncode == 0 and
+      os.path.isfile(w("one.png")) and open(w("one.png"), "rb").read() == open(w("zero.png"), "rb").read(),
+      str(r.stderr))
+r = run("decode", GIF, "-o", w("anim.png"))
+check("decode animation -o FILE.png: refused once, nothing created",
+      r.returncode == 64 and once(r) and b"--frame" in r.stderr and not os.path.exists(w("anim.png")),
+      "%d %s" % (r.returncode, r.stderr))
+
 
 # 6. Progress, only on a terminal: frames and the share of the file read
 # for a plain decode, frames of the total for a pick list.
