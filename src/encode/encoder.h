@@ -81,6 +81,8 @@ struct giflow_encoder {
     int sample_transparent;  /* sampled rows held transparent pixels */
     uint64_t sample_rows;    /* rows given to giflow_encode_sample_rows */
     int opaque_rows;         /* rows mode without transparency */
+    int rows_exact;          /* rows mode: the palette is the sampled
+                                colours exactly, so nothing is dithered */
     int rows_open;           /* a frame is being pushed */
     uint32_t rows_y;         /* rows pushed so far */
     int rows_trans;          /* transparent index of the frame, or -1 */

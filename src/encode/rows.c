@@ -76,6 +76,7 @@ static int rows_palette(giflow_encoder *enc)
     uint32_t maxc = enc->opt.max_colors - (enc->sample_transparent ? 1 : 0);
     if (!enc->sample_set.overflow && enc->sample_set.n <= maxc) {
         giflow__colorset_palette(&enc->sample_set, &enc->global);
+        enc->rows_exact = 1;
     } else {
         if (enc->opt.lossless)
             return giflow__enc_fail(enc, GIFLOW_ERR_TOO_MANY_COLORS);
@@ -112,11 +113,17 @@ int giflow_encode_rows_begin(giflow_encoder *enc, const giflow_frame *f)
     else if (!enc->opaque_rows)
         enc->rows_trans = 255;
     uint32_t d = frame->delay_cs;
-    if ((r = giflow__gw_gce(&enc->out, 1, d, enc->rows_trans)) != GIFLOW_OK ||
+    /* Each frame covers the canvas; with transparency it must not show the
+     * frame before through its transparent pixels: disposal 2 clears it. */
+    unsigned disposal = enc->rows_trans >= 0 ? 2 : 1;
+    if ((r = giflow__gw_gce(&enc->out, disposal, d, enc->rows_trans)) != GIFLOW_OK ||
         (r = giflow__gw_image(&enc->out, 0, 0, enc->w, enc->h, 0, 0)) != GIFLOW_OK)
         return r;
     unsigned bits = giflow__enc_global_bits(enc);
-    giflow__dither *dt = giflow__dither_init(enc->dither_mem, enc->w, enc->opt.dither);
+    /* Exact colours are kept as they are (as frame.c does): a dither
+     * pattern would only move pixels off them. */
+    giflow__dither *dt = giflow__dither_init(enc->dither_mem, enc->w,
+                                             enc->rows_exact ? GIFLOW_DITHER_NONE : enc->opt.dither);
     enc->dither = dt;
     giflow__enc_global_remap(enc);
     giflow__lzwenc_begin(enc->lzw, bits < 2 ? 2 : bits, giflow__gw_sink, &enc->out);
