@@ -543,7 +543,7 @@ static const uint8_t *open_source(enc_job *j, source *src, int *err)
     *err = 1;
     if (j->raw_w || j->y4m) {
         src->is_stream = 1;
-        if (j->y4m ? cli_stream_open_y4m(&src->stream, j->inputs[0])
+        if (j->y4m ? cli_stream_open_y4m(&src->stream, j->inputs[0], j->max_pixels)
                    : cli_stream_open_raw(&src->stream, j->inputs[0], j->raw_w, j->raw_h))
             return NULL;
         src->w = src->stream.w;

@@ -61,8 +61,9 @@ typedef struct cli_stream {
 
 /* Opens a raw RGBA stream of w x h frames. */
 int cli_stream_open_raw(cli_stream *s, const char *path, uint32_t w, uint32_t h);
-/* Opens a YUV4MPEG2 stream and reads its header. */
-int cli_stream_open_y4m(cli_stream *s, const char *path);
+/* Opens a YUV4MPEG2 stream and reads its header. Frames above max_pixels
+ * (0: no limit) are refused from the header, before any allocation. */
+int cli_stream_open_y4m(cli_stream *s, const char *path, uint64_t max_pixels);
 /* Reads the next frame into rgba (w*h*4). Returns 1 for a frame, 0 at the
  * end of the stream, CLI_STREAM_PARTIAL when it ends inside a frame (said
  * on stderr: the frames before it stand), -1 on error (message printed). */

@@ -192,7 +192,7 @@ static size_t y4m_frame_bytes(const cli_stream *s)
     return (y + 2 * cw * ch) * (s->depth > 8 ? 2 : 1);
 }
 
-int cli_stream_open_y4m(cli_stream *s, const char *path)
+int cli_stream_open_y4m(cli_stream *s, const char *path, uint64_t max_pixels)
 {
     if (stream_open(s, path))
         return -1;
@@ -213,6 +213,12 @@ int cli_stream_open_y4m(cli_stream *s, const char *path)
     } while (c == ' ');
     if (c == EOF || !s->w || !s->h) {
         cli_error("%s: y4m header %s", path, c == EOF ? "never ends" : "has no W or H field");
+        return -1;
+    }
+    /* A 30-byte header can claim 65535x65535: the limit comes first. */
+    if (max_pixels && (uint64_t)s->w * s->h > max_pixels) {
+        cli_error("encode: %ux%u frames are above the limit of %llu pixels (--max-pixels)", s->w,
+                  s->h, (unsigned long long)max_pixels);
         return -1;
     }
     /* Everything is checked: now the frame may be sized. */
@@ -284,31 +290,31 @@ static int frame_line(cli_stream *s)
     char t[TOKEN_MAX];
     size_t len;
     uint64_t start = s->header;
-    int c = token(s, t, &len);
+    int r = 1, c = token(s, t, &len);
     if (c == EOF && !len) {
-        if (!ferror(s->f))
-            return 0;
-        STREAM_ERROR(s, "%s: read error", s->path);
-        return -1;
+        r = ferror(s->f) ? -1 : 0;
+        if (r)
+            STREAM_ERROR(s, "%s: read error", s->path);
+    } else if (strcmp(t, "FRAME")) {
+        r = c == EOF && !strncmp(t, "FRAME", len) ? CLI_STREAM_PARTIAL : -1;
+        if (r == -1)
+            STREAM_ERROR(s, "%s: y4m: expected FRAME before frame %llu", s->path,
+                         (unsigned long long)s->frames + 1);
+    } else {
+        while (c == ' ')
+            c = token(s, t, &len); /* parameters: none changes how we read */
+        if (c == EOF)
+            r = CLI_STREAM_PARTIAL;
     }
-    if (strcmp(t, "FRAME")) {
-        if (c == EOF && !strncmp(t, "FRAME", len))
-            return CLI_STREAM_PARTIAL;
-        STREAM_ERROR(s, "%s: y4m: expected FRAME before frame %llu", s->path,
-                     (unsigned long long)s->frames + 1);
-        return -1;
-    }
-    while (c == ' ')
-        c = token(s, t, &len); /* parameters: none changes how we read */
-    if (c == EOF)
-        return CLI_STREAM_PARTIAL;
-    if (s->frames == 0 && !s->quiet) {
+    if (r == 1 && s->frames == 0 && !s->quiet) {
         /* Offsets of later frames, for sampling, assume lines like this. */
         s->frame_line = s->header - start;
         set_hint(s, s->header - s->frame_line, y4m_frame_bytes(s) + s->frame_line);
     }
-    s->header = start; /* token() counted the line; only the header counts */
-    return 1;
+    /* token() counted the line; only the header counts, whatever the line
+     * was (cli_stream_read_at() seeks from it). */
+    s->header = start;
+    return r;
 }
 
 static int read_y4m(cli_stream *s, uint8_t *rgba)
