@@ -6,7 +6,7 @@ CORPORA    ?= $(abspath ../shared/corpora)
 CMAKE_ARGS ?=
 PREFIX     ?= /usr/local
 
-.PHONY: all deps install test test-release test-asan demo bench fuzz web embedded clean
+.PHONY: all deps install test test-release test-asan demo bench fuzz fuzz-campaign web embedded clean
 
 # Builds; never installs packages. scripts/deps.sh --check names any that
 # are missing (`make deps` installs them). Only deps, demo, test, bench,
@@ -52,9 +52,16 @@ bench:
 	$(MAKE) all
 	@bench/run.sh $(BUILD)
 
+# libFuzzer targets (fuzz/README.md): a short run of each, or a campaign of
+# FUZZ_SECONDS per target whose corpora persist outside the repository
+# (FUZZ_DIR, default ~/.cache/giflow-fuzz).
 fuzz:
 	@scripts/deps.sh fuzz
 	@fuzz/run.sh
+
+fuzz-campaign:
+	@scripts/deps.sh fuzz
+	@fuzz/campaign.sh
 
 # The viewer page with giflow.wasm in $(BUILD)/web; serve that folder over
 # HTTP (python3 -m http.server -d $(BUILD)/web 8000) and open it.

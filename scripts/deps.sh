@@ -15,7 +15,9 @@ pkgs_bench="ffmpeg imagemagick gifsicle python3-pil python3-numpy libcgif-dev li
 # The Python package (python/): its build (a C compiler, Python headers, pip
 # in a venv) and its optional Pillow and numpy, all from Debian.
 pkgs_python="gcc python3 python3-dev python3-venv python3-pip python3-pil python3-numpy"
-pkgs_fuzz="clang libclang-rt-14-dev"
+# The fuzz targets build as the library and CLI readers do, and fuzz_giflib
+# links giflib.
+pkgs_fuzz="clang libclang-rt-14-dev cmake make pkg-config libspng-dev libjpeg62-turbo-dev libgif-dev"
 # make embedded: the Cortex-M0+ cross compiler, newlib(-nano), and qemu's
 # mps2-an385 board.
 pkgs_embedded="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
