@@ -416,9 +416,38 @@ static run_result run(const edit_job *j, const giflow_transcode_options *o, gifl
 
 /* ---- Reordering: frames spooled as stills, then concatenated ------------ */
 
-typedef struct spool {
+/* A temporary file the result goes through first. Its write errors (a
+ * full /tmp) are said once, with their cause; and since stdio may keep
+ * the last bytes until the file is read back, it is flushed and checked
+ * before anything is read from it. */
+typedef struct tmp_file {
     FILE *f;
-    long *offset;      /* start of frame k's still in f */
+    int failed;
+} tmp_file;
+
+static int tmp_failed(tmp_file *t)
+{
+    if (!t->failed)
+        cli_error("edit: temporary file: write failed: %s", strerror(errno));
+    t->failed = 1;
+    return 1;
+}
+
+static int tmp_write(void *user, const uint8_t *data, size_t size)
+{
+    tmp_file *t = user;
+    return t->failed || fwrite(data, 1, size, t->f) != size ? tmp_failed(t) : 0;
+}
+
+/* Everything written is in the file: 0, or 1 (said). */
+static int tmp_flush(tmp_file *t)
+{
+    return t->failed || fflush(t->f) != 0 || ferror(t->f) ? tmp_failed(t) : 0;
+}
+
+typedef struct spool {
+    tmp_file tmp;
+    long *offset;      /* start of frame k's still in the file */
     size_t n, cap;
     uint64_t pos;
 } spool;
@@ -427,7 +456,7 @@ static int spool_write(void *user, const uint8_t *data, size_t size)
 {
     spool *s = user;
     s->pos += size;
-    return fwrite(data, 1, size, s->f) != size;
+    return tmp_write(&s->tmp, data, size);
 }
 
 static int spool_next(void *user, uint32_t frame)
@@ -459,7 +488,7 @@ static int spool_read(spool *s, size_t k, uint8_t **buf, size_t *cap, size_t *le
         *cap = n;
     }
     *len = n;
-    return fseek(s->f, a, SEEK_SET) || fread(*buf, 1, n, s->f) != n ? -1 : 0;
+    return fseek(s->tmp.f, a, SEEK_SET) || fread(*buf, 1, n, s->tmp.f) != n ? -1 : 0;
 }
 
 /* The frames in the order asked for, as indices into the spool. */
@@ -495,8 +524,8 @@ static int run_reorder(const edit_job *j, giflow_write_fn fn, void *user, run_re
     memset(res, 0, sizeof *res);
     spool sp;
     memset(&sp, 0, sizeof sp);
-    sp.f = tmpfile();
-    if (!sp.f) {
+    sp.tmp.f = tmpfile();
+    if (!sp.tmp.f) {
         cli_error("edit: cannot create a temporary file: %s", strerror(errno));
         return GIFLOW_ERR_IO;
     }
@@ -508,6 +537,8 @@ static int run_reorder(const edit_job *j, giflow_write_fn fn, void *user, run_re
     j1.sel = NULL;
     j1.frame_only = -1;
     *res = run(&j1, &o1, spool_write, &sp, spool_next, &sp, j->inputs, j->ninputs, 0);
+    if (res->status == GIFLOW_OK && tmp_flush(&sp.tmp))
+        res->status = GIFLOW_ERR_IO;
     int st = res->status;
     uint32_t *ord = st == GIFLOW_OK ? malloc((sp.n + j->nsel + 1) * sizeof *ord) : NULL;
     size_t m = ord ? order(j, sp.n, ord) : 0;
@@ -553,27 +584,32 @@ static int run_reorder(const edit_job *j, giflow_write_fn fn, void *user, run_re
     free(buf);
     free(ord);
     free(sp.offset);
-    fclose(sp.f);
+    fclose(sp.tmp.f);
     return res->status = st;
 }
 
 /* ---- The command ---------------------------------------------------------*/
 
-static int file_write(void *user, const uint8_t *data, size_t size)
-{
-    return fwrite(data, 1, size, user) != size;
-}
-
-/* Copies a whole stream (the input, or a temporary result) to the output. */
-static int copy_stream(FILE *f, cli_out *out)
+/* Copies the size bytes of a temporary result to the output. */
+static int copy_stream(tmp_file *t, uint64_t size, cli_out *out)
 {
     char buf[65536];
     size_t n;
-    rewind(f);
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    uint64_t copied = 0;
+    if (tmp_flush(t))
+        return -1;
+    rewind(t->f);
+    while ((n = fread(buf, 1, sizeof buf, t->f)) > 0) {
         if (cli_out_write(out, buf, n))
             return -1;
-    return ferror(f) ? -1 : 0;
+        copied += n;
+    }
+    if (ferror(t->f) || copied != size) {
+        cli_error("edit: temporary file: read back %llu of %llu bytes",
+                  (unsigned long long)copied, (unsigned long long)size);
+        return -1;
+    }
+    return 0;
 }
 
 static int regular_file(const char *path, off_t *size)
@@ -630,15 +666,15 @@ static int edit_one(edit_job *j, cli_out *out)
             cli_error("edit: a frame changes more than 256 colours at once and cannot be "
                       "rewritten exactly; add --colors 256 to requantize");
     } else {
-        FILE *tmp = tmpfile();
-        if (!tmp) {
+        tmp_file tmp = {tmpfile(), 0};
+        if (!tmp.f) {
             cli_error("edit: cannot create a temporary file: %s", strerror(errno));
             return EXIT_FAIL;
         }
-        r = run(j, &j->o, file_write, tmp, NULL, NULL, j->inputs, 1, 1);
+        r = run(j, &j->o, tmp_write, &tmp, NULL, NULL, j->inputs, 1, 1);
         int lost = r.status == GIFLOW_ERR_TOO_MANY_COLORS;
         if (r.status == GIFLOW_OK && (off_t)r.stats.bytes_out < in_size) {
-            if (copy_stream(tmp, out))
+            if (copy_stream(&tmp, r.stats.bytes_out, out))
                 r.status = GIFLOW_ERR_IO;
         } else if (r.status == GIFLOW_OK || lost) {
             /* Not smaller, or not exactly possible: the input as it is,
@@ -648,7 +684,7 @@ static int edit_one(edit_job *j, cli_out *out)
             fallback = "copy";
             r = run(j, &o, cli_out_write_fn, out, NULL, NULL, j->inputs, 1, 0);
         }
-        fclose(tmp);
+        fclose(tmp.f);
     }
     if (r.status != GIFLOW_OK) {
         if (r.status != GIFLOW_ERR_IO && r.status != GIFLOW_ERR_TOO_MANY_COLORS)

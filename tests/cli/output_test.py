@@ -13,6 +13,7 @@ folder; nothing here touches a real path under /dev.
 usage: output_test.py GIFLOW_BINARY CORPORA WORKDIR
 """
 import glob
+import json
 import os
 import resource
 import shutil
@@ -191,9 +192,9 @@ check("a directory is refused", r.returncode == 1 and b"is a directory" in r.std
 
 # 6. A write error (a file size limit stands in for a full disk) leaves the
 # existing output intact and no temporary file; the message names the cause.
-def limited(*args, stdin=None):
+def limited(*args, stdin=None, limit=20000):
     def pre():
-        resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() gets EFBIG
     return subprocess.run([G] + list(args), input=stdin, capture_output=True, preexec_fn=pre)
 
@@ -287,6 +288,133 @@ check("inputs untouched", open(png0, "rb").read() == src0 and
 if root:
     r = run("decode", "--raw", p("null"), "-o", p("null"))
     check("a device as input and output is not refused", b"is also an input" not in r.stderr)
+
+# 10. edit (the transcoder) takes the same paths: in place for devices and
+# FIFOs, through symlinks, nothing left behind on a write error or a
+# signal. Its stdout bytes are the truth for the other kinds.
+EDITGIF = run("edit", "--colors", "16", GIF, "-o", "-").stdout
+check("edit reference output", EDITGIF[:6] == b"GIF89a")
+EDIT = ["edit", "--colors", "16", GIF, "-o"]
+if root:
+    before = node(p("null"))
+    r = run(*EDIT, p("null"))
+    check("edit to a null device", r.returncode == 0 and node(p("null")) == before, r.stderr.decode())
+    r = run("edit", GIF, "-o", p("full"))
+    err = r.stderr.decode()
+    check("edit to a full device: exit 1, said once", r.returncode == 1 and
+          err.count("No space left on device") == 1 and err.count("giflow:") == 1, err)
+    check("edit: the full device is still that device", node(p("full")) == node(p("full")) and
+          stat.S_ISCHR(os.lstat(p("full")).st_mode))
+sink = {"data": b""}
+th = reader(p("fifo"), sink)
+r = run(*EDIT, p("fifo"))
+th.join(10)
+check("FIFO edit: the reader gets every byte", r.returncode == 0 and sink["data"] == EDITGIF,
+      "%d %d" % (len(sink["data"]), len(EDITGIF)))
+check("FIFO edit: still a FIFO", stat.S_ISFIFO(os.lstat(p("fifo")).st_mode))
+os.chmod(p("target"), 0o604)
+r = run(*EDIT, p("link2"))
+check("edit through a symlink chain: links kept, target replaced, mode kept",
+      r.returncode == 0 and os.path.islink(p("link2")) and os.path.islink(p("link")) and
+      open(p("target"), "rb").read() == EDITGIF and
+      stat.S_IMODE(os.stat(p("target")).st_mode) == 0o604, r.stderr.decode())
+with open(p("keep"), "wb") as f:
+    f.write(b"precious")
+r = limited("edit", "--colors", "16", GIF, "-o", p("keep"), limit=1000)
+err = r.stderr.decode()
+check("edit, disk full: exit 1, cause said once, output intact, no temporary file",
+      r.returncode == 1 and err.count("File too large") == 1 and err.count("giflow:") == 1 and
+      open(p("keep"), "rb").read() == b"precious" and not tmp_left(), err)
+r = limited("edit", "--explode", GIF, "-o", p("ex.gif"), limit=1000)
+check("edit --explode, disk full: exit 1, no temporary file",
+      r.returncode == 1 and b"File too large" in r.stderr and not tmp_left(), r.stderr.decode())
+# A lossless rewrite goes through a temporary file first (the input is
+# written instead when the rewrite is not smaller): a write error there,
+# even one only the last flush meets, is an error, not a short output.
+HAT = os.path.join(CORPORA, "wuffs/test/data/hat.gif")  # its rewrite is smaller
+rw = run("edit", "--json", HAT, "-o", p("hat.gif"))
+size = json.loads(rw.stdout)["bytes_out"] if rw.returncode == 0 else 0
+check("hat.gif: a rewrite, not a copy", rw.returncode == 0 and
+      json.loads(rw.stdout)["fallback"] is None and 0 < size < os.path.getsize(HAT))
+for lim, args in ((size - 1, [HAT]), (size // 2, [HAT]), (1000, ["--reverse", GIF])):
+    with open(p("keep"), "wb") as f:
+        f.write(b"precious")
+    r = limited("edit", *args, "-o", p("keep"), limit=lim)
+    err = r.stderr.decode()
+    check("edit %s, temporary file full at %d bytes: exit 1, said once, output intact" %
+          (" ".join(os.path.basename(a) for a in args), lim),
+          r.returncode == 1 and err.count("File too large") == 1 and err.count("giflow:") == 1
+          and open(p("keep"), "rb").read() == b"precious" and not tmp_left(), err)
+for sig in (signal.SIGINT, signal.SIGTERM):
+    seen, code = interrupted(sig, ["edit", "--colors", "16", "-", "-o", p("keep")],
+                             muy[:len(muy) // 2])
+    name = "%s edit" % signal.Signals(sig).name
+    check(name + ": a temporary file existed", seen)
+    check(name + ": died of the signal", code == -sig, str(code))
+    check(name + ": temporary file removed, existing output intact",
+          not tmp_left() and open(p("keep"), "rb").read() == b"precious")
+
+# 11. SIGHUP (the terminal went away) cleans up as SIGINT does.
+seen, code = interrupted(signal.SIGHUP, ["encode", "--raw", "64x64", "-o", p("keep"), "-"],
+                         frame * 3)
+check("SIGHUP encode: temporary file removed, output intact", seen and code == -signal.SIGHUP and
+      not tmp_left() and open(p("keep"), "rb").read() == b"precious", str(code))
+
+# 12. A FIFO whose reader leaves early: EPIPE, said once, exit 1, and the
+# FIFO stays a FIFO.
+for what, args in (("decode", ["decode", "--raw", BIG, "-o", p("fifo")]),
+                   ("edit", ["edit", "--copy", BIG, "-o", p("fifo")])):
+    def early():
+        with open(p("fifo"), "rb") as f:
+            f.read(10)
+    th = threading.Thread(target=early, daemon=True)
+    th.start()
+    r = subprocess.run([G] + args, capture_output=True, timeout=60)
+    th.join(10)
+    check("FIFO %s, reader gone: exit 1, Broken pipe once" % what, r.returncode == 1 and
+          r.stderr.count(b"Broken pipe") == 1 and r.stderr.count(b"giflow:") == 1,
+          "%d %s" % (r.returncode, r.stderr))
+    check("FIFO %s, reader gone: still a FIFO, no temporary" % what,
+          stat.S_ISFIFO(os.lstat(p("fifo")).st_mode) and not tmp_left())
+
+# 13. Replacing keeps the owner and group too (root can set them), and the
+# mode after them (chown clears set-id bits).
+if root:
+    with open(p("owned"), "wb") as f:
+        f.write(b"x")
+    os.chown(p("owned"), 12345, 23456)
+    os.chmod(p("owned"), 0o2640)
+    r = run("decode", "--raw", GIF, "-o", p("owned"))
+    st = os.stat(p("owned"))
+    check("replacing keeps owner, group and mode", r.returncode == 0 and
+          (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (12345, 23456, 0o2640) and
+          open(p("owned"), "rb").read() == RAW, "%d %d %o" % (st.st_uid, st.st_gid, st.st_mode))
+
+# 14. PNG frames into a folder, interrupted: the frame being written goes,
+# frames not reached yet keep their old contents.
+os.makedirs(p("frames"))
+NBIG = 380  # frames in gifplayer-muybridge.gif; half the file holds fewer
+for k in range(NBIG):
+    with open(os.path.join(p("frames"), "frame_%04d.png" % k), "wb") as f:
+        f.write(b"old")
+for sig in (signal.SIGINT, signal.SIGTERM):
+    pr = subprocess.Popen([G, "decode", "-", "-o", p("frames")], stdin=subprocess.PIPE,
+                          stderr=subprocess.PIPE)
+    pr.stdin.write(muy[:60000])  # under a pipe's 64 KiB: never blocks
+    pr.stdin.flush()
+    deadline = time.time() + 10
+    while time.time() < deadline and open(os.path.join(p("frames"), "frame_0000.png"),
+                                          "rb").read(3) == b"old":
+        time.sleep(0.02)
+    time.sleep(0.2)  # the frames that arrived are written; it waits for more
+    pr.send_signal(sig)
+    pr.wait(10)
+    pr.stdin.close()
+    olds = [k for k in range(NBIG)
+            if open(os.path.join(p("frames"), "frame_%04d.png" % k), "rb").read() == b"old"]
+    check("%s decode to PNGs: no temporary file, later frames intact" % signal.Signals(sig).name,
+          pr.returncode == -sig and not tmp_left(p("frames")) and olds and olds[0] > 0 and
+          olds == list(range(olds[0], NBIG)), "%s %s" % (pr.returncode, olds[:3]))
 
 shutil.rmtree(T)
 finish("output_test")
