@@ -11,6 +11,8 @@
 #   CORPORA       seeds, copied in when a target's corpus is empty
 #                 (default ../shared/corpora)
 #   FUZZ_NICE     nice level of the fuzzers (default 19)
+#   FUZZ_NO_BUILD 1: use the targets already in build-fuzz (two campaigns
+#                 run side by side, each with its own FUZZ_TARGETS)
 #
 # Runs accumulate: each one appends a line per target to $FUZZ_DIR/runs.tsv
 # and the table at the end sums CPU time over every run so far. Crashers and
@@ -24,7 +26,7 @@ CORPORA=${CORPORA:-../shared/corpora}
 NICE=${FUZZ_NICE:-19}
 BIN=build-fuzz
 mkdir -p "$DIR"
-fuzz/build.sh "$BIN"
+[ -n "${FUZZ_NO_BUILD:-}" ] || fuzz/build.sh "$BIN"
 TARGETS=${FUZZ_TARGETS:-$(for t in fuzz/fuzz_*.c; do basename "$t" .c; done)}
 
 # Seeds: GIFs for the GIF targets; PNG, JPEG and y4m files (behind the
@@ -61,6 +63,8 @@ for name in $TARGETS; do
     mkdir -p "$corpus" "$crashes" "$DIR/logs"
     [ -n "$(ls -A "$corpus")" ] || seed "$name" "$corpus"
     log=$DIR/logs/$name-$(date -u +%Y%m%dT%H%M%S).log
+    maxlen=65536
+    [ "$name" != fuzz_encode ] || maxlen=4096 # options and a few small frames
     before=$(ls "$crashes" | wc -l)
     echo "fuzz-campaign: $name for ${SECS}s (corpus $corpus: $(ls "$corpus" | wc -l) files)"
     # A crash stops libFuzzer: start it again for the time left (at most 5
@@ -71,7 +75,7 @@ for name in $TARGETS; do
         [ "$left" -gt 0 ] || break
         TIMEFORMAT='%U %S'
         t=$({ time nice -n "$NICE" "$BIN/fuzz/$name" -max_total_time="$left" -timeout=10 \
-            -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+            -rss_limit_mb=2048 -max_len=$maxlen -print_final_stats=1 \
             -artifact_prefix="$crashes/" "$corpus" >>"$log" 2>&1; } 2>&1) || true
         cpu=$(echo "$cpu $t" | awk '{printf "%.1f", $1 + $2 + $3}')
         grep -q 'stat::number_of_executed_units' "$log" && tail -n 40 "$log" |
@@ -80,7 +84,7 @@ for name in $TARGETS; do
     done
     # Minimise: keep only inputs that add coverage.
     min=$(mktemp -d "$DIR/min.XXXXXX")
-    if nice -n "$NICE" "$BIN/fuzz/$name" -merge=1 -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    if nice -n "$NICE" "$BIN/fuzz/$name" -merge=1 -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
         "$min" "$corpus" >>"$log" 2>&1 && [ -n "$(ls -A "$min")" ]; then
         rm -rf "$corpus" && mv "$min" "$corpus"
     else

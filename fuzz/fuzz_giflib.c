@@ -4,13 +4,10 @@
  * On inputs both accept fully (giflow: every frame complete and the stream
  * ended with GIFLOW_END; giflib: DGifSlurp returned GIF_OK), both must
  * see the same images: as many, each with the same rectangle, interlace
- * flag and palette indices row by row (giflow_decode_row), apart from the
- * differences listed in docs/conformance.md ("giflow against giflib"):
- * - giflib reads the LZW minimum code size byte as given; giflow, as
- *   browsers, refuses sizes above 8 (so such files are not accepted by
- *   both and are not compared);
- * - pixel data beyond a frame's last pixel: giflow ignores it (the frame
- *   is complete, as in browsers); giflib also ignores it. Compared.
+ * flag and palette indices row by row (giflow_decode_row). Where the two
+ * models differ (docs/conformance.md, "giflow against giflib": a missing
+ * trailer, code sizes above 8, ...) one of them refuses the input, so the
+ * differences only decide what is compared, never exempt a pixel.
  * giflow runs first, with limits that bound every frame's size, so giflib
  * is only handed streams whose images are small.
  */
