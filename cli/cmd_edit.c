@@ -31,6 +31,7 @@ static const char help[] =
     "  --colors N          requantize to N colours (2..256)\n"
     "  --dither none|fs|ordered   when requantizing\n"
     "  --lossy N           lossy frame differencing, 1..64 levels (see README)\n"
+    "  --lossy-lzw N       lossy LZW: longer strings within N levels, 1..64\n"
     "  --interlace         write interlaced images\n"
     "  --copy              only copy frame data (timing, loop and comments may change)\n"
     "  --optimize          rewrite frames even when only timing or comments change\n"
@@ -119,7 +120,7 @@ static void no_copy(giflow_transcode_options *o)
 {
     if (o->mode != GIFLOW_MODE_AUTO)
         return;
-    int quant = o->max_colors || o->dither || o->lossy ||
+    int quant = o->max_colors || o->dither || o->lossy || o->lossy_lzw ||
                 ((o->width || o->height) && o->resize_filter != GIFLOW_RESIZE_NEAREST);
     o->mode = quant ? GIFLOW_MODE_QUANTIZE : GIFLOW_MODE_OPTIMIZE;
 }
@@ -127,7 +128,7 @@ static void no_copy(giflow_transcode_options *o)
 enum {
     OPT_OUT = 1, OPT_RESIZE, OPT_NEAREST, OPT_CROP, OPT_ROTATE, OPT_FLIP, OPT_SPEED, OPT_DELAY,
     OPT_LOOP, OPT_FRAMES, OPT_REVERSE, OPT_FRAME, OPT_EXPLODE, OPT_COMMENT, OPT_STRIP,
-    OPT_COLORS, OPT_DITHER, OPT_LOSSY, OPT_INTERLACE, OPT_COPY, OPT_OPTIMIZE, OPT_JSON
+    OPT_COLORS, OPT_DITHER, OPT_LOSSY, OPT_LOSSY_LZW, OPT_INTERLACE, OPT_COPY, OPT_OPTIMIZE, OPT_JSON
 };
 
 static const cli_opt edit_table[] = {
@@ -140,7 +141,8 @@ static const cli_opt edit_table[] = {
     {"explode", 0, 0, OPT_EXPLODE},     {"comment", 0, 1, OPT_COMMENT},
     {"strip", 0, 0, OPT_STRIP},         {"colors", 0, 1, OPT_COLORS},
     {"dither", 0, 1, OPT_DITHER},       {"lossy", 0, 1, OPT_LOSSY},
-    {"interlace", 0, 0, OPT_INTERLACE}, {"copy", 0, 0, OPT_COPY},
+    {"lossy-lzw", 0, 1, OPT_LOSSY_LZW}, {"interlace", 0, 0, OPT_INTERLACE},
+    {"copy", 0, 0, OPT_COPY},
     {"optimize", 0, 0, OPT_OPTIMIZE},   {"json", 0, 0, OPT_JSON},
     CLI_OPT_END};
 
@@ -223,6 +225,11 @@ static int edit_opt(edit_job *j, const cli_args *a, int id)
         if (cli_val_long(a, 0, 64, "", &n))
             return -1;
         o->lossy = (int)n;
+        return 0;
+    case OPT_LOSSY_LZW:
+        if (cli_val_long(a, 0, 64, "", &n))
+            return -1;
+        o->lossy_lzw = (int)n;
         return 0;
     case OPT_INTERLACE: o->interlace = 1; return 0;
     case OPT_COPY: o->mode = GIFLOW_MODE_COPY; return 0;
@@ -644,7 +651,7 @@ static int is_lossless_rewrite(const edit_job *j)
     const giflow_transcode_options *o = &j->o;
     return o->mode != GIFLOW_MODE_QUANTIZE && !o->crop_width && !o->flip && !o->rotate &&
            !o->width && !o->height && !o->max_colors && !o->dither && !o->lossy &&
-           !o->interlace && j->frame_only < 0 && !j->sel && !j->reverse && !j->explode;
+           !o->lossy_lzw && !o->interlace && j->frame_only < 0 && !j->sel && !j->reverse && !j->explode;
 }
 
 /* The usual case: one pass into out. A lossless rewrite of one regular

@@ -1318,8 +1318,9 @@ GIFLOW_API uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y); 
  *   GIFLOW_ERR_TOO_MANY_COLORS: a caller that can read the input again
  *   then copies it instead.
  * - QUANTIZE: geometry that blends pixels (an area-average resize), a
- *   palette limit, dithering or lossy mode: frames go through the encoder
- *   (giflow_encode_*), quantized.
+ *   palette limit, dithering or lossy mode (lossy, lossy_lzw): frames go
+ *   through the encoder (giflow_encode_*), quantized, with no temporal
+ *   denoising (a GIF's frame-to-frame noise is its dither).
  * AUTO (the default) copies when only timing, loop count or comments
  * change, quantizes when an option needs it, and optimizes otherwise.
  * Comments, application extensions (XMP, ICC...) and unknown extensions
@@ -1368,6 +1369,9 @@ typedef struct giflow_transcode_options {
     int dither;           /* GIFLOW_DITHER_* */
     int lossy;            /* 0..64, as giflow_encode_options.lossy */
     int interlace;        /* write interlaced images (OPTIMIZE only) */
+    /* ---- Added after the first layout ---- */
+    int lossy_lzw;        /* 0..64, as giflow_encode_options.lossy_lzw
+                             (QUANTIZE; default 0: off) */
 } giflow_transcode_options;
 
 /* Defaults: every field above as documented (mode AUTO, loop and delay

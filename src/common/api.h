@@ -14,7 +14,7 @@
 #define GIFLOW__ENCODE_OPTIONS_V0 offsetof(giflow_encode_options, denoise)
 #define GIFLOW__FRAME_V0 sizeof(giflow_frame)
 #define GIFLOW__DISPLAY_V0 sizeof(giflow_display)
-#define GIFLOW__TRANSCODE_OPTIONS_V0 sizeof(giflow_transcode_options)
+#define GIFLOW__TRANSCODE_OPTIONS_V0 offsetof(giflow_transcode_options, lossy_lzw)
 #define GIFLOW__PLAYER_OPTIONS_V0 sizeof(giflow_player_options)
 
 /* Reads a caller's extensible struct (leading size_t size) into dst, which

@@ -207,12 +207,12 @@ int giflow_transcoder_set_limits(giflow_transcoder *t, const giflow_limits *limi
 static int touches_pixels(const giflow_transcode_options *o)
 {
     return o->crop_width || o->flip || o->rotate || o->width || o->height || o->max_colors ||
-           o->dither || o->lossy || o->interlace;
+           o->dither || o->lossy || o->lossy_lzw || o->interlace;
 }
 
 static int needs_quantizer(const giflow_transcode_options *o)
 {
-    return o->max_colors || o->dither || o->lossy ||
+    return o->max_colors || o->dither || o->lossy || o->lossy_lzw ||
            ((o->width || o->height) && o->resize_filter == GIFLOW_RESIZE_AREA);
 }
 
@@ -227,7 +227,8 @@ static int check(const giflow_transcode_options *o)
         o->width > 65535 || o->height > 65535 ||
         (o->resize_filter != GIFLOW_RESIZE_AREA && o->resize_filter != GIFLOW_RESIZE_NEAREST) ||
         (o->max_colors && (o->max_colors < 2 || o->max_colors > 256)) || o->dither < 0 ||
-        o->dither > GIFLOW_DITHER_ORDERED || o->lossy < 0 || o->lossy > 64)
+        o->dither > GIFLOW_DITHER_ORDERED || o->lossy < 0 || o->lossy > 64 ||
+        o->lossy_lzw < 0 || o->lossy_lzw > 64)
         return GIFLOW_ERR_ARG;
     if (o->mode == GIFLOW_MODE_COPY && touches_pixels(o))
         return GIFLOW_ERR_ARG;
@@ -406,6 +407,8 @@ static int start_output(giflow_transcoder *t, const giflow_image_info *im)
     eo.max_colors = o->max_colors ? o->max_colors : 256;
     eo.dither = o->dither;
     eo.lossy = o->lossy;
+    eo.lossy_lzw = o->lossy_lzw;
+    eo.denoise = 0; /* a GIF's frame-to-frame noise is its dither: keep it */
     eo.comment = o->comment;
     eo.comment_size = o->comment_size;
     eo.min_delay_cs = 0;

@@ -271,6 +271,36 @@ r = run("edit", anim, "--colors", "4", "-o", o)
 check("op --colors 4: at most 4 colours", r.returncode == 0 and
       len(np.unique(frames(o)[0][..., :3].reshape(-1, 3), axis=0)) <= 5)
 
+# --lossy-lzw: a scrolling noisy gradient of 60 colours (exact in the encoder,
+# so a pixel's own colour is the source's): smaller, and every pixel within
+# N levels RMS of the source (3 N^2 squared error), alpha unchanged.
+LW, LH = 96, 64
+rng = np.random.default_rng(7)
+ramp = np.arange(64)
+lpal = np.stack([ramp * 4, 255 - ramp * 3, (ramp * 7) % 256], 1).astype(np.uint8)
+ly, lx = np.mgrid[0:LH, 0:LW]
+noise = rng.integers(0, 3, (LH, LW + 32))
+lsrc = np.full((4, LH, LW, 4), 255, np.uint8)
+for k in range(4):
+    lsrc[k, ..., :3] = lpal[((lx + ly + 5 * k) // 3 + noise[:, 5 * k:5 * k + LW]) % 64]
+lraw, lgif = os.path.join(work, "lz.rgba"), os.path.join(work, "lz.gif")
+lsrc.tofile(lraw)
+r = run("encode", "--raw", "%dx%d" % (LW, LH), "--lossless", "--denoise", "0", "-o", lgif, lraw)
+lfr = frames(lgif)[0] if r.returncode == 0 else None
+check("op --lossy-lzw: source encodes exactly", lfr is not None and np.array_equal(lfr, lsrc))
+sizes = {}
+for n in (0, 12):
+    o = os.path.join(work, "lz%d.gif" % n)
+    r = run("edit", lgif, "--colors", "256", "--lossy-lzw", str(n), "-o", o)
+    fr = frames(o)[0] if r.returncode == 0 else None
+    err = ((fr[..., :3].astype(int) - lsrc[..., :3]) ** 2).sum(-1) if fr is not None else None
+    sizes[n] = os.path.getsize(o) if fr is not None else 0
+    check("op --colors 256 --lossy-lzw %d: every pixel within %d levels" % (n, n),
+          err is not None and err.max() <= 3 * n * n and np.array_equal(fr[..., 3], lsrc[..., 3]),
+          r.stderr.decode())
+check("op --lossy-lzw 12: at most 3/4 of the exact size (%d vs %d B)" % (sizes[12], sizes[0]),
+      0 < sizes[12] <= 0.75 * sizes[0])
+
 # ---- Extensions kept byte for byte, and dropped by --strip -----------------
 def raw_blocks(data):
     """Walks the block structure: list of (kind, raw bytes)."""
