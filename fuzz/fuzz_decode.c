@@ -11,8 +11,10 @@
  * (giflow_decode_frame_draw), in RGBA8888 or RGB565 as the input's hash
  * picks, pulled through a callback source that reads in random sizes, with
  * restore-previous done by readback or by re-decoding from the start in
- * bands of a small scratch. Every complete frame it shows must be the
- * composed canvas in that format (transparent where fill painted).
+ * bands of a small scratch, by a heap decoder or one in caller memory
+ * (giflow_decoder_init_static, never allocating). Every complete frame it
+ * shows must be the composed canvas in that format (fill's colour where
+ * transparent).
  *
  * Crashes, hangs, leaks and sanitizer reports are what libFuzzer looks
  * for; the comparisons turn silent bugs into crashes too. Limits keep
@@ -205,7 +207,18 @@ static int src_seek(void *user, uint64_t offset)
  * compose run c. Returns the final status. */
 static int display(const uint8_t *data, size_t size, uint32_t seed, const run *c)
 {
-    giflow_decoder *dec = fuzz_decoder(MAXF, 0);
+    /* The MCU's decoder half the time: no allocator at all, in caller
+     * memory sized for rows up to all of GIF's width or a random one
+     * (wider frames fail, before drawing, with GIFLOW_ERR_SMALL_BUFFER). */
+    void *mem = NULL;
+    giflow_decoder *dec;
+    if ((seed >> 10) & 1) {
+        size_t row = (seed >> 11) & 1 ? 65535 * 4 : 1 + (seed >> 12) % 1024;
+        mem = malloc(GIFLOW_DECODER_STATIC_SIZE(row));
+        dec = fuzz_limit(giflow_decoder_init_static(mem, GIFLOW_DECODER_STATIC_SIZE(row)), MAXF, 0);
+    } else {
+        dec = fuzz_decoder(MAXF, 0);
+    }
     screen s = {(seed & 1) ? GIFLOW_FORMAT_RGB565 : GIFLOW_FORMAT_RGBA8888, 0, 0, NULL,
                 data, size, 0, seed | 1};
     uint8_t buf[97];
@@ -261,6 +274,7 @@ static int display(const uint8_t *data, size_t size, uint32_t seed, const run *c
     free(s.px);
     free(scratch);
     giflow_decoder_free(dec);
+    free(mem);
     return r;
 }
 

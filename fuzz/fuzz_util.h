@@ -19,11 +19,10 @@ static inline uint32_t fuzz_mix(uint32_t h, const uint8_t *p, size_t n)
     return h;
 }
 
-/* A decoder whose limits keep every case small; aborts when out of
- * memory. */
-static inline giflow_decoder *fuzz_decoder(uint32_t max_frames, unsigned flags)
+/* A decoder (dec, or a new one on the heap) whose limits keep every case
+ * small; aborts when out of memory. */
+static inline giflow_decoder *fuzz_limit(giflow_decoder *dec, uint32_t max_frames, unsigned flags)
 {
-    giflow_decoder *dec = giflow_decoder_new(NULL);
     if (!dec)
         abort();
     giflow_limits lim;
@@ -35,6 +34,11 @@ static inline giflow_decoder *fuzz_decoder(uint32_t max_frames, unsigned flags)
     giflow_decoder_set_limits(dec, &lim);
     giflow_decoder_set_flags(dec, flags);
     return dec;
+}
+
+static inline giflow_decoder *fuzz_decoder(uint32_t max_frames, unsigned flags)
+{
+    return fuzz_limit(giflow_decoder_new(NULL), max_frames, flags);
 }
 
 /* A small PRNG (xorshift32) for choices drawn from an input's hash. */
