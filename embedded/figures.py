@@ -2,7 +2,7 @@
 """The figures `make embedded` prints, from each firmware's ELF, link map
 and qemu output (embedded/run.sh writes them to OUT/NAME/).
 
-Usage: figures.py OUT NAME...
+Usage: figures.py OUT NAME...  (the micro:bit's rows-only run has no clock)
 
 - flash: the ELF's .text (code and constants), split by origin through the
   link map: the library's objects (OUT/lib), the C library and libgcc, and
@@ -55,7 +55,7 @@ def flash_by_part(map_path):
             size, obj = int(m.group(2), 16), m.group(3)
         else:
             continue
-        if "/lib/" in obj and obj.endswith(".o"):
+        if re.search(r"/lib-[A-Z_]+/[^/]*\.o$", obj):
             parts["library"] += size
         elif re.search(r"lib(c|gcc|c_nano|g_nano)\.a", obj):
             parts["libc+libgcc"] += size
@@ -73,12 +73,25 @@ def main():
         static = s.get(".data", 0) + s.get(".bss", 0)
         log = open(f"{d}/target.txt").read()
         stack = int(re.search(r"stack_peak (\d+)", log).group(1))
+        parts = flash_by_part(f"{d}/player.map")
+        if "ticks_per_2M_instructions" not in log:  # the rows-only micro:bit
+            ram = dict(re.findall(r"(dec_mem|state|sd_buf|max_width) (\d+)", log))
+            frames = len(re.findall(r"^frame ", log, re.M))
+            files = len(re.findall(r"^done ", log, re.M))
+            print(f"{name}: rows only, {ram['max_width']} wide, 16 KB RAM; flash {text} B "
+                  f"(library {parts['library']}, libc+libgcc {parts['libc+libgcc']}, "
+                  f"player+harness {parts['player+harness']}); static RAM {static} B "
+                  f"(decoder {ram['dec_mem']} of which state {ram['state']}, SD buffer {ram['sd_buf']}, "
+                  f"harness {static - int(ram['dec_mem']) - int(ram['sd_buf'])}); peak stack {stack} B; "
+                  f"RAM in all {static + stack} B")
+            print(f"  {frames} frames of {files} files: row CRCs equal to the host's "
+                  "(full library and rows-only)")
+            continue
         calib = int(re.search(r"ticks_per_2M_instructions (\d+)", log).group(1))
         ram = dict(re.findall(r"(dec_mem|scratch|sd_buf|max_width) (\d+)", log))
         frames = len(re.findall(r"^frame ", log, re.M))
         runs = re.findall(r"^done (\S+) (\S+) status (-?\d+) frames (\d+) pixels (\d+) ticks (\d+)",
                           log, re.M)
-        parts = flash_by_part(f"{d}/player.map")
         print(f"{name}: {ram['max_width']} wide; flash {text} B (library {parts['library']}, "
               f"libc+libgcc {parts['libc+libgcc']}, player+harness {parts['player+harness']}); "
               f"static RAM {static} B (decoder {ram['dec_mem']}, restore scratch {ram['scratch']}, "

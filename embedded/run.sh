@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make embedded: cross-compiles the player firmware for a Cortex-M0+
-# (decode-only library: src/sources/decode.txt, GIFLOW_CONFIG_NO_CANVAS),
+# (decode-only library: src/sources/decode.txt + display.txt,
+# GIFLOW_CONFIG_NO_CANVAS),
 # links it with 32 KB of RAM and runs it under qemu (mps2-an385) on the
 # corpus set in embedded/files.txt. Every frame's RGB565 CRC must equal the
 # host build's (same player, full library) and the RGBA canvas decode's.
@@ -8,7 +9,12 @@
 # - player480: 480-wide frames, every file;
 # - player320: a 320-wide display, the files that fit, with 4 KB of
 #   restore-previous scratch (readback, else re-decode), and
-#   player320-redecode with one row of scratch (re-decode only).
+#   player320-redecode with one row of scratch (re-decode only), and
+#   player320-small with GIFLOW_CONFIG_SMALL_LZW (a 2 KiB smaller table);
+# and a rows-only firmware (GIFLOW_CONFIG_ROWS_ONLY, its packed LZW table)
+# for the 16 KB micro:bit (qemu -M microbit), on the files up to 128 wide:
+# each frame's CRC over its rows equals the host's, with the full library
+# and with the rows-only one.
 # Prints flash, static RAM, the painted stack's peak and instructions per
 # pixel (qemu -icount), and writes them to $OUT/figures.txt.
 # Usage: embedded/run.sh  (CORPORA, EMBEDDED_BUILD override the folders)
@@ -23,42 +29,67 @@ fail() { echo "embedded: FAIL: $*"; status=1; }
 CC=arm-none-eabi-gcc
 ARCH="-mcpu=cortex-m0plus -mthumb"
 WARN="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
-CFLAGS="$ARCH -Os $WARN -ffunction-sections -fdata-sections -Iinclude -DGIFLOW_CONFIG_NO_CANVAS"
+BASE="$ARCH -Os $WARN -ffunction-sections -fdata-sections -Iinclude"
 list() { grep -v -e '^#' -e '^$' "src/sources/$1.txt"; }
-LIB=$(list decode)
+LIB=$(list decode; list display)
 
-# The library, compiled once; each firmware links what it uses.
-mkdir -p "$OUT/lib"
-libobjs=""
-for f in $LIB; do
-    o="$OUT/lib/$(basename "${f%.c}").o"
-    $CC $CFLAGS -c "$f" -o "$o"
-    libobjs="$libobjs $o"
-done
-# name MAX_WIDTH SCRATCH_BYTES SD_BYTES
+# The library, compiled once per configuration (OUT/lib-CONFIG/); each
+# firmware links what it uses. lib CONFIG LISTS...: sets $libobjs.
+lib() {
+    local config=$1 d="$OUT/lib-$1" f o
+    shift
+    mkdir -p "$d"
+    libobjs=""
+    for f in $(for l in "$@"; do list "$l"; done); do
+        o="$d/$(basename "${f%.c}").o"
+        $CC $BASE -DGIFLOW_CONFIG_$config -c "$f" -o "$o"
+        libobjs="$libobjs $o"
+    done
+}
+lib NO_CANVAS decode display
+lib SMALL_LZW decode display
+lib ROWS_ONLY decode; rowsobjs=$libobjs
+# firmware NAME MAX_WIDTH SCRATCH_BYTES SD_BYTES CONFIG
 firmware() {
     local name=$1 d="$OUT/$1" objs=""
     mkdir -p "$d"
-    for f in embedded/player.c embedded/target/startup.c embedded/target/main_mps2.c; do
+    for f in embedded/player.c embedded/crc.c embedded/target/startup.c \
+        embedded/target/harness.c embedded/target/main_mps2.c; do
         local o="$d/$(basename "${f%.c}").o"
-        $CC $CFLAGS -DTRAP_UNALIGNED -DMAX_WIDTH="$2" -DSCRATCH_BYTES="$3" -DSD_BYTES="$4" \
-            -c "$f" -o "$o"
+        $CC $BASE -DGIFLOW_CONFIG_$5 -DTRAP_UNALIGNED -DMAX_WIDTH="$2" -DSCRATCH_BYTES="$3" \
+            -DSD_BYTES="$4" -c "$f" -o "$o"
         objs="$objs $o"
     done
     $CC $ARCH -nostartfiles --specs=nano.specs -Wl,--gc-sections -Wl,-Map="$d/player.map" \
-        -L embedded/target -T embedded/target/mps2.ld $objs $libobjs -o "$d/player.elf"
+        -L embedded/target -T embedded/target/mps2.ld $objs "$OUT/lib-$5"/*.o -o "$d/player.elf"
 }
-firmware player480 480 4096 512
-firmware player320 320 4096 512
+firmware player480 480 4096 512 NO_CANVAS
+firmware player320 320 4096 512 NO_CANVAS
 # One row of re-decode scratch at 320 (w * 2 + (w + 7) / 8 bytes).
-firmware player320-redecode 320 680 512
+firmware player320-redecode 320 680 512 NO_CANVAS
+# The small LZW table: 2 KiB less state, so 4 KB of scratch fits 20 KB.
+firmware player320-small 320 4096 512 SMALL_LZW
+firmware player480-small 480 4096 512 SMALL_LZW
+# The rows-only micro:bit firmware.
+d="$OUT/microbit-rows"
+mkdir -p "$d"
+objs=""
+for f in embedded/rows_player.c embedded/crc.c embedded/target/startup.c \
+    embedded/target/harness.c embedded/target/main_microbit.c; do
+    o="$d/$(basename "${f%.c}").o"
+    $CC $BASE -DGIFLOW_CONFIG_ROWS_ONLY -DTRAP_UNALIGNED -c "$f" -o "$o"
+    objs="$objs $o"
+done
+$CC $ARCH -nostartfiles --specs=nano.specs -Wl,--gc-sections -Wl,-Map="$d/player.map" \
+    -L embedded/target -T embedded/target/microbit.ld $objs $rowsobjs -o "$d/player.elf"
 
-all=() narrow=()
+all=() narrow=() small=()
 while read -r f; do
     [[ -z "$f" || "$f" == \#* ]] && continue
     all+=("$CORPORA/$f")
     w=$(od -An -tu2 -j6 -N2 "$CORPORA/$f" | tr -d ' ')
     [ "$w" -le 320 ] && narrow+=("$CORPORA/$f")
+    [ "$w" -le 128 ] && small+=("$CORPORA/$f")
 done < embedded/files.txt
 
 # The Arduino layout (library.properties): the IDE compiles every file
@@ -71,8 +102,13 @@ done
 
 # The host build of the same player (the full library), and the canvas
 # reference.
-HOSTLIB=$(list decode; list canvas)
-cc -O2 $WARN -Iinclude -o "$OUT/host_player" embedded/host_player.c embedded/player.c $HOSTLIB
+HOSTLIB=$(list decode; list display; list canvas)
+cc -O2 $WARN -Iinclude -o "$OUT/host_player" embedded/host_player.c embedded/player.c \
+    embedded/crc.c $HOSTLIB
+cc -O2 $WARN -Iinclude -o "$OUT/host_rows" embedded/host_rows.c embedded/rows_player.c \
+    embedded/crc.c $HOSTLIB
+cc -O2 $WARN -Iinclude -DGIFLOW_CONFIG_ROWS_ONLY -o "$OUT/host_rows_only" embedded/host_rows.c \
+    embedded/rows_player.c embedded/crc.c $(list decode)
 
 # run NAME FILES...: plays the files on firmware NAME and on the host.
 run() {
@@ -105,19 +141,49 @@ run() {
 SCRATCH=4096 run player480 "${all[@]}"
 SCRATCH=4096 run player320 "${narrow[@]}"
 SCRATCH=680 run player320-redecode "${narrow[@]}"
+SCRATCH=4096 run player320-small "${narrow[@]}"
+SCRATCH=4096 run player480-small "${all[@]}"
+
+# The micro:bit: rows only.
+d="$OUT/microbit-rows"
+args="arg=player"
+for f in "${small[@]}"; do args="$args,arg=$f"; done
+"$OUT/host_rows" "${small[@]}" | grep '^frame' > "$d/host-frames.txt"
+"$OUT/host_rows_only" "${small[@]}" | grep '^frame' > "$d/rows-only-frames.txt"
+rc=0
+timeout 900 qemu-system-arm -M microbit -nographic -monitor none -serial none \
+    -semihosting-config enable=on,target=native,$args \
+    -kernel "$d/player.elf" > "$d/target.txt" 2>&1 || rc=$?
+[ $rc = 0 ] || fail "microbit-rows: qemu exited with $rc"
+grep -q FAULT "$d/target.txt" && fail "microbit-rows: the firmware faulted"
+grep '^frame' "$d/target.txt" > "$d/target-frames.txt" || true
+cmp -s "$d/target-frames.txt" "$d/host-frames.txt" ||
+    { fail "microbit-rows: target and host row CRCs differ:"; diff "$d/target-frames.txt" "$d/host-frames.txt" | head; }
+cmp -s "$d/rows-only-frames.txt" "$d/host-frames.txt" ||
+    { fail "rows-only and full library row CRCs differ:"; diff "$d/rows-only-frames.txt" "$d/host-frames.txt" | head; }
+if grep '^done' "$d/target.txt" | grep -v ' status 2 '; then
+    fail "microbit-rows: a file did not play to its end"
+fi
+[ -s "$d/target-frames.txt" ] || fail "microbit-rows: no frames"
 
 # Figures.
-python3 embedded/figures.py "$OUT" player480 player320 player320-redecode > "$OUT/figures.txt" ||
+python3 embedded/figures.py "$OUT" player480 player320 player320-redecode player320-small player480-small \
+    microbit-rows > "$OUT/figures.txt" ||
     fail "figures"
 cat "$OUT/figures.txt"
 
 # Code facts: no floating point anywhere, no 64-bit shift helper in LZW.
-d="$OUT/player480"
-if arm-none-eabi-nm "$d/player.elf" | grep -E ' (__aeabi_[fd][a-z0-9]*|__(add|sub|mul|div)[sd]f3)$'; then
-    fail "floating point in the firmware"
-fi
-if arm-none-eabi-objdump -d "$OUT/lib/lzw.o" | grep -E 'bl.*__aeabi_ll(sl|sr)'; then
-    fail "64-bit shift helper calls in lzw.o"
-fi
+for d in "$OUT"/player480 "$OUT"/microbit-rows; do
+    if arm-none-eabi-nm "$d/player.elf" | grep -E ' (__aeabi_[fd][a-z0-9]*|__(add|sub|mul|div)[sd]f3)$'; then
+        fail "floating point in $d/player.elf"
+    fi
+done
+for o in NO_CANVAS SMALL_LZW ROWS_ONLY; do
+    o="$OUT/lib-$o/lzw.o"
+    [ -f "$o" ] || { fail "no $o"; continue; }
+    if arm-none-eabi-objdump -d "$o" | grep -E 'bl.*__aeabi_ll(sl|sr)'; then
+        fail "64-bit shift helper calls in $o"
+    fi
+done
 [ $status = 0 ] && echo "embedded: ok"
 exit $status

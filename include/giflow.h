@@ -339,8 +339,31 @@ typedef int (*giflow_meta_fn)(void *user, const giflow_meta *meta);
  *       __attribute__((aligned(8)));
  * The state's size depends on the build configuration (see "Build
  * options" in the README); define the same GIFLOW_CONFIG_* macros when
- * including this header as when building the library. */
+ * including this header as when building the library:
+ * - GIFLOW_CONFIG_NO_CANVAS: no RGBA canvas (nor viewport, player,
+ *   transcoder); giflow_decode_frame_rgba() fails with GIFLOW_ERR_STATE.
+ * - GIFLOW_CONFIG_SMALL_LZW (needs NO_CANVAS): an LZW table of bare
+ *   12-bit links packed two to three bytes, 2 KiB smaller; strings are
+ *   walked byte by byte (no runs, no cached lengths), so decoding is
+ *   slower.
+ * - GIFLOW_CONFIG_ROWS_ONLY (implies both): rows of indices only
+ *   (giflow_decode_row); no display output (giflow_decode_frame_draw()
+ *   fails with GIFLOW_ERR_STATE) and no palette lookup table.
+ * On 32-bit targets the state is 15,816 B by default and with NO_CANVAS,
+ * 13,760 B with SMALL_LZW, 12,736 B rows only. */
+#if defined(GIFLOW_CONFIG_ROWS_ONLY) && !defined(GIFLOW_CONFIG_SMALL_LZW)
+#define GIFLOW_CONFIG_SMALL_LZW
+#endif
+#if defined(GIFLOW_CONFIG_SMALL_LZW) && !defined(GIFLOW_CONFIG_NO_CANVAS)
+#define GIFLOW_CONFIG_NO_CANVAS
+#endif
+#if defined(GIFLOW_CONFIG_ROWS_ONLY)
+#define GIFLOW_DECODER_STATE_SIZE ((size_t)12628 + 36 * sizeof(void *))
+#elif defined(GIFLOW_CONFIG_SMALL_LZW)
+#define GIFLOW_DECODER_STATE_SIZE ((size_t)13652 + 36 * sizeof(void *))
+#else
 #define GIFLOW_DECODER_STATE_SIZE ((size_t)15700 + 36 * sizeof(void *))
+#endif
 #define GIFLOW_DECODER_STATIC_SIZE(row_bytes) \
     (((GIFLOW_DECODER_STATE_SIZE + 7) & ~(size_t)7) + (size_t)(row_bytes) + 4)
 

@@ -5,6 +5,10 @@
  * Frames are painted straight into the canvas by the LZW canvas modes
  * (lzw_canvas.c), picked per frame.
  */
+#include "giflow.h"
+#ifdef GIFLOW_CONFIG_NO_CANVAS
+#error "canvas code in a build configured without the canvas (src/sources/canvas.txt)"
+#endif
 #include <string.h>
 
 #include "decoder.h"

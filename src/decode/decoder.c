@@ -574,6 +574,7 @@ const giflow_frame_info *giflow_decoder_current_frame(const giflow_decoder *dec)
     return dec && dec->frames_seen ? &dec->frame : NULL;
 }
 
+#ifndef GIFLOW_CONFIG_ROWS_ONLY
 /* With GIFLOW_FLAG_MERGE_ZERO_DELAY: after a zero-delay image, looks ahead
  * for another image to draw into the same displayed frame. Returns
  * GIFLOW_OK when one was started, GIFLOW_FRAME_END when the group is done,
@@ -629,6 +630,8 @@ static int compose(giflow_decoder *dec, giflow_input *in, uint8_t *canvas, size_
     }
 }
 
+#endif
+
 static int frame_rgba(giflow_decoder *dec, giflow_input *in, uint8_t *canvas, size_t stride)
 {
     int r = check_args(dec, in);
@@ -651,9 +654,13 @@ static int frame_draw(giflow_decoder *dec, giflow_input *in)
     int r = check_args(dec, in);
     if (r)
         return r;
+#ifdef GIFLOW_CONFIG_ROWS_ONLY
+    return GIFLOW_ERR_STATE; /* no display output in this build */
+#else
     if (dec->render != &giflow__display_renderer)
         return GIFLOW_ERR_STATE;
     return compose(dec, in, NULL, 0);
+#endif
 }
 
 int giflow_decode_frame_info(giflow_decoder *dec, giflow_input *in, giflow_frame_info *info)

@@ -141,11 +141,13 @@ struct giflow_decoder {
     giflow__lzw lzw;
     uint8_t gct[768];
     uint8_t lct[768];
+#ifndef GIFLOW_CONFIG_ROWS_ONLY
     union {
         uint32_t lut[256];    /* compose: RGBA word per index, 0 = skip;
                                  display RGBA8888: its pixels */
         uint16_t lut16[256];  /* display RGB565: its pixels */
     };
+#endif
     uint8_t buf[GIFLOW__INBUF + 8]; /* image data, or one extension block */
 };
 

@@ -33,16 +33,16 @@ void giflow__lzw_init(giflow__lzw *z, unsigned lit_width, int mode, uint64_t tot
 static void emit_range(const giflow__lzw *z, unsigned c, unsigned len,
                        unsigned a, unsigned b, uint8_t *dst)
 {
-    const uint16_t *link = z->t.chain.link;
+    const lzw_link_t *link = z->t.chain.link;
     const uint8_t *suffix = z->t.chain.suffix;
     unsigned pos = len;
-    while (c > z->clear && !(link[c] & LZW_RUN)) {
+    while (c > z->clear && !(lzw_link(link, c) & LZW_RUN)) {
         pos--;
         if (pos < a)
             return;
         if (pos < b)
             dst[pos - a] = suffix[c];
-        c = link[c] & LZW_FIELD;
+        c = lzw_link(link, c) & LZW_FIELD;
     }
     /* The root covers [0, pos): a literal (pos == 1) or a run. */
     unsigned v = c < z->clear ? lzw_lit(c) : suffix[c];
@@ -104,11 +104,11 @@ static void fill_run(uint8_t *p, uint8_t *e, unsigned b)
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void walk(const uint16_t *link, const uint8_t *suffix, unsigned clear, unsigned c,
+static void walk(const lzw_link_t *link, const uint8_t *suffix, unsigned clear, unsigned c,
                  uint8_t *start, uint8_t *d)
 {
     for (;;) {
-        unsigned v = link[c];
+        unsigned v = lzw_link(link, c);
         *--d = suffix[c];
         if (v & LZW_RUN) {
             fill_run(start, d, *d);
@@ -123,11 +123,16 @@ static void walk(const uint16_t *link, const uint8_t *suffix, unsigned clear, un
 
 /* lzw_chain_define() with prev's facts at hand: slot = prev + first, a
  * run when prev's string is first repeated. */
-static inline void define(uint16_t *link, uint8_t *suffix, unsigned slot, unsigned prev,
+static inline void define(lzw_link_t *link, uint8_t *suffix, unsigned slot, unsigned prev,
                           unsigned prev_len, unsigned prev_run, unsigned first)
 {
+#ifdef GIFLOW_CONFIG_SMALL_LZW
+    (void)prev_len, (void)prev_run;
+    lzw_set_link(link, slot, prev);
+#else
     link[slot] = (uint16_t)(prev_run == first ? LZW_RUN | (prev_len + 1)
                             : prev | (prev_len < 8 ? prev_len << LZW_LEN_SHIFT : 0));
+#endif
     suffix[slot] = (uint8_t)first;
 }
 
@@ -140,7 +145,7 @@ size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
         return o;
     /* The state in locals: dst stores would otherwise force reloads. */
     const uint8_t *ip = src, *const end = src + len;
-    uint16_t *const link = z->t.chain.link;
+    lzw_link_t *const link = z->t.chain.link;
     uint8_t *const suffix = z->t.chain.suffix;
     const unsigned clear = z->clear;
     lzw_bits bits = (lzw_bits)z->bits;
@@ -151,7 +156,7 @@ size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
      * run), else 256: an entry made of it and that byte is a run too. */
     unsigned prev_run = prev < 0                ? 256
                         : (unsigned)prev < clear ? lzw_lit((unsigned)prev)
-                        : (link[prev] & LZW_RUN) ? suffix[prev]
+                        : (lzw_link(link, prev) & LZW_RUN) ? suffix[prev]
                                                  : 256;
     while (o < n) {
         if (nbits < width) {
@@ -177,7 +182,7 @@ size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
             } else {
                 slen = lzw_chain_length(z, c);
             }
-            run = link[c] & LZW_RUN ? suffix[c] : 256;
+            run = lzw_link(link, c) & LZW_RUN ? suffix[c] : 256;
             if (slen <= n - o) {
                 walk(link, suffix, clear, c, dst + o, dst + o + slen);
             } else {

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "../common/gif_format.h"
+#include "giflow.h" /* the GIFLOW_CONFIG_* implications */
 
 /* Codes 0..GIFLOW__LZW_MAX_CODE (12 bits). */
 #define GIFLOW__LZW_TABLE (GIFLOW__LZW_MAX_CODE + 1)
@@ -110,6 +111,14 @@ typedef struct giflow__lzw {
     uint64_t epoch, prev_pos;
     uint64_t conv;     /* TAIL, BUFFER: pixels painted so far */
     union {
+#ifdef GIFLOW_CONFIG_SMALL_LZW
+        /* Small LZW: bare 12-bit prefixes, two in three bytes (no runs, no
+         * cached lengths): 10 KiB instead of 12 (lzw_impl.h, lzw_link). */
+        struct {
+            uint8_t link[GIFLOW__LZW_TABLE * 3 / 2];
+            uint8_t suffix[GIFLOW__LZW_TABLE];
+        } chain;
+#else
         struct {
             uint16_t link[GIFLOW__LZW_TABLE];
             uint8_t suffix[GIFLOW__LZW_TABLE];
@@ -118,6 +127,7 @@ typedef struct giflow__lzw {
             uint16_t lo[GIFLOW__LZW_TABLE + 1];
             uint8_t hi[GIFLOW__LZW_TABLE + 1];
         } pos24;
+#endif
         struct {
             unsigned ready, save; /* save: the slot the next code defines */
             uint32_t prev_src;    /* where prev's string starts */

@@ -3,6 +3,10 @@
  * any frame: clipped, interlaced, transparent. A string is painted from
  * its end, one table step per pixel; runs of one index are fills.
  */
+#include "giflow.h"
+#ifdef GIFLOW_CONFIG_NO_CANVAS
+#error "canvas code in a build configured without the canvas (src/sources/canvas.txt)"
+#endif
 #include "lzw_impl.h"
 
 /* Where the next pixel goes: frame row k (stream order), column col, and

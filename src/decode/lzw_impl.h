@@ -12,6 +12,39 @@
 #define LZW_FIELD 0x0FFFu
 #define LZW_LEN_SHIFT 12
 
+/* The chain table's links. With GIFLOW_CONFIG_SMALL_LZW a link is a bare 12-bit
+ * prefix packed two to three bytes (byte loads only: no unaligned access),
+ * so LZW_RUN and the length bits are never set: every string is walked to
+ * its literal. */
+#ifdef GIFLOW_CONFIG_SMALL_LZW
+typedef uint8_t lzw_link_t;
+static inline unsigned lzw_link12(const uint8_t *t, unsigned c)
+{
+    const uint8_t *p = t + c + (c >> 1);
+    return c & 1 ? (unsigned)(p[0] >> 4 | p[1] << 4) : (unsigned)(p[0] | (p[1] & 15) << 8);
+}
+static inline void lzw_set_link(uint8_t *t, unsigned c, unsigned v)
+{
+    uint8_t *p = t + c + (c >> 1);
+    if (c & 1) {
+        p[0] = (uint8_t)((p[0] & 15) | v << 4);
+        p[1] = (uint8_t)(v >> 4);
+    } else {
+        p[0] = (uint8_t)v;
+        p[1] = (uint8_t)((p[1] & 0xF0) | (v >> 8 & 15));
+    }
+}
+#define lzw_link(t, c) lzw_link12((t), (unsigned)(c))
+#else
+typedef uint16_t lzw_link_t;
+/* A macro: the same code as a plain array access. */
+#define lzw_link(t, c) ((t)[c])
+static inline void lzw_set_link(uint16_t *t, unsigned c, unsigned v)
+{
+    t[c] = (uint16_t)v;
+}
+#endif
+
 /* Literal value of code c: only lenient code sizes (9..11) reach above 255. */
 static inline unsigned lzw_lit(unsigned c)
 {
@@ -122,6 +155,10 @@ static inline unsigned lzw_bump(giflow__lzw *z)
 static inline void lzw_chain_define(giflow__lzw *z, unsigned slot, unsigned first)
 {
     unsigned prev = (unsigned)z->prev, plen = z->prev_len;
+#ifdef GIFLOW_CONFIG_SMALL_LZW
+    (void)plen;
+    lzw_set_link(z->t.chain.link, slot, prev);
+#else
     int prev_is_run = prev < z->clear || (z->t.chain.link[prev] & LZW_RUN);
     unsigned prev_val = prev < z->clear ? lzw_lit(prev) : z->t.chain.suffix[prev];
     if (prev_is_run && prev_val == first)
@@ -129,23 +166,24 @@ static inline void lzw_chain_define(giflow__lzw *z, unsigned slot, unsigned firs
     else
         z->t.chain.link[slot] =
             (uint16_t)(prev | (plen + 1 <= 8 ? plen << LZW_LEN_SHIFT : 0));
+#endif
     z->t.chain.suffix[slot] = (uint8_t)first;
 }
 
 /* Length of the string of chain table code c. */
 static inline unsigned lzw_chain_length(const giflow__lzw *z, unsigned c)
 {
-    unsigned v = z->t.chain.link[c];
+    unsigned v = lzw_link(z->t.chain.link, c);
     if (v & LZW_RUN)
         return v & LZW_FIELD;
     if (v >> LZW_LEN_SHIFT)
         return (v >> LZW_LEN_SHIFT) + 1;
     unsigned n = 0;
-    while (c > z->clear && !(z->t.chain.link[c] & LZW_RUN)) {
+    while (c > z->clear && !(lzw_link(z->t.chain.link, c) & LZW_RUN)) {
         n++;
-        c = z->t.chain.link[c] & LZW_FIELD;
+        c = lzw_link(z->t.chain.link, c) & LZW_FIELD;
     }
-    return n + (c < z->clear ? 1 : (z->t.chain.link[c] & LZW_FIELD));
+    return n + (c < z->clear ? 1 : (lzw_link(z->t.chain.link, c) & LZW_FIELD));
 }
 
 /* Canvas address of the frame's k-th stored row (interlacing applied), at

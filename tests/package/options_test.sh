@@ -18,10 +18,10 @@ missing=$(comm -23 <(find src -name '*.c' | sort) <(echo "$listed" | sort -u))
 [ -z "$missing" ] || { echo "in no list: $missing"; fail=1; }
 gone=$(for f in $listed; do [ -f "$f" ] || echo "$f"; done)
 [ -z "$gone" ] || { echo "listed but missing: $gone"; fail=1; }
-# PlatformIO's library.json builds the decode list.
+# PlatformIO's library.json builds the decode and display lists.
 pio=$(python3 -c 'import json; print("\n".join("src/" + f[2:-1] for f in json.load(open("library.json"))["build"]["srcFilter"] if f.startswith("+")))' | sort)
-[ "$pio" = "$(grep -hv -e '^#' -e '^$' src/sources/decode.txt | sort)" ] ||
-    { echo "library.json's srcFilter is not src/sources/decode.txt: $pio"; fail=1; }
+[ "$pio" = "$(grep -hv -e '^#' -e '^$' src/sources/decode.txt src/sources/display.txt | sort)" ] ||
+    { echo "library.json's srcFilter is not src/sources/decode.txt + display.txt: $pio"; fail=1; }
 
 # config "OPTIONS" "symbols that must be there" "symbols that must not"
 config() {
@@ -39,6 +39,11 @@ n=0
 config "-DGIFLOW_WITH_CANVAS=OFF -DGIFLOW_WITH_VIEWPORT=OFF -DGIFLOW_WITH_QUANT=OFF -DGIFLOW_WITH_ENCODER=OFF" \
     "giflow_decode_row giflow_decode_frame_draw giflow_source_callbacks giflow_decode_frame_rgba" \
     "giflow_decoder_set_viewport giflow_encoder_new giflow_player_new giflow_transcode_new"
+config "-DGIFLOW_ROWS_ONLY=ON -DGIFLOW_WITH_CANVAS=OFF -DGIFLOW_WITH_VIEWPORT=OFF -DGIFLOW_WITH_QUANT=OFF -DGIFLOW_WITH_ENCODER=OFF" \
+    "giflow_decode_row giflow_source_callbacks giflow_decoder_init_static" \
+    "giflow_decoder_set_display giflow_decoder_set_viewport giflow_encoder_new"
+config "-DGIFLOW_SMALL_LZW=ON -DGIFLOW_WITH_CANVAS=OFF -DGIFLOW_WITH_VIEWPORT=OFF" \
+    "giflow_decode_frame_draw giflow_decode_row giflow_encoder_new" "giflow_decoder_set_viewport"
 config "-DGIFLOW_WITH_VIEWPORT=OFF -DGIFLOW_WITH_QUANT=OFF -DGIFLOW_WITH_ENCODER=OFF" \
     "giflow_decode_frame_rgba giflow_decode_frame_draw" "giflow_decoder_set_viewport giflow_encoder_new"
 config "-DGIFLOW_WITH_CANVAS=OFF -DGIFLOW_WITH_VIEWPORT=OFF" \
@@ -64,5 +69,19 @@ int main(void)
 C
 ${CC:-cc} -std=c11 -DGIFLOW_CONFIG_NO_CANVAS -I include "$tmp/p.c" "$tmp/b1/libgiflow.a" -o "$tmp/p" &&
     "$tmp/p" || { echo "the decode-only program failed"; fail=1; }
+# Rows only: the state's compile-time size fits what the library reports,
+# and within 13 KiB.
+cat > "$tmp/r.c" <<'C'
+#include <stdio.h>
+#include "giflow.h"
+int main(void)
+{
+    size_t s = giflow_decoder_state_size();
+    printf("rows-only state %zu (GIFLOW_DECODER_STATE_SIZE %zu)\n", s, GIFLOW_DECODER_STATE_SIZE);
+    return !(s <= GIFLOW_DECODER_STATE_SIZE && s <= 13 * 1024);
+}
+C
+${CC:-cc} -std=c11 -DGIFLOW_CONFIG_ROWS_ONLY -I include "$tmp/r.c" "$tmp/b2/libgiflow.a" -o "$tmp/r" &&
+    "$tmp/r" || { echo "the rows-only state is not what was promised"; fail=1; }
 [ $fail = 0 ] && echo "options_test: ok"
 exit $fail
