@@ -349,8 +349,8 @@ typedef int (*giflow_meta_fn)(void *user, const giflow_meta *meta);
  * - GIFLOW_CONFIG_ROWS_ONLY (implies both): rows of indices only
  *   (giflow_decode_row); no display output (giflow_decode_frame_draw()
  *   fails with GIFLOW_ERR_STATE) and no palette lookup table.
- * On 32-bit targets the state is 15,816 B by default and with NO_CANVAS,
- * 13,760 B with SMALL_LZW, 12,736 B rows only. */
+ * On 32-bit targets the state is 15,808 B by default and with NO_CANVAS,
+ * 13,752 B with SMALL_LZW, 12,728 B rows only. */
 #if defined(GIFLOW_CONFIG_ROWS_ONLY) && !defined(GIFLOW_CONFIG_SMALL_LZW)
 #define GIFLOW_CONFIG_SMALL_LZW
 #endif
