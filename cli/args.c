@@ -153,7 +153,8 @@ int cli_val_double(const cli_args *a, double lo, double hi, const char *unit, do
     char *end, what[96];
     double x = starts_numeric(a->val) ? strtod(a->val, &end) : 0;
     /* nan fails both comparisons, so test the range the way that rejects it */
-    if (!starts_numeric(a->val) || *end || !isfinite(x) || !(x >= lo && x <= hi)) {
+    if (!starts_numeric(a->val) || *end || a->val[strspn(a->val, CLI_DECIMAL_CHARS)] ||
+        !isfinite(x) || !(x >= lo && x <= hi)) {
         snprintf(what, sizeof what, "a number in %g..%g%s", lo, hi, unit);
         return cli_bad_value(a, what);
     }

@@ -68,6 +68,9 @@ int cli_next(cli_args *a);
  * range-checked before it is converted to anything narrower. */
 int cli_val_long(const cli_args *a, long lo, long hi, const char *unit, long *out);
 int cli_val_u64(const cli_args *a, uint64_t lo, uint64_t hi, const char *unit, uint64_t *out);
+/* The characters of a decimal number; strtod also reads hex ("0x10") and
+ * "infinity", which no option means. */
+#define CLI_DECIMAL_CHARS "0123456789.eE+-"
 int cli_val_double(const cli_args *a, double lo, double hi, const char *unit, double *out);
 /* Index of a.val in names (NULL-terminated), or -1 after listing them. */
 int cli_val_choice(const cli_args *a, const char *const *names);

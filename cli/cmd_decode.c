@@ -161,6 +161,8 @@ static int parse_times(decode_job *j, const cli_args *a, const char *s)
     for (;;) {
         char *e;
         double v = (*s >= '0' && *s <= '9') || *s == '.' ? strtod(s, &e) : -1;
+        if (v >= 0 && e > s + strspn(s, CLI_DECIMAL_CHARS))
+            v = -1; /* hex */
         double scale = 1000;
         if (v >= 0 && !strncmp(e, "ms", 2))
             scale = 1, e += 2;

@@ -150,6 +150,7 @@ static const cli_opt edit_table[] = {
 static int edit_opt(edit_job *j, const cli_args *a, int id)
 {
     static const char *const flips[] = {"h", "v", NULL};
+    static const char *const rotations[] = {"90", "180", "270", NULL};
     static const char *const dithers[] = {"none", "fs", "ordered", NULL};
     giflow_transcode_options *o = &j->o;
     uint32_t v[4];
@@ -176,9 +177,9 @@ static int edit_opt(edit_job *j, const cli_args *a, int id)
         o->crop_height = v[3];
         return 0;
     case OPT_ROTATE:
-        if (cli_val_long(a, 90, 270, "", &n) || n % 90)
-            return cli_bad_value(a, "90, 180 or 270");
-        o->rotate = (int)n;
+        if ((k = cli_val_choice(a, rotations)) < 0)
+            return -1;
+        o->rotate = 90 * (k + 1);
         return 0;
     case OPT_FLIP:
         if ((k = cli_val_choice(a, flips)) < 0)

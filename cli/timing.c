@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "io.h"
 
 #define MAX_DURATION_MS 655350.0 /* a GIF delay is at most 65535 cs */
@@ -57,7 +58,8 @@ static int read_duration(cli_timing *t, double *ms)
         if (!*s || *s == '#')
             continue;
         double v = strtod(s, &end);
-        if (end == s || *end || !isfinite(v) || !(v >= 0 && v <= MAX_DURATION_MS)) {
+        if (end == s || *end || s[strspn(s, CLI_DECIMAL_CHARS)] || !isfinite(v) ||
+            !(v >= 0 && v <= MAX_DURATION_MS)) {
             cli_error("--durations %s: line %llu: '%s' is not a duration in 0..655350 ms",
                       t->path, (unsigned long long)t->line, s);
             return -1;
