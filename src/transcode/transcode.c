@@ -56,6 +56,8 @@ struct giflow_transcoder {
     uint8_t *q;
     size_t q_len, q_cap;
     int q_keep;               /* the extension being captured is kept */
+    int q_opened;             /* ... and its terminator has not come yet */
+    size_t q_open;            /* where in q it starts */
     int q_err;                /* why on_meta stopped the decoder (its
                                  GIFLOW_ERR_IO stands for this) */
     uint32_t kept;            /* frames kept by the filter */
@@ -314,6 +316,8 @@ static int on_meta(void *user, const giflow_meta *m)
         else
             t->q_keep = !t->o.strip && !t->explode;
         uint8_t h[2] = {GIFLOW__GIF_EXTENSION, (uint8_t)m->label};
+        t->q_open = t->q_len;
+        t->q_opened = t->q_keep;
         if (t->q_keep)
             st = q_put(t, h, 2);
     } else if (m->block_index == 0 && m->last) { /* no sub-blocks at all */
@@ -327,15 +331,23 @@ static int on_meta(void *user, const giflow_meta *m)
         st = q_put(t, &n, 1);
         if (st == GIFLOW_OK && m->size)
             st = q_put(t, m->data, m->size);
+        if (m->last)
+            t->q_opened = 0;
     }
     t->q_err = st;
     return st != GIFLOW_OK;
 }
 
+/* An extension still open stays queued: the input may have been cut
+ * inside it, and half an extension would break the output. */
 static int write_queue(giflow_transcoder *t, giflow__gifout *out)
 {
-    int st = t->q_len ? giflow__gw_bytes(out, t->q, t->q_len) : GIFLOW_OK;
-    t->q_len = 0;
+    size_t n = t->q_opened ? t->q_open : t->q_len;
+    int st = n ? giflow__gw_bytes(out, t->q, n) : GIFLOW_OK;
+    if (t->q_len > n)
+        memmove(t->q, t->q + n, t->q_len - n);
+    t->q_len -= n;
+    t->q_open = 0;
     return st;
 }
 
@@ -378,6 +390,11 @@ static int start_output(giflow_transcoder *t, const giflow_image_info *im)
                                o->height, o->resize_filter == GIFLOW_RESIZE_NEAREST);
     if (st != GIFLOW_OK)
         return st;
+    /* A resize may grow the canvas: the output obeys the input's limit,
+     * or the same limits could not read it back. */
+    uint64_t out_px = (uint64_t)t->geom.out_w * t->geom.out_h;
+    if (t->limits.max_canvas_pixels && out_px > t->limits.max_canvas_pixels)
+        return GIFLOW_ERR_LIMIT_CANVAS;
     int failed = 0;
     size_t px = (size_t)t->cw * t->ch;
     t->canvas = take(t, px * 4, &failed);
