@@ -86,9 +86,45 @@ static int read_fn(GifFileType *g, GifByteType *buf, int n)
     return (int)k;
 }
 
+/* Skips sub-blocks from p; returns the offset after the terminator. */
+static size_t skip_blocks(const uint8_t *d, size_t n, size_t p)
+{
+    while (p < n && d[p])
+        p += (size_t)d[p] + 1;
+    return p + 1;
+}
+
+/* Whether an extension has no sub-block at all (21 label 00). giflib's
+ * DGifSlurp (5.2.1) then reads one sub-block past the terminator, taking
+ * the next block as extension data (docs/conformance.md). */
+static int has_empty_extension(const uint8_t *d, size_t n)
+{
+    if (n < 13)
+        return 0;
+    size_t p = 13;
+    if (d[10] & 0x80)
+        p += 3u << ((d[10] & 7) + 1);
+    while (p < n) {
+        if (d[p] == 0x21 && p + 2 < n) {
+            if (d[p + 2] == 0)
+                return 1;
+            p = skip_blocks(d, n, p + 2);
+        } else if (d[p] == 0x2C && p + 10 < n) {
+            uint8_t f = d[p + 9];
+            p += 10 + ((f & 0x80) ? 3u << ((f & 7) + 1) : 0);
+            p = skip_blocks(d, n, p + 1);
+        } else {
+            return 0;
+        }
+    }
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static seen a;
+    if (has_empty_extension(data, size))
+        return 0;
     if (giflow_images(data, size, &a) != 0) {
         seen_free(&a);
         return 0;
