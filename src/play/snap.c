@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "snap.h"
+#include "../decode/pixels.h"
 
 #define TILE GIFLOW__TILE
 #define GT 4                     /* tiles per group side */
@@ -250,8 +251,11 @@ static int tile_equal(const giflow__store *st, uint32_t i, const giflow__tile *t
     return 1;
 }
 
-/* Puts stored tile t into the canvas's tile i: a whole packed tile is
- * unpacked with its header read once and every row's bits byte-aligned. */
+/* Puts stored tile t into the canvas's tile i. A whole-width packed tile
+ * is unpacked in two passes over its pixels: the bits to one index byte
+ * each, then the indices to RGBA words by the decoder's pixel pass
+ * (giflow__px_convert: byte-shuffle lookups below 64 colours on x86-64 and
+ * ARM64), into a buffer whose rows are then copied to the canvas. */
 static void tile_put(giflow__store *st, uint32_t i, const giflow__tile *t)
 {
     uint32_t x, y, w, h;
@@ -267,33 +271,39 @@ static void tile_put(giflow__store *st, uint32_t i, const giflow__tile *t)
         }
         return;
     }
-    const uint32_t *pal = tile_pal(t);
-    const uint8_t *src = tile_bits(t);
-    uint32_t out[TILE];
-    for (uint32_t r = 0; r < h; r++, row += stride) {
-        switch (t->bits) {
-        case 8:
-            for (unsigned k = 0; k < TILE; k++)
-                out[k] = pal[src[k]];
-            src += TILE;
-            break;
-        case 4:
-            for (unsigned k = 0; k < TILE; k += 2, src++)
-                out[k] = pal[*src & 15], out[k + 1] = pal[*src >> 4];
-            break;
-        case 2:
-            for (unsigned k = 0; k < TILE; k++)
-                out[k] = pal[(src[k >> 2] >> (2 * (k & 3))) & 3];
-            src += TILE / 4;
-            break;
-        default:
-            for (unsigned k = 0; k < TILE; k++)
-                out[k] = pal[(src[k >> 3] >> (k & 7)) & 1];
-            src += TILE / 8;
-            break;
-        }
-        memcpy(row, out, sizeof out);
+    /* The pixel pass reads the table in blocks of 16 entries. */
+    uint32_t lut[256];
+    unsigned span = t->ncolors, padded = (span + 15) & ~15u;
+    memcpy(lut, tile_pal(t), (size_t)span * 4);
+    memset(lut + span, 0, (size_t)(padded - span) * 4);
+    const uint8_t *src = tile_bits(t), *ip = src;
+    uint8_t idx[TILE * TILE];
+    size_t n = (size_t)h * TILE;
+    switch (t->bits) { /* rows of whole tiles follow each other unpadded */
+    case 8:
+        break;
+    case 4:
+        for (size_t k = 0; k < n; k += 2, src++)
+            idx[k] = *src & 15, idx[k + 1] = (uint8_t)(*src >> 4);
+        ip = idx;
+        break;
+    case 2:
+        for (size_t k = 0; k < n; k += 4, src++)
+            for (unsigned j = 0; j < 4; j++)
+                idx[k + j] = (*src >> (2 * j)) & 3;
+        ip = idx;
+        break;
+    default:
+        for (size_t k = 0; k < n; k += 8, src++)
+            for (unsigned j = 0; j < 8; j++)
+                idx[k + j] = (*src >> j) & 1;
+        ip = idx;
+        break;
     }
+    uint32_t out[TILE * TILE];
+    giflow__px_convert((uint8_t *)out, ip, lut, span, n);
+    for (uint32_t r = 0; r < h; r++, row += stride)
+        memcpy(row, out + (size_t)r * TILE, TILE * 4);
 }
 
 /* The canvas's tile i, stored: its colours (up to 256) found through a
