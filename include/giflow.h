@@ -1433,7 +1433,8 @@ GIFLOW_API int giflow_transcoder_set_frame_filter(giflow_transcoder *t, giflow_f
 GIFLOW_API int giflow_transcoder_set_explode(giflow_transcoder *t, giflow_explode_fn fn, void *user);
 /* Decoder limits for the inputs (default: giflow_limits_default). The
  * output canvas obeys max_canvas_pixels too: a resize that grows it past
- * the limit ends the transcode with GIFLOW_ERR_LIMIT_CANVAS. */
+ * the limit, or an input canvas grown by its frames past 65535 (more than
+ * a GIF can say), ends the transcode with GIFLOW_ERR_LIMIT_CANVAS. */
 GIFLOW_API int giflow_transcoder_set_limits(giflow_transcoder *t, const giflow_limits *limits);
 
 /* Checks and takes the options (copied; comment must stay valid until

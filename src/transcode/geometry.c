@@ -40,8 +40,12 @@ int giflow__geom_init(giflow__geom *g, giflow__heap *heap, uint32_t in_w, uint32
         h = ((uint64_t)g->oh * w + g->ow / 2) / g->ow;
     if (!w)
         w = g->ow, h = g->oh;
-    if (w < 1 || h < 1 || w > 65535 || h > 65535)
-        return GIFLOW_ERR_ARG;
+    /* A side rounded to 0 (a thin input made small) keeps one pixel; one
+     * past GIF's 16 bits (a grown or enlarged canvas) cannot be written. */
+    w += !w;
+    h += !h;
+    if (w > 65535 || h > 65535)
+        return GIFLOW_ERR_LIMIT_CANVAS;
     g->out_w = (uint32_t)w;
     g->out_h = (uint32_t)h;
     g->resize = g->out_w != g->ow || g->out_h != g->oh;

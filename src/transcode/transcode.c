@@ -338,6 +338,18 @@ static int on_meta(void *user, const giflow_meta *m)
     return st != GIFLOW_OK;
 }
 
+/* The input ended inside an extension: the queue holds its whole
+ * sub-blocks, so its terminator makes it what the decoder read (a loop
+ * count, say). */
+static int close_open_ext(giflow_transcoder *t)
+{
+    if (!t->q_opened)
+        return GIFLOW_OK;
+    t->q_opened = 0;
+    uint8_t end = 0;
+    return q_put(t, &end, 1);
+}
+
 /* An extension still open stays queued: the input may have been cut
  * inside it, and half an extension would break the output. */
 static int write_queue(giflow_transcoder *t, giflow__gifout *out)
@@ -803,6 +815,8 @@ int giflow_transcode_finish(giflow_transcoder *t)
             st = giflow__gw_trailer(&t->out);
     } else if (!t->started) {
         st = GIFLOW_ERR_STATE; /* no input was read */
+    } else if ((st = close_open_ext(t)) != GIFLOW_OK) {
+        /* the queue ran out of memory */
     } else if (t->mode == GIFLOW_MODE_QUANTIZE) {
         st = giflow_encode_finish(t->enc, -1);
     } else if (!t->explode) {
