@@ -43,6 +43,7 @@ void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sin
     e->clear = 1u << mcs;
     e->cur = -1;
     e->alt_colour = 0;
+    e->limit = UINT64_MAX;
     reset_table(e);
     uint8_t m = (uint8_t)mcs; /* the code size byte precedes the blocks */
     if (sink && sink(user, &m, 1))
@@ -85,6 +86,7 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
     uint32_t gen = e->gen << KEY_BITS, cur = (uint32_t)e->cur;
     unsigned next = e->next, width = e->width, nacc = e->nacc;
     uint64_t acc = e->acc;
+    const uint64_t limit = e->limit;
     for (; i < n; i++) {
         /* Slots of older generations count as empty. */
         uint32_t k = gen | cur << 8 | px[i], h = slot_of(k), kh;
@@ -103,6 +105,8 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
             nacc -= 8;
         }
         cur = px[i];
+        if (e->out.bytes > limit)
+            break;
         if (next > GIFLOW__LZW_MAX_CODE)
             continue; /* cannot happen: a full table is cleared at once */
         next++;
@@ -210,11 +214,15 @@ void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t
             if (any && i && alt[i] == alt[i - 1] && alt[i - 1] != px[i - 1]) {
                 colour = 1;
                 cur = flex_emit(e, cur, k2, h2, alt[i]);
+                if (e->out.bytes > e->limit)
+                    break;
                 continue;
             }
         }
         colour = alt[i] == px[i];
         cur = flex_emit(e, cur, k, h, px[i]);
+        if (e->out.bytes > e->limit)
+            break;
     }
     e->cur = (int)cur;
     e->alt_colour = colour;

@@ -29,6 +29,8 @@ typedef struct giflow__lzwenc {
     int cur;               /* code of the string matched so far, -1 none */
     int alt_colour;        /* push_alt: the last pixel was a colour */
     uint32_t gen;          /* generation of the live table entries */
+    uint64_t limit;        /* pushes stop once out.bytes passes it (a
+                              trial that has lost; begin: no limit) */
     uint32_t key[GIFLOW__LZWE_HASH]; /* gen << 20 | prefix << 8 | byte */
     uint16_t code[GIFLOW__LZWE_HASH];
     /* The table as a tree, for lossy pushes only: each code's first child

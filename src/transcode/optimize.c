@@ -51,6 +51,8 @@ int giflow__cindex_find(const giflow__cindex *c, uint32_t rgb)
     return -1;
 }
 
+#define CODE_CAP_MAX ((size_t)4 << 20)
+
 #define TAKE(p, n)                                                   \
     do {                                                             \
         int over_;                                                   \
@@ -77,6 +79,14 @@ int giflow__opt_init(giflow__opt *o, giflow__heap *heap, giflow__gifout *out, in
     TAKE(o->px, px);
     TAKE(o->alt, px);
     TAKE(o->lzw, sizeof *o->lzw);
+    /* At most one 12-bit code per pixel, clears, framing; capped: a
+     * larger frame is coded again instead. */
+    size_t cap = px + px / 2 + px / 64 + 64;
+    cap = cap < CODE_CAP_MAX ? cap : CODE_CAP_MAX;
+    for (int i = 0; i < 2; i++) {
+        TAKE(o->code[i].p, cap);
+        o->code[i].cap = o->code[i].p ? cap : 0;
+    }
     if (failed) {
         giflow__opt_free(o);
         return failed;
@@ -96,6 +106,11 @@ void giflow__opt_free(giflow__opt *o)
     giflow__free(o->heap, o->px, px);
     giflow__free(o->heap, o->alt, px);
     giflow__free(o->heap, o->lzw, sizeof *o->lzw);
+    for (int i = 0; i < 2; i++) {
+        giflow__free(o->heap, o->code[i].p, o->code[i].cap);
+        o->code[i].p = NULL;
+        o->code[i].cap = 0;
+    }
     o->shown = o->pend = o->next = o->must = o->px = o->alt = NULL;
     o->lzw = NULL;
 }
@@ -132,42 +147,54 @@ static void rect_add(orect *r, uint32_t x, uint32_t y)
 
 /* Marks what must be written and finds the rectangle: what changes, and
  * what the next frame needs cleared (*clear_next). *free_px counts the
- * rectangle's pixels that need not be written. */
+ * rectangle's pixels that need not be written (every pixel that must is
+ * inside it). */
 static int analyse(giflow__opt *o, const uint8_t *next, orect *r, int *clear_next,
                    uint64_t *free_px)
 {
     const uint32_t w = o->w, h = o->h;
+    const uint8_t *pend = o->pend, *shown = o->shown;
+    uint8_t *must = o->must;
     *r = (orect){0, 0, 0, 0};
-    *clear_next = 0;
+    int clear = 0;
+    uint64_t nmust = 0;
     for (uint32_t y = 0; y < h; y++) {
         const size_t row = (size_t)y * w;
-        const uint8_t *c = o->pend + row * 4, *s = o->shown + row * 4;
+        const uint8_t *c = pend + row * 4, *s = shown + row * 4;
         const uint8_t *nx = next ? next + row * 4 : NULL;
-        uint8_t *m = o->must + row;
-        for (uint32_t x = 0; x < w; x++, c += 4, s += 4) {
+        uint8_t *m = must + row;
+        uint32_t x0 = w, x1 = 0, n = 0; /* marked columns [x0, x1) */
+        for (uint32_t x = 0; x < w; x++) {
             uint32_t cw, sw;
-            memcpy(&cw, c, 4);
-            memcpy(&sw, s, 4);
-            m[x] = cw != sw && c[3];
-            if (cw != sw && !c[3])
-                return GIFLOW_ERR_STATE; /* only a disposal can clear */
-            if (m[x])
-                rect_add(r, x, y);
-            if (nx && c[3] && !nx[4 * x + 3]) {
-                *clear_next = 1;
-                rect_add(r, x, y);
+            memcpy(&cw, c + 4 * x, 4);
+            memcpy(&sw, s + 4 * x, 4);
+            int mk = 0;
+            if (cw != sw) {
+                if (!c[4 * x + 3])
+                    return GIFLOW_ERR_STATE; /* only a disposal can clear */
+                mk = 1;
+                n++;
+            }
+            m[x] = (uint8_t)mk;
+            if (nx && c[4 * x + 3] && !nx[4 * x + 3])
+                mk = clear = 1;
+            if (mk) {
+                x0 = x < x0 ? x : x0;
+                x1 = x + 1;
             }
         }
+        nmust += n;
+        if (x1) {
+            rect_add(r, x0, y);
+            rect_add(r, x1 - 1, y);
+        }
     }
+    *clear_next = clear;
     if (!o->written) /* a first frame covers the canvas, as decoders expect */
         *r = (orect){0, 0, w, h};
     else if (r->x1 <= r->x0) /* nothing changes: a 1x1 frame keeps time */
         *r = (orect){0, 0, 1, 1};
-    uint64_t n = 0;
-    for (uint32_t y = r->y0; y < r->y1; y++)
-        for (uint32_t x = r->x0; x < r->x1; x++)
-            n += o->must[(size_t)y * w + x];
-    *free_px = (uint64_t)(r->x1 - r->x0) * (r->y1 - r->y0) - n;
+    *free_px = (uint64_t)(r->x1 - r->x0) * (r->y1 - r->y0) - nmust;
     return GIFLOW_OK;
 }
 
@@ -241,16 +268,24 @@ typedef struct plan {
 } plan;
 
 /* Fills px / alt for the rectangle, rows in output order. A free pixel is
- * the transparent index, or (alt) the index of what the screen shows. */
-static void map_rect(giflow__opt *o, const orect *r, const plan *p)
+ * the transparent index, or (alt) the index of what the screen shows.
+ * Returns how many free pixels have that choice. */
+static uint64_t map_rect(giflow__opt *o, const orect *r, const plan *p)
 {
     const uint32_t rw = r->x1 - r->x0, rh = r->y1 - r->y0, lim = 1u << p->mcs;
+    /* Locals: the byte stores below could alias *p and *o. */
+    const giflow__cindex *index = p->index;
+    const uint8_t trans = (uint8_t)p->trans;
+    const uint8_t *pend = o->pend, *shown = o->shown, *must = o->must;
+    const uint32_t w = o->w;
+    const int interlace = o->interlace;
     uint8_t *dp = o->px, *da = o->alt;
     uint32_t last = 0xFFFFFFFFu;
     int lasti = 0;
+    uint64_t choices = 0;
     for (uint32_t i = 0; i < rh; i++) {
-        const size_t row = (size_t)row_at(r, o->interlace, i) * o->w + r->x0;
-        const uint8_t *c = o->pend + row * 4, *s = o->shown + row * 4, *m = o->must + row;
+        const size_t row = (size_t)row_at(r, interlace, i) * w + r->x0;
+        const uint8_t *c = pend + row * 4, *s = shown + row * 4, *m = must + row;
         for (uint32_t x = 0; x < rw; x++, dp++, da++) {
             const uint8_t *q = m[x] ? c + 4 * x : s + 4 * x;
             int v = -1;
@@ -258,35 +293,55 @@ static void map_rect(giflow__opt *o, const orect *r, const plan *p)
                 uint32_t rgb = rgb_of(q);
                 if (rgb != last) {
                     last = rgb;
-                    lasti = giflow__cindex_find(p->index, rgb);
+                    lasti = giflow__cindex_find(index, rgb);
                 }
                 v = lasti;
             }
             if (m[x]) {
                 *dp = *da = (uint8_t)v;
             } else {
-                *dp = (uint8_t)p->trans;
-                *da = v >= 0 && (uint32_t)v < lim ? (uint8_t)v : (uint8_t)p->trans;
+                *dp = trans;
+                *da = v >= 0 && (uint32_t)v < lim ? (uint8_t)v : trans;
+                choices += *da != trans;
             }
         }
     }
+    return choices;
+}
+
+static int code_sink(void *user, const uint8_t *data, size_t size)
+{
+    struct giflow__opt_code *c = user;
+    if (c->over || size > c->cap - c->len) {
+        c->over = 1; /* still counted: the coder goes on */
+        return 0;
+    }
+    memcpy(c->p + c->len, data, size);
+    c->len += size;
+    return 0;
 }
 
 /* Bytes of the frame's LZW data (and local palette) with the given
- * policy for free pixels (px / alt already mapped). */
-static uint64_t lzw_bytes(giflow__opt *o, const orect *r, const plan *p, int policy)
+ * policy for free pixels (px / alt already mapped); the code stream goes
+ * to keep when it is not NULL. */
+static uint64_t lzw_bytes(giflow__opt *o, const orect *r, const plan *p, int policy,
+                          struct giflow__opt_code *keep, uint64_t limit)
 {
-    giflow__lzwenc_begin(o->lzw, p->mcs, NULL, NULL);
+    if (keep)
+        keep->len = 0, keep->over = 0;
+    giflow__lzwenc_begin(o->lzw, p->mcs, keep ? code_sink : NULL, keep);
+    const uint64_t pal = p->local ? 3u << p->bits : 0;
+    o->lzw->limit = limit - pal; /* past it the trial has lost: it stops there */
     giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, (size_t)(r->x1 - r->x0) * (r->y1 - r->y0),
                             policy);
     giflow__lzwenc_end(o->lzw);
-    return o->lzw->out.bytes + (p->local ? 3u << p->bits : 0);
+    return o->lzw->out.bytes + pal;
 }
 
 static uint64_t lzw_size(giflow__opt *o, const orect *r, const plan *p)
 {
-    map_rect(o, r, p);
-    return lzw_bytes(o, r, p, GIFLOW__ALT_NEAR);
+    (void)map_rect(o, r, p);
+    return lzw_bytes(o, r, p, GIFLOW__ALT_NEAR, NULL, UINT64_MAX);
 }
 
 /* Chooses between the global palette and a local one of the exact
@@ -341,6 +396,34 @@ static int choose(giflow__opt *o, const orect *r, int need_trans, giflow__palett
     return 1;
 }
 
+/* Writes the rectangle's code stream (px / alt mapped), its free pixels
+ * coded by whichever policy is shortest here. The trials are kept in
+ * memory, so the winner is copied rather than coded again. */
+static int write_codes(giflow__opt *o, const orect *r, const plan *p, uint64_t choices)
+{
+    int policy = GIFLOW__ALT_NEAR;
+    struct giflow__opt_code *best = NULL;
+    if (choices && o->effort) {
+        struct giflow__opt_code *cur = &o->code[1];
+        best = &o->code[0];
+        uint64_t least = lzw_bytes(o, r, p, GIFLOW__ALT_NEAR, best, UINT64_MAX);
+        for (int k = GIFLOW__ALT_NONE; k <= GIFLOW__ALT_ANY; k += 2) {
+            uint64_t b = lzw_bytes(o, r, p, k, cur, least);
+            if (b < least) {
+                struct giflow__opt_code *t = best;
+                least = b, policy = k, best = cur, cur = t;
+            }
+        }
+    }
+    if (best && !best->over)
+        return giflow__gw_bytes(o->out, best->p, best->len);
+    giflow__lzwenc_begin(o->lzw, p->mcs, giflow__gw_sink, o->out);
+    giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, (size_t)(r->x1 - r->x0) * (r->y1 - r->y0),
+                            policy);
+    giflow__lzwenc_end(o->lzw);
+    return *o->status;
+}
+
 /* Writes the pending frame; next is the following frame or NULL. */
 static int write_frame(giflow__opt *o, const uint8_t *next)
 {
@@ -366,22 +449,10 @@ static int write_frame(giflow__opt *o, const uint8_t *next)
             GIFLOW_OK ||
         (p.local && (st = giflow__gw_palette(out, local.rgb, local.n, p.bits)) != GIFLOW_OK))
         return st;
-    map_rect(o, &r, &p);
-    /* How free pixels are coded: whichever policy is shortest here. */
-    int policy = GIFLOW__ALT_NEAR;
-    if (free_px && o->effort) {
-        uint64_t best = lzw_bytes(o, &r, &p, GIFLOW__ALT_NEAR);
-        for (int k = GIFLOW__ALT_NONE; k <= GIFLOW__ALT_ANY; k += 2) {
-            uint64_t b = lzw_bytes(o, &r, &p, k);
-            if (b < best)
-                best = b, policy = k;
-        }
-    }
-    giflow__lzwenc_begin(o->lzw, p.mcs, giflow__gw_sink, out);
-    giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, (size_t)rw * rh, policy);
-    giflow__lzwenc_end(o->lzw);
-    if (*o->status)
-        return *o->status;
+    /* Free pixels that can only be transparent code the same way under
+     * every policy. */
+    if ((st = write_codes(o, &r, &p, map_rect(o, &r, &p))) != GIFLOW_OK)
+        return st;
     /* The screen now shows the frame, then its disposal. */
     for (uint32_t y = r.y0; y < r.y1; y++) {
         size_t off = ((size_t)y * o->w + r.x0) * 4;

@@ -38,6 +38,13 @@ typedef struct giflow__opt {
     uint8_t *must;            /* per pixel: changes on screen */
     uint8_t *px, *alt;        /* indices of a rectangle (see push_alt) */
     giflow__lzwenc *lzw;
+    /* The shortest code stream tried so far and the one being tried
+     * (framed bytes), so the chosen one is copied, not coded again. */
+    struct giflow__opt_code {
+        uint8_t *p;
+        size_t len, cap;
+        int over;             /* did not fit: code it again */
+    } code[2];
     int have_pend, written;   /* frames written since the last reset */
     uint32_t pend_delay, pend_count;
     uint64_t pend_played;     /* centiseconds, summed over merged frames */
