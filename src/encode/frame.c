@@ -180,11 +180,15 @@ static void mse_fn(void *ctx, const uint8_t *rgba, size_t n)
     }
 }
 
-/* Index of the exact colour in pal, or -1. */
+/* Index of the exact colour in pal, or -1. An empty palette (a first
+ * frame with no opaque pixel) holds nothing: the nearest index it gives
+ * is the transparent slot, whose black must not pass for a colour. */
 static int exact_index(giflow__remap *r, const giflow__palette *pal, const uint8_t *rgb)
 {
+    if (!pal->n)
+        return -1;
     int i = giflow__remap_nearest(r, rgb[0], rgb[1], rgb[2]);
-    return memcmp(pal->rgb + 3 * i, rgb, 3) ? -1 : i;
+    return (uint32_t)i >= pal->n || memcmp(pal->rgb + 3 * i, rgb, 3) ? -1 : i;
 }
 
 /* Appends a transparent slot (black) when there is room; returns its index,
