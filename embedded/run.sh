@@ -1,22 +1,20 @@
 #!/usr/bin/env bash
-# make embedded: cross-compiles the player firmware for a Cortex-M0+
-# (decode-only library: src/sources/decode.txt + display.txt,
-# GIFLOW_CONFIG_NO_CANVAS),
-# links it with 32 KB of RAM and runs it under qemu (mps2-an385) on the
-# corpus set in embedded/files.txt. Every frame's RGB565 CRC must equal the
-# host build's (same player, full library) and the RGBA canvas decode's.
-# Two firmwares:
-# - player480: 480-wide frames, every file;
-# - player320: a 320-wide display, the files that fit, with 4 KB of
-#   restore-previous scratch (readback, else re-decode), and
-#   player320-redecode with one row of scratch (re-decode only), and
-#   player320-small with GIFLOW_CONFIG_SMALL_LZW (a 2 KiB smaller table);
-# and a rows-only firmware (GIFLOW_CONFIG_ROWS_ONLY, its packed LZW table)
-# for the 16 KB micro:bit (qemu -M microbit), on the files up to 128 wide:
-# each frame's CRC over its rows equals the host's, with the full library
-# and with the rows-only one.
-# Prints flash, static RAM, the painted stack's peak and instructions per
-# pixel (qemu -icount), and writes them to $OUT/figures.txt.
+# make embedded: cross-compiles player firmwares for a Cortex-M0+ from the
+# decode-only file lists (src/sources/decode.txt + display.txt) and runs
+# them under qemu on the corpus set in embedded/files.txt:
+# - mps2-an385 with 32 KB of RAM (linker script): player480 (480-wide
+#   frames, every file), player320 (a 320-wide display, the files that fit,
+#   4 KB of restore-previous scratch: readback, else re-decode),
+#   player320-redecode (one row of scratch: re-decode only), and
+#   player320-small / player480-small (GIFLOW_CONFIG_SMALL_LZW: a 2 KiB
+#   smaller LZW table). Every frame's RGB565 CRC must equal the host
+#   build's (same player, full library) and the RGBA canvas decode's.
+# - micro:bit with 16 KB: rows only (GIFLOW_CONFIG_ROWS_ONLY), the files up
+#   to 128 wide; each frame's CRC over its rows equals the host's, with the
+#   full library and with the rows-only one.
+# On the host, the small configurations must also equal the full library
+# over every corpus file. Prints flash, static RAM, the painted stack's
+# peak and instructions per pixel (qemu -icount) into $OUT/figures.txt.
 # Usage: embedded/run.sh  (CORPORA, EMBEDDED_BUILD override the folders)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -144,6 +142,29 @@ SCRATCH=680 run player320-redecode "${narrow[@]}"
 SCRATCH=4096 run player320-small "${narrow[@]}"
 SCRATCH=4096 run player480-small "${all[@]}"
 
+# The small configurations against the full library, on the host, over
+# every corpus file (errors included): SMALL_LZW's display output and
+# ROWS_ONLY's rows.
+d="$OUT/configs"
+mkdir -p "$d"
+big="-DMAX_WIDTH=8192 -DMAX_PIXELS=16777216u"
+cc -O2 $WARN -Iinclude $big -o "$d/player_full" embedded/host_player.c embedded/player.c \
+    embedded/crc.c $HOSTLIB
+cc -O2 $WARN -Iinclude $big -DGIFLOW_CONFIG_SMALL_LZW -o "$d/player_small" embedded/host_player.c \
+    embedded/player.c embedded/crc.c $(list decode; list display)
+find "$CORPORA" -name '*.gif' | sort > "$d/files.txt"
+xargs "$d/player_full" < "$d/files.txt" > "$d/full.txt"
+xargs "$d/player_small" < "$d/files.txt" > "$d/small.txt"
+xargs "$OUT/host_rows" < "$d/files.txt" > "$d/rows-full.txt"
+xargs "$OUT/host_rows_only" < "$d/files.txt" > "$d/rows-only.txt"
+cmp -s "$d/full.txt" "$d/small.txt" ||
+    { fail "SMALL_LZW display output differs from the full library's:"; diff "$d/full.txt" "$d/small.txt" | head; }
+cmp -s "$d/rows-full.txt" "$d/rows-only.txt" ||
+    { fail "ROWS_ONLY rows differ from the full library's:"; diff "$d/rows-full.txt" "$d/rows-only.txt" | head; }
+echo "configs: $(wc -l < "$d/files.txt") corpus files: SMALL_LZW = full library on" \
+     "$(grep -c '^frame' "$d/full.txt") displayed frames ($(grep -c '^done' "$d/full.txt") runs)," \
+     "ROWS_ONLY = full library on $(grep -c '^frame' "$d/rows-full.txt") frames of rows" > "$d/summary.txt"
+
 # The micro:bit: rows only.
 d="$OUT/microbit-rows"
 args="arg=player"
@@ -170,6 +191,7 @@ fi
 python3 embedded/figures.py "$OUT" player480 player320 player320-redecode player320-small player480-small \
     microbit-rows > "$OUT/figures.txt" ||
     fail "figures"
+cat "$OUT/configs/summary.txt" >> "$OUT/figures.txt"
 cat "$OUT/figures.txt"
 
 # Code facts: no floating point anywhere, no 64-bit shift helper in LZW.
