@@ -69,3 +69,28 @@ int sd_open(const char *name)
     uint32_t a[3] = {(uint32_t)(uintptr_t)name, 1 /* "rb" */, (uint32_t)strlen(name)};
     return sh_call(SH_OPEN, a);
 }
+
+char *args_begin(char *buf, size_t size)
+{
+    uint32_t a[2] = {(uint32_t)(uintptr_t)buf, (uint32_t)size};
+    if (sh_call(SH_CMDLINE, a) != 0)
+        sh_exit(0);
+    char *p = buf;
+    arg_next(&p); /* the program name */
+    return p;
+}
+
+char *arg_next(char **cursor)
+{
+    char *s = *cursor;
+    while (*s == ' ')
+        s++;
+    if (!*s)
+        return NULL;
+    char *e = s;
+    while (*e && *e != ' ')
+        e++;
+    *cursor = *e ? e + 1 : e;
+    *e = 0;
+    return s;
+}

@@ -20,6 +20,12 @@ typedef struct run_ctx {
 } run_ctx;
 void on_frame(void *user, uint32_t i, uint32_t crc);
 
+/* The semihosting command line read into buf: returns a cursor past the
+ * program name, for arg_next(). Exits when there is none. */
+char *args_begin(char *buf, size_t size);
+/* The next word at *cursor, NUL-ended in place, or NULL after the last. */
+char *arg_next(char **cursor);
+
 /* giflow_source callbacks over a semihosting file (user: its int fd). */
 int sd_open(const char *name);
 ptrdiff_t sd_read(void *user, uint8_t *buf, size_t n);

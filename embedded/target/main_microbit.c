@@ -28,23 +28,9 @@ void fault(void)
 
 int main(void)
 {
-    uint32_t a[2] = {(uint32_t)(uintptr_t)cmdline, sizeof cmdline};
-    if (sh_call(SH_CMDLINE, a) != 0)
-        sh_exit(0);
-    char *p = cmdline;
-    while (*p && *p != ' ') /* the program name */
-        p++;
+    char *p = args_begin(cmdline, sizeof cmdline);
     int ok = 1;
-    while (*p) {
-        while (*p == ' ')
-            *p++ = 0;
-        if (!*p)
-            break;
-        char *name = p;
-        while (*p && *p != ' ')
-            p++;
-        char save = *p;
-        *p = 0;
+    for (char *name; (name = arg_next(&p)) != NULL;) {
         int fd = sd_open(name);
         if (fd < 0) {
             out_s("cannot read ");
@@ -68,7 +54,6 @@ int main(void)
             out_end();
             sh_call(SH_CLOSE, &fd);
         }
-        *p = save;
     }
     out_s("ram dec_mem ");
     out_u(sizeof dec_mem, 10, 1);

@@ -99,23 +99,9 @@ void fault(void)
 int main(void)
 {
     clock_start();
-    uint32_t a[2] = {(uint32_t)(uintptr_t)cmdline, sizeof cmdline};
-    if (sh_call(SH_CMDLINE, a) != 0)
-        sh_exit(0);
-    char *p = cmdline;
-    while (*p && *p != ' ') /* the program name */
-        p++;
+    char *p = args_begin(cmdline, sizeof cmdline);
     int ok = 1;
-    while (*p) {
-        while (*p == ' ')
-            *p++ = 0;
-        if (!*p)
-            break;
-        char *name = p;
-        while (*p && *p != ' ')
-            p++;
-        char save = *p;
-        *p = 0;
+    for (char *name; (name = arg_next(&p)) != NULL;) {
         lcd screen = {lcd_mem, 0, 0, 0x0000, 0};
         play_cfg cfg = {dec_mem, sizeof dec_mem, scratch, sizeof scratch,
                         GIFLOW_RESTORE_READBACK | GIFLOW_RESTORE_REDECODE, &screen, MAX_PIXELS,
@@ -128,7 +114,6 @@ int main(void)
             out_s(name);
             out_end();
             ok = 0;
-            *p = save;
             continue;
         }
         uint32_t ra[3] = {(uint32_t)fd, (uint32_t)(uintptr_t)flash, (uint32_t)len};
@@ -147,7 +132,6 @@ int main(void)
         r = play(&cfg, &src);
         report(name, "sd", &r);
         sh_call(SH_CLOSE, &fd);
-        *p = save;
     }
     out_s("ram dec_mem ");
     out_u(sizeof dec_mem, 10, 1);
