@@ -114,15 +114,25 @@ void cli_progress_start(cli_progress *p, const char *what)
     p->what = what;
 }
 
-void cli_progress_update(cli_progress *p, uint64_t done, uint64_t total)
+/* Seconds since the start when a progress line is due (at most ten a
+ * second, only on a terminal), else 0. */
+static double progress_due(cli_progress *p)
 {
     if (!p->enabled)
-        return;
+        return 0;
     double t = cli_now();
     if (t - p->last < 0.1)
-        return;
+        return 0;
     p->last = t;
-    double rate = done / (t - p->start > 1e-9 ? t - p->start : 1e-9);
+    return t - p->start > 1e-9 ? t - p->start : 1e-9;
+}
+
+void cli_progress_update(cli_progress *p, uint64_t done, uint64_t total)
+{
+    double el = progress_due(p);
+    if (!el)
+        return;
+    double rate = done / el;
     if (total) {
         double eta = rate > 0 ? (double)(total - done) / rate : 0;
         fprintf(stderr, "\r%s %llu/%llu  %.1f/s  ETA %.0fs   ", p->what,
@@ -140,13 +150,9 @@ void cli_progress_update_bytes(cli_progress *p, uint64_t done, uint64_t bytes_do
         cli_progress_update(p, done, 0);
         return;
     }
-    if (!p->enabled)
+    double el = progress_due(p);
+    if (!el)
         return;
-    double t = cli_now();
-    if (t - p->last < 0.1)
-        return;
-    p->last = t;
-    double el = t - p->start > 1e-9 ? t - p->start : 1e-9;
     double eta = bytes_done ? el * (double)(bytes_total - bytes_done) / (double)bytes_done : 0;
     fprintf(stderr, "\r%s %llu  %.0f%% of %.1f MB  %.1f/s  ETA %.0fs   ", p->what,
             (unsigned long long)done, 100.0 * (double)bytes_done / (double)bytes_total,
