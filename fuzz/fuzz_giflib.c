@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../tests/common/gifmem.h"
 #include "fuzz_util.h"
 
 #define MAXF 64
@@ -72,20 +73,6 @@ static int giflow_images(const uint8_t *data, size_t size, seen *s)
     return r == GIFLOW_END ? 0 : -1;
 }
 
-typedef struct reader {
-    const uint8_t *data;
-    size_t size, pos;
-} reader;
-
-static int read_fn(GifFileType *g, GifByteType *buf, int n)
-{
-    reader *r = g->UserData;
-    size_t k = (size_t)n < r->size - r->pos ? (size_t)n : r->size - r->pos;
-    memcpy(buf, r->data + r->pos, k);
-    r->pos += k;
-    return (int)k;
-}
-
 /* Skips sub-blocks from p; returns the offset after the terminator. */
 static size_t skip_blocks(const uint8_t *d, size_t n, size_t p)
 {
@@ -129,9 +116,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         seen_free(&a);
         return 0;
     }
-    reader rd = {data, size, 0};
+    tu_gifmem rd;
     int err;
-    GifFileType *g = DGifOpen(&rd, read_fn, &err);
+    GifFileType *g = tu_gif_open(&rd, data, size, &err);
     if (g && DGifSlurp(g) == GIF_OK) {
         if ((uint32_t)g->ImageCount != a.n)
             abort(); /* a different number of images */
