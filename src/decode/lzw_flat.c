@@ -18,15 +18,11 @@
  * BUFFER: a heap workspace (GIFLOW__LZW_WORK_BYTES); rows are painted into
  * the canvas as they complete. */
 #define FLAT_SLOTS (GIFLOW__LZW_TABLE + 1) /* the last one is a dummy */
-#define FLAT_DUMMY GIFLOW__LZW_TABLE
 #define FLAT_TABLE GIFLOW__LZW_FLAT_TABLE_BYTES
-/* The fast loop runs while the output has room for the longest string and
- * the over-copy of a short one, so it checks neither per code. */
-#define FAST_ROOM (GIFLOW__LZW_TABLE + 64)
 
 typedef struct flat {
     uint8_t *tab;         /* the table: FLAT_SLOTS entries of 8 bytes */
-    uint8_t *base;        /* the literals; string offsets count from here */
+    uint8_t *base;        /* the literals */
     uint8_t *out;         /* the indices, base + 256 */
 } flat;
 
@@ -42,7 +38,8 @@ static inline void st64(uint8_t *p, uint64_t v)
     memcpy(p, &v, 8);
 }
 
-/* A table entry: where the string starts (from base) and its length. */
+/* A table entry: where the string starts (counted from the table) and its
+ * length. */
 static inline uint64_t entry(uint32_t src, uint32_t len)
 {
     return (uint64_t)src | (uint64_t)len << 32;
@@ -73,31 +70,29 @@ static flat flat_at(const giflow__lzw *z, const giflow__sink *s)
     return f;
 }
 
-/* The literal entries and bytes every frame starts from. */
-static const struct {
-    uint64_t tab[256];
-    uint8_t lit[256];
-} flat_init = {
-#define LIT(i) ((uint64_t)(i) | (uint64_t)1 << 32)
-#define E4(i) LIT(i), LIT(i + 1), LIT(i + 2), LIT(i + 3)
-#define E16(i) E4(i), E4(i + 4), E4(i + 8), E4(i + 12)
-#define E64(i) E16(i), E16(i + 16), E16(i + 32), E16(i + 48)
-    {E64(0), E64(64), E64(128), E64(192)},
-#define B4(i) i, i + 1, i + 2, i + 3
-#define B16(i) B4(i), B4(i + 4), B4(i + 8), B4(i + 12)
-#define B64(i) B16(i), B16(i + 16), B16(i + 32), B16(i + 48)
-    {B64(0), B64(64), B64(128), B64(192)},
-};
+/* The entries of the clear and end codes (never defined by the stream):
+ * the sign bit sends them to the control path once loaded. */
+#define CTRL ((uint64_t)1 << 63)
 
+/* The literal entries and bytes every frame starts from. Offsets count
+ * from the table, so the literals' depend on where it sits (TAIL aligns
+ * it below the indices): built here, in registers. */
 static void flat_start(giflow__lzw *z, const flat *f)
 {
     /* Literal codes stop at the clear code (flat modes need code size 8
      * at most). */
-    memcpy(f->tab, flat_init.tab, 8 * (size_t)z->clear);
-    memcpy(f->base, flat_init.lit, z->clear);
-    z->t.flat.save = FLAT_DUMMY;
+    const unsigned clear = z->clear;
+    uint64_t e = entry((uint32_t)(f->base - f->tab), 1);
+    for (unsigned i = 0; i < clear; i++) {
+        st64(f->tab + 8 * (size_t)i, e + i);
+        f->base[i] = (uint8_t)i;
+    }
+    st64(f->tab + 8 * (size_t)clear, CTRL);
+    st64(f->tab + 8 * (size_t)clear + 8, CTRL | 1);
+    z->prev = -1;
     z->t.flat.prev_src = 0;
-    z->next = z->clear + 2;
+    z->prev_len = 0;
+    z->next = clear + 2;
     z->t.flat.ready = 1;
 }
 
@@ -129,6 +124,22 @@ fast_copy(uint8_t *o, const uint8_t *sp, unsigned l, int kwk)
     }
 }
 
+/* Where the fast loop must stop so that any code of the current width fits
+ * with 64 bytes to spare: no string is longer than mask + 1 (each entry is
+ * at most one byte longer than the one before it, and the entries start
+ * after the clear code). */
+static inline uint8_t *fast_olim(uint8_t *out, uint8_t *oend, unsigned mask)
+{
+    size_t need = (size_t)mask + 1 + 64;
+    return (size_t)(oend - out) > need ? oend - need : out;
+}
+
+/* Where the fast loop must stop reading: 8 bytes must remain at ip. */
+static inline const uint8_t *fast_ilim(const uint8_t *ip, const uint8_t *end)
+{
+    return end - ip >= 8 ? end - 7 : ip;
+}
+
 /* Decodes into f->out until the frame is full, the input is used up or
  * z->status leaves RUNNING. Reads rd->ip up to rd->blk_end; when rd->framed
  * that is the end of the current sub-block of the raw stream, and the
@@ -136,8 +147,9 @@ fast_copy(uint8_t *o, const uint8_t *sp, unsigned l, int kwk)
  * stream is followed without copying, and without returning every 255
  * bytes). Advances rd; rd->ended: the terminator was read.
  * Most codes take the fast loop, which checks neither output room nor
- * input per code; a code near the end of the output or of a sub-block
- * takes the careful step after it. */
+ * input per code, and keeps few values so that they stay in registers;
+ * the first code after a clear, and codes near the end of the output or of
+ * a sub-block, take the careful step. */
 static inline __attribute__((always_inline)) void
 flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
 {
@@ -146,37 +158,56 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
     const uint8_t *ip = rd->ip, *end = rd->blk_end;
     const int framed = rd->framed;
     const unsigned clear = z->clear;
-    uint8_t *const base = f->base, *const tab = f->tab;
-    uint8_t *o = f->out + z->pos, *const oend = f->out + z->total;
+    uint8_t *const tab = f->tab, *const out = f->out;
+    uint8_t *o = out + z->pos, *const oend = out + z->total;
     uint64_t bits = z->bits;
     unsigned nbits = z->nbits, width = z->width, next = z->next, mask = (1u << width) - 1;
-    unsigned save = z->t.flat.save, prev_len = z->prev_len;
-    uint32_t prev_src = z->t.flat.prev_src;
+    /* The entry the next code defines: prev's string plus one byte. It is
+     * also the string of the KwKwK code (code == next). */
+    uint64_t pdef = entry(z->t.flat.prev_src, z->prev_len + 1);
+    int have_prev = z->prev >= 0;
     int status = GIFLOW__LZW_RUNNING;
+    uint8_t *olim = fast_olim(out, oend, mask);
+    const uint8_t *ilim = fast_ilim(ip, end);
+    unsigned c, l;
+    uint64_t e;
 
     for (;;) {
-        unsigned c, l;
-        const uint8_t *sp;
-        if (oend - o >= FAST_ROOM && end - ip >= 8) {
-            lzw_load8(&bits, &nbits, &ip);
-            c = (unsigned)bits & mask;
-            bits >>= width;
-            nbits -= width;
-            if (c - clear < 2u)
-                goto control;
-            if (c < next) {
-                uint64_t e = ld64(tab + 8 * (size_t)c);
-                sp = base + (uint32_t)e;
-                l = (unsigned)(e >> 32);
-                fast_copy(o, sp, l, 0);
-            } else {
-                if (c > next || save == FLAT_DUMMY)
-                    goto bad;
-                sp = base + prev_src;
-                l = prev_len + 1;
-                fast_copy(o, sp, l, 1);
-            }
-            goto define;
+        if (have_prev && o < olim && ip < ilim) {
+            do {
+                const uint8_t *sp;
+                lzw_load8(&bits, &nbits, &ip);
+                c = (unsigned)bits & mask;
+                bits >>= width;
+                nbits -= width;
+                if (c < next) {
+                    e = ld64(tab + 8 * (size_t)c);
+                    if ((int64_t)e < 0)
+                        goto control;
+                    sp = tab + (uint32_t)e;
+                    l = (unsigned)(e >> 32);
+                    fast_copy(o, sp, l, 0);
+                } else {
+                    if (c != next)
+                        goto bad;
+                    sp = tab + (uint32_t)pdef;
+                    l = (unsigned)(pdef >> 32);
+                    fast_copy(o, sp, l, 1);
+                }
+                st64(tab + 8 * (size_t)next, pdef);
+                if (next < mask) {
+                    next++;
+                } else if (width < 12) {
+                    next++;
+                    width++;
+                    mask = mask * 2 + 1;
+                    olim = fast_olim(out, oend, mask);
+                } else {
+                    next = GIFLOW__LZW_TABLE; /* full: the dummy slot from now on */
+                }
+                pdef = entry((uint32_t)(o - tab), l + 1);
+                o += l;
+            } while (o < olim && ip < ilim);
         }
         /* The careful step: one code, every check. */
         if (o >= oend)
@@ -195,6 +226,7 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
                         rd->ended = 1;
                         break;
                     }
+                    ilim = fast_ilim(ip, end);
                 }
                 bits |= (uint64_t)*ip++ << nbits;
                 nbits += 8;
@@ -205,13 +237,14 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
         c = (unsigned)bits & mask;
         bits >>= width;
         nbits -= width;
-        if (c - clear < 2u)
-            goto control;
         {
             size_t room = (size_t)(oend - o);
+            const uint8_t *sp;
             if (c < next) {
-                uint64_t e = ld64(tab + 8 * (size_t)c);
-                sp = base + (uint32_t)e;
+                e = ld64(tab + 8 * (size_t)c);
+                if ((int64_t)e < 0)
+                    goto control;
+                sp = tab + (uint32_t)e;
                 l = (unsigned)(e >> 32);
                 if (l <= 16 && room >= 16) {
                     copy16(o, sp); /* bytes past it are rewritten later */
@@ -221,26 +254,33 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
                     memmove(o, sp, l);
                 }
             } else {
-                if (c > next || save == FLAT_DUMMY)
+                if (c != next || !have_prev)
                     goto bad;
                 /* prev's string then its first byte: prev ends right at
                  * o, so a forward byte copy repeats it. */
-                sp = base + prev_src;
-                l = prev_len + 1 < room ? prev_len + 1 : (unsigned)room;
+                sp = tab + (uint32_t)pdef;
+                l = (unsigned)(pdef >> 32);
+                if (l > room)
+                    l = (unsigned)room;
                 for (unsigned i = 0; i < l; i++)
                     o[i] = sp[i];
             }
         }
-    define:
-        st64(tab + 8 * (size_t)save, entry(prev_src, prev_len + 1));
-        next += save != FLAT_DUMMY;
-        if (next > mask && width < 12) {
-            width++;
-            mask = mask * 2 + 1;
+        if (have_prev) {
+            st64(tab + 8 * (size_t)next, pdef);
+            if (next < mask) {
+                next++;
+            } else if (width < 12) {
+                next++;
+                width++;
+                mask = mask * 2 + 1;
+                olim = fast_olim(out, oend, mask);
+            } else {
+                next = GIFLOW__LZW_TABLE;
+            }
         }
-        save = next < GIFLOW__LZW_TABLE ? next : FLAT_DUMMY;
-        prev_src = (uint32_t)(o - base);
-        prev_len = l;
+        have_prev = 1;
+        pdef = entry((uint32_t)(o - tab), l + 1);
         o += l;
         continue;
     control:
@@ -251,7 +291,8 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
         next = clear + 2;
         width = z->lit_width + 1;
         mask = (1u << width) - 1;
-        save = FLAT_DUMMY;
+        have_prev = 0;
+        olim = fast_olim(out, oend, mask);
         continue;
     bad:
         status = GIFLOW__LZW_BAD_CODE;
@@ -261,10 +302,10 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
     z->nbits = nbits;
     z->width = width;
     z->next = next;
-    z->t.flat.save = save;
-    z->t.flat.prev_src = prev_src;
-    z->prev_len = prev_len;
-    z->pos = (uint64_t)(o - f->out);
+    z->prev = have_prev ? 0 : -1;
+    z->t.flat.prev_src = (uint32_t)pdef;
+    z->prev_len = (unsigned)(pdef >> 32) - 1;
+    z->pos = (uint64_t)(o - out);
     z->status = status;
     rd->ip = ip;
     rd->blk_end = end;
