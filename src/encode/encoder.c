@@ -202,7 +202,8 @@ int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt)
     }
     enc->idx = take(enc, (size_t)enc->w * 3, &failed);
     enc->quant_mem = take(enc, giflow__quant_bytes(), &failed);
-    enc->remap_mem = take(enc, giflow__remap_bytes(), &failed);
+    if (px) /* local palettes: whole frames only */
+        enc->remap_mem = take(enc, giflow__remap_bytes(), &failed);
     enc->gremap_mem = take(enc, giflow__remap_bytes(), &failed);
     enc->dither_mem = take(enc, giflow__dither_bytes(enc->w), &failed);
     enc->lzw = take(enc, sizeof *enc->lzw, &failed);

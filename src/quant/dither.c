@@ -89,16 +89,19 @@ static inline int sixteenths(int e)
     return ((e + 8 + 16384) >> 4) - 1024;
 }
 
+/* Every pixel is mapped (in one pass that batches pixels by their cells'
+ * kind); transparent and kept ones are then set. */
 static void row_plain(giflow__remap *r, const uint8_t *px, uint32_t n, uint8_t alpha_min,
                       int trans, const uint8_t *keep, const uint8_t *prev, uint8_t *out)
 {
+    giflow__remap_row(r, px, n, out);
+    if (!alpha_min && !keep)
+        return;
     for (uint32_t x = 0; x < n; x++, px += 4) {
         if (px[3] < alpha_min)
             out[x] = (uint8_t)trans;
         else if (keep && keep[x])
             out[x] = prev[x];
-        else
-            out[x] = giflow__remap_fast(r, px[0], px[1], px[2]);
     }
 }
 

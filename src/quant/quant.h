@@ -98,12 +98,15 @@ double giflow__quant_build(giflow__quant *q, uint32_t max_colors, giflow__palett
 void giflow__quant_set_effort(giflow__quant *q, int effort);
 
 /* ---- Remapping ----------------------------------------------------------
- * Nearest palette colour, exact, fast: a cache of recent colours in front
- * of a grid whose cells list (lazily) the few entries that can be nearest
+ * Nearest palette colour, exact, fast: a table of small cells (4 values a
+ * side) that holds the answer where one entry is nearest to the whole
+ * cell and lists the 2 to 8 that can be otherwise (compared without
+ * branches, SSE2 on x86-64); then a cache of recent colours in front of a
+ * grid whose cells list (lazily) the few entries that can be nearest
  * there. Never a scan of the whole palette per pixel. */
 typedef struct giflow__remap giflow__remap;
 
-/* About 0.7 MB. The cache and cell lists fill lazily, so a remap kept
+/* About 1.4 MB. The tables, cache and cell lists fill lazily, so a remap kept
  * while its palette is unchanged (a global palette, frame after frame) is
  * faster than a new one: init takes a few microseconds, but refilling
  * costs 0.7 to 1.2 ms per 640x360 frame of video (mapping it warm takes

@@ -10,9 +10,11 @@
  * buckets merge until they fit. Buckets keep the sum of their pixels'
  * offsets from the bucket base, so mean colours stay exact.
  *
- * Remap: a direct-mapped cache of exact colours in front of a two-level
- * grid whose cells list, lazily, every palette entry that can be nearest
- * to some point of the cell (sorted by distance to the cell).
+ * Remap: a table of small cells (4x4x4 values) that gives the answer at
+ * once where one entry is nearest to all of the cell, then a direct-mapped
+ * cache of exact colours, in front of a two-level grid whose cells list,
+ * lazily, every palette entry that can be nearest to some point of the
+ * cell (sorted by distance to the cell).
  */
 #ifndef GIFLOW_QUANT_QUANT_IMPL_H
 #define GIFLOW_QUANT_QUANT_IMPL_H
@@ -111,6 +113,13 @@ static inline void giflow__qent_mean(const giflow__quant *q, const giflow__qent 
 #define GIFLOW__RM_CBITS 3              /* coarse grid: 8 cells per channel */
 #define GIFLOW__RM_FBITS 5              /* fine grid: 32 cells per channel */
 #define GIFLOW__RM_POOL (1u << 17)      /* candidate list storage (entries) */
+#define GIFLOW__RM_SBITS 6              /* small cells: 64 per channel */
+#define GIFLOW__RM_SLOTS (1u << 14)     /* small cells with a list, per kind */
+/* A small cell's kind, in the top two bits of its value. */
+#define GIFLOW__RM_ONE 3u               /* one entry, in the low byte */
+#define GIFLOW__RM_FOUR 2u              /* up to 4, listed in slot4[low 14 bits] */
+#define GIFLOW__RM_EIGHT 1u             /* 5 to 8, listed in slot8[low 14 bits] */
+#define GIFLOW__RM_MANY 1u              /* (whole value) more: cache and lists */
 
 struct giflow__remap {
     int n;                  /* palette entries */
@@ -127,24 +136,121 @@ struct giflow__remap {
     uint32_t coarse[1u << (3 * GIFLOW__RM_CBITS)];
     uint32_t fine[1u << (3 * GIFLOW__RM_FBITS)];
     uint32_t pool[GIFLOW__RM_POOL];
+    /* Small cells (4x4x4 values): 0 = not looked at yet, else kind << 14 |
+     * index or slot, or RM_MANY. Slots list the entries that can be
+     * nearest in the cell, indices ascending, one per byte, the last
+     * repeated to fill the slot. */
+    uint16_t cell[1u << (3 * GIFLOW__RM_SBITS)];
+    uint32_t used4, used8;
+    uint32_t slot4[GIFLOW__RM_SLOTS];
+    uint64_t slot8[GIFLOW__RM_SLOTS];
+    uint32_t packed[256];   /* entry colours as 0xRRGGBB, 0 past n */
 };
 
 /* Typical distance between neighbouring palette colours (computed once). */
 int giflow__remap_spread(giflow__remap *r);
 
-/* The cache miss path of giflow__remap_nearest: exact nearest entry. */
+/* The slow path of giflow__remap_nearest: exact nearest entry. */
 uint8_t giflow__remap_search(giflow__remap *r, int red, int green, int blue);
+/* Fills small cell c (never looked at yet) and returns its value. */
+uint16_t giflow__remap_cell(giflow__remap *r, uint32_t c);
+/* Maps n in-range pixels (RGBA, alpha ignored) to their nearest entries. */
+void giflow__remap_row(giflow__remap *r, const uint8_t *rgba, uint32_t n, uint8_t *out);
 
 static inline uint32_t giflow__remap_slot(uint32_t key)
 {
     return (key * 0x9E3779B1u) >> (32 - GIFLOW__RM_CACHE_BITS);
 }
 
-/* Nearest entry for an in-range colour, through the cache: one load,
- * which matters most in Floyd-Steinberg, where each pixel waits for the
+static inline uint32_t giflow__remap_cell_of(int red, int green, int blue)
+{
+    const int sh = 8 - GIFLOW__RM_SBITS;
+    return (uint32_t)(red >> sh) << (2 * GIFLOW__RM_SBITS) |
+           (uint32_t)(green >> sh) << GIFLOW__RM_SBITS | (uint32_t)(blue >> sh);
+}
+
+static inline int32_t giflow__remap_d(uint32_t rgb, int red, int green, int blue)
+{
+    int32_t dr = red - (int32_t)(rgb >> 16), dg = green - (int32_t)(rgb >> 8 & 255),
+            db = blue - (int32_t)(rgb & 255);
+    return dr * dr + dg * dg + db * db;
+}
+
+/* The nearest of a slot's entries (k of them, one per byte of s): the
+ * smallest of distance << 8 | index, so ties go to the lowest index,
+ * without branches to mispredict. */
+#if !defined(GIFLOW_PORTABLE) && defined(__SSE2__)
+#include <emmintrin.h>
+
+static inline __m128i giflow__remap_min4(__m128i a, __m128i b)
+{
+    __m128i gt = _mm_cmpgt_epi32(a, b);
+    return _mm_or_si128(_mm_and_si128(gt, b), _mm_andnot_si128(gt, a));
+}
+
+/* Keys of the four entries whose indices are the bytes of s, against the
+ * pixel p (int16 lanes b, g, r, 0, twice). */
+static inline __m128i giflow__remap_keys4(const giflow__remap *r, uint32_t s, __m128i p)
+{
+    const __m128i z = _mm_setzero_si128();
+    __m128i c = _mm_set_epi32((int)r->packed[s >> 24], (int)r->packed[s >> 16 & 255],
+                              (int)r->packed[s >> 8 & 255], (int)r->packed[s & 255]);
+    __m128i lo = _mm_sub_epi16(_mm_unpacklo_epi8(c, z), p);
+    __m128i hi = _mm_sub_epi16(_mm_unpackhi_epi8(c, z), p);
+    __m128 d01 = _mm_castsi128_ps(_mm_madd_epi16(lo, lo)); /* b2+g2, r2 per entry */
+    __m128 d23 = _mm_castsi128_ps(_mm_madd_epi16(hi, hi));
+    __m128i d = _mm_add_epi32(_mm_castps_si128(_mm_shuffle_ps(d01, d23, _MM_SHUFFLE(2, 0, 2, 0))),
+                              _mm_castps_si128(_mm_shuffle_ps(d01, d23, _MM_SHUFFLE(3, 1, 3, 1))));
+    __m128i ix = _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128((int)s), z), z);
+    return _mm_or_si128(_mm_slli_epi32(d, 8), ix);
+}
+
+static inline uint8_t giflow__remap_list(const giflow__remap *r, uint64_t s, int k, int red,
+                                         int green, int blue)
+{
+    __m128i p = _mm_set_epi16(0, (short)red, (short)green, (short)blue, 0, (short)red,
+                              (short)green, (short)blue);
+    __m128i m = giflow__remap_keys4(r, (uint32_t)s, p);
+    if (k > 4)
+        m = giflow__remap_min4(m, giflow__remap_keys4(r, (uint32_t)(s >> 32), p));
+    m = giflow__remap_min4(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(1, 0, 3, 2)));
+    m = giflow__remap_min4(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));
+    return (uint8_t)_mm_cvtsi128_si32(m);
+}
+#else
+static inline uint8_t giflow__remap_list(const giflow__remap *r, uint64_t s, int k, int red,
+                                         int green, int blue)
+{
+    uint32_t best = UINT32_MAX;
+    for (int j = 0; j < k; j++) {
+        uint32_t i = (uint32_t)(s >> 8 * j) & 255;
+        uint32_t key = (uint32_t)giflow__remap_d(r->packed[i], red, green, blue) << 8 | i;
+        best = key < best ? key : best;
+    }
+    return (uint8_t)best;
+}
+#endif
+
+/* Nearest entry for an in-range colour: one load where one entry is
+ * nearest to the whole small cell (most pixels of a photo), a few
+ * distances where the cell lists up to eight, else through the cache. It
+ * matters most in Floyd-Steinberg, where each pixel waits for the
  * previous one's entry. */
 static inline uint8_t giflow__remap_fast(giflow__remap *r, int red, int green, int blue)
 {
+    uint32_t v = r->cell[giflow__remap_cell_of(red, green, blue)];
+    if (!v)
+        v = giflow__remap_cell(r, giflow__remap_cell_of(red, green, blue));
+    switch (v >> 14) {
+    case GIFLOW__RM_ONE:
+        return (uint8_t)v;
+    case GIFLOW__RM_FOUR:
+        return giflow__remap_list(r, r->slot4[v & (GIFLOW__RM_SLOTS - 1)], 4, red, green, blue);
+    default:
+        break;
+    }
+    if (v != GIFLOW__RM_MANY)
+        return giflow__remap_list(r, r->slot8[v & (GIFLOW__RM_SLOTS - 1)], 8, red, green, blue);
     uint32_t key = (uint32_t)red << 16 | (uint32_t)green << 8 | (uint32_t)blue;
     uint32_t s = giflow__remap_slot(key), e = r->cache[s];
     if (e >> 8 == key)

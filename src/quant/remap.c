@@ -33,14 +33,20 @@ giflow__remap *giflow__remap_init(void *mem, const giflow__palette *pal, int ski
     r->spread = -1;
     r->pool_used = 0;
     memset(r->rgb, 0, sizeof r->rgb); /* entry 0 is read even when n is 0 */
-    for (int i = 0; i < r->n; i++)
+    memset(r->packed, 0, sizeof r->packed);
+    for (int i = 0; i < r->n; i++) {
         for (int c = 0; c < 3; c++)
             r->rgb[c][i] = pal->rgb[3 * i + c];
+        r->packed[i] = (uint32_t)pal->rgb[3 * i] << 16 | (uint32_t)pal->rgb[3 * i + 1] << 8 |
+                       pal->rgb[3 * i + 2];
+    }
     uint32_t white = giflow__remap_slot(0xFFFFFFu); /* black's slot is 0 */
     for (uint32_t i = 0; i < GIFLOW__RM_CACHE; i++)
         r->cache[i] = i == white ? 0 : 0xFFFFFF00u;
     memset(r->coarse, 0, sizeof r->coarse);
     memset(r->fine, 0, sizeof r->fine);
+    memset(r->cell, 0, sizeof r->cell);
+    r->used4 = r->used8 = 0;
     return r;
 }
 
@@ -167,6 +173,102 @@ uint8_t giflow__remap_search(giflow__remap *r, int red, int green, int blue)
         }
     }
     return (uint8_t)best;
+}
+
+/* The entries that can be nearest in the small cell at lo (side `side`),
+ * from its fine cell's list, into a slot when there are at most eight
+ * (and a slot is left); else RM_MANY. */
+static uint16_t cell_slot(giflow__remap *r, const int lo[3], int side)
+{
+    uint32_t tmp[256], cand[256], len, n = 0;
+    const uint32_t *fl = fine_list(r, lo[0], lo[1], lo[2], tmp, &len);
+    int32_t thr = INT32_MAX, mn, mx;
+    for (uint32_t j = 0; j < len && (int32_t)(fl[j] >> 8) <= thr; j++) {
+        box_dist(r, (int)(fl[j] & 255), lo, side, &mn, &mx);
+        cand[n++] = (uint32_t)mn << 8 | (fl[j] & 255);
+        thr = mx < thr ? mx : thr;
+    }
+    n = keep_sorted(cand, n, thr);
+    int four = n <= 4;
+    if (n == 0 || n > 8 || (four ? r->used4 : r->used8) == GIFLOW__RM_SLOTS)
+        return GIFLOW__RM_MANY;
+    uint8_t ix[8];
+    for (uint32_t j = 0; j < n; j++) { /* ascending indices */
+        uint32_t t = j;
+        for (; t > 0 && ix[t - 1] > (uint8_t)cand[j]; t--)
+            ix[t] = ix[t - 1];
+        ix[t] = (uint8_t)cand[j];
+    }
+    uint64_t v = 0;
+    for (uint32_t j = 8; j-- > 0;)
+        v = v << 8 | ix[j < n ? j : n - 1];
+    if (four) {
+        r->slot4[r->used4] = (uint32_t)v;
+        return (uint16_t)(GIFLOW__RM_FOUR << 14 | r->used4++);
+    }
+    r->slot8[r->used8] = v;
+    return (uint16_t)(GIFLOW__RM_EIGHT << 14 | r->used8++);
+}
+
+/* One entry is nearest to the whole cell when it is nearest to its eight
+ * corners: the points where an entry wins (ties to the lower index: a
+ * strict or non-strict half-space per other entry) form a convex set, so
+ * it holds the corners' hull. */
+uint16_t giflow__remap_cell(giflow__remap *r, uint32_t c)
+{
+    const int sh = 8 - GIFLOW__RM_SBITS, m = (1 << GIFLOW__RM_SBITS) - 1, hi = (1 << sh) - 1;
+    int lo[3] = {(int)(c >> (2 * GIFLOW__RM_SBITS)) << sh,
+                 (int)(c >> GIFLOW__RM_SBITS & (uint32_t)m) << sh, (int)(c & (uint32_t)m) << sh};
+    uint8_t first = giflow__remap_search(r, lo[0], lo[1], lo[2]);
+    uint16_t v = (uint16_t)(GIFLOW__RM_ONE << 14 | first);
+    for (int k = 1; k < 8 && v >> 14 == GIFLOW__RM_ONE; k++)
+        if (giflow__remap_search(r, lo[0] + (k >> 2) * hi, lo[1] + (k >> 1 & 1) * hi,
+                                 lo[2] + (k & 1) * hi) != first)
+            v = cell_slot(r, lo, hi + 1);
+    r->cell[c] = v;
+    return v;
+}
+
+/* Pixels by the kind of their small cell, so that each loop below runs
+ * without a branch it could mispredict: first every pixel takes its
+ * cell's single entry (right where there is one), and the others are
+ * listed by kind; then the lists are resolved. */
+#define ROW_CHUNK 512
+void giflow__remap_row(giflow__remap *r, const uint8_t *rgba, uint32_t n, uint8_t *out)
+{
+    uint16_t l4[ROW_CHUNK], l8[ROW_CHUNK], ls[ROW_CHUNK];
+    for (uint32_t x0 = 0; x0 < n; x0 += ROW_CHUNK) {
+        uint32_t m = n - x0 < ROW_CHUNK ? n - x0 : ROW_CHUNK, n4 = 0, n8 = 0, ns = 0;
+        const uint8_t *p = rgba + 4 * (size_t)x0;
+        uint8_t *o = out + x0;
+        for (uint32_t x = 0; x < m; x++) {
+            uint32_t v = r->cell[giflow__remap_cell_of(p[4 * x], p[4 * x + 1], p[4 * x + 2])];
+            uint32_t kind = v >> 14;
+            o[x] = (uint8_t)v;
+            l4[n4] = (uint16_t)x;
+            n4 += kind == GIFLOW__RM_FOUR;
+            l8[n8] = (uint16_t)x;
+            n8 += kind == GIFLOW__RM_EIGHT;
+            ls[ns] = (uint16_t)x;
+            ns += kind == 0;
+        }
+        for (uint32_t j = 0; j < n4; j++) {
+            const uint8_t *q = p + 4 * l4[j];
+            uint32_t v = r->cell[giflow__remap_cell_of(q[0], q[1], q[2])];
+            o[l4[j]] = giflow__remap_list(r, r->slot4[v & (GIFLOW__RM_SLOTS - 1)], 4, q[0], q[1],
+                                          q[2]);
+        }
+        for (uint32_t j = 0; j < n8; j++) {
+            const uint8_t *q = p + 4 * l8[j];
+            uint32_t v = r->cell[giflow__remap_cell_of(q[0], q[1], q[2])];
+            o[l8[j]] = giflow__remap_list(r, r->slot8[v & (GIFLOW__RM_SLOTS - 1)], 8, q[0], q[1],
+                                          q[2]);
+        }
+        for (uint32_t j = 0; j < ns; j++) {
+            const uint8_t *q = p + 4 * ls[j];
+            o[ls[j]] = giflow__remap_fast(r, q[0], q[1], q[2]);
+        }
+    }
 }
 
 uint8_t giflow__remap_nearest(giflow__remap *r, int red, int green, int blue)
