@@ -251,6 +251,8 @@ static int tile_equal(const giflow__store *st, uint32_t i, const giflow__tile *t
     return 1;
 }
 
+/* Little-endian words built from bytes (one load or store where the
+ * machine is little-endian), for the index unpacking below. */
 /* Puts stored tile t into the canvas's tile i. A whole-width packed tile
  * is unpacked in two passes over its pixels: the bits to one index byte
  * each, then the indices to RGBA words by the decoder's pixel pass
@@ -306,9 +308,37 @@ static void tile_put(giflow__store *st, uint32_t i, const giflow__tile *t)
         memcpy(row, out + (size_t)r * TILE, TILE * 4);
 }
 
+/* Packs n indices of 1, 2, 4 or 8 bits, 8 / bits to a byte (n a
+ * multiple of that). */
+static void pack_bits(uint8_t *out, const uint8_t *idx, size_t n, unsigned bits)
+{
+    switch (bits) { /* constant shifts: the loops unroll */
+    case 8:
+        memcpy(out, idx, n);
+        break;
+    case 4:
+        for (size_t k = 0; k < n; k += 2)
+            *out++ = (uint8_t)(idx[k] | idx[k + 1] << 4);
+        break;
+    case 2:
+        for (size_t k = 0; k < n; k += 4)
+            *out++ = (uint8_t)(idx[k] | idx[k + 1] << 2 | idx[k + 2] << 4 | idx[k + 3] << 6);
+        break;
+    default:
+        for (size_t k = 0; k < n; k += 8, out++) {
+            unsigned b = 0;
+            for (unsigned j = 0; j < 8; j++)
+                b |= (unsigned)idx[k + j] << j;
+            *out = (uint8_t)b;
+        }
+        break;
+    }
+}
+
 /* The canvas's tile i, stored: its colours (up to 256) found through a
- * small hash, then packed at the fewest bits that hold them. NULL when
- * out of memory. */
+ * small hash (a pixel equal to the one before it skips it: canvases have
+ * runs), then packed at the fewest bits that hold them. An all-clear tile
+ * is the clear sentinel. NULL when out of memory. */
 static giflow__tile *tile_pack(giflow__store *st, uint32_t i)
 {
     uint32_t x, y, w, h;
@@ -319,23 +349,32 @@ static giflow__tile *tile_pack(giflow__store *st, uint32_t i)
     uint8_t idx[TILE * TILE], slot[512], kidx[512];
     unsigned n = 0;
     memset(slot, 0, sizeof slot);
+    uint32_t last = ~load32(base);
+    uint8_t li = 0;
     for (uint32_t r = 0; r < h && n <= 256; r++)
         for (uint32_t c = 0; c < w; c++) {
-            uint32_t v = load32(base + r * stride + (size_t)c * 4), k = (v * 2654435761u) >> 23;
-            while (slot[k] && key[k] != v)
-                k = (k + 1) & 511;
-            if (!slot[k]) {
-                if (n == 256) {
-                    n = 257;
-                    break;
+            uint32_t v = load32(base + r * stride + (size_t)c * 4);
+            if (v != last) {
+                uint32_t k = (v * 2654435761u) >> 23;
+                while (slot[k] && key[k] != v)
+                    k = (k + 1) & 511;
+                if (!slot[k]) {
+                    if (n == 256) {
+                        n = 257;
+                        break;
+                    }
+                    key[k] = v;
+                    slot[k] = 1;
+                    kidx[k] = (uint8_t)n;
+                    pal[n++] = v;
                 }
-                key[k] = v;
-                slot[k] = 1;
-                kidx[k] = (uint8_t)n;
-                pal[n++] = v;
+                last = v;
+                li = kidx[k];
             }
-            idx[r * w + c] = kidx[k];
+            idx[r * w + c] = li;
         }
+    if (n == 1 && pal[0] == 0)
+        return &st->clear;
     unsigned bits = n <= 2 ? 1 : n <= 4 ? 2 : n <= 16 ? 4 : 8;
     size_t px = (size_t)w * h, packed = 4 * (size_t)n + (px * bits + 7) / 8;
     int raw = n > 256 || packed >= px * 4;
@@ -352,6 +391,10 @@ static giflow__tile *tile_pack(giflow__store *st, uint32_t i)
         return t;
     }
     memcpy(tile_pal(t), pal, 4 * (size_t)n);
+    if (px % (8 / bits) == 0) {
+        pack_bits(out, idx, px, bits);
+        return t;
+    }
     memset(out, 0, (px * bits + 7) / 8);
     for (size_t k = 0, bit = 0; k < px; k++, bit += bits)
         out[bit >> 3] |= (uint8_t)(idx[k] << (bit & 7));
@@ -397,9 +440,7 @@ static giflow__tile *tile_now(giflow__store *st, uint32_t i)
     giflow__tile *t = st->held[i];
     if (t && (!st->dirty[i] || tile_equal(st, i, t)))
         return t;
-    if (tile_equal(st, i, &st->clear))
-        return &st->clear;
-    return tile_pack(st, i);
+    return tile_pack(st, i); /* (the clear sentinel if all clear) */
 }
 
 /* Group g of the canvas: the map's if none of its tiles changed, else a
@@ -466,6 +507,20 @@ int giflow__store_take(giflow__store *st, uint32_t frame)
     st->snaps[at] = s;
     st->n++;
     return 0;
+}
+
+uint32_t giflow__store_pending(const giflow__store *st)
+{
+    uint32_t n = 0;
+    for (uint32_t g = 0; g < st->ngroups; g++) {
+        if (st->hgroup[g])
+            continue;
+        for (uint32_t k = 0; k < GT * GT; k++) {
+            uint32_t t = slot_tile(st, g, k);
+            n += t != UINT32_MAX && (!st->held[t] || st->dirty[t]);
+        }
+    }
+    return n;
 }
 
 uint32_t giflow__store_cost(const giflow__store *st, uint32_t i, uint32_t max)

@@ -43,6 +43,8 @@ void giflow__store_touch(giflow__store *st, uint32_t x0, uint32_t y0, uint32_t x
 /* Keeps the canvas as a snapshot for frame (what that frame is drawn
  * over). Returns 0, or -1 when memory ran out (nothing kept). */
 int giflow__store_take(giflow__store *st, uint32_t frame);
+/* Tiles a take would have to compare or pack (the others are known). */
+uint32_t giflow__store_pending(const giflow__store *st);
 /* Index of the last snapshot at or before frame, or -1; its frame. */
 int64_t giflow__store_find(const giflow__store *st, uint32_t frame);
 uint32_t giflow__store_frame(const giflow__store *st, uint32_t i);
