@@ -64,8 +64,22 @@ def flash_by_part(map_path):
     return parts
 
 
+# Issue 10's targets, checked here so that `make embedded` (and make test)
+# fails when one is lost: (firmware, figure, limit, what).
+TARGETS = [
+    ("player480", "flash", 16 * 1024, "flash of the decode-only player, -Os"),
+    ("player320", "flash", 16 * 1024, "flash, 320-wide player"),
+    ("microbit-rows", "flash", 16 * 1024, "flash, micro:bit rows-only player"),
+    ("player480", "ipp_muybridge", 25.0, "instructions per pixel, muybridge, RGB565 end to end"),
+    ("player320-small", "ram", 20 * 1024,
+     "RAM in all, 320 wide, every disposal, 4 KB restore scratch (SMALL_LZW)"),
+    ("microbit-rows", "ram", 16 * 1024, "RAM in all, micro:bit rows only"),
+]
+
+
 def main():
     out, names = sys.argv[1], sys.argv[2:]
+    facts = {}
     for name in names:
         d = f"{out}/{name}"
         s = sections(f"{d}/player.elf")
@@ -86,6 +100,7 @@ def main():
                   f"RAM in all {static + stack} B")
             print(f"  {frames} frames of {files} files: row CRCs equal to the host's "
                   "(full library and rows-only)")
+            facts[name] = {"flash": text, "ram": static + stack}
             continue
         calib = int(re.search(r"ticks_per_2M_instructions (\d+)", log).group(1))
         ram = dict(re.findall(r"(dec_mem|scratch|sd_buf|max_width) (\d+)", log))
@@ -109,7 +124,27 @@ def main():
               + "".join(f"; {b} flash {ipp(lambda r, b=b: b in r[0] and r[1] == 'flash'):.1f}, "
                         f"sd {ipp(lambda r, b=b: b in r[0] and r[1] == 'sd'):.1f}"
                         for b in ("muybridge", "aero") if any(b in r[0] for r in runs)))
+        facts[name] = {"flash": text, "ram": static + stack}
+        if any("muybridge" in r[0] for r in runs):
+            facts[name]["ipp_muybridge"] = max(
+                ipp(lambda r, m=m: "muybridge" in r[0] and r[1] == m) for m in ("flash", "sd"))
+
+    ok = True
+    for name, key, limit, what in TARGETS:
+        if name not in facts or key not in facts[name]:
+            continue
+        v = facts[name][key]
+        good = v <= limit
+        ok &= good
+        shown = f"{v:.1f}" if isinstance(v, float) else f"{v} B"
+        print(f"target {'met' if good else 'MISSED'}: {what}: {name} {shown} "
+              f"(at most {limit if isinstance(limit, float) else f'{limit} B'})")
+    if "player320" in facts:
+        v = facts["player320"]["ram"]
+        print(f"note: default configuration at 320 wide, 4 KB scratch: RAM in all {v} B "
+              f"({'within' if v <= 20 * 1024 else 'over'} 20,480 B)")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

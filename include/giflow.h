@@ -349,8 +349,9 @@ typedef int (*giflow_meta_fn)(void *user, const giflow_meta *meta);
  * - GIFLOW_CONFIG_ROWS_ONLY (implies both): rows of indices only
  *   (giflow_decode_row); no display output (giflow_decode_frame_draw()
  *   fails with GIFLOW_ERR_STATE) and no palette lookup table.
- * On 32-bit targets the state is 15,808 B by default and with NO_CANVAS,
- * 13,752 B with SMALL_LZW, 12,728 B rows only. */
+ * On 32-bit targets the state is 15,808 B by default, 15,248 B with
+ * NO_CANVAS (display RGB565 table only: RGBA8888 display output reads the
+ * palette per pixel), 13,200 B with SMALL_LZW, 12,688 B rows only. */
 #if defined(GIFLOW_CONFIG_ROWS_ONLY) && !defined(GIFLOW_CONFIG_SMALL_LZW)
 #define GIFLOW_CONFIG_SMALL_LZW
 #endif
@@ -358,9 +359,11 @@ typedef int (*giflow_meta_fn)(void *user, const giflow_meta *meta);
 #define GIFLOW_CONFIG_NO_CANVAS
 #endif
 #if defined(GIFLOW_CONFIG_ROWS_ONLY)
-#define GIFLOW_DECODER_STATE_SIZE ((size_t)12628 + 36 * sizeof(void *))
+#define GIFLOW_DECODER_STATE_SIZE ((size_t)12560 + 32 * sizeof(void *))
 #elif defined(GIFLOW_CONFIG_SMALL_LZW)
-#define GIFLOW_DECODER_STATE_SIZE ((size_t)13652 + 36 * sizeof(void *))
+#define GIFLOW_DECODER_STATE_SIZE ((size_t)13072 + 32 * sizeof(void *))
+#elif defined(GIFLOW_CONFIG_NO_CANVAS)
+#define GIFLOW_DECODER_STATE_SIZE ((size_t)15120 + 32 * sizeof(void *))
 #else
 #define GIFLOW_DECODER_STATE_SIZE ((size_t)15700 + 36 * sizeof(void *))
 #endif

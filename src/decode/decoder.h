@@ -141,7 +141,11 @@ struct giflow_decoder {
     giflow__lzw lzw;
     uint8_t gct[768];
     uint8_t lct[768];
-#ifndef GIFLOW_CONFIG_ROWS_ONLY
+#if defined(GIFLOW_CONFIG_NO_CANVAS) && !defined(GIFLOW_CONFIG_ROWS_ONLY)
+    /* Display only: RGB565 pixels per index (RGBA8888 reads the palette:
+     * a 1 KiB table would cost a 32 KB MCU more than the speed is worth). */
+    uint16_t lut16[256];
+#elif !defined(GIFLOW_CONFIG_ROWS_ONLY)
     union {
         uint32_t lut[256];    /* compose: RGBA word per index, 0 = skip;
                                  display RGBA8888: its pixels */

@@ -72,15 +72,38 @@ static void display_lut(giflow_decoder *dec)
     dec->lut_key = key;
     dec->lut_filled = 0; /* not the canvas renderer's table (compose.c) */
     static const uint8_t black[3] = {0, 0, 0};
+#ifdef GIFLOW_CONFIG_NO_CANVAS
+    if (fmt == GIFLOW_FORMAT_RGBA8888)
+        return; /* rgba_at() reads the palette */
+#endif
     for (unsigned i = 0; i < 256; i++) {
         const uint8_t *p = i < f->palette_size ? f->palette + 3 * i : black;
         if (fmt == GIFLOW_FORMAT_RGBA8888) {
+#ifndef GIFLOW_CONFIG_NO_CANVAS
             uint8_t px[4] = {p[0], p[1], p[2], 255};
             memcpy(&dec->lut[i], px, 4);
+#endif
         } else {
             dec->lut16[i] = rgb565(p, fmt == GIFLOW_FORMAT_RGB565_SWAPPED);
         }
     }
+}
+
+/* The RGBA8888 pixel of index v at q (4 bytes). */
+static void rgba_at(const giflow_decoder *dec, unsigned v, uint8_t *q)
+{
+#ifdef GIFLOW_CONFIG_NO_CANVAS
+    const giflow_frame_info *f = &dec->frame;
+    if (v < f->palette_size) {
+        const uint8_t *c = f->palette + 3 * v;
+        q[0] = c[0], q[1] = c[1], q[2] = c[2];
+    } else {
+        q[0] = q[1] = q[2] = 0; /* beyond the palette: opaque black */
+    }
+    q[3] = 255;
+#else
+    memcpy(q, &dec->lut[v], 4);
+#endif
 }
 
 /* 256 when the frame has no transparent index in its data. */
@@ -162,11 +185,11 @@ static const uint8_t *run16(const uint8_t *idx, uint16_t *q, const uint8_t *p,
     return p;
 }
 
-static const uint8_t *run32(uint32_t *q, const uint8_t *p, const uint8_t *e, unsigned t,
-                            const uint32_t *lut)
+static const uint8_t *run32(const giflow_decoder *dec, uint8_t *q, const uint8_t *p,
+                            const uint8_t *e, unsigned t)
 {
-    for (unsigned v; p < e && (v = *p) != t; p++)
-        *q++ = lut[v];
+    for (unsigned v; p < e && (v = *p) != t; p++, q += 4)
+        rgba_at(dec, v, q);
     return p;
 }
 
@@ -189,7 +212,7 @@ static int draw_row(giflow_decoder *dec, uint32_t y, uint32_t n)
         if (bpp == 2)
             p = run16(idx, (uint16_t *)(void *)out, p, e, t, dec->lut16);
         else if (bpp == 4)
-            p = run32((uint32_t *)(void *)out, p, e, t, dec->lut);
+            p = run32(dec, out, p, e, t);
         else
             while (p < e && *p != t)
                 p++;
@@ -290,7 +313,7 @@ static void band_put(const giflow_decoder *dec, const band *b, uint32_t i, uint3
     uint8_t *p = b->px + k * dec->row_bpp;
     switch (dec->display.format) {
     case GIFLOW_FORMAT_INDEX8: *p = (uint8_t)index; break;
-    case GIFLOW_FORMAT_RGBA8888: memcpy(p, &dec->lut[index], 4); break;
+    case GIFLOW_FORMAT_RGBA8888: rgba_at(dec, index, p); break;
     default: memcpy(p, &dec->lut16[index], 2); break;
     }
     b->mask[k >> 3] |= (uint8_t)(1u << (k & 7));

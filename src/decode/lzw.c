@@ -20,11 +20,15 @@ void giflow__lzw_init(giflow__lzw *z, unsigned lit_width, int mode, uint64_t tot
     z->pend_len = 0;
     z->prev_len = 0;
     z->prev_first = 0;
+    lzw_reset(z);
+#ifdef GIFLOW_CONFIG_NO_CANVAS
+    (void)total; /* INDEX mode only */
+#else
     z->pos = z->epoch = z->prev_pos = z->conv = 0;
     z->total = total;
-    lzw_reset(z);
     if (mode >= GIFLOW__LZW_TAIL)
         z->t.flat.ready = 0;
+#endif
 }
 
 /* Writes bytes [a, b) of the string of code c (length len) to dst. The

@@ -105,11 +105,13 @@ typedef struct giflow__lzw {
     int status;        /* GIFLOW__LZW_* status */
     /* INDEX: a string that did not fit the output: code, length, done. */
     unsigned pend_code, pend_len, pend_done;
+#ifndef GIFLOW_CONFIG_NO_CANVAS /* INDEX mode only: none of the canvas modes' fields */
     /* CANVAS, COPY: pixels written so far, and the frame's total. */
     uint64_t pos, total;
     /* COPY: position of the last clear, and where prev's string starts. */
     uint64_t epoch, prev_pos;
     uint64_t conv;     /* TAIL, BUFFER: pixels painted so far */
+#endif
     union {
 #ifdef GIFLOW_CONFIG_SMALL_LZW
         /* Small LZW: bare 12-bit prefixes, two in three bytes (no runs, no
@@ -123,15 +125,19 @@ typedef struct giflow__lzw {
             uint16_t link[GIFLOW__LZW_TABLE];
             uint8_t suffix[GIFLOW__LZW_TABLE];
         } chain;
+#ifndef GIFLOW_CONFIG_NO_CANVAS
         struct {
             uint16_t lo[GIFLOW__LZW_TABLE + 1];
             uint8_t hi[GIFLOW__LZW_TABLE + 1];
         } pos24;
 #endif
+#endif
+#ifndef GIFLOW_CONFIG_NO_CANVAS
         struct {
             unsigned ready, save; /* save: the slot the next code defines */
             uint32_t prev_src;    /* where prev's string starts */
         } flat;
+#endif
     } t;
 } giflow__lzw;
 

@@ -18,6 +18,9 @@
  * its literal. */
 #ifdef GIFLOW_CONFIG_SMALL_LZW
 typedef uint8_t lzw_link_t;
+#if defined(__GNUC__)
+__attribute__((always_inline)) /* -Os would call it once per table step */
+#endif
 static inline unsigned lzw_link12(const uint8_t *t, unsigned c)
 {
     const uint8_t *p = t + c + (c >> 1);
