@@ -192,6 +192,19 @@ void giflow__blocks_flush(giflow__blocks *b)
     b->len = 0;
 }
 
+void giflow__blocks_write(giflow__blocks *b, const uint8_t *data, size_t n)
+{
+    while (n) {
+        size_t room = GIFLOW__GIF_SUB_BLOCK_MAX - b->len, k = n < room ? n : room;
+        memcpy(b->block + 1 + b->len, data, k);
+        b->len += (unsigned)k;
+        data += k;
+        n -= k;
+        if (b->len == GIFLOW__GIF_SUB_BLOCK_MAX)
+            giflow__blocks_flush(b);
+    }
+}
+
 int giflow__blocks_end(giflow__blocks *b)
 {
     giflow__blocks_flush(b);

@@ -88,6 +88,8 @@ static inline void giflow__blocks_put(giflow__blocks *b, uint8_t v)
     if (b->len == GIFLOW__GIF_SUB_BLOCK_MAX)
         giflow__blocks_flush(b);
 }
+/* n bytes, as n giflow__blocks_put calls. */
+void giflow__blocks_write(giflow__blocks *b, const uint8_t *data, size_t n);
 /* Writes what is left and the terminator. Returns 0, or -1 if the sink
  * failed at any point. */
 int giflow__blocks_end(giflow__blocks *b);

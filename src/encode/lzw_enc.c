@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-#define KEY_BITS 20u
+#define EMPTY GIFLOW__LZWE_EMPTY
+#define MASK (GIFLOW__LZWE_HASH - 1)
 
 static inline void out_byte(giflow__lzwenc *e, uint8_t b)
 {
@@ -26,11 +27,7 @@ static void reset_table(giflow__lzwenc *e)
     e->next = e->clear + 1;
     e->width = e->mcs + 1;
     memset(e->child, 0, e->clear * sizeof *e->child); /* roots lose their children */
-    if (++e->gen == (1u << (32 - KEY_BITS))) {
-        /* Generations wrapped: forget every entry for real. */
-        memset(e->key, 0, sizeof e->key);
-        e->gen = 1;
-    }
+    memset(e->slot, 0xFF, sizeof e->slot);
 }
 
 void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sink,
@@ -54,7 +51,17 @@ void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sin
 
 static inline uint32_t slot_of(uint32_t k)
 {
-    return (k * 2654435761u) >> (32 - 13);
+    return (k * 2654435761u) >> (32 - 14);
+}
+
+/* The slot holding key k (prefix << 8 | byte), or the empty one that
+ * would take it. An empty slot's key part (0xFFFFF) is no real key. */
+static inline uint32_t find(const uint32_t *slot, uint32_t k)
+{
+    uint32_t h = slot_of(k), s;
+    while ((s = slot[h]) >> 12 != k && s != EMPTY)
+        h = (h + 1) & MASK;
+    return h;
 }
 
 /* Writes the current string's code and accounts for it like a decoder:
@@ -72,7 +79,11 @@ static unsigned emit(giflow__lzwenc *e)
 }
 
 /* The hot loop keeps the coder's state in locals: table stores through e
- * would otherwise force it back to memory on every pixel. */
+ * would otherwise force it back to memory on every pixel. Whether the
+ * string goes on is data, not a branch: a photo's strings end every 3 or
+ * 4 pixels at random, and a mispredicted branch cost more than emitting
+ * and inserting under masks (a hit stores the slot back unchanged, emits
+ * 0 bits). Bytes gather 4 at a time in a local buffer. */
 void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
 {
     size_t i = 0;
@@ -80,54 +91,71 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
         e->cur = px[i++];
     if (i >= n)
         return;
-    uint32_t *key = e->key;
-    uint16_t *code = e->code;
-    const uint32_t gen_mask = ~((1u << KEY_BITS) - 1);
-    uint32_t gen = e->gen << KEY_BITS, cur = (uint32_t)e->cur;
+    uint32_t *slot = e->slot;
+    uint32_t cur = (uint32_t)e->cur;
     unsigned next = e->next, width = e->width, nacc = e->nacc;
     uint64_t acc = e->acc;
     const uint64_t limit = e->limit;
+    uint8_t ob[256 + 4];
+    unsigned olen = 0;
+    uint32_t wl = width < 12 ? 1u << width : 0; /* next code that widens */
     for (; i < n; i++) {
-        /* Slots of older generations count as empty. */
-        uint32_t k = gen | cur << 8 | px[i], h = slot_of(k), kh;
-        while ((kh = key[h]) != k && (kh & gen_mask) == gen)
-            h = (h + 1) & (GIFLOW__LZWE_HASH - 1);
-        if (kh == k) {
-            cur = code[h];
+        uint32_t p = px[i], k = cur << 8 | p, h = slot_of(k), s = slot[h];
+        /* One branch, taken only on a collision (neither the key nor
+         * empty, whose key part is 0xFFFFF): a product, which compilers
+         * do not split into two branches as they do a && b. */
+        while ((uint64_t)((s >> 12) ^ k) * ((s >> 12) ^ 0xFFFFFu) != 0) {
+            h = (h + 1) & MASK;
+            s = slot[h];
+        }
+        const uint32_t miss = s == EMPTY, m = 0u - miss;
+        /* Emit cur on a miss, accounting for it like a decoder does. */
+        acc |= (uint64_t)(cur & m) << nacc;
+        nacc += width & m;
+        next += miss;
+        const uint32_t grow = miss & (next == wl);
+        width += grow;
+        wl = (wl << grow) & GIFLOW__LZW_MAX_CODE; /* none past 12 bits */
+        if (next > GIFLOW__LZW_MAX_CODE) {
+            /* The table is full (only ever after a miss): clear it. */
+            cur = p;
+            giflow__blocks_write(&e->out, ob, olen);
+            olen = 0;
+            e->acc = acc;
+            e->nacc = nacc;
+            e->width = width;
+            e->next = next;
+            put_code(e, e->clear);
+            reset_table(e);
+            next = e->next;
+            width = e->width;
+            wl = 1u << width;
+            acc = e->acc;
+            nacc = e->nacc;
             continue;
         }
-        /* Emit cur, accounting for it like a decoder does. */
-        acc |= (uint64_t)cur << nacc;
-        nacc += width;
-        while (nacc >= 8) {
-            out_byte(e, (uint8_t)acc);
-            acc >>= 8;
-            nacc -= 8;
+        /* Selects by mask: compilers turn ?: here into a branch. */
+        slot[h] = s ^ ((s ^ (k << 12 | next)) & m);
+        cur = (p & m) | (s & 4095 & ~m);
+        /* At most 31 + 12 bits are held: 4 bytes out once 32 are. */
+        const uint32_t full = nacc >= 32;
+        for (int b = 0; b < 4; b++) /* one store where the CPU allows */
+            ob[olen + b] = (uint8_t)(acc >> 8 * b);
+        olen += 4 * full;
+        acc >>= 32 * full;
+        nacc -= 32 * full;
+        if (olen >= 256) {
+            giflow__blocks_write(&e->out, ob, olen);
+            olen = 0;
+            if (e->out.bytes > limit)
+                break;
         }
-        cur = px[i];
-        if (e->out.bytes > limit)
-            break;
-        if (next > GIFLOW__LZW_MAX_CODE)
-            continue; /* cannot happen: a full table is cleared at once */
-        next++;
-        if (width < 12 && next == (1u << width))
-            width++;
-        if (next <= GIFLOW__LZW_MAX_CODE) {
-            key[h] = k;
-            code[h] = (uint16_t)next;
-            continue;
-        }
-        /* The table is full: clear it. */
-        e->acc = acc;
-        e->nacc = nacc;
-        e->width = width;
-        put_code(e, e->clear);
-        reset_table(e);
-        gen = e->gen << KEY_BITS;
-        next = e->next;
-        width = e->width;
-        acc = e->acc;
-        nacc = e->nacc;
+    }
+    giflow__blocks_write(&e->out, ob, olen);
+    while (nacc >= 8) {
+        out_byte(e, (uint8_t)acc);
+        acc >>= 8;
+        nacc -= 8;
     }
     e->cur = (int)cur;
     e->next = next;
@@ -158,8 +186,7 @@ static inline unsigned flex_emit(giflow__lzwenc *e, unsigned cur, uint32_t k, ui
     if (e->width < 12 && e->next == (1u << e->width))
         e->width++;
     if (e->next <= GIFLOW__LZW_MAX_CODE) {
-        e->key[slot] = k;
-        e->code[slot] = (uint16_t)e->next;
+        e->slot[slot] = k << 12 | e->next;
     } else {
         put_code(e, e->clear);
         reset_table(e);
@@ -167,15 +194,20 @@ static inline unsigned flex_emit(giflow__lzwenc *e, unsigned cur, uint32_t k, ui
     return v;
 }
 
-/* Slot of key k in the live table: where it is, or the empty slot that
- * would take it. */
 static inline uint32_t flex_find(const giflow__lzwenc *e, uint32_t k)
 {
-    const uint32_t gen_mask = ~((1u << KEY_BITS) - 1), gen = e->gen << KEY_BITS;
-    uint32_t h = slot_of(k), kh;
-    while ((kh = e->key[h]) != k && (kh & gen_mask) == gen)
-        h = (h + 1) & (GIFLOW__LZWE_HASH - 1);
-    return h;
+    return find(e->slot, k);
+}
+
+/* Whether slot h holds key k. */
+static inline int has(const giflow__lzwenc *e, uint32_t h, uint32_t k)
+{
+    return e->slot[h] >> 12 == k;
+}
+
+static inline unsigned code_at(const giflow__lzwenc *e, uint32_t h)
+{
+    return e->slot[h] & 4095;
 }
 
 void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
@@ -196,17 +228,17 @@ void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t
      * the primary value it would scatter strings over the table. */
     int colour = e->alt_colour, any = policy == GIFLOW__ALT_ANY;
     for (; i < n; i++) {
-        const uint32_t base = e->gen << KEY_BITS | cur << 8;
+        const uint32_t base = cur << 8;
         uint32_t k = base | px[i], h = flex_find(e, k);
-        if (e->key[h] == k) {
-            cur = e->code[h];
+        if (has(e, h, k)) {
+            cur = code_at(e, h);
             colour = alt[i] == px[i];
             continue;
         }
         if (alt[i] != px[i] && (any || colour || !i || alt[i - 1] == px[i - 1])) {
             uint32_t k2 = base | alt[i], h2 = flex_find(e, k2);
-            if (e->key[h2] == k2) {
-                cur = e->code[h2];
+            if (has(e, h2, k2)) {
+                cur = code_at(e, h2);
                 colour = 1;
                 continue;
             }
@@ -263,8 +295,8 @@ static unsigned pick_child(const giflow__lzwenc *e, unsigned cur, const uint8_t 
             continue;
         int32_t score = -err;
         if (i + 1 < n) {
-            uint32_t k = e->gen << KEY_BITS | c << 8 | px[i + 1];
-            if (e->key[flex_find(e, k)] == k)
+            uint32_t k = c << 8 | px[i + 1];
+            if (has(e, flex_find(e, k), k))
                 score += 1 << 24;
             else if (e->child[c])
                 score += 1 << 23;
@@ -285,9 +317,9 @@ void giflow__lzwenc_push_lossy(giflow__lzwenc *e, uint8_t *px, size_t n,
         e->cur = px[i++];
     unsigned cur = (unsigned)e->cur;
     for (; i < n; i++) {
-        uint32_t k = e->gen << KEY_BITS | cur << 8 | px[i], h = flex_find(e, k);
-        if (e->key[h] == k) {
-            cur = e->code[h];
+        uint32_t k = cur << 8 | px[i], h = flex_find(e, k);
+        if (has(e, h, k)) {
+            cur = code_at(e, h);
             continue;
         }
         unsigned c = l->limit[i] != -1 ? pick_child(e, cur, px, i, n, l) : 0;
@@ -298,7 +330,7 @@ void giflow__lzwenc_push_lossy(giflow__lzwenc *e, uint8_t *px, size_t n,
         }
         unsigned prev = cur;
         cur = flex_emit(e, cur, k, h, px[i]);
-        if (e->key[h] == k) { /* an entry was added (no clear): link it */
+        if (has(e, h, k)) { /* an entry was added (no clear): link it */
             unsigned code = e->next;
             e->child[code] = 0;
             e->last[code] = px[i];

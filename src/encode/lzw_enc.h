@@ -2,8 +2,7 @@
  * GIF LZW encoder: pixels in (any number per call), sub-blocked bytes out.
  *
  * Strings are found through an open-addressing hash table keyed by
- * (prefix code, next byte); entries carry a generation number, so a clear
- * costs nothing. Code widths follow exactly the rule decoders use (the
+ * (prefix code, next byte); a clear empties it (32 KB). Code widths follow exactly the rule decoders use (the
  * first code after a clear advances the counter without an entry), and the
  * table is cleared when it fills.
  */
@@ -16,7 +15,8 @@
 #include "../common/gif_format.h"
 #include "gifwrite.h"
 
-#define GIFLOW__LZWE_HASH 8192 /* twice the code space: short probe runs */
+#define GIFLOW__LZWE_HASH 16384 /* four times the code space: short probe runs */
+#define GIFLOW__LZWE_EMPTY 0xFFFFFFFFu /* no entry has prefix 4095 */
 
 /* Finished sub-blocks go to a giflow__byte_sink (gifwrite.h); a NULL sink
  * only counts bytes (out.bytes, framing included; used to compare
@@ -28,11 +28,11 @@ typedef struct giflow__lzwenc {
     unsigned mcs, clear, next, width;
     int cur;               /* code of the string matched so far, -1 none */
     int alt_colour;        /* push_alt: the last pixel was a colour */
-    uint32_t gen;          /* generation of the live table entries */
     uint64_t limit;        /* pushes stop once out.bytes passes it (a
                               trial that has lost; begin: no limit) */
-    uint32_t key[GIFLOW__LZWE_HASH]; /* gen << 20 | prefix << 8 | byte */
-    uint16_t code[GIFLOW__LZWE_HASH];
+    /* (prefix << 8 | byte) << 12 | code, or GIFLOW__LZWE_EMPTY: one load
+     * per probe, and 32 KB that stay in L1 between rows. */
+    uint32_t slot[GIFLOW__LZWE_HASH];
     /* The table as a tree, for lossy pushes only: each code's first child
      * (0: none), next sibling and last byte. */
     uint16_t child[GIFLOW__LZW_MAX_CODE + 1], sibling[GIFLOW__LZW_MAX_CODE + 1];
