@@ -134,8 +134,9 @@ typedef struct giflow__lzw {
 #endif
 #ifndef GIFLOW_CONFIG_NO_CANVAS
         struct {
-            unsigned ready, save; /* save: the slot the next code defines */
+            unsigned ready;       /* the literal entries are in place */
             uint32_t prev_src;    /* where prev's string starts */
+            unsigned lmax;        /* no string in the table is longer */
         } flat;
 #endif
     } t;

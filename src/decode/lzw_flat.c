@@ -91,6 +91,7 @@ static void flat_start(giflow__lzw *z, const flat *f)
     st64(f->tab + 8 * (size_t)clear + 8, CTRL | 1);
     z->prev = -1;
     z->t.flat.prev_src = 0;
+    z->t.flat.lmax = 2;
     z->prev_len = 0;
     z->next = clear + 2;
     z->t.flat.ready = 1;
@@ -98,40 +99,33 @@ static void flat_start(giflow__lzw *z, const flat *f)
 
 /* Copies the string of table code c (l bytes from sp) or, kwk set, the
  * code being defined (prev's string at sp, l - 1 bytes ending right at o,
- * then its first byte) to o. Needs 64 writable bytes at o. */
+ * then its first byte) to o. Needs l + 63 writable bytes at o. Inline
+ * 16-byte steps, no memcpy call: the fast loop then keeps its values in
+ * registers. Each step is loaded after the last is stored: a string longer
+ * than 16 bytes starts at least 16 bytes before o (for the code being
+ * defined, prev's string is at least 16 bytes long), so a step only reads
+ * what is already in place, and the code being defined gets its last byte,
+ * a copy of o[0], from the first step. */
 static inline __attribute__((always_inline)) void
 fast_copy(uint8_t *o, const uint8_t *sp, unsigned l, int kwk)
 {
+    copy16(o, sp);
     if (l <= 16) {
-        copy16(o, sp);
         if (kwk)
             o[l - 1] = sp[0]; /* the copy read it before it was written */
-    } else if (l <= 64) {
-        /* 16-byte steps, each loaded after the last is stored: for the
-         * code being defined, prev's string is at least 16 bytes long, so
-         * a step only reads what earlier steps wrote. */
-        copy16(o, sp);
-        copy16(o + 16, sp + 16);
-        if (l > 32) {
-            copy16(o + 32, sp + 32);
-            copy16(o + 48, sp + 48);
-        }
-    } else if (kwk) {
-        memcpy(o, sp, l - 1); /* prev's string ends where o starts */
-        o[l - 1] = sp[0];
-    } else {
-        memcpy(o, sp, l);     /* an earlier copy: it ends at o or before */
+        return;
     }
+    for (unsigned i = 16; i < l; i += 16)
+        copy16(o + i, sp + i);
 }
 
-/* Where the fast loop must stop so that any code of the current width fits
- * with 64 bytes to spare: no string is longer than mask + 1 (each entry is
- * at most one byte longer than the one before it, and the entries start
- * after the clear code). */
-static inline uint8_t *fast_olim(uint8_t *out, uint8_t *oend, unsigned mask)
+/* Where the fast loop must stop so that a string of lmax bytes, the
+ * longest in the table, fits with the over-copy of fast_copy() (at most 15
+ * bytes past it). o itself when there is no such room. */
+static inline uint8_t *fast_olim(uint8_t *o, uint8_t *oend, unsigned lmax)
 {
-    size_t need = (size_t)mask + 1 + 64;
-    return (size_t)(oend - out) > need ? oend - need : out;
+    size_t need = (size_t)lmax + 16;
+    return (size_t)(oend - o) > need ? oend - need : o;
 }
 
 /* Where the fast loop must stop reading: 8 bytes must remain at ip. */
@@ -140,82 +134,186 @@ static inline const uint8_t *fast_ilim(const uint8_t *ip, const uint8_t *end)
     return end - ip >= 8 ? end - 7 : ip;
 }
 
+/* The decoder's state while it runs (flat_run); the fast loop takes and
+ * gives it back whole. */
+typedef struct flat_state {
+    uint64_t bits;
+    /* The entry the next code defines: prev's string plus one byte. It is
+     * also the string of the KwKwK code (code == next). */
+    uint64_t pdef;
+    const uint8_t *ip, *ilim; /* ilim: fast_ilim() of the current sub-block */
+    uint8_t *o, *olim, *oend; /* olim: fast_olim() of lmax */
+    uint8_t *tab;
+    unsigned nbits, width, mask, next, clear, lit_width;
+    unsigned lmax; /* no string in the table is longer */
+    int have_prev;
+} flat_state;
+
+enum { FAST_LIMIT, FAST_EOI, FAST_BAD };
+
+/* The fast loop: codes while o < olim and ip < ilim, so that neither the
+ * output room nor the input is checked per code, clear codes included.
+ * A function of its own so that its dozen values stay in registers.
+ * Returns why it stopped. */
+static __attribute__((noinline)) int fast_run(flat_state *st)
+{
+    uint64_t bits = st->bits, pdef = st->pdef, e;
+    const uint8_t *ip = st->ip;
+    const uint8_t *const ilim = st->ilim;
+    uint8_t *o = st->o, *olim = st->olim;
+    uint8_t *const tab = st->tab;
+    unsigned nbits = st->nbits, width = st->width, mask = st->mask, next = st->next;
+    unsigned lmax = st->lmax, c, l;
+    int why = FAST_LIMIT, have_prev = st->have_prev;
+
+    if (!have_prev)
+        goto first;
+    while (o < olim && ip < ilim) {
+        const uint8_t *sp;
+        lzw_load8(&bits, &nbits, &ip);
+        c = (unsigned)bits & mask;
+        bits >>= width;
+        nbits -= width;
+        if (c < next) {
+            e = ld64(tab + 8 * (size_t)c);
+            if ((int64_t)e < 0)
+                goto control;
+            sp = tab + (uint32_t)e;
+            l = (unsigned)(e >> 32);
+            fast_copy(o, sp, l, 0);
+        } else {
+            if (c != next)
+                goto bad;
+            sp = tab + (uint32_t)pdef;
+            l = (unsigned)(pdef >> 32);
+            fast_copy(o, sp, l, 1);
+        }
+        st64(tab + 8 * (size_t)next, pdef);
+        if (next < mask) {
+            next++;
+        } else if (width < 12) {
+            next++;
+            width++;
+            mask = mask * 2 + 1;
+        } else {
+            next = GIFLOW__LZW_TABLE; /* full: the dummy slot from now on */
+        }
+        pdef = entry((uint32_t)(o - tab), l + 1);
+        o += l;
+        if (l + 1 > lmax) {
+            /* The entry the next code defines may be the longest yet. */
+            lmax = l + 1;
+            olim = fast_olim(o, st->oend, lmax);
+        }
+        continue;
+    control:
+        if (c != st->clear) {
+            why = FAST_EOI;
+            break;
+        }
+        next = st->clear + 2;
+        width = st->lit_width + 1;
+        mask = (1u << width) - 1;
+        lmax = 2;
+        olim = fast_olim(o, st->oend, lmax);
+    first:
+        /* The first code after a clear: a literal (or a control code),
+         * which defines nothing. */
+        have_prev = 0;
+        if (!(o < olim && ip < ilim))
+            break;
+        lzw_load8(&bits, &nbits, &ip);
+        c = (unsigned)bits & mask;
+        bits >>= width;
+        nbits -= width;
+        if (c >= next) {
+            why = FAST_BAD;
+            break;
+        }
+        e = ld64(tab + 8 * (size_t)c);
+        if ((int64_t)e < 0)
+            goto control;
+        *o = (uint8_t)c; /* a literal: its byte is its code */
+        have_prev = 1;
+        pdef = entry((uint32_t)(o - tab), 2);
+        o++;
+        continue;
+    bad:
+        why = FAST_BAD;
+        break;
+    }
+    st->bits = bits;
+    st->pdef = pdef;
+    st->ip = ip;
+    st->o = o;
+    st->olim = olim;
+    st->nbits = nbits;
+    st->width = width;
+    st->mask = mask;
+    st->next = next;
+    st->lmax = lmax;
+    st->have_prev = have_prev;
+    return why;
+}
+
 /* Decodes into f->out until the frame is full, the input is used up or
  * z->status leaves RUNNING. Reads rd->ip up to rd->blk_end; when rd->framed
  * that is the end of the current sub-block of the raw stream, and the
  * sub-blocks after it, through the terminator, are all in memory (so the
  * stream is followed without copying, and without returning every 255
  * bytes). Advances rd; rd->ended: the terminator was read.
- * Most codes take the fast loop, which checks neither output room nor
- * input per code, and keeps few values so that they stay in registers;
- * the first code after a clear, and codes near the end of the output or of
- * a sub-block, take the careful step. */
-static inline __attribute__((always_inline)) void
-flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
+ * Most codes take the fast loop (fast_run); codes near the end of the
+ * output or of a sub-block take the careful step. */
+static void flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
 {
     if (!z->t.flat.ready)
         flat_start(z, f);
-    const uint8_t *ip = rd->ip, *end = rd->blk_end;
+    const uint8_t *end = rd->blk_end;
     const int framed = rd->framed;
-    const unsigned clear = z->clear;
-    uint8_t *const tab = f->tab, *const out = f->out;
-    uint8_t *o = out + z->pos, *const oend = out + z->total;
-    uint64_t bits = z->bits;
-    unsigned nbits = z->nbits, width = z->width, next = z->next, mask = (1u << width) - 1;
-    /* The entry the next code defines: prev's string plus one byte. It is
-     * also the string of the KwKwK code (code == next). */
-    uint64_t pdef = entry(z->t.flat.prev_src, z->prev_len + 1);
-    int have_prev = z->prev >= 0;
+    uint8_t *const out = f->out;
+    flat_state st;
+    st.bits = z->bits;
+    st.pdef = entry(z->t.flat.prev_src, z->prev_len + 1);
+    st.ip = rd->ip;
+    st.ilim = fast_ilim(st.ip, end);
+    st.o = out + z->pos;
+    st.oend = out + z->total;
+    st.tab = f->tab;
+    st.nbits = z->nbits;
+    st.width = z->width;
+    st.mask = (1u << st.width) - 1;
+    st.next = z->next;
+    st.clear = z->clear;
+    st.lit_width = z->lit_width;
+    st.have_prev = z->prev >= 0;
+    st.lmax = z->t.flat.lmax;
+    st.olim = fast_olim(st.o, st.oend, st.lmax);
     int status = GIFLOW__LZW_RUNNING;
-    uint8_t *olim = fast_olim(out, oend, mask);
-    const uint8_t *ilim = fast_ilim(ip, end);
-    unsigned c, l;
-    uint64_t e;
+    uint8_t *const tab = f->tab;
 
     for (;;) {
-        if (have_prev && o < olim && ip < ilim) {
-            do {
-                const uint8_t *sp;
-                lzw_load8(&bits, &nbits, &ip);
-                c = (unsigned)bits & mask;
-                bits >>= width;
-                nbits -= width;
-                if (c < next) {
-                    e = ld64(tab + 8 * (size_t)c);
-                    if ((int64_t)e < 0)
-                        goto control;
-                    sp = tab + (uint32_t)e;
-                    l = (unsigned)(e >> 32);
-                    fast_copy(o, sp, l, 0);
-                } else {
-                    if (c != next)
-                        goto bad;
-                    sp = tab + (uint32_t)pdef;
-                    l = (unsigned)(pdef >> 32);
-                    fast_copy(o, sp, l, 1);
-                }
-                st64(tab + 8 * (size_t)next, pdef);
-                if (next < mask) {
-                    next++;
-                } else if (width < 12) {
-                    next++;
-                    width++;
-                    mask = mask * 2 + 1;
-                    olim = fast_olim(out, oend, mask);
-                } else {
-                    next = GIFLOW__LZW_TABLE; /* full: the dummy slot from now on */
-                }
-                pdef = entry((uint32_t)(o - tab), l + 1);
-                o += l;
-            } while (o < olim && ip < ilim);
+        if (st.o < st.olim && st.ip < st.ilim) {
+            int why = fast_run(&st);
+            if (why == FAST_EOI) {
+                status = GIFLOW__LZW_EOI;
+                break;
+            }
+            if (why == FAST_BAD) {
+                status = GIFLOW__LZW_BAD_CODE;
+                break;
+            }
         }
         /* The careful step: one code, every check. */
-        if (o >= oend)
+        uint8_t *o = st.o;
+        const uint8_t *ip = st.ip;
+        unsigned c, l;
+        uint64_t e;
+        if (o >= st.oend)
             break;
         if (end - ip >= 8) {
-            lzw_load8(&bits, &nbits, &ip);
+            lzw_load8(&st.bits, &st.nbits, &ip);
         } else {
-            while (nbits <= 56) {
+            while (st.nbits <= 56) {
                 if (ip == end) {
                     /* The sub-block is over: the next one's length, or
                      * the terminator. */
@@ -226,21 +324,24 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
                         rd->ended = 1;
                         break;
                     }
-                    ilim = fast_ilim(ip, end);
+                    st.ilim = fast_ilim(ip, end);
                 }
-                bits |= (uint64_t)*ip++ << nbits;
-                nbits += 8;
+                st.bits |= (uint64_t)*ip++ << st.nbits;
+                st.nbits += 8;
             }
-            if (nbits < width)
+            if (st.nbits < st.width) {
+                st.ip = ip;
                 break;
+            }
         }
-        c = (unsigned)bits & mask;
-        bits >>= width;
-        nbits -= width;
+        st.ip = ip;
+        c = (unsigned)st.bits & st.mask;
+        st.bits >>= st.width;
+        st.nbits -= st.width;
         {
-            size_t room = (size_t)(oend - o);
+            size_t room = (size_t)(st.oend - o);
             const uint8_t *sp;
-            if (c < next) {
+            if (c < st.next) {
                 e = ld64(tab + 8 * (size_t)c);
                 if ((int64_t)e < 0)
                     goto control;
@@ -254,60 +355,64 @@ flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
                     memmove(o, sp, l);
                 }
             } else {
-                if (c != next || !have_prev)
+                if (c != st.next || !st.have_prev)
                     goto bad;
                 /* prev's string then its first byte: prev ends right at
                  * o, so a forward byte copy repeats it. */
-                sp = tab + (uint32_t)pdef;
-                l = (unsigned)(pdef >> 32);
+                sp = tab + (uint32_t)st.pdef;
+                l = (unsigned)(st.pdef >> 32);
                 if (l > room)
                     l = (unsigned)room;
                 for (unsigned i = 0; i < l; i++)
                     o[i] = sp[i];
             }
         }
-        if (have_prev) {
-            st64(tab + 8 * (size_t)next, pdef);
-            if (next < mask) {
-                next++;
-            } else if (width < 12) {
-                next++;
-                width++;
-                mask = mask * 2 + 1;
-                olim = fast_olim(out, oend, mask);
+        if (st.have_prev) {
+            st64(tab + 8 * (size_t)st.next, st.pdef);
+            if (st.next < st.mask) {
+                st.next++;
+            } else if (st.width < 12) {
+                st.next++;
+                st.width++;
+                st.mask = st.mask * 2 + 1;
             } else {
-                next = GIFLOW__LZW_TABLE;
+                st.next = GIFLOW__LZW_TABLE;
             }
         }
-        have_prev = 1;
-        pdef = entry((uint32_t)(o - tab), l + 1);
-        o += l;
+        st.have_prev = 1;
+        st.pdef = entry((uint32_t)(o - tab), l + 1);
+        st.o = o + l;
+        if (l + 1 > st.lmax)
+            st.lmax = l + 1;
+        st.olim = fast_olim(st.o, st.oend, st.lmax);
         continue;
     control:
-        if (c != clear) {
+        if (c != st.clear) {
             status = GIFLOW__LZW_EOI;
             break;
         }
-        next = clear + 2;
-        width = z->lit_width + 1;
-        mask = (1u << width) - 1;
-        have_prev = 0;
-        olim = fast_olim(out, oend, mask);
+        st.next = st.clear + 2;
+        st.width = st.lit_width + 1;
+        st.mask = (1u << st.width) - 1;
+        st.have_prev = 0;
+        st.lmax = 2;
+        st.olim = fast_olim(st.o, st.oend, st.lmax);
         continue;
     bad:
         status = GIFLOW__LZW_BAD_CODE;
         break;
     }
-    z->bits = bits;
-    z->nbits = nbits;
-    z->width = width;
-    z->next = next;
-    z->prev = have_prev ? 0 : -1;
-    z->t.flat.prev_src = (uint32_t)pdef;
-    z->prev_len = (unsigned)(pdef >> 32) - 1;
-    z->pos = (uint64_t)(o - out);
+    z->bits = st.bits;
+    z->nbits = st.nbits;
+    z->width = st.width;
+    z->next = st.next;
+    z->prev = st.have_prev ? 0 : -1;
+    z->t.flat.lmax = st.lmax;
+    z->t.flat.prev_src = (uint32_t)st.pdef;
+    z->prev_len = (unsigned)(st.pdef >> 32) - 1;
+    z->pos = (uint64_t)(st.o - out);
     z->status = status;
-    rd->ip = ip;
+    rd->ip = st.ip;
     rd->blk_end = end;
 }
 
