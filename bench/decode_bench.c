@@ -265,7 +265,9 @@ static void giflow_decode(const uint8_t *data, size_t len, unsigned flags,
     }
     giflow_input in = {data, len, 0, 1};
     giflow_image_info info;
-    giflow_decoder_set_flags(dec, flags);
+    /* The canvas starts zeroed (calloc, as Wuffs's, giflib's and stb's in
+     * this driver), and giflow is told so: GIFLOW_FLAG_ZEROED_CANVAS. */
+    giflow_decoder_set_flags(dec, flags | GIFLOW_FLAG_ZEROED_CANVAS);
     int st = giflow_decode_image_info(dec, &in, &info);
     if (st != GIFLOW_OK) {
         r->status = st == GIFLOW_NEED_INPUT ? GIFLOW_ERR_TRUNCATED : st;
@@ -278,7 +280,11 @@ static void giflow_decode(const uint8_t *data, size_t len, unsigned flags,
     r->cw = info.canvas_width;
     r->ch = info.canvas_height;
     size_t stride = (size_t)r->cw * 4;
-    uint8_t *canvas = xmalloc(stride * r->ch);
+    uint8_t *canvas = calloc(r->ch ? r->ch : 1, stride ? stride : 4);
+    if (!canvas) {
+        fprintf(stderr, "decode_bench: out of memory\n");
+        exit(1);
+    }
     int prev_disposal = 0;
     for (;;) {
         giflow_frame_info fi;
