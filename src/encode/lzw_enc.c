@@ -82,8 +82,9 @@ static unsigned emit(giflow__lzwenc *e)
  * would otherwise force it back to memory on every pixel. Whether the
  * string goes on is data, not a branch: a photo's strings end every 3 or
  * 4 pixels at random, and a mispredicted branch cost more than emitting
- * and inserting under masks (a hit stores the slot back unchanged, emits
- * 0 bits). Bytes gather 4 at a time in a local buffer. */
+ * and inserting under masks (a hit stores the slot back unchanged and
+ * emits 0 bits). The only branches are rare: a collision, a wider code
+ * or a full table, a full byte buffer. */
 void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
 {
     size_t i = 0;
@@ -96,9 +97,10 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
     unsigned next = e->next, width = e->width, nacc = e->nacc;
     uint64_t acc = e->acc;
     const uint64_t limit = e->limit;
+    /* The next code that needs a wider code, or the first past the table. */
+    unsigned thr = width < 12 ? 1u << width : GIFLOW__LZW_MAX_CODE + 1;
     uint8_t ob[256 + 4];
     unsigned olen = 0;
-    uint32_t wl = width < 12 ? 1u << width : 0; /* next code that widens */
     for (; i < n; i++) {
         uint32_t p = px[i], k = cur << 8 | p, h = slot_of(k), s = slot[h];
         /* One branch, taken only on a collision (neither the key nor
@@ -113,37 +115,36 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
         acc |= (uint64_t)(cur & m) << nacc;
         nacc += width & m;
         next += miss;
-        const uint32_t grow = miss & (next == wl);
-        width += grow;
-        wl = (wl << grow) & GIFLOW__LZW_MAX_CODE; /* none past 12 bits */
-        if (next > GIFLOW__LZW_MAX_CODE) {
-            /* The table is full (only ever after a miss): clear it. */
-            cur = p;
-            giflow__blocks_write(&e->out, ob, olen);
-            olen = 0;
-            e->acc = acc;
-            e->nacc = nacc;
-            e->width = width;
-            e->next = next;
-            put_code(e, e->clear);
-            reset_table(e);
-            next = e->next;
-            width = e->width;
-            wl = 1u << width;
-            acc = e->acc;
-            nacc = e->nacc;
-            continue;
+        if (next >= thr) { /* only ever after a miss */
+            if (next > GIFLOW__LZW_MAX_CODE) { /* the table is full: clear it */
+                cur = p;
+                giflow__blocks_write(&e->out, ob, olen);
+                olen = 0;
+                e->acc = acc;
+                e->nacc = nacc;
+                e->width = width;
+                put_code(e, e->clear);
+                reset_table(e);
+                next = e->next;
+                width = e->width;
+                thr = 1u << width;
+                acc = e->acc;
+                nacc = e->nacc;
+                continue;
+            }
+            width++;
+            thr = width < 12 ? 1u << width : GIFLOW__LZW_MAX_CODE + 1;
         }
         /* Selects by mask: compilers turn ?: here into a branch. */
         slot[h] = s ^ ((s ^ (k << 12 | next)) & m);
         cur = (p & m) | (s & 4095 & ~m);
-        /* At most 31 + 12 bits are held: 4 bytes out once 32 are. */
-        const uint32_t full = nacc >= 32;
+        /* Whole bytes out (at most 7 + 12 bits are held): a 4-byte store
+         * every time, of which the whole bytes count. */
         for (int b = 0; b < 4; b++) /* one store where the CPU allows */
             ob[olen + b] = (uint8_t)(acc >> 8 * b);
-        olen += 4 * full;
-        acc >>= 32 * full;
-        nacc -= 32 * full;
+        olen += nacc >> 3;
+        acc >>= nacc & ~7u;
+        nacc &= 7;
         if (olen >= 256) {
             giflow__blocks_write(&e->out, ob, olen);
             olen = 0;
@@ -152,11 +153,6 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
         }
     }
     giflow__blocks_write(&e->out, ob, olen);
-    while (nacc >= 8) {
-        out_byte(e, (uint8_t)acc);
-        acc >>= 8;
-        nacc -= 8;
-    }
     e->cur = (int)cur;
     e->next = next;
     e->width = width;
