@@ -36,9 +36,17 @@ static void cursor_advance(cursor *cur, const giflow__sink *s, uint64_t n)
     cur->rp = giflow__sink_row(s, cur->k);
 }
 
-static void fill32(uint8_t *d, uint32_t v, uint32_t n)
+/* n words v at d: four per step (two 8-byte stores, which compilers
+ * merge), the rest one by one. */
+static inline void fill32(uint8_t *d, uint32_t v, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++)
+    uint64_t v2 = v * (uint64_t)0x100000001u;
+    uint32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        memcpy(d + 4 * (size_t)i, &v2, 8);
+        memcpy(d + 4 * (size_t)i + 8, &v2, 8);
+    }
+    for (; i < n; i++)
         memcpy(d + 4 * (size_t)i, &v, 4);
 }
 

@@ -40,7 +40,17 @@
 
 static void convert_c(uint8_t *d, const uint8_t *idx, const uint32_t *lut, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    /* Four per step: the loop's own count, test and branch were half of
+     * the instructions per pixel. */
+    for (; i + 4 <= n; i += 4) {
+        uint32_t a = lut[idx[i]], b = lut[idx[i + 1]], c = lut[idx[i + 2]], e = lut[idx[i + 3]];
+        memcpy(d + 4 * i, &a, 4);
+        memcpy(d + 4 * i + 4, &b, 4);
+        memcpy(d + 4 * i + 8, &c, 4);
+        memcpy(d + 4 * i + 12, &e, 4);
+    }
+    for (; i < n; i++)
         memcpy(d + 4 * i, &lut[idx[i]], 4);
 }
 
