@@ -46,8 +46,9 @@ static void put(giflow__store *st, void *p)
 static void tile_rect(const giflow__store *st, uint32_t i, uint32_t *x, uint32_t *y,
                       uint32_t *w, uint32_t *h)
 {
-    *x = (i % st->tx) * TILE;
-    *y = (i / st->tx) * TILE;
+    uint32_t ty = i / st->tx; /* (one division: this runs per tile) */
+    *x = (i - ty * st->tx) * TILE;
+    *y = ty * TILE;
     *w = st->w - *x < TILE ? st->w - *x : TILE;
     *h = st->h - *y < TILE ? st->h - *y : TILE;
 }
@@ -57,11 +58,14 @@ static uint32_t group_of(const giflow__store *st, uint32_t i)
     return (i / st->tx / GT) * st->gx + (i % st->tx) / GT;
 }
 
-/* Tile number of slot k of group g, or UINT32_MAX outside the canvas. */
-static uint32_t slot_tile(const giflow__store *st, uint32_t g, uint32_t k)
+/* Tile numbers of group g's slots, UINT32_MAX outside the canvas. */
+static void group_slots(const giflow__store *st, uint32_t g, uint32_t *tiles)
 {
-    uint32_t x = (g % st->gx) * GT + k % GT, y = (g / st->gx) * GT + k / GT;
-    return x < st->tx && y < st->ty ? y * st->tx + x : UINT32_MAX;
+    uint32_t gy = g / st->gx, x0 = (g - gy * st->gx) * GT, y0 = gy * GT;
+    for (uint32_t k = 0; k < GT * GT; k++) {
+        uint32_t x = x0 + k % GT, y = y0 + k / GT;
+        tiles[k] = x < st->tx && y < st->ty ? y * st->tx + x : UINT32_MAX;
+    }
 }
 
 /* ---- References -------------------------------------------------------- */
@@ -90,12 +94,17 @@ static void gunref(giflow__store *st, group *g)
 
 /* The canvas map: tile i holds t (referenced; NULL: unknown), and group
  * g's entry (what the whole group equals) is dropped until set again. */
-static void set_held(giflow__store *st, uint32_t i, giflow__tile *t)
+static void hold(giflow__store *st, uint32_t i, giflow__tile *t)
 {
     giflow__tile *old = st->held[i];
     st->held[i] = tref(st, t);
     st->dirty[i] = 0;
     tunref(st, old);
+}
+
+static void set_held(giflow__store *st, uint32_t i, giflow__tile *t)
+{
+    hold(st, i, t);
     uint32_t g = group_of(st, i);
     gunref(st, st->hgroup[g]);
     st->hgroup[g] = NULL;
@@ -230,41 +239,132 @@ static void unpack_row(const giflow__tile *t, uint32_t w, uint32_t r, uint8_t *d
     memcpy(dst, out, (size_t)w * 4);
 }
 
-/* Whether the canvas's tile i equals stored tile t (clear included). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SNAP_LE 1
+#else
+#define SNAP_LE 0
+#endif
+
+static uint32_t get32le(const uint8_t *p)
+{
+    if (SNAP_LE)
+        return load32(p);
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put64le(uint8_t *p, uint64_t v)
+{
+    if (SNAP_LE) {
+        memcpy(p, &v, 8);
+        return;
+    }
+    for (unsigned k = 0; k < 8; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+/* Bytes 0..3 of x to bytes 0, 2, 4, 6. */
+static uint64_t spread(uint32_t x)
+{
+    uint64_t v = x;
+    v = (v | v << 16) & 0x0000FFFF0000FFFFull;
+    return (v | v << 8) & 0x00FF00FF00FF00FFull;
+}
+
+/* n packed indices (a multiple of 16) of 1, 2 or 4 bits to one byte
+ * each, eight at a time in a word. */
+static void unpack_idx(uint8_t *idx, const uint8_t *src, size_t n, unsigned bits)
+{
+    for (size_t k = 0; k < n; k += 8) {
+        uint64_t v;
+        if (bits == 4) {
+            uint32_t s = get32le(src);
+            v = spread(s & 0x0F0F0F0Fu) | spread((s >> 4) & 0x0F0F0F0Fu) << 8;
+            src += 4;
+        } else if (bits == 2) {
+            uint32_t b0 = src[0], b1 = src[1];
+            b0 = (b0 | b0 << 6 | b0 << 12 | b0 << 18) & 0x03030303u;
+            b1 = (b1 | b1 << 6 | b1 << 12 | b1 << 18) & 0x03030303u;
+            v = b0 | (uint64_t)b1 << 32;
+            src += 2;
+        } else { /* byte j keeps bit j, then becomes 0 or 1 */
+            v = (*src++ * 0x0101010101010101ull) & 0x8040201008040201ull;
+            v = ((v + 0x7F7F7F7F7F7F7F7Full) & 0x8080808080808080ull) >> 7;
+        }
+        put64le(idx + k, v);
+    }
+}
+
+/* Rows r0 .. r0 + rows - 1 of packed whole-width tile t as RGBA words.
+ * Up to 64 colours, two passes over them: the bits to one index byte
+ * each, then the indices to RGBA words by the decoder's pixel pass
+ * (giflow__px_convert: byte-shuffle lookups on x86-64 and ARM64). More
+ * colours are looked up one by one, straight from the tile's palette. */
+static void tile_unpack(const giflow__tile *t, uint32_t r0, uint32_t rows, uint32_t *out)
+{
+    /* Rows of whole tiles follow each other unpadded, each on a byte. */
+    const uint8_t *src = tile_bits(t) + (size_t)r0 * TILE * t->bits / 8;
+    const uint32_t *pal = tile_pal(t);
+    size_t n = (size_t)rows * TILE;
+    if (t->ncolors > 64) { /* (8 bits) */
+        for (size_t k = 0; k < n; k++)
+            out[k] = pal[src[k]];
+        return;
+    }
+    /* The pixel pass reads the table in blocks of 16 entries. */
+    uint32_t lut[64];
+    unsigned span = t->ncolors, padded = (span + 15) & ~15u;
+    memcpy(lut, pal, (size_t)span * 4);
+    memset(lut + span, 0, (size_t)(padded - span) * 4);
+    uint8_t idx[TILE * TILE];
+    const uint8_t *ip = src;
+    if (t->bits != 8) {
+        unpack_idx(idx, src, n, t->bits);
+        ip = idx;
+    }
+    giflow__px_convert((uint8_t *)out, ip, lut, span, n);
+}
+
+/* Whether the canvas's tile i equals stored tile t (clear included). A
+ * packed whole-width tile is unpacked 4 rows at a time (a changed tile
+ * mostly differs early). */
 static int tile_equal(const giflow__store *st, uint32_t i, const giflow__tile *t)
 {
+    static const uint8_t zero[TILE * 4];
     uint32_t x, y, w, h;
     tile_rect(st, i, &x, &y, &w, &h);
-    const uint8_t *row = st->canvas + ((size_t)y * st->w + x) * 4;
-    uint8_t buf[TILE * 4];
-    for (uint32_t r = 0; r < h; r++, row += (size_t)st->w * 4) {
-        if (t == &st->clear) {
-            for (uint32_t k = 0; k < w * 4; k++)
-                if (row[k])
+    size_t stride = (size_t)st->w * 4;
+    const uint8_t *row = st->canvas + (size_t)y * stride + (size_t)x * 4;
+    uint32_t buf[4 * TILE];
+    if (t != &st->clear && w == TILE) {
+        for (uint32_t r = 0; r < h; r += 4) {
+            uint32_t n = h - r < 4 ? h - r : 4;
+            const uint8_t *px = tile_bits(t) + (size_t)r * TILE * 4;
+            if (t->bits)
+                tile_unpack(t, r, n, buf), px = (const uint8_t *)buf;
+            for (uint32_t j = 0; j < n; j++, row += stride)
+                if (memcmp(row, px + (size_t)j * TILE * 4, TILE * 4))
                     return 0;
-            continue;
         }
-        unpack_row(t, w, r, buf);
-        if (memcmp(row, buf, (size_t)w * 4))
+        return 1;
+    }
+    for (uint32_t r = 0; r < h; r++, row += stride) {
+        const uint8_t *want = zero;
+        if (t != &st->clear)
+            unpack_row(t, w, r, (uint8_t *)buf), want = (const uint8_t *)buf;
+        if (memcmp(row, want, (size_t)w * 4))
             return 0;
     }
     return 1;
 }
 
-/* Little-endian words built from bytes (one load or store where the
- * machine is little-endian), for the index unpacking below. */
-/* Puts stored tile t into the canvas's tile i. A whole-width packed tile
- * is unpacked in two passes over its pixels: the bits to one index byte
- * each, then the indices to RGBA words by the decoder's pixel pass
- * (giflow__px_convert: byte-shuffle lookups below 64 colours on x86-64 and
- * ARM64), into a buffer whose rows are then copied to the canvas. */
+/* Puts stored tile t into the canvas's tile i. */
 static void tile_put(giflow__store *st, uint32_t i, const giflow__tile *t)
 {
     uint32_t x, y, w, h;
     tile_rect(st, i, &x, &y, &w, &h);
     size_t stride = (size_t)st->w * 4;
     uint8_t *row = st->canvas + (size_t)y * stride + (size_t)x * 4;
-    if (t == &st->clear || w != TILE || !t->bits) {
+    if (t == &st->clear || w != TILE) {
         for (uint32_t r = 0; r < h; r++, row += stride) {
             if (t == &st->clear)
                 memset(row, 0, (size_t)w * 4);
@@ -273,39 +373,12 @@ static void tile_put(giflow__store *st, uint32_t i, const giflow__tile *t)
         }
         return;
     }
-    /* The pixel pass reads the table in blocks of 16 entries. */
-    uint32_t lut[256];
-    unsigned span = t->ncolors, padded = (span + 15) & ~15u;
-    memcpy(lut, tile_pal(t), (size_t)span * 4);
-    memset(lut + span, 0, (size_t)(padded - span) * 4);
-    const uint8_t *src = tile_bits(t), *ip = src;
-    uint8_t idx[TILE * TILE];
-    size_t n = (size_t)h * TILE;
-    switch (t->bits) { /* rows of whole tiles follow each other unpadded */
-    case 8:
-        break;
-    case 4:
-        for (size_t k = 0; k < n; k += 2, src++)
-            idx[k] = *src & 15, idx[k + 1] = (uint8_t)(*src >> 4);
-        ip = idx;
-        break;
-    case 2:
-        for (size_t k = 0; k < n; k += 4, src++)
-            for (unsigned j = 0; j < 4; j++)
-                idx[k + j] = (*src >> (2 * j)) & 3;
-        ip = idx;
-        break;
-    default:
-        for (size_t k = 0; k < n; k += 8, src++)
-            for (unsigned j = 0; j < 8; j++)
-                idx[k + j] = (*src >> j) & 1;
-        ip = idx;
-        break;
-    }
     uint32_t out[TILE * TILE];
-    giflow__px_convert((uint8_t *)out, ip, lut, span, n);
+    const uint8_t *px = tile_bits(t);
+    if (t->bits)
+        tile_unpack(t, 0, h, out), px = (const uint8_t *)out;
     for (uint32_t r = 0; r < h; r++, row += stride)
-        memcpy(row, out + (size_t)r * TILE, TILE * 4);
+        memcpy(row, px + (size_t)r * TILE * 4, TILE * 4);
 }
 
 /* Packs n indices of 1, 2, 4 or 8 bits, 8 / bits to a byte (n a
@@ -453,8 +526,10 @@ static group *group_now(giflow__store *st, uint32_t g)
     if (!grp)
         return NULL;
     memset(grp, 0, sizeof *grp);
+    uint32_t tiles[GT * GT];
+    group_slots(st, g, tiles);
     for (uint32_t k = 0; k < GT * GT; k++) {
-        uint32_t i = slot_tile(st, g, k);
+        uint32_t i = tiles[k];
         if (i == UINT32_MAX)
             continue;
         giflow__tile *t = tile_now(st, i);
@@ -464,7 +539,7 @@ static group *group_now(giflow__store *st, uint32_t g)
             return NULL;
         }
         grp->t[k] = tref(st, t);
-        set_held(st, i, t);
+        hold(st, i, t); /* (the group has no entry in the map) */
     }
     return grp;
 }
@@ -515,8 +590,10 @@ uint32_t giflow__store_pending(const giflow__store *st)
     for (uint32_t g = 0; g < st->ngroups; g++) {
         if (st->hgroup[g])
             continue;
+        uint32_t tiles[GT * GT];
+        group_slots(st, g, tiles);
         for (uint32_t k = 0; k < GT * GT; k++) {
-            uint32_t t = slot_tile(st, g, k);
+            uint32_t t = tiles[k];
             n += t != UINT32_MAX && (!st->held[t] || st->dirty[t]);
         }
     }
@@ -530,16 +607,19 @@ uint32_t giflow__store_cost(const giflow__store *st, uint32_t i, uint32_t max)
     for (uint32_t g = 0; g < st->ngroups && n < max; g++) {
         if (st->hgroup[g] == s->g[g])
             continue;
+        uint32_t tiles[GT * GT];
+        group_slots(st, g, tiles);
         for (uint32_t k = 0; k < GT * GT; k++) {
-            uint32_t t = slot_tile(st, g, k);
+            uint32_t t = tiles[k];
             n += t != UINT32_MAX && (st->held[t] != s->g[g]->t[k] || st->dirty[t]);
         }
     }
     return n;
 }
 
-/* Stored tiles are scattered in the heap and cold: start loading the
- * next group's while this one is unpacked. */
+/* Stored tiles are scattered in the heap and cold: while group g is
+ * put, the tiles group g + 1 will put are loaded, all their lines (and
+ * the tiles they replace, whose counts drop), and group g + 2's table. */
 static void prefetch(const void *p)
 {
 #if defined(__GNUC__) || defined(__clang__)
@@ -549,23 +629,53 @@ static void prefetch(const void *p)
 #endif
 }
 
+static void prefetch_group(const giflow__store *st, const giflow__snap *s, uint32_t g)
+{
+    if (g >= st->ngroups)
+        return;
+    if (g + 1 < st->ngroups)
+        prefetch(s->g[g + 1]);
+    const group *grp = s->g[g];
+    if (st->hgroup[g] == grp)
+        return;
+    uint32_t tiles[GT * GT];
+    group_slots(st, g, tiles);
+    for (uint32_t k = 0; k < GT * GT; k++) {
+        uint32_t i = tiles[k];
+        const giflow__tile *t = grp->t[k];
+        if (i == UINT32_MAX || (st->held[i] == t && !st->dirty[i]))
+            continue;
+        if (t != &st->clear) {
+            size_t n = sizeof *t + (t->bits ? 4 * (size_t)t->ncolors + TILE * TILE * t->bits / 8
+                                            : TILE * TILE * 4);
+            for (size_t o = 0; o < n; o += 64)
+                prefetch((const uint8_t *)t + o);
+        }
+        prefetch(st->held[i]);
+    }
+}
+
 void giflow__store_restore(giflow__store *st, uint32_t i)
 {
     const giflow__snap *s = st->snaps[i];
+    prefetch_group(st, s, 0);
     for (uint32_t g = 0; g < st->ngroups; g++) {
-        if (g + 1 < st->ngroups)
-            for (uint32_t k = 0; k < GT * GT; k++)
-                prefetch(s->g[g + 1]->t[k]);
-        if (st->hgroup[g] == s->g[g])
+        prefetch_group(st, s, g + 1);
+        group *grp = s->g[g];
+        if (st->hgroup[g] == grp)
             continue;
+        gunref(st, st->hgroup[g]); /* (set_held's part, once a group) */
+        st->hgroup[g] = NULL;
+        uint32_t tiles[GT * GT];
+        group_slots(st, g, tiles);
         for (uint32_t k = 0; k < GT * GT; k++) {
-            uint32_t t = slot_tile(st, g, k);
-            if (t == UINT32_MAX || (st->held[t] == s->g[g]->t[k] && !st->dirty[t]))
+            uint32_t t = tiles[k];
+            if (t == UINT32_MAX || (st->held[t] == grp->t[k] && !st->dirty[t]))
                 continue;
-            tile_put(st, t, s->g[g]->t[k]);
-            set_held(st, t, s->g[g]->t[k]);
+            tile_put(st, t, grp->t[k]);
+            hold(st, t, grp->t[k]);
         }
-        set_hgroup(st, g, s->g[g]);
+        set_hgroup(st, g, grp);
     }
 }
 
