@@ -115,6 +115,7 @@ static void set_hgroup(giflow__store *st, uint32_t g, group *grp)
     grp->refs++;
     gunref(st, st->hgroup[g]);
     st->hgroup[g] = grp;
+    st->gdirty[g] = 0;
 }
 
 /* ---- Lifetime ---------------------------------------------------------- */
@@ -132,13 +133,14 @@ int giflow__store_init(giflow__store *st, const giflow_allocator *hook, uint8_t 
     st->ntiles = st->tx * st->ty;
     st->gx = (st->tx + GT - 1) / GT;
     st->ngroups = st->gx * ((st->ty + GT - 1) / GT);
-    size_t n = (size_t)st->ntiles * (sizeof *st->held + 1) + st->ngroups * sizeof *st->hgroup;
+    size_t n = (size_t)st->ntiles * (sizeof *st->held + 1) + st->ngroups * (sizeof *st->hgroup + 1);
     st->held = get(st, n);
     if (!st->held)
         return -1;
     memset(st->held, 0, n);
     st->hgroup = (group **)(st->held + st->ntiles);
     st->dirty = (uint8_t *)(st->hgroup + st->ngroups);
+    st->gdirty = st->dirty + st->ntiles;
     return 0;
 }
 
@@ -166,10 +168,9 @@ void giflow__store_touch(giflow__store *st, uint32_t x0, uint32_t y0, uint32_t x
         return;
     for (uint32_t j = y0 / TILE; j <= (y1 - 1) / TILE; j++)
         for (uint32_t i = x0 / TILE; i <= (x1 - 1) / TILE; i++) {
-            uint32_t t = j * st->tx + i, g = group_of(st, t);
+            uint32_t t = j * st->tx + i;
             st->dirty[t] = 1;
-            gunref(st, st->hgroup[g]);
-            st->hgroup[g] = NULL;
+            st->gdirty[group_of(st, t)] = 1;
         }
 }
 
@@ -516,31 +517,43 @@ static giflow__tile *tile_now(giflow__store *st, uint32_t i)
     return tile_pack(st, i); /* (the clear sentinel if all clear) */
 }
 
-/* Group g of the canvas: the map's if none of its tiles changed, else a
+/* Group g of the canvas: the map's if none of its tiles changed (most
+ * often: a frame's rectangle is drawn over more than it changes), else a
  * new group of tile_now()s (NULL: out of memory). */
 static group *group_now(giflow__store *st, uint32_t g)
 {
-    if (st->hgroup[g])
+    if (st->hgroup[g] && !st->gdirty[g])
         return st->hgroup[g];
-    group *grp = get(st, sizeof *grp);
-    if (!grp)
-        return NULL;
-    memset(grp, 0, sizeof *grp);
     uint32_t tiles[GT * GT];
+    giflow__tile *now[GT * GT];
     group_slots(st, g, tiles);
     for (uint32_t k = 0; k < GT * GT; k++) {
         uint32_t i = tiles[k];
-        if (i == UINT32_MAX)
-            continue;
-        giflow__tile *t = tile_now(st, i);
-        if (!t) {
-            grp->refs = 1;
-            gunref(st, grp);
+        giflow__tile *t = i == UINT32_MAX ? NULL : tile_now(st, i);
+        if (i != UINT32_MAX && !t) {
+            while (k--)
+                tunref(st, now[k]);
             return NULL;
         }
-        grp->t[k] = tref(st, t);
-        hold(st, i, t); /* (the group has no entry in the map) */
+        /* Referenced at once: making the next tile may free what only the
+         * map holds. A changed tile drops the map's group. */
+        now[k] = tref(st, t);
+        if (t && t == st->held[i])
+            st->dirty[i] = 0;
+        else if (t)
+            set_held(st, i, t);
     }
+    group *grp = st->hgroup[g]; /* (still set: every tile was unchanged) */
+    if (!grp && (grp = get(st, sizeof *grp)) != NULL) {
+        grp->refs = 0;
+        grp->pad = 0;
+        memcpy(grp->t, now, sizeof now);
+        return grp; /* (the references of now[] move to it) */
+    }
+    for (uint32_t k = 0; k < GT * GT; k++)
+        tunref(st, now[k]);
+    if (grp)
+        st->gdirty[g] = 0;
     return grp;
 }
 
@@ -588,7 +601,7 @@ uint32_t giflow__store_pending(const giflow__store *st)
 {
     uint32_t n = 0;
     for (uint32_t g = 0; g < st->ngroups; g++) {
-        if (st->hgroup[g])
+        if (st->hgroup[g] && !st->gdirty[g])
             continue;
         uint32_t tiles[GT * GT];
         group_slots(st, g, tiles);
@@ -605,7 +618,7 @@ uint32_t giflow__store_cost(const giflow__store *st, uint32_t i, uint32_t max)
     const giflow__snap *s = st->snaps[i];
     uint32_t n = 0;
     for (uint32_t g = 0; g < st->ngroups && n < max; g++) {
-        if (st->hgroup[g] == s->g[g])
+        if (st->hgroup[g] == s->g[g] && !st->gdirty[g])
             continue;
         uint32_t tiles[GT * GT];
         group_slots(st, g, tiles);
@@ -636,7 +649,7 @@ static void prefetch_group(const giflow__store *st, const giflow__snap *s, uint3
     if (g + 1 < st->ngroups)
         prefetch(s->g[g + 1]);
     const group *grp = s->g[g];
-    if (st->hgroup[g] == grp)
+    if (st->hgroup[g] == grp && !st->gdirty[g])
         return;
     uint32_t tiles[GT * GT];
     group_slots(st, g, tiles);
@@ -662,7 +675,7 @@ void giflow__store_restore(giflow__store *st, uint32_t i)
     for (uint32_t g = 0; g < st->ngroups; g++) {
         prefetch_group(st, s, g + 1);
         group *grp = s->g[g];
-        if (st->hgroup[g] == grp)
+        if (st->hgroup[g] == grp && !st->gdirty[g])
             continue;
         gunref(st, st->hgroup[g]); /* (set_held's part, once a group) */
         st->hgroup[g] = NULL;

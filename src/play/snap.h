@@ -24,8 +24,11 @@ typedef struct giflow__store {
     giflow__tile **held;      /* per tile: the stored tile the canvas equals
                                  (referenced), or NULL if unknown */
     giflow__group **hgroup;    /* per group of 4x4 tiles: the stored group
-                                 the canvas equals, or NULL */
+                                 whose tiles the map holds (referenced), or
+                                 NULL */
     uint8_t *dirty;           /* per tile: drawn on since held was set */
+    uint8_t *gdirty;          /* per group: drawn on since hgroup was set
+                                 (the canvas may no longer equal it) */
     giflow__snap **snaps;     /* sorted by frame */
     uint32_t n, cap;
 } giflow__store;
