@@ -28,6 +28,7 @@ static void reset_table(giflow__lzwenc *e)
     e->width = e->mcs + 1;
     memset(e->child, 0, e->clear * sizeof *e->child); /* roots lose their children */
     memset(e->slot, 0xFF, sizeof e->slot);
+    e->clears++;
 }
 
 void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sink,
@@ -41,6 +42,11 @@ void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sin
     e->cur = -1;
     e->alt_colour = 0;
     e->limit = UINT64_MAX;
+    e->defer = 0;
+    e->fills = 0;
+    e->pos = 0;
+    e->win_pos = 0;
+    e->win_bits = 8;
     reset_table(e);
     uint8_t m = (uint8_t)mcs; /* the code size byte precedes the blocks */
     if (sink && sink(user, &m, 1))
@@ -78,6 +84,77 @@ static unsigned emit(giflow__lzwenc *e)
     return e->next <= GIFLOW__LZW_MAX_CODE ? e->next : 0;
 }
 
+/* Deferred clearing: at the fill the first window opens, its rival the
+ * stretch since the last clear; each closed window (defer pixels or more)
+ * is compared with the one before by bits per pixel, and a worse one
+ * clears the table. */
+static void full_start(giflow__lzwenc *e, uint64_t pos, uint64_t bits)
+{
+    e->fills++;
+    e->win_num = pos - e->win_pos;
+    e->win_den = bits - e->win_bits;
+    e->win_pos = pos;
+    e->win_bits = bits;
+}
+
+static int full_clear(giflow__lzwenc *e, uint64_t pos, uint64_t bits)
+{
+    if (pos - e->win_pos < e->defer)
+        return 0;
+    uint64_t num = pos - e->win_pos, den = bits - e->win_bits;
+    int worse = den * e->win_num > e->win_den * num;
+    e->win_pos = pos;
+    e->win_bits = bits;
+    e->win_num = num;
+    e->win_den = den;
+    return worse;
+}
+
+static inline uint64_t bits_out(const giflow__lzwenc *e)
+{
+    return e->out.bytes * 8 + e->nacc;
+}
+
+/* Clears the table after the code just written; pos: the pixel the next
+ * string starts at. */
+static void clear_at(giflow__lzwenc *e, uint64_t pos)
+{
+    put_code(e, e->clear);
+    reset_table(e);
+    e->win_pos = pos;
+    e->win_bits = bits_out(e);
+}
+
+/* Coding on with a full table (deferring its clear) from e->cur, over
+ * px[0..n) at stream position pos: no entries are added. Returns the
+ * pixels consumed: n, or fewer once the table is cleared (the last one
+ * consumed is then e->cur, the first string of the new table) or the
+ * limit is passed. */
+static size_t full_run(giflow__lzwenc *e, const uint8_t *px, size_t n, uint64_t pos)
+{
+    unsigned cur = (unsigned)e->cur;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t k = cur << 8 | px[i], h = find(e->slot, k), s = e->slot[h];
+        if (s >> 12 == k && s != EMPTY) { /* (4095, 255) has the empty key */
+            cur = s & 4095;
+            continue;
+        }
+        put_code(e, cur);
+        cur = px[i];
+        if (full_clear(e, pos + i, bits_out(e))) {
+            clear_at(e, pos + i);
+            e->cur = (int)cur;
+            return i + 1;
+        }
+        if (e->out.bytes > e->limit) {
+            e->cur = (int)cur;
+            return n;
+        }
+    }
+    e->cur = (int)cur;
+    return n;
+}
+
 /* The hot loop keeps the coder's state in locals: table stores through e
  * would otherwise force it back to memory on every pixel. Whether the
  * string goes on is data, not a branch: a photo's strings end every 3 or
@@ -90,8 +167,12 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
     size_t i = 0;
     if (e->cur < 0 && n)
         e->cur = px[i++];
-    if (i >= n)
+    if (i < n && e->next > GIFLOW__LZW_MAX_CODE) /* full, deferring */
+        i += full_run(e, px + i, n - i, e->pos + i);
+    if (i >= n) {
+        e->pos += n;
         return;
+    }
     uint32_t *slot = e->slot;
     uint32_t cur = (uint32_t)e->cur;
     unsigned next = e->next, width = e->width, nacc = e->nacc;
@@ -116,15 +197,23 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
         nacc += width & m;
         next += miss;
         if (next >= thr) { /* only ever after a miss */
-            if (next > GIFLOW__LZW_MAX_CODE) { /* the table is full: clear it */
+            if (next > GIFLOW__LZW_MAX_CODE) { /* the table is full */
                 cur = p;
                 giflow__blocks_write(&e->out, ob, olen);
                 olen = 0;
                 e->acc = acc;
                 e->nacc = nacc;
                 e->width = width;
-                put_code(e, e->clear);
-                reset_table(e);
+                if (e->defer) { /* code on with it, clear later */
+                    e->next = next;
+                    e->cur = (int)cur;
+                    full_start(e, e->pos + i, bits_out(e));
+                    i += full_run(e, px + i + 1, n - i - 1, e->pos + i + 1);
+                    cur = (uint32_t)e->cur;
+                } else {
+                    e->fills++;
+                    clear_at(e, e->pos + i);
+                }
                 next = e->next;
                 width = e->width;
                 thr = 1u << width;
@@ -158,6 +247,7 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
     e->width = width;
     e->acc = acc;
     e->nacc = nacc;
+    e->pos += n;
 }
 
 int giflow__lzwenc_end(giflow__lzwenc *e)
@@ -173,19 +263,27 @@ int giflow__lzwenc_end(giflow__lzwenc *e)
 }
 
 /* Emits cur and adds the entry (cur, v) like a decoder would; clears the
- * table once it is full. Returns the new current code (v). */
+ * table once it is full (deferring: once that pays). pos: the pixel the
+ * next string starts at. Returns the new current code (v). */
 static inline unsigned flex_emit(giflow__lzwenc *e, unsigned cur, uint32_t k, uint32_t slot,
-                                 unsigned v)
+                                 unsigned v, uint64_t pos)
 {
     put_code(e, cur);
+    if (e->next > GIFLOW__LZW_MAX_CODE) { /* full, deferring */
+        if (full_clear(e, pos, bits_out(e)))
+            clear_at(e, pos);
+        return v;
+    }
     e->next++;
     if (e->width < 12 && e->next == (1u << e->width))
         e->width++;
     if (e->next <= GIFLOW__LZW_MAX_CODE) {
         e->slot[slot] = k << 12 | e->next;
+    } else if (e->defer) {
+        full_start(e, pos, bits_out(e));
     } else {
-        put_code(e, e->clear);
-        reset_table(e);
+        e->fills++;
+        clear_at(e, pos);
     }
     return v;
 }
@@ -195,10 +293,11 @@ static inline uint32_t flex_find(const giflow__lzwenc *e, uint32_t k)
     return find(e->slot, k);
 }
 
-/* Whether slot h holds key k. */
+/* Whether slot h holds key k. An empty slot's key part is 0xFFFFF, which
+ * is also the key of (4095, 255): a string at the table's last code. */
 static inline int has(const giflow__lzwenc *e, uint32_t h, uint32_t k)
 {
-    return e->slot[h] >> 12 == k;
+    return e->slot[h] >> 12 == k && e->slot[h] != EMPTY;
 }
 
 static inline unsigned code_at(const giflow__lzwenc *e, uint32_t h)
@@ -241,19 +340,123 @@ void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t
             /* ANY: a new string starts with the colour after colour. */
             if (any && i && alt[i] == alt[i - 1] && alt[i - 1] != px[i - 1]) {
                 colour = 1;
-                cur = flex_emit(e, cur, k2, h2, alt[i]);
+                cur = flex_emit(e, cur, k2, h2, alt[i], e->pos + i);
                 if (e->out.bytes > e->limit)
                     break;
                 continue;
             }
         }
         colour = alt[i] == px[i];
-        cur = flex_emit(e, cur, k, h, px[i]);
+        cur = flex_emit(e, cur, k, h, px[i], e->pos + i);
         if (e->out.bytes > e->limit)
             break;
     }
     e->cur = (int)cur;
     e->alt_colour = colour;
+    e->pos += i;
+}
+
+/* push_best's search: every pixel where alt differs may be either value;
+ * the longest string from a start, exploring at most BEST_BRANCHES second
+ * branches (the first: px, so ties keep px). */
+#define BEST_BRANCHES 8
+
+struct best_walk {
+    const giflow__lzwenc *e;
+    const uint8_t *px, *alt;
+    size_t n, len;
+    uint16_t *path, *codes; /* the search's path; the best string's codes */
+    unsigned budget;
+};
+
+static void best_dfs(struct best_walk *w, size_t m, unsigned cur, size_t l)
+{
+    const giflow__lzwenc *e = w->e;
+    for (;; m++, l++) {
+        w->path[l - 1] = (uint16_t)cur;
+        if (m >= w->n)
+            break;
+        uint32_t k = cur << 8 | w->px[m], h = flex_find(e, k);
+        int a = has(e, h, k), b = 0;
+        unsigned ca = code_at(e, h), cb = 0;
+        if (w->alt[m] != w->px[m]) {
+            uint32_t k2 = cur << 8 | w->alt[m], h2 = flex_find(e, k2);
+            b = has(e, h2, k2);
+            cb = code_at(e, h2);
+        }
+        if (a && b && w->budget) {
+            w->budget--;
+            best_dfs(w, m + 1, ca, l + 1); /* depth: at most BEST_BRANCHES */
+            cur = cb;
+        } else if (a || b) {
+            cur = a ? ca : cb;
+        } else {
+            break;
+        }
+    }
+    if (l > w->len) { /* copied at leaves only: once per branch */
+        w->len = l;
+        memcpy(w->codes, w->path, l * sizeof *w->codes);
+    }
+}
+
+/* The longest string from pixel j starting with value first; its codes
+ * (of each prefix) go to codes. Returns its length. */
+static size_t best_walk(struct best_walk *w, size_t j, unsigned first, uint16_t *codes)
+{
+    w->len = 0;
+    w->budget = BEST_BRANCHES;
+    w->codes = codes;
+    best_dfs(w, j + 1, first, 1);
+    return w->len;
+}
+
+void giflow__lzwenc_push_best(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
+                              size_t n, uint16_t *scratch)
+{
+    const size_t span = GIFLOW__LZW_MAX_CODE + 2;
+    uint16_t *cur = scratch, *nb = scratch + span, *ab = scratch + 2 * span;
+    struct best_walk w = {e, px, alt, n, 0, scratch + 3 * span, cur, 0};
+    if (!n)
+        return;
+    unsigned first = px[0];
+    if (alt[0] != px[0] && best_walk(&w, 0, alt[0], ab) > best_walk(&w, 0, px[0], cur))
+        first = alt[0];
+    size_t i = 0, len = best_walk(&w, 0, first, cur);
+    for (;;) {
+        if (i + len >= n) {
+            e->cur = cur[len - 1];
+            break;
+        }
+        size_t j = i + len, nlen = 0;
+        unsigned v = px[j], p = cur[len - 1];
+        if (alt[j] != px[j]) {
+            /* The next string's first value: whichever reaches further
+             * (in the table as it is: the new entry is not counted). */
+            size_t lp = best_walk(&w, j, px[j], nb), la = best_walk(&w, j, alt[j], ab);
+            nlen = lp;
+            if (la > lp) {
+                uint16_t *t = nb;
+                nb = ab, ab = t;
+                v = alt[j], nlen = la;
+            }
+        }
+        uint32_t k = p << 8 | v, clears = e->clears;
+        (void)flex_emit(e, p, k, flex_find(e, k), v, e->pos + j);
+        i = j;
+        if (e->out.bytes > e->limit)
+            break;
+        /* That walk still holds unless the table was cleared or it ended
+         * on the new entry's prefix (the entry may extend it). */
+        if (nlen && e->clears == clears && nb[nlen - 1] != p) {
+            uint16_t *t = cur;
+            cur = nb, nb = t;
+            len = nlen;
+        } else {
+            len = best_walk(&w, i, v, cur);
+        }
+    }
+    e->pos += n;
 }
 
 /* Squared error of index j at pixel i, or -1 when j cannot show there
@@ -325,7 +528,7 @@ void giflow__lzwenc_push_lossy(giflow__lzwenc *e, uint8_t *px, size_t n,
             continue;
         }
         unsigned prev = cur;
-        cur = flex_emit(e, cur, k, h, px[i]);
+        cur = flex_emit(e, cur, k, h, px[i], e->pos + i);
         if (has(e, h, k)) { /* an entry was added (no clear): link it */
             unsigned code = e->next;
             e->child[code] = 0;
@@ -335,4 +538,5 @@ void giflow__lzwenc_push_lossy(giflow__lzwenc *e, uint8_t *px, size_t n,
         }
     }
     e->cur = (int)cur;
+    e->pos += i;
 }

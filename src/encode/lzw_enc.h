@@ -4,7 +4,8 @@
  * Strings are found through an open-addressing hash table keyed by
  * (prefix code, next byte); a clear empties it (32 KB). Code widths follow exactly the rule decoders use (the
  * first code after a clear advances the counter without an entry), and the
- * table is cleared when it fills.
+ * table is cleared when it fills, or (defer) later, when coding on with the
+ * full table stops paying.
  */
 #ifndef GIFLOW_ENCODE_LZW_ENC_H
 #define GIFLOW_ENCODE_LZW_ENC_H
@@ -30,6 +31,16 @@ typedef struct giflow__lzwenc {
     int alt_colour;        /* push_alt: the last pixel was a colour */
     uint64_t limit;        /* pushes stop once out.bytes passes it (a
                               trial that has lost; begin: no limit) */
+    uint32_t defer;        /* 0 (begin): clear when the table fills; else
+                              code on with the full table (decoders stop
+                              adding entries) and clear once a window of
+                              defer pixels codes in more bits per pixel
+                              than the one before it */
+    uint32_t fills;        /* times the table filled (begin: 0) */
+    uint32_t clears;       /* times it was emptied */
+    uint64_t pos;          /* pixels consumed before the current push */
+    uint64_t win_pos, win_bits, win_num, win_den; /* the window so far, and
+                              the last one's pixels and bits */
     /* (prefix << 8 | byte) << 12 | code, or GIFLOW__LZWE_EMPTY: one load
      * per probe, and 32 KB that stay in L1 between rows. */
     uint32_t slot[GIFLOW__LZWE_HASH];
@@ -72,6 +83,15 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n);
 #define GIFLOW__ALT_ANY 2
 void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
                              size_t n, int policy);
+/* Like push_alt, for a whole stream's pixels in one push (the first),
+ * choosing freely between px[i] and alt[i]: each string is the longest
+ * the table holds over those choices (a depth-first search, a few
+ * branches deep), and where a string starts at a pixel with a choice, it
+ * starts with the value whose string then reaches further (px, the
+ * transparent index, on a tie). scratch: GIFLOW__LZWE_SCRATCH entries. */
+#define GIFLOW__LZWE_SCRATCH (4 * (GIFLOW__LZW_MAX_CODE + 2))
+void giflow__lzwenc_push_best(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
+                              size_t n, uint16_t *scratch);
 /* Lossy LZW: encodes n indices like giflow__lzwenc_push, but where the
  * string so far has no entry for the next index, it may continue with
  * another index whose colour is within l->limit of the source pixel

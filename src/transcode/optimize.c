@@ -5,7 +5,7 @@
  * screen shows something else there. Every other pixel of the frame's
  * rectangle is free: it may be the transparent index, or any index whose
  * colour is what the screen already shows. The LZW coder picks, pixel by
- * pixel, whichever of the two continues its current string, so free pixels
+ * pixel, whichever of the two makes its strings longest, so free pixels
  * cost almost nothing whatever the picture around them.
  */
 #include <string.h>
@@ -79,6 +79,7 @@ int giflow__opt_init(giflow__opt *o, giflow__heap *heap, giflow__gifout *out, in
     TAKE(o->px, px);
     TAKE(o->alt, px);
     TAKE(o->lzw, sizeof *o->lzw);
+    TAKE(o->scratch, GIFLOW__LZWE_SCRATCH * sizeof *o->scratch);
     /* At most one 12-bit code per pixel, clears, framing; capped: a
      * larger frame is coded again instead. */
     size_t cap = px + px / 2 + px / 64 + 64;
@@ -106,6 +107,7 @@ void giflow__opt_free(giflow__opt *o)
     giflow__free(o->heap, o->px, px);
     giflow__free(o->heap, o->alt, px);
     giflow__free(o->heap, o->lzw, sizeof *o->lzw);
+    giflow__free(o->heap, o->scratch, GIFLOW__LZWE_SCRATCH * sizeof *o->scratch);
     for (int i = 0; i < 2; i++) {
         giflow__free(o->heap, o->code[i].p, o->code[i].cap);
         o->code[i].p = NULL;
@@ -113,6 +115,7 @@ void giflow__opt_free(giflow__opt *o)
     }
     o->shown = o->pend = o->next = o->must = o->px = o->alt = NULL;
     o->lzw = NULL;
+    o->scratch = NULL;
 }
 
 void giflow__opt_reset(giflow__opt *o)
@@ -163,6 +166,10 @@ static int analyse(giflow__opt *o, const uint8_t *next, orect *r, int *clear_nex
         const uint8_t *c = pend + row * 4, *s = shown + row * 4;
         const uint8_t *nx = next ? next + row * 4 : NULL;
         uint8_t *m = must + row;
+        if (!memcmp(c, s, (size_t)w * 4) && (!nx || !memcmp(c, nx, (size_t)w * 4))) {
+            memset(m, 0, w); /* the usual row of a small change: libc's compares */
+            continue;
+        }
         uint32_t x0 = w, x1 = 0, n = 0; /* marked columns [x0, x1) */
         for (uint32_t x = 0; x < w; x++) {
             uint32_t cw, sw;
@@ -321,33 +328,51 @@ static int code_sink(void *user, const uint8_t *data, size_t size)
     return 0;
 }
 
-/* Bytes of the frame's LZW data (and local palette) with the given
- * policy for free pixels (px / alt already mapped); the code stream goes
- * to keep when it is not NULL. */
-static uint64_t lzw_bytes(giflow__opt *o, const orect *r, const plan *p, int policy,
+/* How a trial codes the rectangle (px / alt mapped). */
+#define CODE_NEAR 0   /* greedy, push_alt's NEAR policy (quick estimate) */
+#define CODE_BEST 1   /* push_best (push when no free pixel has a choice) */
+#define CODE_DEFER 2  /* flag: clear a full table only once that pays */
+#define DEFER_WINDOW 4096
+
+static void code_rect(giflow__opt *o, const orect *r, const plan *p, int how, int choices,
+                      giflow__byte_sink sink, void *user, uint64_t limit)
+{
+    const size_t n = (size_t)(r->x1 - r->x0) * (r->y1 - r->y0);
+    giflow__lzwenc_begin(o->lzw, p->mcs, sink, user);
+    o->lzw->limit = limit; /* past it the trial has lost: it stops there */
+    o->lzw->defer = how & CODE_DEFER ? DEFER_WINDOW : 0;
+    if (!(how & CODE_BEST))
+        giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, n, GIFLOW__ALT_NEAR);
+    else if (choices)
+        giflow__lzwenc_push_best(o->lzw, o->px, o->alt, n, o->scratch);
+    else
+        giflow__lzwenc_push(o->lzw, o->px, n);
+    giflow__lzwenc_end(o->lzw);
+}
+
+/* Bytes of the frame's LZW data (and local palette) coded as how says;
+ * the code stream goes to keep when it is not NULL. */
+static uint64_t lzw_bytes(giflow__opt *o, const orect *r, const plan *p, int how, int choices,
                           struct giflow__opt_code *keep, uint64_t limit)
 {
     if (keep)
         keep->len = 0, keep->over = 0;
-    giflow__lzwenc_begin(o->lzw, p->mcs, keep ? code_sink : NULL, keep);
     const uint64_t pal = p->local ? 3u << p->bits : 0;
-    o->lzw->limit = limit - pal; /* past it the trial has lost: it stops there */
-    giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, (size_t)(r->x1 - r->x0) * (r->y1 - r->y0),
-                            policy);
-    giflow__lzwenc_end(o->lzw);
+    code_rect(o, r, p, how, choices, keep ? code_sink : NULL, keep, limit - pal);
     return o->lzw->out.bytes + pal;
 }
 
-static uint64_t lzw_size(giflow__opt *o, const orect *r, const plan *p)
+static uint64_t lzw_size(giflow__opt *o, const orect *r, const plan *p, uint64_t *choices)
 {
-    (void)map_rect(o, r, p);
-    return lzw_bytes(o, r, p, GIFLOW__ALT_NEAR, NULL, UINT64_MAX);
+    *choices = map_rect(o, r, p);
+    return lzw_bytes(o, r, p, CODE_NEAR, 1, NULL, UINT64_MAX);
 }
 
 /* Chooses between the global palette and a local one of the exact
- * colours. Returns 0 when neither can draw the frame. */
+ * colours. Returns 0 when neither can draw the frame, 2 when px / alt
+ * already hold the chosen plan's mapping (its choices in *choices), else 1. */
 static int choose(giflow__opt *o, const orect *r, int need_trans, giflow__palette *local,
-                  giflow__cindex *lindex, plan *best)
+                  giflow__cindex *lindex, plan *best, uint64_t *choices)
 {
     giflow__colorset set;
     must_colors(o, r, &set);
@@ -391,36 +416,38 @@ static int choose(giflow__opt *o, const orect *r, int need_trans, giflow__palett
         *best = g;
     else if (!have_g)
         *best = l;
-    else
-        *best = lzw_size(o, r, &g) <= lzw_size(o, r, &l) ? g : l;
+    else {
+        /* The global plan, the likelier winner, is mapped last. */
+        uint64_t cl, sl = lzw_size(o, r, &l, &cl), sg = lzw_size(o, r, &g, choices);
+        if (sg <= sl) {
+            *best = g;
+            return 2;
+        }
+        *best = l;
+    }
     return 1;
 }
 
-/* Writes the rectangle's code stream (px / alt mapped), its free pixels
- * coded by whichever policy is shortest here. The trials are kept in
- * memory, so the winner is copied rather than coded again. */
+/* Writes the rectangle's code stream (px / alt mapped). With effort, a
+ * frame whose table filled is also coded with the clear deferred, and the
+ * shorter kept: the trials stay in memory, so the winner is copied rather
+ * than coded again. */
 static int write_codes(giflow__opt *o, const orect *r, const plan *p, uint64_t choices)
 {
-    int policy = GIFLOW__ALT_NEAR;
+    int how = CODE_BEST, c = choices != 0;
     struct giflow__opt_code *best = NULL;
-    if (choices && o->effort) {
-        struct giflow__opt_code *cur = &o->code[1];
+    if (o->effort) {
         best = &o->code[0];
-        uint64_t least = lzw_bytes(o, r, p, GIFLOW__ALT_NEAR, best, UINT64_MAX);
-        for (int k = GIFLOW__ALT_NONE; k <= GIFLOW__ALT_ANY; k += 2) {
-            uint64_t b = lzw_bytes(o, r, p, k, cur, least);
-            if (b < least) {
-                struct giflow__opt_code *t = best;
-                least = b, policy = k, best = cur, cur = t;
-            }
+        uint64_t least = lzw_bytes(o, r, p, CODE_BEST, c, best, UINT64_MAX);
+        if (o->lzw->fills) {
+            struct giflow__opt_code *cur = &o->code[1];
+            if (lzw_bytes(o, r, p, CODE_BEST | CODE_DEFER, c, cur, least) < least)
+                best = cur, how |= CODE_DEFER;
         }
     }
     if (best && !best->over)
         return giflow__gw_bytes(o->out, best->p, best->len);
-    giflow__lzwenc_begin(o->lzw, p->mcs, giflow__gw_sink, o->out);
-    giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, (size_t)(r->x1 - r->x0) * (r->y1 - r->y0),
-                            policy);
-    giflow__lzwenc_end(o->lzw);
+    code_rect(o, r, p, how, c, giflow__gw_sink, o->out, UINT64_MAX);
     return *o->status;
 }
 
@@ -436,7 +463,9 @@ static int write_frame(giflow__opt *o, const uint8_t *next)
     giflow__palette local;
     giflow__cindex lindex;
     plan p;
-    if (!choose(o, &r, need_trans, &local, &lindex, &p))
+    uint64_t choices = 0;
+    int mapped = choose(o, &r, need_trans, &local, &lindex, &p, &choices);
+    if (!mapped)
         return GIFLOW_ERR_TOO_MANY_COLORS;
     uint32_t delay = o->pend_count > 1 ? (uint32_t)(o->pend_played > 65535 ? 65535 : o->pend_played)
                                        : o->pend_delay;
@@ -451,7 +480,9 @@ static int write_frame(giflow__opt *o, const uint8_t *next)
         return st;
     /* Free pixels that can only be transparent code the same way under
      * every policy. */
-    if ((st = write_codes(o, &r, &p, map_rect(o, &r, &p))) != GIFLOW_OK)
+    if (mapped == 1)
+        choices = map_rect(o, &r, &p);
+    if ((st = write_codes(o, &r, &p, choices)) != GIFLOW_OK)
         return st;
     /* The screen now shows the frame, then its disposal. */
     for (uint32_t y = r.y0; y < r.y1; y++) {
@@ -472,15 +503,16 @@ int giflow__opt_push(giflow__opt *o, const uint8_t *rgba, uint32_t delay_cs, uin
     const size_t n = (size_t)o->w * o->h;
     /* Alpha is on or off; a transparent pixel is (0,0,0,0) so pixels
      * compare as words. */
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t *s = rgba + 4 * i;
-        uint8_t *d = o->next + 4 * i;
-        if (s[3] >= 128) {
-            memcpy(d, s, 3);
-            d[3] = 255;
-        } else {
-            memset(d, 0, 4);
-        }
+    const uint8_t *restrict s = rgba;
+    uint8_t *restrict d = o->next;
+    const uint8_t on[4] = {0, 0, 0, 255};
+    uint32_t alpha;
+    memcpy(&alpha, on, 4);
+    for (size_t i = 0; i < 4 * n; i += 4) { /* branch-free words: it vectorises */
+        uint32_t v;
+        memcpy(&v, s + i, 4);
+        v = (v | alpha) & (0u - (uint32_t)(s[i + 3] >> 7));
+        memcpy(d + i, &v, 4);
     }
     if (o->have_pend && !memcmp(o->next, o->pend, n * 4)) {
         o->pend_count++;

@@ -38,6 +38,7 @@ typedef struct giflow__opt {
     uint8_t *must;            /* per pixel: changes on screen */
     uint8_t *px, *alt;        /* indices of a rectangle (see push_alt) */
     giflow__lzwenc *lzw;
+    uint16_t *scratch;        /* GIFLOW__LZWE_SCRATCH, for push_best */
     /* The shortest code stream tried so far and the one being tried
      * (framed bytes), so the chosen one is copied, not coded again. */
     struct giflow__opt_code {

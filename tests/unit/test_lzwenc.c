@@ -150,6 +150,130 @@ static void test_lossy(giflow__lzwenc *e)
     free(lim);
 }
 
+/* The frame header of make_gif, for streams pushed by hand. */
+static void frame_start(tb_buf *g, unsigned mcs, uint32_t w, uint32_t h)
+{
+    uint8_t pal[768];
+    unsigned n = 1u << mcs;
+    for (unsigned i = 0; i < n; i++)
+        memset(pal + 3 * i, (int)(i * 255 / (n - 1)), 3);
+    tb_header(g, w, h, pal, n, 0);
+    tb_bytes(g, "\x2C\0\0\0\0", 5);
+    tb_u16(g, w);
+    tb_u16(g, h);
+    tb_u8(g, 0);
+}
+
+/* Deferred clearing: on a long cycle of noise, coding on with the full
+ * table (decoders stop adding entries) beats clearing at the fill, which
+ * learns the cycle again; both streams decode to the pixels (giflib and
+ * giflow), pushed whole or in pieces, and pieces change nothing. */
+static void test_defer(giflow__lzwenc *e)
+{
+    enum { W = 400, H = 300 };
+    uint8_t *px = malloc((size_t)W * H);
+    uint32_t seed = 7;
+    for (size_t i = 0; i < (size_t)W * H; i++) {
+        seed = seed * 1103515245u + 12345u;
+        px[i] = i < 3000 ? (uint8_t)((seed >> 16) & 15) : px[i % 3000];
+    }
+    size_t len[2];
+    for (int defer = 0; defer < 3; defer++) {
+        if (defer == 2) /* a second cycle of other noise: the deferred clear comes */
+            for (size_t i = (size_t)W * H / 2; i < (size_t)W * H; i++) {
+                seed = seed * 1103515245u + 12345u;
+                px[i] = i < (size_t)W * H / 2 + 2000 ? (uint8_t)((seed >> 16) & 15) : px[i - 2000];
+            }
+        static const size_t pieces[] = {(size_t)W * H, 4096, 1};
+        for (int k = 0; k < 3; k++) {
+            tb_buf g = {0};
+            frame_start(&g, 4, W, H);
+            giflow__lzwenc_begin(e, 4, append, &g);
+            e->defer = defer ? 4096 : 0;
+            e->clears = 0;
+            for (size_t i = 0; i < (size_t)W * H; i += pieces[k])
+                giflow__lzwenc_push(e, px + i,
+                                    (size_t)W * H - i < pieces[k] ? (size_t)W * H - i : pieces[k]);
+            TU_CHECK(e->fills > 0, "defer %d: the table never filled", defer);
+            TU_CHECK(giflow__lzwenc_end(e) == 0, "end");
+            tb_trailer(&g);
+            TU_CHECK(giflib_agrees(&g, px, (size_t)W * H), "defer %d piece %zu: giflib", defer,
+                     pieces[k]);
+            TU_CHECK(giflow_agrees(&g, px, (size_t)W * H), "defer %d piece %zu: giflow", defer,
+                     pieces[k]);
+            uint32_t clears = e->clears;
+            if (k == 0 && defer < 2)
+                len[defer] = g.len;
+            else if (defer < 2)
+                TU_CHECK(g.len == len[defer], "defer %d: pieces change the stream", defer);
+            else
+                TU_CHECK(clears > 1, "no deferred clear");
+            tb_free(&g);
+        }
+    }
+    TU_CHECK(len[1] < len[0], "deferred %zu bytes, cleared at the fill %zu", len[1], len[0]);
+    free(px);
+}
+
+/* push_best: every pixel decodes (giflib) to px[i] or alt[i]; with no
+ * choice anywhere it writes exactly push's stream; with choices it is
+ * shorter than coding px alone. */
+static void test_best(giflow__lzwenc *e)
+{
+    enum { W = 320, H = 200 };
+    uint8_t *px = malloc((size_t)W * H), *alt = malloc((size_t)W * H);
+    uint8_t *got = malloc((size_t)W * H);
+    uint16_t *scratch = malloc(GIFLOW__LZWE_SCRATCH * sizeof *scratch);
+    uint32_t seed = 3;
+    for (size_t i = 0; i < (size_t)W * H; i++) {
+        size_t x = i % W, y = i / W;
+        seed = seed * 1103515245u + 12345u;
+        uint8_t colour = (uint8_t)((x / 3 + y / 2 + (seed >> 24) % 2) % 12);
+        /* Bands of colour where a third of the pixels, at random, are free:
+         * transparent (15) or the band's colour, already on screen. */
+        int free_px = (seed >> 16) % 3 == 0;
+        px[i] = free_px ? 15 : colour;
+        alt[i] = colour;
+    }
+    size_t len[4];
+    for (int mode = 0; mode < 4; mode++) {
+        tb_buf g = {0};
+        frame_start(&g, 4, W, H);
+        giflow__lzwenc_begin(e, 4, append, &g);
+        e->defer = mode == 3 ? 512 : 0; /* 3: choices, the clear deferred */
+        if (mode == 0)
+            giflow__lzwenc_push(e, px, (size_t)W * H);
+        else
+            giflow__lzwenc_push_best(e, px, mode == 1 ? px : alt, (size_t)W * H, scratch);
+        TU_CHECK(e->fills > 0, "mode %d: the table never filled", mode);
+        TU_CHECK(giflow__lzwenc_end(e) == 0, "end");
+        tb_trailer(&g);
+        len[mode] = g.len;
+        tu_gifmem m;
+        int err, ok = 0;
+        GifFileType *gif = tu_gif_open(&m, g.data, g.len, &err);
+        if (gif && DGifSlurp(gif) == GIF_OK && gif->ImageCount == 1) {
+            memcpy(got, gif->SavedImages[0].RasterBits, (size_t)W * H);
+            ok = 1;
+        }
+        if (gif)
+            DGifCloseFile(gif, &err);
+        TU_CHECK(ok, "mode %d: giflib cannot read it", mode);
+        int bad = 0;
+        const uint8_t *a = mode >= 2 ? alt : px;
+        for (size_t i = 0; ok && i < (size_t)W * H; i++)
+            bad += got[i] != px[i] && got[i] != a[i];
+        TU_CHECK(bad == 0, "mode %d: %d pixels are neither choice", mode, bad);
+        tb_free(&g);
+    }
+    TU_CHECK(len[1] == len[0], "no choices: %zu bytes, push %zu", len[1], len[0]);
+    TU_CHECK(len[2] < len[0], "choices: %zu bytes, px alone %zu", len[2], len[0]);
+    free(px);
+    free(alt);
+    free(got);
+    free(scratch);
+}
+
 int main(void)
 {
     static giflow__lzwenc e; /* zeroed: generation 0 */
@@ -197,6 +321,8 @@ int main(void)
         tb_free(&codes);
     }
     test_lossy(&e);
+    test_defer(&e);
+    test_best(&e);
     free(px);
     printf("test_lzwenc: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
