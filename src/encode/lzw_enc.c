@@ -5,6 +5,7 @@
 
 #define EMPTY GIFLOW__LZWE_EMPTY
 #define MASK (GIFLOW__LZWE_HASH - 1)
+#define CODE GIFLOW__LZW_MAX_CODE /* a slot's code bits */
 
 static inline void out_byte(giflow__lzwenc *e, uint8_t b)
 {
@@ -226,7 +227,7 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
         }
         /* Selects by mask: compilers turn ?: here into a branch. */
         slot[h] = s ^ ((s ^ (k << 12 | next)) & m);
-        cur = (p & m) | (s & 4095 & ~m);
+        cur = (p & m) | (s & CODE & ~m);
         /* Whole bytes out (at most 7 + 12 bits are held): a 4-byte store
          * every time, of which the whole bytes count. */
         for (int b = 0; b < 4; b++) /* one store where the CPU allows */
@@ -302,7 +303,7 @@ static inline int has(const giflow__lzwenc *e, uint32_t h, uint32_t k)
 
 static inline unsigned code_at(const giflow__lzwenc *e, uint32_t h)
 {
-    return e->slot[h] & 4095;
+    return e->slot[h] & CODE;
 }
 
 void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
