@@ -137,7 +137,7 @@ static size_t full_run(giflow__lzwenc *e, const uint8_t *px, size_t n, uint64_t 
     for (size_t i = 0; i < n; i++) {
         uint32_t k = cur << 8 | px[i], h = find(e->slot, k), s = e->slot[h];
         if (s >> 12 == k && s != EMPTY) { /* (4095, 255) has the empty key */
-            cur = s & 4095;
+            cur = s & CODE;
             continue;
         }
         put_code(e, cur);
