@@ -175,10 +175,13 @@ chain_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s
                 uint8_t *d = cur.rp + 4 * (size_t)cur.col;
                 unsigned i = slen;
                 for (;;) {
-                    uint32_t v = lut[suffix[cc]];
+                    uint32_t v = lut[suffix[cc]], old;
                     i--;
-                    if (v)
-                        memcpy(d + 4 * (size_t)i, &v, 4);
+                    /* No branch on transparency: it mispredicts on
+                     * dithered transparency. */
+                    memcpy(&old, d + 4 * (size_t)i, 4);
+                    v = v ? v : old;
+                    memcpy(d + 4 * (size_t)i, &v, 4);
                     cc = lv & LZW_FIELD;
                     if (cc < clear)
                         break;

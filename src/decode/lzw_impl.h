@@ -181,12 +181,20 @@ static inline unsigned lzw_chain_length(const giflow__lzw *z, unsigned c)
         return v & LZW_FIELD;
     if (v >> LZW_LEN_SHIFT)
         return (v >> LZW_LEN_SHIFT) + 1;
+    /* Walk to the first entry that knows its length: a run, a string of
+     * 2..8 (never more than len - 8 steps), or a literal. */
     unsigned n = 0;
-    while (c > z->clear && !(lzw_link(z->t.chain.link, c) & LZW_RUN)) {
+    for (;;) {
         n++;
-        c = lzw_link(z->t.chain.link, c) & LZW_FIELD;
+        c = v & LZW_FIELD;
+        if (c < z->clear)
+            return n + 1;
+        v = lzw_link(z->t.chain.link, c);
+        if (v & LZW_RUN)
+            return n + (v & LZW_FIELD);
+        if (v >> LZW_LEN_SHIFT)
+            return n + (v >> LZW_LEN_SHIFT) + 1;
     }
-    return n + (c < z->clear ? 1 : (lzw_link(z->t.chain.link, c) & LZW_FIELD));
 }
 
 /* Canvas address of the frame's k-th stored row (interlacing applied), at
