@@ -74,19 +74,21 @@ for c in ${ENCBENCH_CLIPS:-testsrc2 mandelbrot screen natural}; do
 done
 
 # gifski (AGPL) runs only as a separate process: its npm package ships a
-# Linux binary. Fetched once into the build dir; skipped when npm cannot.
+# Linux binary. Fetched once into a cache outside the repository
+# (GIFSKI_CACHE, default ~/.cache/giflow-bench/gifski); skipped when npm cannot.
 gifski=()
 gifski_version=1.7.1
-gbin=$out/gifski/package/bin/debian/gifski
+gcache=${GIFSKI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/giflow-bench/gifski}
+gbin=$gcache/package/bin/debian/gifski
 if [ "${ENCBENCH_GIFSKI:-1}" != 0 ] && [ ! -x "$gbin" ]; then
-    mkdir -p "$out/gifski"
+    mkdir -p "$gcache"
     if command -v npm >/dev/null &&
-        (cd "$out/gifski" && npm pack --silent "gifski@$gifski_version" >npm.log 2>&1 &&
+        (cd "$gcache" && npm pack --silent "gifski@$gifski_version" >npm.log 2>&1 &&
          tar xzf "gifski-$gifski_version.tgz"); then
         :
     else
         echo "encode bench: NOTE: gifski skipped: 'npm pack gifski@$gifski_version' failed" \
-             "(no npm or no registry; see $out/gifski/npm.log)" >&2
+             "(no npm or no registry; see $gcache/npm.log)" >&2
     fi
 fi
 if [ "${ENCBENCH_GIFSKI:-1}" != 0 ] && [ -x "$gbin" ] && "$gbin" --version >/dev/null 2>&1; then
