@@ -69,8 +69,12 @@ def flash_by_part(map_path):
 TARGETS = [
     ("player480", "flash", 16 * 1024, "flash of the decode-only player, -Os"),
     ("player320", "flash", 16 * 1024, "flash, 320-wide player"),
+    ("player320-small", "flash", 16 * 1024, "flash, 320-wide player (SMALL_LZW)"),
     ("microbit-rows", "flash", 16 * 1024, "flash, micro:bit rows-only player"),
     ("player480", "ipp_muybridge", 25.0, "instructions per pixel, muybridge, RGB565 end to end"),
+    # The 20 KB player is the SMALL_LZW one: its speed is held to 25 too.
+    ("player480-small", "ipp_muybridge", 25.0,
+     "instructions per pixel, muybridge, RGB565 end to end (SMALL_LZW)"),
     ("player320-small", "ram", 20 * 1024,
      "RAM in all, 320 wide, every disposal, 4 KB restore scratch (SMALL_LZW)"),
     ("microbit-rows", "ram", 16 * 1024, "RAM in all, micro:bit rows only"),

@@ -343,9 +343,9 @@ typedef int (*giflow_meta_fn)(void *user, const giflow_meta *meta);
  * - GIFLOW_CONFIG_NO_CANVAS: no RGBA canvas (nor viewport, player,
  *   transcoder); giflow_decode_frame_rgba() fails with GIFLOW_ERR_STATE.
  * - GIFLOW_CONFIG_SMALL_LZW (needs NO_CANVAS): an LZW table of bare
- *   12-bit links packed two to three bytes, 2 KiB smaller; strings are
- *   walked byte by byte (no runs, no cached lengths), so decoding is
- *   slower.
+ *   12-bit links packed two to three bytes, 2 KiB smaller; no cached
+ *   lengths (a string is written in one walk and moved into place), so
+ *   decoding is a little slower.
  * - GIFLOW_CONFIG_ROWS_ONLY (implies both): rows of indices only
  *   (giflow_decode_row); no display output (giflow_decode_frame_draw()
  *   fails with GIFLOW_ERR_STATE) and no palette lookup table.

@@ -135,12 +135,6 @@ static inline uint32_t word_at(const uint8_t *p)
     return w;
 }
 
-/* Whether some byte of w is zero. */
-static inline int has_zero_byte(uint32_t w)
-{
-    return ((w - 0x01010101u) & ~w & 0x80808080u) != 0;
-}
-
 /* The first index from p on (up to e) that is not t: a word at a time. */
 static const uint8_t *skip_transparent(const uint8_t *idx, const uint8_t *p, const uint8_t *e,
                                        unsigned t)
@@ -162,23 +156,53 @@ static const uint8_t *skip_transparent(const uint8_t *idx, const uint8_t *p, con
  * into RGB565 pixels at q; returns where it stopped. Pointers, not
  * indices, and four pixels per step while a word holds no t: a Cortex-M0
  * has eight registers to keep them in. */
+/* Four pixels of indices p at q. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void put4(uint16_t *q, const uint8_t *p, const uint16_t *lut)
+{
+    unsigned a = p[0], b = p[1];
+    q[0] = lut[a];
+    q[1] = lut[b];
+    a = p[2], b = p[3];
+    q[2] = lut[a];
+    q[3] = lut[b];
+}
+
+/* Out of line, so that its loops get the registers (not draw_row's). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static const uint8_t *run16(const uint8_t *idx, uint16_t *q, const uint8_t *p,
                             const uint8_t *e, unsigned t, const uint16_t *lut)
 {
-    uint32_t tt = t > 255 ? 0 : t * 0x01010101u;
     for (; p < e && ((p - idx) & 3); p++, q++) {
         unsigned v = *p;
         if (v == t)
             return p;
         *q = lut[v];
     }
-    for (; e - p >= 4 && (t > 255 || !has_zero_byte(word_at(p) ^ tt)); p += 4, q += 4) {
-        unsigned a = p[0], b = p[1];
-        q[0] = lut[a];
-        q[1] = lut[b];
-        a = p[2], b = p[3];
-        q[2] = lut[a];
-        q[3] = lut[b];
+    if (t > 255) {
+        /* No transparency: a counted loop, no word tests. */
+        for (size_t k = (size_t)(e - p) >> 2; k; k--, p += 4, q += 4)
+            put4(q, p, lut);
+    } else {
+        /* Each index tested as it is converted: no word test constants. */
+        for (; e - p >= 4; p += 4, q += 4) {
+            unsigned a = p[0], b = p[1];
+            if (a == t || b == t)
+                break;
+            q[0] = lut[a];
+            q[1] = lut[b];
+            a = p[2], b = p[3];
+            if (a == t || b == t) {
+                p += 2, q += 2;
+                break;
+            }
+            q[2] = lut[a];
+            q[3] = lut[b];
+        }
     }
     for (unsigned v; p < e && (v = *p) != t; p++)
         *q++ = lut[v];

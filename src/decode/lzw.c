@@ -40,13 +40,13 @@ static void emit_range(const giflow__lzw *z, unsigned c, unsigned len,
     const lzw_link_t *link = z->t.chain.link;
     const uint8_t *suffix = z->t.chain.suffix;
     unsigned pos = len;
-    while (c > z->clear && !(lzw_link(link, c) & LZW_RUN)) {
+    while (c > z->clear && !lzw_is_run(lzw_link(link, c), c)) {
         pos--;
         if (pos < a)
             return;
         if (pos < b)
             dst[pos - a] = suffix[c];
-        c = lzw_link(link, c) & LZW_FIELD;
+        c = lzw_prefix(lzw_link(link, c));
     }
     /* The root covers [0, pos): a literal (pos == 1) or a run. */
     unsigned v = c < z->clear ? lzw_lit(c) : suffix[c];
@@ -74,8 +74,13 @@ typedef uint64_t lzw_bits;
 #define LZW_FILL(bits, nbits, ip, end) lzw_fill(&(bits), &(nbits), &(ip), (end))
 #else
 typedef uint32_t lzw_bits;
+/* Used when nbits < width <= 12: two bytes always fit (nbits <= 27). */
 #define LZW_FILL(bits, nbits, ip, end)                                                      \
-    while ((nbits) <= 24 && (ip) < (end)) {                                                 \
+    if ((end) - (ip) >= 2) {                                                                \
+        (bits) |= ((lzw_bits)(ip)[0] | (lzw_bits)(ip)[1] << 8) << (nbits);                  \
+        (ip) += 2;                                                                          \
+        (nbits) += 16;                                                                      \
+    } else if ((ip) < (end)) {                                                              \
         (bits) |= (lzw_bits) * (ip)++ << (nbits);                                           \
         (nbits) += 8;                                                                       \
     }
@@ -101,6 +106,7 @@ static void fill_run(uint8_t *p, uint8_t *e, unsigned b)
         *p = (uint8_t)b;
 }
 
+#ifndef GIFLOW_CONFIG_SMALL_LZW
 /* Writes the whole string of chain code c, which ends just before d and
  * starts at start: walked from its end, one table step per byte, down to
  * its root (a literal, or a run filled in one go). Kept out of line with
@@ -114,25 +120,70 @@ static void walk(const lzw_link_t *link, const uint8_t *suffix, unsigned clear, 
     for (;;) {
         unsigned v = lzw_link(link, c);
         *--d = suffix[c];
-        if (v & LZW_RUN) {
+        if (lzw_is_run(v, c)) {
             fill_run(start, d, *d);
             return;
         }
-        c = v & LZW_FIELD;
+        c = lzw_prefix(v);
         if (c < clear)
             break;
     }
     *--d = (uint8_t)lzw_lit(c);
 }
+#else
+/* The small table caches no lengths, so a chain's string is written in
+ * one walk without knowing its length: the bytes after its root backwards
+ * from hi, then, once the root (a literal or a run) is reached, moved down
+ * behind it at lo. Returns the length, or 0 when the string does not fit
+ * in [lo, hi) (nothing useful written). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static unsigned walk_back(const lzw_link_t *link, const uint8_t *suffix, unsigned clear,
+                          unsigned c, unsigned v, uint8_t *lo, uint8_t *hi)
+{
+    /* c is a chain code, and v its link (the caller has unpacked it). */
+    uint8_t *d = hi;
+    for (;;) {
+        if (d == lo)
+            return 0;
+        *--d = suffix[c];
+        c = v;
+        if (c < clear)
+            break;
+        v = lzw_link(link, c);
+        if (lzw_is_run(v, c))
+            break;
+    }
+    unsigned k = (unsigned)(hi - d), rlen = c < clear ? 1 : lzw_run_len(v);
+    unsigned b = c < clear ? lzw_lit(c) : suffix[c];
+    if (rlen > (unsigned)(d - lo))
+        return 0;
+    uint8_t *to = lo + rlen;
+    if (to != d)
+        for (unsigned i = 0; i < k; i++) /* down: overlap-safe */
+            to[i] = d[i];
+    if (rlen == 1)
+        *lo = (uint8_t)b;
+    else
+        fill_run(lo, to, b);
+    return k + rlen;
+}
+#endif
 
 /* lzw_chain_define() with prev's facts at hand: slot = prev + first, a
  * run when prev's string is first repeated. */
+#if defined(__GNUC__)
+__attribute__((always_inline)) /* once per code: no call at -Os */
+#endif
 static inline void define(lzw_link_t *link, uint8_t *suffix, unsigned slot, unsigned prev,
                           unsigned prev_len, unsigned prev_run, unsigned first)
 {
 #ifdef GIFLOW_CONFIG_SMALL_LZW
-    (void)prev_len, (void)prev_run;
-    lzw_set_link(link, slot, prev);
+    lzw_set_link(link, slot,
+                 prev_run == first && prev_len + 1 <= LZW_SMALL_RUN_END - slot
+                     ? LZW_SMALL_RUN_END - (prev_len + 1)
+                     : prev);
 #else
     link[slot] = (uint16_t)(prev_run == first ? LZW_RUN | (prev_len + 1)
                             : prev | (prev_len < 8 ? prev_len << LZW_LEN_SHIFT : 0));
@@ -160,9 +211,11 @@ size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
      * run), else 256: an entry made of it and that byte is a run too. */
     unsigned prev_run = prev < 0                ? 256
                         : (unsigned)prev < clear ? lzw_lit((unsigned)prev)
-                        : (lzw_link(link, prev) & LZW_RUN) ? suffix[prev]
+                        : lzw_is_run(lzw_link(link, prev), (unsigned)prev) ? suffix[prev]
                                                  : 256;
-    while (o < n) {
+    /* The output as pointers: fewer live values than dst, o and n. */
+    uint8_t *d = dst + o, *const dend = dst + n;
+    while (d < dend) {
         if (nbits < width) {
             LZW_FILL(bits, nbits, ip, end);
             if (nbits < width)
@@ -174,7 +227,7 @@ size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
         unsigned run;
         if (c < clear) {
             first = run = lzw_lit(c);
-            dst[o++] = (uint8_t)first;
+            *d++ = (uint8_t)first;
             slen = 1;
         } else if (c > clear + 1 && c <= next && (c < next || prev >= 0)) {
             if (c == next) {
@@ -183,21 +236,43 @@ size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
                 slen = prev_len + 1;
                 if (next <= GIFLOW__LZW_MAX_CODE)
                     define(link, suffix, c, (unsigned)prev, prev_len, prev_run, first);
+            }
+#ifdef GIFLOW_CONFIG_SMALL_LZW
+            /* One unpack of c's link: a run is filled, a chain walked once. */
+            unsigned v = lzw_link(link, c);
+            if (lzw_is_run(v, c)) {
+                run = suffix[c];
+                slen = lzw_run_len(v);
+                if (slen <= (size_t)(dend - d)) {
+                    fill_run(d, d + slen, run);
+                    goto written;
+                }
             } else {
+                run = 256;
+                if ((slen = walk_back(link, suffix, clear, c, v, d, dend)) != 0)
+                    goto written;
                 slen = lzw_chain_length(z, c);
             }
-            run = lzw_link(link, c) & LZW_RUN ? suffix[c] : 256;
-            if (slen <= n - o) {
-                walk(link, suffix, clear, c, dst + o, dst + o + slen);
+            {
+#else
+            if (c != next)
+                slen = lzw_chain_length(z, c);
+            run = lzw_is_run(lzw_link(link, c), c) ? suffix[c] : 256;
+            if (slen <= (size_t)(dend - d)) {
+                walk(link, suffix, clear, c, d, d + slen);
             } else {
+#endif
                 /* It does not fit: the rest is regenerated next call. */
-                emit_range(z, c, slen, 0, (unsigned)(n - o), dst + o);
+                emit_range(z, c, slen, 0, (unsigned)(dend - d), d);
                 z->pend_code = c;
                 z->pend_len = slen;
-                z->pend_done = (unsigned)(n - o);
+                z->pend_done = (unsigned)(dend - d);
             }
-            first = dst[o];
-            o += slen < n - o ? slen : n - o;
+#ifdef GIFLOW_CONFIG_SMALL_LZW
+        written:
+#endif
+            first = *d;
+            d += slen < (size_t)(dend - d) ? slen : (size_t)(dend - d);
             if (c == next) {
                 next += next <= GIFLOW__LZW_MAX_CODE;
                 goto grown;
@@ -236,5 +311,5 @@ size_t giflow__lzw_decode(giflow__lzw *z, const uint8_t *src, size_t len,
     if (status != GIFLOW__LZW_RUNNING)
         z->status = status;
     *used = (size_t)(ip - src);
-    return o;
+    return (size_t)(d - dst);
 }

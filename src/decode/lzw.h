@@ -114,8 +114,8 @@ typedef struct giflow__lzw {
 #endif
     union {
 #ifdef GIFLOW_CONFIG_SMALL_LZW
-        /* Small LZW: bare 12-bit prefixes, two in three bytes (no runs, no
-         * cached lengths): 10 KiB instead of 12 (lzw_impl.h, lzw_link). */
+        /* Small LZW: 12-bit links, two in three bytes (a prefix, or a run's
+         * length; no cached lengths): 10 KiB instead of 12 (lzw_impl.h). */
         struct {
             uint8_t link[GIFLOW__LZW_TABLE * 3 / 2];
             uint8_t suffix[GIFLOW__LZW_TABLE];

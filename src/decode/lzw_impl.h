@@ -12,10 +12,11 @@
 #define LZW_FIELD 0x0FFFu
 #define LZW_LEN_SHIFT 12
 
-/* The chain table's links. With GIFLOW_CONFIG_SMALL_LZW a link is a bare 12-bit
- * prefix packed two to three bytes (byte loads only: no unaligned access),
- * so LZW_RUN and the length bits are never set: every string is walked to
- * its literal. */
+/* The chain table's links. With GIFLOW_CONFIG_SMALL_LZW a link is 12 bits
+ * packed two to three bytes (byte loads only: no unaligned access): a
+ * prefix, or a run's length (lzw_is_run below); no length bits, so a
+ * chain's string is written without knowing its length (lzw.c,
+ * walk_back). */
 #ifdef GIFLOW_CONFIG_SMALL_LZW
 typedef uint8_t lzw_link_t;
 #if defined(__GNUC__)
@@ -23,21 +24,36 @@ __attribute__((always_inline)) /* -Os would call it once per table step */
 #endif
 static inline unsigned lzw_link12(const uint8_t *t, unsigned c)
 {
+    /* Entry c is 12 bits at nibble 3c: no branch on its parity. */
     const uint8_t *p = t + c + (c >> 1);
-    return c & 1 ? (unsigned)(p[0] >> 4 | p[1] << 4) : (unsigned)(p[0] | (p[1] & 15) << 8);
+    unsigned w = (unsigned)p[0] | (unsigned)p[1] << 8;
+    return (w >> ((c & 1) << 2)) & 0xFFFu;
 }
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline void lzw_set_link(uint8_t *t, unsigned c, unsigned v)
 {
+    /* Entries are defined in code order, so entry c + 1 is not defined yet
+     * when c is: an even entry may clear the nibble the next one shares. */
     uint8_t *p = t + c + (c >> 1);
     if (c & 1) {
         p[0] = (uint8_t)((p[0] & 15) | v << 4);
         p[1] = (uint8_t)(v >> 4);
     } else {
         p[0] = (uint8_t)v;
-        p[1] = (uint8_t)((p[1] & 0xF0) | (v >> 8 & 15));
+        p[1] = (uint8_t)(v >> 8);
     }
 }
 #define lzw_link(t, c) lzw_link12((t), (unsigned)(c))
+/* Runs without a flag bit: a chain entry's prefix is always below its own
+ * code, so a link v >= c marks entry c as a run of suffix[c], of length
+ * LZW_SMALL_RUN_END - v (a run too long for its code to hold that way,
+ * at most LZW_SMALL_RUN_END - c, stays a plain chain: correct, slower). */
+#define LZW_SMALL_RUN_END (GIFLOW__LZW_TABLE + 1)
+#define lzw_is_run(v, c) ((v) >= (c))
+#define lzw_run_len(v) (LZW_SMALL_RUN_END - (v))
+#define lzw_prefix(v) (v)
 #else
 typedef uint16_t lzw_link_t;
 /* A macro: the same code as a plain array access. */
@@ -46,6 +62,9 @@ static inline void lzw_set_link(uint16_t *t, unsigned c, unsigned v)
 {
     t[c] = (uint16_t)v;
 }
+#define lzw_is_run(v, c) ((v) & LZW_RUN)
+#define lzw_run_len(v) ((v) & LZW_FIELD)
+#define lzw_prefix(v) ((v) & LZW_FIELD)
 #endif
 
 /* Literal value of code c: only lenient code sizes (9..11) reach above 255. */
@@ -159,7 +178,7 @@ static inline void lzw_chain_define(giflow__lzw *z, unsigned slot, unsigned firs
 {
     unsigned prev = (unsigned)z->prev, plen = z->prev_len;
 #ifdef GIFLOW_CONFIG_SMALL_LZW
-    (void)plen;
+    (void)plen; /* (the canvas modes, the only callers, are not built) */
     lzw_set_link(z->t.chain.link, slot, prev);
 #else
     int prev_is_run = prev < z->clear || (z->t.chain.link[prev] & LZW_RUN);
@@ -176,9 +195,11 @@ static inline void lzw_chain_define(giflow__lzw *z, unsigned slot, unsigned firs
 /* Length of the string of chain table code c. */
 static inline unsigned lzw_chain_length(const giflow__lzw *z, unsigned c)
 {
-    unsigned v = lzw_link(z->t.chain.link, c);
-    if (v & LZW_RUN)
-        return v & LZW_FIELD;
+    const lzw_link_t *link = z->t.chain.link;
+    unsigned v = lzw_link(link, c);
+    if (lzw_is_run(v, c))
+        return lzw_run_len(v);
+#ifndef GIFLOW_CONFIG_SMALL_LZW
     if (v >> LZW_LEN_SHIFT)
         return (v >> LZW_LEN_SHIFT) + 1;
     /* Walk to the first entry that knows its length: a run, a string of
@@ -189,12 +210,21 @@ static inline unsigned lzw_chain_length(const giflow__lzw *z, unsigned c)
         c = v & LZW_FIELD;
         if (c < z->clear)
             return n + 1;
-        v = lzw_link(z->t.chain.link, c);
+        v = lzw_link(link, c);
         if (v & LZW_RUN)
             return n + (v & LZW_FIELD);
         if (v >> LZW_LEN_SHIFT)
             return n + (v >> LZW_LEN_SHIFT) + 1;
     }
+#else
+    unsigned n = 1;
+    for (c = lzw_prefix(v); c > z->clear; c = lzw_prefix(v), n++) {
+        v = lzw_link(link, c);
+        if (lzw_is_run(v, c))
+            return n + lzw_run_len(v);
+    }
+    return n + 1; /* the literal root */
+#endif
 }
 
 /* Canvas address of the frame's k-th stored row (interlacing applied), at
