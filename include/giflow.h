@@ -1335,10 +1335,13 @@ GIFLOW_API uint32_t giflow_partial_row(const giflow_decoder *dec, uint32_t *y); 
  *   delays, comments and extensions change. Always exact.
  * - OPTIMIZE (lossless): frames are rewritten smaller with their exact
  *   colours: each frame cropped to what changes on screen, unchanged
- *   pixels transparent (or repeating what is shown, whichever codes
- *   shorter), identical frames merged (their played delays added), the
- *   palette of each frame global or local, whichever is smaller, and any
- *   unused global index as the transparent one. The output renders exactly
+ *   pixels transparent or repeating what is shown (chosen pixel by pixel
+ *   for the longest LZW strings), identical frames merged (their played
+ *   delays added), the palette of each frame global or local, whichever is
+ *   smaller, any unused global index as the transparent one, a frame
+ *   restored after it is shown (disposal 3) when that makes the next one
+ *   clearly smaller, and a full LZW table kept past its fill (the clear
+ *   deferred) where that codes shorter. The output renders exactly
  *   like the input in the browser model. When some frame cannot be drawn
  *   exactly (more than 256 colours change at once), push returns
  *   GIFLOW_ERR_TOO_MANY_COLORS: a caller that can read the input again

@@ -205,6 +205,61 @@ static int analyse(giflow__opt *o, const uint8_t *next, orect *r, int *clear_nex
     return GIFLOW_OK;
 }
 
+/* Columns [*x0, *x1) span where rows a and b of w pixels differ; 0 if
+ * they do not. */
+static int row_span(const uint8_t *a, const uint8_t *b, uint32_t w, uint32_t *x0, uint32_t *x1)
+{
+    if (!memcmp(a, b, (size_t)w * 4))
+        return 0;
+    uint32_t l = 0, h = w;
+    while (!memcmp(a + 4 * l, b + 4 * l, 4))
+        l++;
+    while (!memcmp(a + 4 * (h - 1), b + 4 * (h - 1), 4))
+        h--;
+    *x0 = l, *x1 = h;
+    return 1;
+}
+
+/* Whether the pending frame (its changes in r) should restore the screen
+ * it was drawn on (disposal 3): when the next frame then changes a
+ * clearly smaller rectangle, as a sprite moving over a still background
+ * does. Outside r the screen is the same either way. Not where the next
+ * frame has transparency over the restored screen (disposal 2's work);
+ * the caller has checked it has none over the frame. */
+static int prefer_restore(const giflow__opt *o, const orect *r, const uint8_t *next)
+{
+    const uint32_t w = o->w;
+    orect keep = {0, 0, 0, 0}, back = {0, 0, 0, 0};
+    for (uint32_t y = 0; y < o->h; y++) {
+        const size_t row = (size_t)y * w * 4;
+        const uint8_t *nx = next + row;
+        uint32_t x0 = 0, x1 = 0;
+        const int d = row_span(nx, o->pend + row, w, &x0, &x1);
+        if (d) {
+            rect_add(&keep, x0, y);
+            rect_add(&keep, x1 - 1, y);
+        }
+        if (y < r->y0 || y >= r->y1) { /* pend is the screen here */
+            if (d) {
+                rect_add(&back, x0, y);
+                rect_add(&back, x1 - 1, y);
+            }
+            continue;
+        }
+        const uint8_t *sh = o->shown + row;
+        if (row_span(nx, sh, w, &x0, &x1)) {
+            for (uint32_t x = x0; x < x1; x++)
+                if (!nx[4 * x + 3] && sh[4 * x + 3])
+                    return 0;
+            rect_add(&back, x0, y);
+            rect_add(&back, x1 - 1, y);
+        }
+    }
+    uint64_t a_keep = (uint64_t)(keep.x1 - keep.x0) * (keep.y1 - keep.y0);
+    uint64_t a_back = (uint64_t)(back.x1 - back.x0) * (back.y1 - back.y0);
+    return a_back * 5 < a_keep * 4;
+}
+
 /* Row y of the rectangle's i-th output row (interlaced order if asked). */
 static uint32_t row_at(const orect *r, int interlace, uint32_t i)
 {
@@ -460,6 +515,7 @@ static int write_frame(giflow__opt *o, const uint8_t *next)
     if ((st = analyse(o, next, &r, &clear_next, &free_px)) != GIFLOW_OK)
         return st;
     int need_trans = free_px > 0 || clear_next;
+    const int restore = next && o->written && !clear_next && o->restore && prefer_restore(o, &r, next);
     giflow__palette local;
     giflow__cindex lindex;
     plan p;
@@ -471,8 +527,8 @@ static int write_frame(giflow__opt *o, const uint8_t *next)
                                        : o->pend_delay;
     giflow__gifout *out = o->out;
     const uint32_t rw = r.x1 - r.x0, rh = r.y1 - r.y0;
-    if ((delay || p.trans >= 0 || clear_next) &&
-        (st = giflow__gw_gce(out, clear_next ? 2 : 1, delay, p.trans)) != GIFLOW_OK)
+    if ((delay || p.trans >= 0 || clear_next || restore) &&
+        (st = giflow__gw_gce(out, clear_next ? 2 : restore ? 3 : 1, delay, p.trans)) != GIFLOW_OK)
         return st;
     if ((st = giflow__gw_image(out, r.x0, r.y0, rw, rh, o->interlace, p.local ? p.bits : 0)) !=
             GIFLOW_OK ||
@@ -484,8 +540,9 @@ static int write_frame(giflow__opt *o, const uint8_t *next)
         choices = map_rect(o, &r, &p);
     if ((st = write_codes(o, &r, &p, choices)) != GIFLOW_OK)
         return st;
-    /* The screen now shows the frame, then its disposal. */
-    for (uint32_t y = r.y0; y < r.y1; y++) {
+    /* The screen now shows the frame, then its disposal (restored: as it
+     * was). */
+    for (uint32_t y = r.y0; y < r.y1 && !restore; y++) {
         size_t off = ((size_t)y * o->w + r.x0) * 4;
         if (clear_next)
             memset(o->shown + off, 0, (size_t)rw * 4);

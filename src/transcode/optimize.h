@@ -33,6 +33,7 @@ typedef struct giflow__opt {
     uint32_t w, h;
     int interlace;            /* write frames interlaced */
     int effort;               /* 1: try each way of coding free pixels */
+    int restore;              /* 1: disposal 3 where the next frame gains */
     uint8_t *shown;           /* what a browser shows before pend is drawn */
     uint8_t *pend, *next;     /* RGBA canvases */
     uint8_t *must;            /* per pixel: changes on screen */

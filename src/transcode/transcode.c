@@ -424,6 +424,7 @@ static int start_output(giflow_transcoder *t, const giflow_image_info *im)
         t->have_opt = 1;
         t->opt.interlace = o->interlace;
         t->opt.effort = 1;
+        t->opt.restore = 1;
         t->opt.after_frame = opt_after_frame;
         t->opt.hook_user = t;
         return GIFLOW_OK;
