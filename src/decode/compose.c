@@ -85,6 +85,15 @@ void giflow__build_lut(giflow_decoder *dec)
         n = 256;
     uint32_t *lut = dec->lut;
     const uint8_t *pal = f->palette;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* One 4-byte load per entry (its fourth byte, the next entry's red, is
+     * replaced by the opaque alpha), all but the last entry. */
+    for (; i + 1 < n; i++) {
+        uint32_t v;
+        memcpy(&v, pal + 3 * i, 4);
+        lut[i] = v | 0xFF000000u;
+    }
+#endif
     for (; i < n; i++)
         lut[i] = opaque_word(pal + 3 * i);
     const uint32_t black = opaque_word((const uint8_t[3]){0, 0, 0});

@@ -74,6 +74,17 @@ static flat flat_at(const giflow__lzw *z, const giflow__sink *s)
  * the sign bit sends them to the control path once loaded. */
 #define CTRL ((uint64_t)1 << 63)
 
+/* The literal bytes: byte c at offset c. */
+static const uint8_t lit_bytes[256] = {
+#define B4(i) i, i + 1, i + 2, i + 3
+#define B16(i) B4(i), B4(i + 4), B4(i + 8), B4(i + 12)
+#define B64(i) B16(i), B16(i + 16), B16(i + 32), B16(i + 48)
+    B64(0), B64(64), B64(128), B64(192)
+#undef B4
+#undef B16
+#undef B64
+};
+
 /* The literal entries and bytes every frame starts from. Offsets count
  * from the table, so the literals' depend on where it sits (TAIL aligns
  * it below the indices): built here, in registers. */
@@ -83,10 +94,13 @@ static void flat_start(giflow__lzw *z, const flat *f)
      * at most). */
     const unsigned clear = z->clear;
     uint64_t e = entry((uint32_t)(f->base - f->tab), 1);
-    for (unsigned i = 0; i < clear; i++) {
-        st64(f->tab + 8 * (size_t)i, e + i);
-        f->base[i] = (uint8_t)i;
+    /* Two entries per 16-byte store (clear is a power of two, at least 4:
+     * the flat modes take code sizes 2..8). */
+    for (unsigned i = 0; i < clear; i += 2) {
+        uint64_t two[2] = {e + i, e + i + 1};
+        memcpy(f->tab + 8 * (size_t)i, two, 16);
     }
+    memcpy(f->base, lit_bytes, clear);
     st64(f->tab + 8 * (size_t)clear, CTRL);
     st64(f->tab + 8 * (size_t)clear + 8, CTRL | 1);
     z->prev = -1;
