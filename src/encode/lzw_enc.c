@@ -380,7 +380,7 @@ static void best_dfs(struct best_walk *w, size_t m, unsigned cur, size_t l)
         uint32_t k = cur << 8 | w->px[m], h = flex_find(e, k);
         int a = has(e, h, k), b = 0;
         unsigned ca = code_at(e, h), cb = 0;
-        if (w->alt[m] != w->px[m]) {
+        if (w->alt[m] != w->px[m] && (!a || w->budget)) { /* else a is taken */
             uint32_t k2 = cur << 8 | w->alt[m], h2 = flex_find(e, k2);
             b = has(e, h2, k2);
             cb = code_at(e, h2);

@@ -23,7 +23,7 @@ static inline uint32_t rgb_of(const uint8_t *p)
 
 static inline uint32_t cslot(uint32_t rgb)
 {
-    return (rgb * 0x9E3779B1u) >> 22;
+    return (rgb * 0x9E3779B1u) >> 20;
 }
 
 void giflow__cindex_build(giflow__cindex *c, const giflow__palette *p)
@@ -32,7 +32,7 @@ void giflow__cindex_build(giflow__cindex *c, const giflow__palette *p)
     for (uint32_t i = 0; i < p->n; i++) {
         uint32_t rgb = rgb_of(p->rgb + 3 * i), h = cslot(rgb);
         while (c->key[h] && c->key[h] != rgb + 1)
-            h = (h + 1) & 1023;
+            h = (h + 1) & (GIFLOW__CINDEX_SLOTS - 1);
         if (!c->key[h]) { /* the first of duplicate entries wins */
             c->key[h] = rgb + 1;
             c->idx[h] = (uint8_t)i;
@@ -46,7 +46,7 @@ int giflow__cindex_find(const giflow__cindex *c, uint32_t rgb)
     while (c->key[h]) {
         if (c->key[h] == rgb + 1)
             return c->idx[h];
-        h = (h + 1) & 1023;
+        h = (h + 1) & (GIFLOW__CINDEX_SLOTS - 1);
     }
     return -1;
 }
@@ -170,26 +170,27 @@ static int analyse(giflow__opt *o, const uint8_t *next, orect *r, int *clear_nex
             memset(m, 0, w); /* the usual row of a small change: libc's compares */
             continue;
         }
-        uint32_t x0 = w, x1 = 0, n = 0; /* marked columns [x0, x1) */
+        /* Without a next frame, the clear test reads this frame twice
+         * and finds nothing. Selects, not branches: photos change at random. */
+        const uint8_t *restrict q = nx ? nx : c;
+        uint8_t *restrict mr = m;
+        uint32_t x0 = w, x1 = 0, n = 0, bad = 0, cl = 0; /* marked columns [x0, x1) */
         for (uint32_t x = 0; x < w; x++) {
             uint32_t cw, sw;
             memcpy(&cw, c + 4 * x, 4);
             memcpy(&sw, s + 4 * x, 4);
-            int mk = 0;
-            if (cw != sw) {
-                if (!c[4 * x + 3])
-                    return GIFLOW_ERR_STATE; /* only a disposal can clear */
-                mk = 1;
-                n++;
-            }
-            m[x] = (uint8_t)mk;
-            if (nx && c[4 * x + 3] && !nx[4 * x + 3])
-                mk = clear = 1;
-            if (mk) {
-                x0 = x < x0 ? x : x0;
-                x1 = x + 1;
-            }
+            const uint32_t diff = cw != sw, op = c[4 * x + 3] != 0;
+            bad |= diff & !op; /* only a disposal can clear */
+            mr[x] = (uint8_t)diff;
+            n += diff;
+            const uint32_t clr = op & !q[4 * x + 3], mk = diff | clr;
+            cl |= clr;
+            x0 = mk && x0 == w ? x : x0;
+            x1 = mk ? x + 1 : x1;
         }
+        if (bad)
+            return GIFLOW_ERR_STATE;
+        clear |= (int)cl;
         nmust += n;
         if (x1) {
             rect_add(r, x0, y);
@@ -229,6 +230,21 @@ static int row_span(const uint8_t *a, const uint8_t *b, uint32_t w, uint32_t *x0
 static int prefer_restore(const giflow__opt *o, const orect *r, const uint8_t *next)
 {
     const uint32_t w = o->w;
+    /* First a sample (every 4th row of r): restoring can only pay where
+     * the next frame takes back a fair share of what this one changes. */
+    uint64_t persist = 0, revert = 0;
+    for (uint32_t y = r->y0; y < r->y1; y += 4) {
+        const size_t row = (size_t)y * w;
+        for (uint32_t x = r->x0; x < r->x1; x++) {
+            if (!o->must[row + x])
+                continue;
+            const uint8_t *nx = next + 4 * (row + x);
+            persist += !memcmp(nx, o->pend + 4 * (row + x), 4);
+            revert += !memcmp(nx, o->shown + 4 * (row + x), 4);
+        }
+    }
+    if (revert * 4 < persist)
+        return 0;
     orect keep = {0, 0, 0, 0}, back = {0, 0, 0, 0};
     for (uint32_t y = 0; y < o->h; y++) {
         const size_t row = (size_t)y * w * 4;
@@ -248,9 +264,11 @@ static int prefer_restore(const giflow__opt *o, const orect *r, const uint8_t *n
         }
         const uint8_t *sh = o->shown + row;
         if (row_span(nx, sh, w, &x0, &x1)) {
+            unsigned hole = 0;
             for (uint32_t x = x0; x < x1; x++)
-                if (!nx[4 * x + 3] && sh[4 * x + 3])
-                    return 0;
+                hole |= !nx[4 * x + 3] & (sh[4 * x + 3] != 0);
+            if (hole)
+                return 0;
             rect_add(&back, x0, y);
             rect_add(&back, x1 - 1, y);
         }
@@ -341,32 +359,34 @@ static uint64_t map_rect(giflow__opt *o, const orect *r, const plan *p)
     const uint8_t *pend = o->pend, *shown = o->shown, *must = o->must;
     const uint32_t w = o->w;
     const int interlace = o->interlace;
-    uint8_t *dp = o->px, *da = o->alt;
-    uint32_t last = 0xFFFFFFFFu;
-    int lasti = 0;
+    uint8_t *restrict dp = o->px, *restrict da = o->alt;
+    /* The last pixel word looked up (0: transparent, as pixels here are),
+     * its index and its index as a free pixel's alternative. */
+    uint32_t last = 0;
+    uint8_t lasti = 0xFF, lastalt = trans;
     uint64_t choices = 0;
     for (uint32_t i = 0; i < rh; i++) {
         const size_t row = (size_t)row_at(r, interlace, i) * w + r->x0;
-        const uint8_t *c = pend + row * 4, *s = shown + row * 4, *m = must + row;
-        for (uint32_t x = 0; x < rw; x++, dp++, da++) {
-            const uint8_t *q = m[x] ? c + 4 * x : s + 4 * x;
-            int v = -1;
-            if (q[3]) {
-                uint32_t rgb = rgb_of(q);
-                if (rgb != last) {
-                    last = rgb;
-                    lasti = giflow__cindex_find(index, rgb);
-                }
-                v = lasti;
+        const uint8_t *restrict c = pend + row * 4, *restrict s = shown + row * 4;
+        const uint8_t *restrict m = must + row;
+        for (uint32_t x = 0; x < rw; x++) {
+            const uint8_t mk = m[x];
+            const uint8_t *q = (mk ? c : s) + 4 * x;
+            uint32_t word;
+            memcpy(&word, q, 4);
+            if (word != last) {
+                last = word;
+                int v = word ? giflow__cindex_find(index, rgb_of(q)) : -1;
+                lasti = (uint8_t)v;
+                lastalt = v >= 0 && (uint32_t)v < lim ? (uint8_t)v : trans;
             }
-            if (m[x]) {
-                *dp = *da = (uint8_t)v;
-            } else {
-                *dp = trans;
-                *da = v >= 0 && (uint32_t)v < lim ? (uint8_t)v : trans;
-                choices += *da != trans;
-            }
+            /* Selects, not branches: must or free is data. */
+            dp[x] = mk ? lasti : trans;
+            da[x] = mk ? lasti : lastalt;
+            choices += !mk & (lastalt != trans);
         }
+        dp += rw;
+        da += rw;
     }
     return choices;
 }
@@ -387,6 +407,10 @@ static int code_sink(void *user, const uint8_t *data, size_t size)
 #define CODE_NEAR 0   /* greedy, push_alt's NEAR policy (quick estimate) */
 #define CODE_BEST 1   /* push_best (push when no free pixel has a choice) */
 #define CODE_DEFER 2  /* flag: clear a full table only once that pays */
+#define CODE_COLOUR 4 /* flag: ties go to the colour on screen, not transparent */
+/* Below this many pixels, the colour-first trial costs more time than
+ * the bytes it finds are worth. */
+#define COLOUR_TRIAL_PIXELS 16384
 #define DEFER_WINDOW 4096
 
 static void code_rect(giflow__opt *o, const orect *r, const plan *p, int how, int choices,
@@ -398,6 +422,8 @@ static void code_rect(giflow__opt *o, const orect *r, const plan *p, int how, in
     o->lzw->defer = how & CODE_DEFER ? DEFER_WINDOW : 0;
     if (!(how & CODE_BEST))
         giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, n, GIFLOW__ALT_NEAR);
+    else if (choices && (how & CODE_COLOUR))
+        giflow__lzwenc_push_best(o->lzw, o->alt, o->px, n, o->scratch);
     else if (choices)
         giflow__lzwenc_push_best(o->lzw, o->px, o->alt, n, o->scratch);
     else
@@ -493,12 +519,16 @@ static int write_codes(giflow__opt *o, const orect *r, const plan *p, uint64_t c
     struct giflow__opt_code *best = NULL;
     if (o->effort) {
         best = &o->code[0];
-        uint64_t least = lzw_bytes(o, r, p, CODE_BEST, c, best, UINT64_MAX);
-        if (o->lzw->fills) {
-            struct giflow__opt_code *cur = &o->code[1];
-            if (lzw_bytes(o, r, p, CODE_BEST | CODE_DEFER, c, cur, least) < least)
-                best = cur, how |= CODE_DEFER;
+        struct giflow__opt_code *cur = &o->code[1];
+        uint64_t least = lzw_bytes(o, r, p, CODE_BEST, c, best, UINT64_MAX), b;
+        const int filled = o->lzw->fills > 0;
+        if (c && (uint64_t)(r->x1 - r->x0) * (r->y1 - r->y0) >= COLOUR_TRIAL_PIXELS &&
+            (b = lzw_bytes(o, r, p, CODE_BEST | CODE_COLOUR, c, cur, least)) < least) {
+            struct giflow__opt_code *t = best;
+            best = cur, cur = t, least = b, how |= CODE_COLOUR;
         }
+        if (filled && lzw_bytes(o, r, p, how | CODE_DEFER, c, cur, least) < least)
+            best = cur, how |= CODE_DEFER;
     }
     if (best && !best->over)
         return giflow__gw_bytes(o->out, best->p, best->len);

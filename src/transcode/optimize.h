@@ -20,10 +20,12 @@
 #include "../encode/lzw_enc.h"
 #include "../quant/quant.h"
 
-/* Colour -> palette index, for up to 256 colours. */
+/* Colour -> palette index, for up to 256 colours: 16 slots a colour, so
+ * a lookup almost never probes twice. */
+#define GIFLOW__CINDEX_SLOTS 4096
 typedef struct giflow__cindex {
-    uint32_t key[1024]; /* rgb + 1, 0 = empty */
-    uint8_t idx[1024];
+    uint32_t key[GIFLOW__CINDEX_SLOTS]; /* rgb + 1, 0 = empty */
+    uint8_t idx[GIFLOW__CINDEX_SLOTS];
 } giflow__cindex;
 
 typedef struct giflow__opt {
