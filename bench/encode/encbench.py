@@ -37,6 +37,8 @@ TIME = "/usr/bin/time"
 # giflow variants: (label, extra `giflow encode` options). Add presets here.
 GIFLOW_VARIANTS = [
     ("giflow", []),
+    ("giflow -Q 100", ["--quality", "100"]),
+    ("giflow -Q 98", ["--quality", "98"]),
     ("giflow -Q 90", ["--quality", "90"]),
     ("giflow -Q 80", ["--quality", "80"]),
     ("giflow -Q 70", ["--quality", "70"]),
@@ -51,6 +53,7 @@ GIFLOW_VARIANTS = [
     ("giflow --lossy 4", ["--lossy", "4"]),
     ("giflow --lossy 10", ["--lossy", "10"]),
     ("giflow --dither fs", ["--dither", "fs"]),
+    ("giflow -Q 100 --palette local", ["--quality", "100", "--palette", "local"]),
 ]
 
 # gifski points: (label, options). The peer's documented settings.
