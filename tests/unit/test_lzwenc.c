@@ -215,6 +215,44 @@ static void test_defer(giflow__lzwenc *e)
     free(px);
 }
 
+/* A full table kept (deferred clear) reaches strings at its last code,
+ * 4095; followed by index 255 their key, 4095 << 8 | 255, is the hash's
+ * empty mark. Cycles of noise over {0..7, 255} with mcs 8 get there; the
+ * greedy and the search coders must still decode exactly (giflib). */
+static void test_last_code(giflow__lzwenc *e)
+{
+    enum { N = 40000, CYCLE = 2500 };
+    uint8_t *px = malloc(N), *alt = malloc(N);
+    uint16_t *scratch = malloc(GIFLOW__LZWE_SCRATCH * sizeof *scratch);
+    uint32_t seed = 11;
+    for (int run = 0; run < 48; run++) {
+        for (size_t i = 0; i < N; i++) {
+            seed = seed * 1103515245u + 12345u;
+            uint8_t v = (uint8_t)((seed >> 16) % 9);
+            px[i] = i < CYCLE ? (v == 8 ? 255 : v) : px[i - CYCLE];
+            alt[i] = px[i];
+        }
+        for (int best = 0; best < 2; best++) {
+            tb_buf g = {0};
+            frame_start(&g, 8, N / 400, 400);
+            giflow__lzwenc_begin(e, 8, append, &g);
+            e->defer = 1u << 20;
+            if (best)
+                giflow__lzwenc_push_best(e, px, alt, N, scratch);
+            else
+                giflow__lzwenc_push(e, px, N);
+            TU_CHECK(giflow__lzwenc_end(e) == 0, "end");
+            tb_trailer(&g);
+            TU_CHECK(giflib_agrees(&g, px, N), "run %d %s: giflib reads other indices", run,
+                     best ? "push_best" : "push");
+            tb_free(&g);
+        }
+    }
+    free(px);
+    free(alt);
+    free(scratch);
+}
+
 /* push_best: every pixel decodes (giflib) to px[i] or alt[i]; with no
  * choice anywhere it writes exactly push's stream; with choices it is
  * shorter than coding px alone. */
@@ -323,6 +361,7 @@ int main(void)
     test_lossy(&e);
     test_defer(&e);
     test_best(&e);
+    test_last_code(&e);
     free(px);
     printf("test_lzwenc: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
