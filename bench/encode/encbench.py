@@ -54,6 +54,8 @@ GIFLOW_VARIANTS = [
     ("giflow --lossy 10", ["--lossy", "10"]),
     ("giflow --dither fs", ["--dither", "fs"]),
     ("giflow -Q 100 --palette local", ["--quality", "100", "--palette", "local"]),
+    ("giflow --colors 128 --lossy 6 --lossy-lzw 4",
+     ["--colors", "128", "--lossy", "6", "--lossy-lzw", "4"]),
 ]
 
 # gifski points: (label, options). The peer's documented settings.
