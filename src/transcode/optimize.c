@@ -601,7 +601,9 @@ int giflow__opt_push(giflow__opt *o, const uint8_t *rgba, uint32_t delay_cs, uin
         v = (v | alpha) & (0u - (uint32_t)(s[i + 3] >> 7));
         memcpy(d + i, &v, 4);
     }
-    if (o->have_pend && !memcmp(o->next, o->pend, n * 4)) {
+    /* Identical frames merge while their sum still fits a stored delay:
+     * past 65535 cs a merged frame would play shorter than its parts. */
+    if (o->have_pend && o->pend_played + played_cs <= 65535 && !memcmp(o->next, o->pend, n * 4)) {
         o->pend_count++;
         o->pend_played += played_cs;
         return GIFLOW_OK;
