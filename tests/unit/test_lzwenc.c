@@ -21,9 +21,9 @@ static int append(void *user, const uint8_t *data, size_t size)
     return 0;
 }
 
-/* A one-frame GIF of w x h with a grey palette of 1 << mcs entries. */
-static void make_gif(tb_buf *g, unsigned mcs, const uint8_t *px, uint32_t w, uint32_t h,
-                     giflow__lzwenc *e, size_t piece)
+/* A GIF header with a grey palette of 1 << mcs entries and a w x h frame
+ * header, up to the LZW data. */
+static void frame_start(tb_buf *g, unsigned mcs, uint32_t w, uint32_t h)
 {
     uint8_t pal[768];
     unsigned n = 1u << mcs;
@@ -34,6 +34,13 @@ static void make_gif(tb_buf *g, unsigned mcs, const uint8_t *px, uint32_t w, uin
     tb_u16(g, w);
     tb_u16(g, h);
     tb_u8(g, 0);
+}
+
+/* A one-frame GIF of w x h with a grey palette of 1 << mcs entries. */
+static void make_gif(tb_buf *g, unsigned mcs, const uint8_t *px, uint32_t w, uint32_t h,
+                     giflow__lzwenc *e, size_t piece)
+{
+    frame_start(g, mcs, w, h);
     giflow__lzwenc_begin(e, mcs, append, g);
     size_t total = (size_t)w * h;
     for (size_t i = 0; i < total; i += piece)
@@ -148,20 +155,6 @@ static void test_lossy(giflow__lzwenc *e)
     free(px);
     free(orig);
     free(lim);
-}
-
-/* The frame header of make_gif, for streams pushed by hand. */
-static void frame_start(tb_buf *g, unsigned mcs, uint32_t w, uint32_t h)
-{
-    uint8_t pal[768];
-    unsigned n = 1u << mcs;
-    for (unsigned i = 0; i < n; i++)
-        memset(pal + 3 * i, (int)(i * 255 / (n - 1)), 3);
-    tb_header(g, w, h, pal, n, 0);
-    tb_bytes(g, "\x2C\0\0\0\0", 5);
-    tb_u16(g, w);
-    tb_u16(g, h);
-    tb_u8(g, 0);
 }
 
 /* Deferred clearing: on a long cycle of noise, coding on with the full
