@@ -71,6 +71,18 @@ static inline uint32_t find(const uint32_t *slot, uint32_t k)
     return h;
 }
 
+/* Whether slot h holds key k. An empty slot's key part is 0xFFFFF, which
+ * is also the key of (4095, 255): a string at the table's last code. */
+static inline int has(const giflow__lzwenc *e, uint32_t h, uint32_t k)
+{
+    return e->slot[h] >> 12 == k && e->slot[h] != EMPTY;
+}
+
+static inline unsigned code_at(const giflow__lzwenc *e, uint32_t h)
+{
+    return e->slot[h] & CODE;
+}
+
 /* Writes the current string's code and accounts for it like a decoder:
  * the counter advances, the width grows at 1 << width, and the table is
  * cleared once full. Returns the slot a new entry may take, or 0. */
@@ -135,9 +147,9 @@ static size_t full_run(giflow__lzwenc *e, const uint8_t *px, size_t n, uint64_t 
 {
     unsigned cur = (unsigned)e->cur;
     for (size_t i = 0; i < n; i++) {
-        uint32_t k = cur << 8 | px[i], h = find(e->slot, k), s = e->slot[h];
-        if (s >> 12 == k && s != EMPTY) { /* (4095, 255) has the empty key */
-            cur = s & CODE;
+        uint32_t k = cur << 8 | px[i], h = find(e->slot, k);
+        if (has(e, h, k)) {
+            cur = code_at(e, h);
             continue;
         }
         put_code(e, cur);
@@ -292,18 +304,6 @@ static inline unsigned flex_emit(giflow__lzwenc *e, unsigned cur, uint32_t k, ui
 static inline uint32_t flex_find(const giflow__lzwenc *e, uint32_t k)
 {
     return find(e->slot, k);
-}
-
-/* Whether slot h holds key k. An empty slot's key part is 0xFFFFF, which
- * is also the key of (4095, 255): a string at the table's last code. */
-static inline int has(const giflow__lzwenc *e, uint32_t h, uint32_t k)
-{
-    return e->slot[h] >> 12 == k && e->slot[h] != EMPTY;
-}
-
-static inline unsigned code_at(const giflow__lzwenc *e, uint32_t h)
-{
-    return e->slot[h] & CODE;
 }
 
 void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
