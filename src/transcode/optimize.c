@@ -553,8 +553,7 @@ static int write_frame(giflow__opt *o, const uint8_t *next)
     int mapped = choose(o, &r, need_trans, &local, &lindex, &p, &choices);
     if (!mapped)
         return GIFLOW_ERR_TOO_MANY_COLORS;
-    uint32_t delay = o->pend_count > 1 ? (uint32_t)(o->pend_played > 65535 ? 65535 : o->pend_played)
-                                       : o->pend_delay;
+    uint32_t delay = o->pend_count > 1 ? o->pend_played : o->pend_delay;
     giflow__gifout *out = o->out;
     const uint32_t rw = r.x1 - r.x0, rh = r.y1 - r.y0;
     if ((delay || p.trans >= 0 || clear_next || restore) &&

@@ -51,7 +51,7 @@ typedef struct giflow__opt {
     } code[2];
     int have_pend, written;   /* frames written since the last reset */
     uint32_t pend_delay, pend_count;
-    uint64_t pend_played;     /* centiseconds, summed over merged frames */
+    uint32_t pend_played;     /* centiseconds, summed over merged frames (<= 65535) */
 
     giflow__palette global;   /* n == 0: none */
     giflow__cindex gindex;
