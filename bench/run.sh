@@ -4,6 +4,7 @@
 # Environment: BENCH_MIN_TIME (seconds per decoder and file, default 0.5),
 #              CORPORA (default: the build's GIFLOW_CORPORA, else
 #              ../shared/corpora next to the repository),
+#              BENCH_PASSES (timing passes over the file list, default 3),
 #              BENCH_DECODE_ONLY=1 (skip the encode and huge benches).
 # Writes BUILD_DIR/bench/decode.json and BUILD_DIR/bench/decode.txt.
 set -euo pipefail
@@ -46,7 +47,7 @@ for f in "${files[@]}"; do
     if [ -f "$f" ]; then present+=("$f"); else echo "bench: missing $f" >&2; fi
 done
 
-"$out/decode_bench" --min-time "${BENCH_MIN_TIME:-0.5}" --json "$out/decode.json" \
+"$out/decode_bench" --min-time "${BENCH_MIN_TIME:-0.5}" --passes "${BENCH_PASSES:-3}" --json "$out/decode.json" \
     "${present[@]}" | tee "$out/decode.txt"
 
 # BENCH_DECODE_ONLY=1: stop here (the decode table only).

@@ -49,7 +49,8 @@ static void copy_rect(uint8_t *c, size_t stride, uint8_t *save,
 }
 
 int wuffs_peer_decode(const uint8_t *data, size_t len, wuffs_peer_result *r,
-                      wuffs_peer_frame_fn fn, void *user)
+                      wuffs_peer_frame_fn fn, void *user, uint8_t *canvas_in,
+                      size_t canvas_cap)
 {
     memset(r, 0, sizeof *r);
     size_t dsize = sizeof__wuffs_gif__decoder();
@@ -82,7 +83,9 @@ int wuffs_peer_decode(const uint8_t *data, size_t len, wuffs_peer_result *r,
                                   WUFFS_BASE__PIXEL_SUBSAMPLING__NONE, w, h);
     size_t stride = (size_t)w * 4, npx = (size_t)w * h;
     uint64_t wb_len = wuffs_gif__decoder__workbuf_len(dec).max_incl;
-    uint8_t *canvas = calloc(npx ? npx : 1, 4); /* the transparent start */
+    /* The transparent start: the caller's zeroed canvas, or a calloc'ed one. */
+    int own = !canvas_in || canvas_cap < npx * 4;
+    uint8_t *canvas = own ? calloc(npx ? npx : 1, 4) : canvas_in;
     uint8_t *workbuf = malloc(wb_len ? (size_t)wb_len : 1);
     uint8_t *save = NULL;
     size_t save_cap = 0;
@@ -151,7 +154,8 @@ int wuffs_peer_decode(const uint8_t *data, size_t len, wuffs_peer_result *r,
 done:
     free(save);
     free(workbuf);
-    free(canvas);
+    if (own)
+        free(canvas);
     free(dec);
     return r->ok ? 0 : -1;
 }

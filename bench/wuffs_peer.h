@@ -16,9 +16,13 @@ typedef struct wuffs_peer_result {
 typedef void (*wuffs_peer_frame_fn)(void *user, const uint8_t *canvas, uint32_t w,
                                     uint32_t h);
 
-/* One whole decode of data[0..len) into a fresh RGBA canvas, disposal by
- * the browser model. Returns 0 when the image config was read. */
+/* One whole decode of data[0..len) into an RGBA canvas, disposal by the
+ * browser model. canvas: the caller's zeroed canvas of canvas_cap bytes
+ * (the bench allocates it outside the timed region, as for every
+ * decoder), or NULL (or too small): a calloc'ed one. Returns 0 when the
+ * image config was read. */
 int wuffs_peer_decode(const uint8_t *data, size_t len, wuffs_peer_result *r,
-                      wuffs_peer_frame_fn fn, void *user);
+                      wuffs_peer_frame_fn fn, void *user, uint8_t *canvas,
+                      size_t canvas_cap);
 
 #endif
