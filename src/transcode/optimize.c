@@ -337,6 +337,57 @@ static int global_use(const giflow__opt *o, const orect *r, uint8_t used[256])
     return 1;
 }
 
+/* With no transparent index every free pixel repeats what the screen
+ * shows: adds those colours to set. Returns 0 when one is over
+ * transparency (or the set overflows). */
+static int fill_colors(const giflow__opt *o, const orect *r, giflow__colorset *set)
+{
+    for (uint32_t y = r->y0; y < r->y1 && !set->overflow; y++) {
+        const size_t row = (size_t)y * o->w;
+        const uint8_t *s = o->shown + row * 4;
+        uint32_t x = r->x0;
+        while (x < r->x1) {
+            while (x < r->x1 && o->must[row + x])
+                x++;
+            uint32_t x0 = x;
+            unsigned clear = 0;
+            for (; x < r->x1 && !o->must[row + x]; x++)
+                clear |= !s[4 * x + 3];
+            if (clear)
+                return 0;
+            if (x > x0)
+                giflow__colorset_add(set, s + 4 * x0, x - x0, 1);
+        }
+    }
+    return !set->overflow;
+}
+
+/* Marks the global entries of the free pixels' screen colours. Returns 0
+ * when one is over transparency or missing. */
+static int global_fill_use(const giflow__opt *o, const orect *r, uint8_t used[256])
+{
+    uint32_t last = 0xFFFFFFFFu;
+    for (uint32_t y = r->y0; y < r->y1; y++) {
+        const size_t row = (size_t)y * o->w;
+        for (uint32_t x = r->x0; x < r->x1; x++) {
+            if (o->must[row + x])
+                continue;
+            const uint8_t *q = o->shown + (row + x) * 4;
+            if (!q[3])
+                return 0;
+            uint32_t rgb = rgb_of(q);
+            if (rgb == last)
+                continue;
+            last = rgb;
+            int i = giflow__cindex_find(&o->gindex, rgb);
+            if (i < 0)
+                return 0;
+            used[i] = 1;
+        }
+    }
+    return 1;
+}
+
 /* A candidate encoding of the frame. */
 typedef struct plan {
     const giflow__palette *pal;
@@ -363,8 +414,10 @@ static uint64_t map_rect(giflow__opt *o, const orect *r, const plan *p)
     /* The last pixel word looked up (0: transparent, as pixels here are),
      * its index and its index as a free pixel's alternative. */
     uint32_t last = 0;
-    uint8_t lasti = 0xFF, lastalt = trans;
+    uint8_t lastalt = trans;
     uint64_t choices = 0;
+    /* No transparent index: a free pixel is the screen's colour. */
+    const uint8_t fill = p->trans < 0;
     for (uint32_t i = 0; i < rh; i++) {
         const size_t row = (size_t)row_at(r, interlace, i) * w + r->x0;
         const uint8_t *restrict c = pend + row * 4, *restrict s = shown + row * 4;
@@ -377,13 +430,12 @@ static uint64_t map_rect(giflow__opt *o, const orect *r, const plan *p)
             if (word != last) {
                 last = word;
                 int v = word ? giflow__cindex_find(index, rgb_of(q)) : -1;
-                lasti = (uint8_t)v;
                 lastalt = v >= 0 && (uint32_t)v < lim ? (uint8_t)v : trans;
             }
             /* Selects, not branches: must or free is data. */
-            dp[x] = mk ? lasti : trans;
-            da[x] = mk ? lasti : lastalt;
-            choices += !mk & (lastalt != trans);
+            dp[x] = mk | fill ? lastalt : trans;
+            da[x] = lastalt;
+            choices += !mk & !fill & (lastalt != trans);
         }
         dp += rw;
         da += rw;
@@ -452,13 +504,13 @@ static uint64_t lzw_size(giflow__opt *o, const orect *r, const plan *p, uint64_t
 /* Chooses between the global palette and a local one of the exact
  * colours. Returns 0 when neither can draw the frame, 2 when px / alt
  * already hold the chosen plan's mapping (its choices in *choices), else 1. */
-static int choose(giflow__opt *o, const orect *r, int need_trans, giflow__palette *local,
-                  giflow__cindex *lindex, plan *best, uint64_t *choices)
+static int choose(giflow__opt *o, const orect *r, int need_trans, int may_fill,
+                  giflow__palette *local, giflow__cindex *lindex, plan *best, uint64_t *choices)
 {
     giflow__colorset set;
     must_colors(o, r, &set);
     plan g = {0}, l = {0};
-    int have_g = 0, have_l = 0;
+    int have_g = 0, have_l = 0, ltrans = need_trans;
     uint8_t used[256];
     if (o->global.n && global_use(o, r, used)) {
         unsigned gbits = giflow__gw_table_bits(o->global.n);
@@ -469,12 +521,29 @@ static int choose(giflow__opt *o, const orect *r, int need_trans, giflow__palett
         for (int i = 0; need_trans && i < (1 << gbits) && t < 0; i++)
             if (!used[i])
                 t = i;
+        if (need_trans && t < 0 && may_fill && global_fill_use(o, r, used)) {
+            need_trans = 0; /* the palette is full: every free pixel repeats the screen */
+            for (int i = 0; i < 256; i++)
+                if (used[i])
+                    maxi = i;
+            t = -1;
+        }
         if (!need_trans || t >= 0) {
             int top = maxi > t ? maxi : t;
             unsigned mcs = giflow__gw_table_bits((uint32_t)top + 1);
             g = (plan){&o->global, &o->gindex, 0, t, mcs < 2 ? 2 : mcs, 0};
             have_g = 1;
         }
+    }
+    need_trans = ltrans;
+    /* A transparent index that would double the table: without it, when
+     * the free pixels' screen colours are among the frame's own. */
+    const uint32_t n = set.n;
+    if (!set.overflow && need_trans && may_fill && n >= 2 && (n & (n - 1)) == 0) {
+        giflow__colorset u = set;
+        u.max = n; /* no more colours than the bits hold */
+        if (fill_colors(o, r, &u))
+            need_trans = 0, set = u;
     }
     if (!set.overflow && set.n + (need_trans ? 1u : 0u) <= 256) {
         giflow__colorset_palette(&set, local);
@@ -550,7 +619,7 @@ static int write_frame(giflow__opt *o, const uint8_t *next)
     giflow__cindex lindex;
     plan p;
     uint64_t choices = 0;
-    int mapped = choose(o, &r, need_trans, &local, &lindex, &p, &choices);
+    int mapped = choose(o, &r, need_trans, !clear_next, &local, &lindex, &p, &choices);
     if (!mapped)
         return GIFLOW_ERR_TOO_MANY_COLORS;
     uint32_t delay = o->pend_count > 1 ? o->pend_played : o->pend_delay;

@@ -232,6 +232,34 @@ check("lossless: Pillow reads the restored frames alike",
       fr is not None and len(pillow_frames(o)) == sn and
       all(np.array_equal(canon(a), canon(b)) for a, b in zip(pillow_frames(o), sprite)))
 
+# A patch redrawn with its own 16 colours, over a background of the same
+# 16: its unchanged pixels repeat the screen's colour instead of taking a
+# transparent index, which would double the table to 32 entries (minimum
+# code size 5, not 4). Both frames still show the source.
+fw, fh = 40, 24
+fpal = np.array([[16 * i, 255 - 16 * i, (37 * i) % 256] for i in range(16)], np.uint8)
+fidx = rng.integers(0, 16, (2, fh, fw))
+fidx[1] = fidx[0]
+fidx[1, 4:20, 6:34] = rng.integers(0, 16, (16, 28))
+fsrc = np.zeros((2, fh, fw, 4), np.uint8)
+fsrc[..., :3] = fpal[fidx]
+fsrc[..., 3] = 255
+fsrc.tofile(raw)
+fgif = os.path.join(work, "fill.gif")
+run("encode", "--raw", "%dx%d" % (fw, fh), "--delay", "5", "--lossless", "--no-optimize",
+    "-o", fgif, raw)
+o = os.path.join(work, "fill-out.gif")
+r = run("edit", fgif, "-o", o)
+fr, j = frames(o) if r.returncode == 0 else (None, None)
+check("lossless: 16 colours over the same 16 need no transparent index",
+      j is not None and len(j["frames"]) == 2 and j["frames"][1]["transparent_index"] is None and
+      j["frames"][1]["min_code_size"] == 4, r.stderr.decode() + str(j and j["frames"][1]))
+check("lossless: those frames show the source",
+      fr is not None and np.array_equal(canon(fr), canon(fsrc)))
+check("lossless: Pillow reads them alike",
+      fr is not None and len(pillow_frames(o)) == 2 and
+      all(np.array_equal(canon(a), canon(b)) for a, b in zip(pillow_frames(o), fsrc)))
+
 # Area-average resize, against the independent numpy reduction: an opaque
 # image of few colours, so the blended colours stay under 256 and the
 # encoder keeps them exactly.
