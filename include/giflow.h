@@ -416,7 +416,11 @@ GIFLOW_API int giflow_decoder_set_meta_callback(giflow_decoder *dec, giflow_meta
     describes that last image (its delay is the group's delay). */
 #define GIFLOW_FLAG_SMALL_MEMORY 4u      /* giflow_decode_frame_rgba()
     without its working buffer: the same pixels from the fixed state alone,
-    at about half the speed on animations (see its memory note). */
+    at about half the speed on animations (see its memory note). Frames
+    copy strings from their own earlier output in the canvas, marking
+    transparent pixels in the lowest alpha bit until the call returns, so
+    the canvas must come back as the decoder left it: every alpha 0 or 255
+    (the "untouched canvas" rule of giflow_decode_frame_rgba()). */
 #define GIFLOW_FLAG_ZEROED_CANVAS 8u     /* the canvas handed to the first
     giflow_decode_frame_rgba() is already all zero bytes (transparent
     black, e.g. fresh from calloc): the decoder does not paint the

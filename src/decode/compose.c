@@ -159,8 +159,13 @@ static int buffer_fits(giflow_decoder *dec)
     return dec->work != NULL;
 }
 
-/* Opaque frames that lie wholly inside the canvas can use the canvas as
- * the LZW dictionary (COPY mode); the rest paint through chain tables. */
+/* Frames that lie wholly inside the canvas can use the canvas as the LZW
+ * dictionary (COPY mode); the rest paint through chain tables. A frame
+ * with a transparent index marks its transparent pixels in the canvas
+ * while it decodes (lzw_copy.c), so only when all of its data is at hand:
+ * it then ends, or breaks, in this call, and the marks come out before
+ * the canvas goes back. (The marks need to know where the alpha byte
+ * lies in a native word.) */
 static int pick_mode(giflow_decoder *dec, const giflow_input *in, size_t stride)
 {
     const giflow_frame_info *f = &dec->frame;
@@ -169,7 +174,13 @@ static int pick_mode(giflow_decoder *dec, const giflow_input *in, size_t stride)
         return GIFLOW__LZW_TAIL;
     if (buffer_fits(dec))
         return GIFLOW__LZW_BUFFER;
-    if (!giflow__has_transparency(f) && inside && !f->interlaced && f->min_code_size <= 8)
+#if defined(__BYTE_ORDER__)
+    int marks = giflow__data_complete(dec, in);
+#else
+    int marks = 0;
+#endif
+    if (inside && f->width && f->height && f->min_code_size <= 8 &&
+        (!giflow__has_transparency(f) || marks))
         return GIFLOW__LZW_COPY;
     return GIFLOW__LZW_CANVAS;
 }
@@ -195,6 +206,34 @@ static void compose_direct(giflow_decoder *dec, giflow_input *in, const giflow__
     giflow__data_advance(dec, in, rd.ip, rd.blk_end, rd.ended);
 }
 
+/* Decodes the current frame's pixels into the canvas (see canvas_frame). */
+static int frame_pixels(giflow_decoder *dec, giflow_input *in, const giflow__sink *s)
+{
+    giflow__lzw *z = &dec->lzw;
+    int r;
+    int direct = -1; /* unknown yet: the chain is scanned once per call */
+    while (z->pos < z->total) {
+        if (z->mode >= GIFLOW__LZW_TAIL && dec->buf_pos == dec->buf_len && direct &&
+            (direct = giflow__data_in_memory(dec, in)) != 0)
+            compose_direct(dec, in, s);
+        else
+            dec->buf_pos += (unsigned)giflow__lzw_compose(z, dec->buf + dec->buf_pos,
+                                                          dec->buf_len - dec->buf_pos, s);
+        if (z->pos == z->total)
+            break;
+        if (z->status == GIFLOW__LZW_BAD_CODE)
+            return giflow__fail(dec, GIFLOW_ERR_BAD_CODE);
+        if (z->status == GIFLOW__LZW_EOI)
+            return giflow__fail(dec, GIFLOW_ERR_MISSING_PIXELS);
+        r = giflow__read_data(dec, in);
+        if (r == GIFLOW_END)
+            return giflow__fail(dec, GIFLOW_ERR_MISSING_PIXELS);
+        if (r != GIFLOW_OK)
+            return r;
+    }
+    return GIFLOW_OK;
+}
+
 /* Decodes the current frame's pixels straight into the canvas. Returns
  * GIFLOW_FRAME_END, GIFLOW_NEED_INPUT or an error. */
 static int canvas_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
@@ -208,26 +247,11 @@ static int canvas_frame(giflow_decoder *dec, giflow_input *in, uint8_t *canvas,
     if (!dec->lzw_ready)
         giflow__start_lzw(dec, pick_mode(dec, in, stride), (uint64_t)f->width * f->height);
     giflow__sink s = frame_sink(dec, canvas, stride);
-    int direct = -1; /* unknown yet: the chain is scanned once per call */
-    while (z->pos < z->total) {
-        if (z->mode >= GIFLOW__LZW_TAIL && dec->buf_pos == dec->buf_len && direct &&
-            (direct = giflow__data_in_memory(dec, in)) != 0)
-            compose_direct(dec, in, &s);
-        else
-            dec->buf_pos += (unsigned)giflow__lzw_compose(z, dec->buf + dec->buf_pos,
-                                                          dec->buf_len - dec->buf_pos, &s);
-        if (z->pos == z->total)
-            break;
-        if (z->status == GIFLOW__LZW_BAD_CODE)
-            return giflow__fail(dec, GIFLOW_ERR_BAD_CODE);
-        if (z->status == GIFLOW__LZW_EOI)
-            return giflow__fail(dec, GIFLOW_ERR_MISSING_PIXELS);
-        r = giflow__read_data(dec, in);
-        if (r == GIFLOW_END)
-            return giflow__fail(dec, GIFLOW_ERR_MISSING_PIXELS);
-        if (r != GIFLOW_OK)
-            return r;
-    }
+    r = frame_pixels(dec, in, &s);
+    if (z->mode == GIFLOW__LZW_COPY && s.transparent)
+        giflow__lzw_copy_unmark(z, &s); /* (its data is all at hand: never NEED_INPUT) */
+    if (r != GIFLOW_OK)
+        return r;
     r = giflow__skip_data(dec, in);
     if (r != GIFLOW_OK)
         return r;

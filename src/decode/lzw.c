@@ -25,6 +25,7 @@ void giflow__lzw_init(giflow__lzw *z, unsigned lit_width, int mode, uint64_t tot
     (void)total; /* INDEX mode only */
 #else
     z->pos = z->epoch = z->prev_pos = z->conv = 0;
+    z->mark_from = UINT64_MAX;
     z->total = total;
     if (mode >= GIFLOW__LZW_TAIL)
         z->t.flat.ready = 0;

@@ -9,10 +9,11 @@
  *   regenerated from the table instead of being buffered). Used for rows.
  * - GIFLOW__LZW_CANVAS: straight into an RGBA canvas through a palette
  *   lookup table, skipping transparent pixels, clipping, interlacing.
- * - GIFLOW__LZW_COPY: opaque, unclipped, non-interlaced frames into a
- *   canvas. Each table entry remembers where its string was last written,
- *   so a code is emitted by copying pixels forward from the canvas itself
- *   (the frame's own earlier output is the dictionary).
+ * - GIFLOW__LZW_COPY: unclipped frames into a canvas. Each table entry
+ *   remembers where its string was last written, so a code is emitted by
+ *   copying pixels forward from the canvas itself (the frame's own earlier
+ *   output is the dictionary). Transparent pixels are marked in the
+ *   canvas while the frame decodes (lzw_copy.c).
  *
  * Chain tables (INDEX, CANVAS), per code >= first free code:
  *   link[c] bit 15 set   -> a run: the string is suffix[c] repeated, length
@@ -111,6 +112,7 @@ typedef struct giflow__lzw {
     /* COPY: position of the last clear, and where prev's string starts. */
     uint64_t epoch, prev_pos;
     uint64_t conv;     /* TAIL, BUFFER: pixels painted so far */
+    uint64_t mark_from; /* COPY with marks: the first transparent pixel */
 #endif
     union {
 #ifdef GIFLOW_CONFIG_SMALL_LZW
@@ -176,5 +178,10 @@ void giflow__lzw_compose_in(giflow__lzw *z, giflow__lzw_in *rd, const giflow__si
  * or z->status leaves RUNNING. Returns the input bytes consumed. */
 size_t giflow__lzw_compose(giflow__lzw *z, const uint8_t *src, size_t len,
                            const giflow__sink *s);
+
+/* COPY mode, for a frame with a transparent index: takes the marks out of
+ * the canvas. Called whenever the frame's decoding stops (complete,
+ * broken), before the canvas goes back to the caller. */
+void giflow__lzw_copy_unmark(giflow__lzw *z, const giflow__sink *s);
 
 #endif

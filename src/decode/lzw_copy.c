@@ -1,9 +1,47 @@
 /*
- * COPY mode (lzw.h): opaque frames wholly inside the canvas. The canvas
- * already holds the frame's earlier output, so a code is a copy of pixels
- * from where its string was last written.
+ * COPY mode (lzw.h): frames wholly inside the canvas. The canvas already
+ * holds the frame's earlier output, so a code is a copy of pixels from
+ * where its string was last written.
+ *
+ * Frames with a transparent index are "marked" while they decode: a
+ * transparent pixel keeps the canvas's colour but flips the lowest bit of
+ * its alpha (255 -> 254, 0 -> 1; the canvas's alpha is otherwise 0 or
+ * 255), so the frame's own output still tells which of its pixels were
+ * transparent, and a copy of such a pixel flips its destination instead.
+ * giflow__lzw_copy_unmark() takes the marks out when the frame stops, in
+ * the same call (compose.c picks marked copies only with the frame's data
+ * all at hand).
  */
 #include "lzw_impl.h"
+
+#if defined(__GNUC__)
+#define COPY_INLINE inline __attribute__((always_inline))
+#define COPY_NOINLINE __attribute__((noinline))
+#else
+#define COPY_INLINE inline
+#define COPY_NOINLINE
+#endif
+
+/* Where the alpha byte sits in a pixel loaded as a native word, and its
+ * lowest bit. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define ALPHA_SHIFT 0
+#else
+#define ALPHA_SHIFT 24
+#endif
+#define MARK_BIT (1u << ALPHA_SHIFT)
+
+/* A marked pixel's alpha is 1 or 254: its two lowest bits differ. */
+static inline uint32_t marked_mask(uint32_t v)
+{
+    return 0u - (((v ^ (v >> 1)) >> ALPHA_SHIFT) & 1u);
+}
+
+/* The copy of source pixel s over destination pixel d. */
+static inline uint32_t mark_sel(uint32_t s, uint32_t d)
+{
+    return s ^ ((s ^ d ^ MARK_BIT) & marked_mask(s));
+}
 
 static inline uint32_t get24(const giflow__lzw *z, unsigned e)
 {
@@ -16,106 +54,274 @@ static inline void put24(giflow__lzw *z, unsigned e, uint32_t v)
     z->t.pos24.hi[e] = (uint8_t)(v >> 16);
 }
 
-/* Canvas address of stream position p of an unclipped frame. */
-static uint8_t *copy_addr(const giflow__sink *s, uint64_t p)
-{
-    uint64_t k = p / s->w;
-    return s->canvas + (size_t)(s->y0 + k) * s->stride +
-           ((size_t)s->x0 + (size_t)(p - k * s->w)) * 4;
-}
+/* 4 * n bytes from s to d (disjoint), as 2..4 blocks of 4 pixels. */
+#define SEL_BLOCK(k, dst, src)                                                              \
+    do {                                                                                    \
+        uint32_t a_[k], b_[k];                                                              \
+        memcpy(a_, (src), 4 * (k));                                                         \
+        memcpy(b_, (dst), 4 * (k));                                                         \
+        for (int i_ = 0; i_ < (k); i_++)                                                    \
+            a_[i_] = mark_sel(a_[i_], b_[i_]);                                              \
+        memcpy((dst), a_, 4 * (k));                                                         \
+    } while (0)
 
-/* Copies n pixels from stream position q to p (q + n <= p), row by row. */
-static void copy_rows(const giflow__sink *s, uint64_t q, uint64_t p, uint64_t n)
+/* Copies n pixels from sp to d (the source lies wholly before the
+ * destination in the frame's stream order, so they never overlap).
+ * Strings of 2..8 pixels move as two overlapping 8- or 16-byte blocks,
+ * exactly and without branching on the length; marked: both blocks are
+ * read before either is written. */
+static COPY_INLINE void copy_seg(uint8_t *d, const uint8_t *sp, uint64_t n, const int marked)
 {
-    while (n) {
-        uint64_t qc = q % s->w, pc = p % s->w;
-        uint64_t k = n;
-        if (k > s->w - qc)
-            k = s->w - qc;
-        if (k > s->w - pc)
-            k = s->w - pc;
-        memcpy(copy_addr(s, p), copy_addr(s, q), 4 * k);
-        q += k;
-        p += k;
-        n -= k;
-    }
-}
-
-/* Copies n pixels from q to p (q + n <= p). Rows of a full-width frame are
- * contiguous: strings of 2..8 pixels then move as two overlapping 8- or
- * 16-byte blocks, exactly and without branching on the length. */
-static inline void copy_pixels(const giflow__sink *s, uint8_t *base, int contiguous,
-                               uint64_t q, uint64_t p, uint64_t n)
-{
-    if (!contiguous) {
-        copy_rows(s, q, p, n);
-        return;
-    }
-    uint8_t *d = base + 4 * p;
-    const uint8_t *sp = base + 4 * q;
-    if (n >= 2 && n <= 4) {
+    if (n == 1) {
+        uint32_t x, y;
+        memcpy(&x, sp, 4);
+        if (marked) {
+            memcpy(&y, d, 4);
+            x = mark_sel(x, y);
+        }
+        memcpy(d, &x, 4);
+    } else if (n <= 4) {
         size_t tail = 4 * (size_t)n - 8;
-        uint64_t x, y;
-        memcpy(&x, sp, 8);
-        memcpy(&y, sp + tail, 8);
-        memcpy(d, &x, 8);
-        memcpy(d + tail, &y, 8);
-    } else if (n >= 4 && n <= 8) {
+        uint32_t x[2], y[2];
+        memcpy(x, sp, 8);
+        memcpy(y, sp + tail, 8);
+        if (marked) {
+            uint32_t dx[2], dy[2];
+            memcpy(dx, d, 8);
+            memcpy(dy, d + tail, 8);
+            for (int i = 0; i < 2; i++) {
+                x[i] = mark_sel(x[i], dx[i]);
+                y[i] = mark_sel(y[i], dy[i]);
+            }
+        }
+        memcpy(d, x, 8);
+        memcpy(d + tail, y, 8);
+    } else if (n <= 8) {
         size_t tail = 4 * (size_t)n - 16;
-        uint8_t x[16], y[16];
+        uint32_t x[4], y[4];
         memcpy(x, sp, 16);
         memcpy(y, sp + tail, 16);
+        if (marked) {
+            uint32_t dx[4], dy[4];
+            memcpy(dx, d, 16);
+            memcpy(dy, d + tail, 16);
+            for (int i = 0; i < 4; i++) {
+                x[i] = mark_sel(x[i], dx[i]);
+                y[i] = mark_sel(y[i], dy[i]);
+            }
+        }
         memcpy(d, x, 16);
         memcpy(d + tail, y, 16);
-    } else {
+    } else if (!marked) {
         memcpy(d, sp, 4 * n);
+    } else {
+        /* Blocks of 4, the last one (which may overlap the one before)
+         * computed first, from the destination as it was. */
+        size_t tail = 4 * (size_t)n - 16, i;
+        uint32_t y[4], dy[4];
+        memcpy(y, sp + tail, 16);
+        memcpy(dy, d + tail, 16);
+        for (int k = 0; k < 4; k++)
+            y[k] = mark_sel(y[k], dy[k]);
+        for (i = 0; i < tail; i += 16)
+            SEL_BLOCK(4, d + i, sp + i);
+        memcpy(d + tail, y, 16);
     }
+}
+
+/* The frame's layout on the canvas, for frames whose rows are apart
+ * (narrower than the canvas, or interlaced). Stream positions relative to
+ * the last clear are split into row and column by a multiply: for n below
+ * 2^25 and 2^(l-1) < w <= 2^l, n / w == n * ceil(2^(25+l) / w) >> (25 + l). */
+typedef struct geom {
+    uint8_t *base;       /* the frame's top left pixel */
+    size_t stride;
+    uint32_t w, h;
+    uint32_t p1, p2, p3; /* interlaced: first stored row of passes 2..4 */
+    int interlaced;
+    uint64_t recip;
+    unsigned shift;
+} geom;
+
+static void geom_init(geom *g, const giflow__sink *s)
+{
+    g->base = s->canvas + (size_t)s->y0 * s->stride + (size_t)s->x0 * 4;
+    g->stride = s->stride;
+    g->w = s->w;
+    g->h = s->h;
+    g->interlaced = s->interlaced;
+    g->p1 = (uint32_t)(((uint64_t)s->h + 7) / 8);
+    g->p2 = g->p1 + (uint32_t)(((uint64_t)s->h + 3) / 8);
+    g->p3 = g->p2 + (uint32_t)(((uint64_t)s->h + 1) / 4);
+    unsigned l = 0;
+    while ((1ull << l) < s->w)
+        l++;
+    g->shift = 25 + l;
+    g->recip = ((1ull << g->shift) + s->w - 1) / s->w;
+}
+
+/* Canvas address of the frame's k-th stored row (k < h). */
+static inline uint8_t *geom_row(const geom *g, uint32_t k)
+{
+    uint32_t y = k;
+    if (g->interlaced) {
+        if (k < g->p1)
+            y = 8 * k;
+        else if (k < g->p2)
+            y = 8 * (k - g->p1) + 4;
+        else if (k < g->p3)
+            y = 4 * (k - g->p2) + 2;
+        else
+            y = 2 * (k - g->p3) + 1;
+    }
+    return g->base + (size_t)y * g->stride;
+}
+
+/* A place in the frame: stored row k, column col, and the row's address
+ * (NULL past the last row). */
+typedef struct at {
+    uint32_t k, col;
+    uint8_t *row;
+} at;
+
+static inline void at_set(at *a, const geom *g, uint32_t k, uint32_t col)
+{
+    a->k = k;
+    a->col = col;
+    a->row = k < g->h ? geom_row(g, k) : NULL;
+}
+
+/* a moved on by n pixels. */
+static inline void at_step(at *a, const geom *g, uint64_t n)
+{
+    uint64_t col = a->col + n;
+    if (col < g->w) {
+        a->col = (uint32_t)col;
+    } else if (col < 2 * (uint64_t)g->w) {
+        at_set(a, g, a->k + 1, (uint32_t)(col - g->w));
+    } else {
+        at_set(a, g, a->k + (uint32_t)(col / g->w), (uint32_t)(col % g->w));
+    }
+}
+
+/* r pixels (r < 2^24) after the place e. */
+static inline at at_rel(const geom *g, const at *e, uint32_t r)
+{
+    uint64_t off = (uint64_t)e->col + r;
+    uint32_t dk = (uint32_t)((off * g->recip) >> g->shift);
+    at a;
+    a.k = e->k + dk;
+    a.col = (uint32_t)(off - (uint64_t)dk * g->w);
+    a.row = geom_row(g, a.k);
+    return a;
+}
+
+/* Copies n pixels from src to dst, row by row. */
+static COPY_NOINLINE void copy_split(const geom *g, at src, at dst, uint64_t n, const int marked)
+{
+    while (n) {
+        uint64_t k = n;
+        if (k > g->w - src.col)
+            k = g->w - src.col;
+        if (k > g->w - dst.col)
+            k = g->w - dst.col;
+        copy_seg(dst.row + 4 * (size_t)dst.col, src.row + 4 * (size_t)src.col, k, marked);
+        n -= k;
+        if (n) { /* (one of the two reached its row's end) */
+            at_step(&src, g, k);
+            at_step(&dst, g, k);
+        }
+    }
+}
+
+static COPY_INLINE void copy_at(const geom *g, const at *src, const at *dst, uint64_t n,
+                           const int marked)
+{
+    if (src->col + n <= g->w && dst->col + n <= g->w)
+        copy_seg(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n, marked);
+    else
+        copy_split(g, *src, *dst, n, marked);
 }
 
 /* The hot loop keeps the decoder state in locals: canvas stores go through
  * byte pointers, which would otherwise force reloads of every field. It is
- * instantiated twice, for contiguous rows (full-width frames) and not. */
-static inline __attribute__((always_inline)) size_t
+ * instantiated for contiguous rows (full-width, not interlaced: stream
+ * position p is at base + 4p) and not, each with and without marks. */
+static COPY_INLINE size_t
 copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
-          const int contiguous)
+          const int contiguous, const int marked)
 {
     const uint8_t *ip = src, *end = src + len;
     const uint32_t *lut = s->lut;
-    uint8_t *base = s->canvas + (size_t)s->y0 * s->stride;
+    uint8_t *base = s->canvas + (size_t)s->y0 * s->stride + (size_t)s->x0 * 4;
     const unsigned clear = z->clear;
     uint64_t bits = z->bits;
     unsigned nbits = z->nbits, width = z->width, next = z->next, prev_len = z->prev_len;
     unsigned mask = (1u << width) - 1;
     uint64_t pos = z->pos, total = z->total, epoch = z->epoch, prev_pos = z->prev_pos;
+    uint64_t mark_from = z->mark_from;
     int prev = z->prev, status = GIFLOW__LZW_RUNNING;
+    /* Rows apart: where pos, the last clear and prev's string are. */
+    geom g;
+    at cur = {0, 0, NULL}, ep = cur, pv = cur;
+    if (!contiguous) {
+        geom_init(&g, s);
+        at_set(&cur, &g, (uint32_t)(pos / g.w), (uint32_t)(pos % g.w));
+        at_set(&ep, &g, (uint32_t)(epoch / g.w), (uint32_t)(epoch % g.w));
+        at_set(&pv, &g, (uint32_t)(prev_pos / g.w), (uint32_t)(prev_pos % g.w));
+    }
 
     unsigned c;
     while (pos < total && lzw_read(&bits, &nbits, &ip, end, width, mask, &c)) {
         uint64_t slen;
         if (c < clear) {
+            uint8_t *d = contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col;
             uint32_t v = lut[c];
-            memcpy(contiguous ? base + 4 * pos : copy_addr(s, pos), &v, 4);
+            if (marked) {
+                uint32_t old;
+                memcpy(&old, d, 4);
+                mark_from = v || pos > mark_from ? mark_from : pos;
+                v = v ? v : old ^ MARK_BIT;
+            }
+            memcpy(d, &v, 4);
             slen = 1;
         } else if (c > clear + 1 && c < next) {
             uint32_t a = get24(z, c);
             slen = (uint64_t)get24(z, c + 1) - a + 1;
             if (slen > total - pos)
                 slen = total - pos; /* the frame ends inside this string */
-            copy_pixels(s, base, contiguous, epoch + a, pos, slen);
+            if (contiguous) {
+                copy_seg(base + 4 * pos, base + 4 * (epoch + a), slen, marked);
+            } else {
+                at from = at_rel(&g, &ep, a);
+                copy_at(&g, &from, &cur, slen, marked);
+            }
         } else if (c == clear) {
             next = clear + 1;
             width = z->lit_width + 1;
             mask = (1u << width) - 1;
             prev = -1;
             epoch = pos;
+            ep = cur;
             continue;
         } else if (c == next && prev >= 0) {
             /* The code being defined: prev's string, then its first pixel. */
             slen = (uint64_t)prev_len + 1;
             uint64_t n = slen < total - pos ? slen : total - pos;
-            copy_pixels(s, base, contiguous, prev_pos, pos, n < prev_len ? n : prev_len);
-            if (n == slen)
-                copy_pixels(s, base, contiguous, prev_pos, pos + prev_len, 1);
+            uint64_t m = n < prev_len ? n : prev_len;
+            if (contiguous) {
+                copy_seg(base + 4 * pos, base + 4 * prev_pos, m, marked);
+                if (n == slen)
+                    copy_seg(base + 4 * (pos + prev_len), base + 4 * prev_pos, 1, marked);
+            } else {
+                copy_at(&g, &pv, &cur, m, marked);
+                if (n == slen) {
+                    at last = cur;
+                    at_step(&last, &g, prev_len);
+                    copy_seg(last.row + 4 * (size_t)last.col, pv.row + 4 * (size_t)pv.col, 1,
+                             marked);
+                }
+            }
             slen = n;
         } else {
             status = c == clear + 1 ? GIFLOW__LZW_EOI : GIFLOW__LZW_BAD_CODE;
@@ -141,6 +347,10 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
         prev_len = (unsigned)slen;
         prev_pos = pos;
         pos += slen;
+        if (!contiguous) {
+            pv = cur;
+            at_step(&cur, &g, slen);
+        }
     }
     z->bits = bits;
     z->nbits = nbits;
@@ -151,6 +361,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     z->pos = pos;
     z->epoch = epoch;
     z->prev_pos = prev_pos;
+    z->mark_from = mark_from;
     z->status = status;
     return (size_t)(ip - src);
 }
@@ -158,7 +369,36 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
 size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
                                 const giflow__sink *s)
 {
-    if (s->x0 == 0 && (size_t)s->w * 4 == s->stride)
-        return copy_loop(z, src, len, s, 1);
-    return copy_loop(z, src, len, s, 0);
+    int contiguous = s->x0 == 0 && (size_t)s->w * 4 == s->stride && !s->interlaced;
+    if (s->transparent)
+        return contiguous ? copy_loop(z, src, len, s, 1, 1) : copy_loop(z, src, len, s, 0, 1);
+    return contiguous ? copy_loop(z, src, len, s, 1, 0) : copy_loop(z, src, len, s, 0, 0);
+}
+
+/* Unmarks one row of n pixels. */
+static void unmark_row(uint8_t *p, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v;
+        memcpy(&v, p + 4 * (size_t)i, 4);
+        v ^= (v ^ (v >> 1)) & MARK_BIT;
+        memcpy(p + 4 * (size_t)i, &v, 4);
+    }
+}
+
+void giflow__lzw_copy_unmark(giflow__lzw *z, const giflow__sink *s)
+{
+    if (z->mark_from >= z->pos)
+        return; /* no transparent pixel was written */
+    geom g;
+    geom_init(&g, s);
+    /* Marks lie from the first transparent pixel on, in stream order. */
+    uint32_t k0 = (uint32_t)(z->mark_from / s->w), k1 = (uint32_t)((z->pos - 1) / s->w);
+    if (s->interlaced) {
+        k0 = 0;
+        k1 = s->h - 1;
+    }
+    for (uint32_t k = k0; k <= k1; k++)
+        unmark_row(geom_row(&g, k), s->w);
+    z->mark_from = UINT64_MAX;
 }

@@ -280,6 +280,107 @@ static void test_merge_zero_delay(void)
     tb_free(&b);
 }
 
+/* Without the working buffer (GIFLOW_FLAG_SMALL_MEMORY), frames that lie
+ * inside the canvas are decoded by copying strings from the frame's own
+ * earlier output, transparent pixels marked in the canvas's alpha while the
+ * frame decodes (lzw_copy.c). The default mode (a flat table and a pixel
+ * pass, code shared with neither) is the reference: every frame, whole
+ * and chunked, must match it, and no alpha other than 0 or 255 may show. */
+static void compare_small_memory(const tb_buf *b, const char *what)
+{
+    tu_decoded ref, got;
+    tu_decode(b->data, b->len, 0, 0, 1, &ref);
+    for (int chunk = 0; chunk < 2; chunk++) {
+        tu_decode(b->data, b->len, chunk ? 7 : 0, GIFLOW_FLAG_SMALL_MEMORY, 1, &got);
+        TU_CHECK(got.nframes == ref.nframes && got.status == ref.status,
+                 "%s (chunk %d): %u frames status %d, want %u and %d", what, chunk,
+                 got.nframes, got.status, ref.nframes, ref.status);
+        size_t bytes = (size_t)ref.image.canvas_width * ref.image.canvas_height * 4;
+        for (uint32_t i = 0; i < got.nframes && i < ref.nframes; i++) {
+            TU_CHECK(got.frames[i].status == ref.frames[i].status, "%s: frame %u status", what, i);
+            TU_CHECK(memcmp(got.frames[i].rgba, ref.frames[i].rgba, bytes) == 0,
+                     "%s (chunk %d): frame %u differs from the default mode", what, chunk, i);
+            for (size_t k = 3; k < bytes; k += 4)
+                if (got.frames[i].rgba[k] != 0 && got.frames[i].rgba[k] != 255) {
+                    TU_CHECK(0, "%s: frame %u: alpha %u left at byte %zu", what, i,
+                             got.frames[i].rgba[k], k);
+                    break;
+                }
+        }
+        tu_decoded_free(&got);
+    }
+    tu_decoded_free(&ref);
+}
+
+static void frame_at(tb_buf *b, unsigned x, unsigned y, unsigned w, unsigned h, int interlaced,
+                     const uint8_t *px)
+{
+    tb_image im = {x, y, w, h, NULL, 0, interlaced, 2, 0, {0}};
+    tb_image_data(b, &im, px);
+}
+
+static void test_small_memory_copy(void)
+{
+    enum { W = 12, H = 10 };
+    uint8_t f0[W * H], f1[7 * 5], f2[W * 4], f3[9 * 7], f4[W * H], f5[6 * 6];
+    for (int i = 0; i < W * H; i++)
+        f0[i] = (uint8_t)((i * 7) % 3 + 1);
+    /* Transparent pixels (0) inside repeated strings, which the encoder
+     * then codes as table strings that cross the frame's rows. */
+    for (int i = 0; i < 7 * 5; i++)
+        f1[i] = (uint8_t)(i % 5 < 2 ? 0 : 1 + i % 3);
+    /* Full width (rows contiguous on the canvas); transparent 3, runs. */
+    for (int i = 0; i < W * 4; i++)
+        f2[i] = (uint8_t)(i % 9 < 4 ? 3 : i % 9 == 4 ? 1 : 2);
+    /* Interlaced, transparent 2. */
+    for (int i = 0; i < 9 * 7; i++)
+        f3[i] = (uint8_t)((i / 3) % 4);
+    /* Interlaced, opaque. */
+    for (int i = 0; i < W * H; i++)
+        f4[i] = (uint8_t)(i % 4 == 3 ? 1 : (i / W) % 3);
+    /* Over the transparent hole f4's disposal leaves: transparent 0. */
+    for (int i = 0; i < 6 * 6; i++)
+        f5[i] = (uint8_t)(i % 6 < 3 ? 0 : 3);
+    tb_buf b = {0};
+    tb_header(&b, W, H, pal4, 4, 0);
+    frame_at(&b, 0, 0, W, H, 0, f0);
+    tb_gce(&b, 0, 0, 0);
+    frame_at(&b, 3, 2, 7, 5, 0, f1);
+    tb_gce(&b, 0, 0, 3);
+    frame_at(&b, 0, 3, W, 4, 0, f2);
+    tb_gce(&b, 0, 0, 2);
+    frame_at(&b, 1, 1, 9, 7, 1, f3);
+    tb_gce(&b, 2, 0, -1);
+    frame_at(&b, 0, 0, W, H, 1, f4);
+    size_t last_at = b.len;
+    tb_gce(&b, 0, 0, 0);
+    frame_at(&b, 2, 2, 6, 6, 0, f5);
+    size_t end = b.len;
+    tb_trailer(&b);
+
+    tu_decoded d;
+    tu_decode(b.data, b.len, 0, GIFLOW_FLAG_SMALL_MEMORY, 1, &d);
+    TU_CHECK(d.status == GIFLOW_END && d.nframes == 6, "small memory: %u frames", d.nframes);
+    if (d.nframes >= 2) {
+        /* f1's first pixel is transparent: f0's pixel 2 * 12 + 3 shows,
+         * index 27 * 7 % 3 + 1 = 1 (red); its third is index 1 + 2 % 3. */
+        TU_CHECK(px_at(&d.frames[1], W, 3, 2) == R && px_at(&d.frames[1], W, 5, 2) == B,
+                 "small memory: transparent pixel of frame 1");
+    }
+    tu_decoded_free(&d);
+    compare_small_memory(&b, "small memory copy");
+
+    /* Broken inside the last frame (transparent, over a cleared hole):
+     * what was decoded stands, unmarked. */
+    for (size_t cut = last_at + 12; cut < end; cut += 3) {
+        tb_buf t = {0};
+        tb_bytes(&t, b.data, cut);
+        compare_small_memory(&t, "small memory copy, truncated");
+        tb_free(&t);
+    }
+    tb_free(&b);
+}
+
 int main(void)
 {
     test_disposal_background();
@@ -290,6 +391,7 @@ int main(void)
     test_local_palette();
     test_truncated();
     test_merge_zero_delay();
+    test_small_memory_copy();
     printf("test_compose: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
 }
