@@ -516,6 +516,39 @@ static int emit_optimized(giflow_transcoder *t, const giflow_frame_info *f, cons
     return giflow__opt_push(&t->opt, rgba, delay, played);
 }
 
+/* Counts pixel p (q: the previous frame's) when it changes to an opaque
+ * colour; last: the last colour counted (runs probe once). */
+static inline uint32_t scan_pixel(giflow_transcoder *t, const uint8_t *p, const uint8_t *q,
+                                  uint32_t frame, uint32_t last)
+{
+    uint32_t pw, qw;
+    memcpy(&pw, p, 4);
+    memcpy(&qw, q, 4);
+    if (pw == qw || p[3] < 128 || (q[3] >= 128 && !memcmp(p, q, 3)))
+        return last;
+    uint32_t key = ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) + 1;
+    if (key == last)
+        return last;
+    uint32_t h = (key * 0x9E3779B1u) >> 23;
+    while (t->colors[h].rgb && t->colors[h].rgb != key)
+        h = (h + 1) & 511;
+    struct scan_color *c = &t->colors[h];
+    if (!c->rgb) {
+        if (t->ncolors == 256) {
+            t->overflow = 1;
+            return last;
+        }
+        c->rgb = key;
+        c->first = frame;
+        t->ncolors++;
+    }
+    if (c->last != frame) {
+        c->last = frame;
+        c->frames++;
+    }
+    return key;
+}
+
 /* Counts the colours of the pixels that change (all of a first frame). */
 static int scan_frame(giflow_transcoder *t, const uint8_t *rgba)
 {
@@ -526,34 +559,17 @@ static int scan_frame(giflow_transcoder *t, const uint8_t *rgba)
             return failed;
         memset(t->scan_prev, 0, n * 4);
     }
+    const uint32_t w = t->geom.out_w, h = t->geom.out_h;
     uint32_t frame = t->kept, last = 0;
-    for (size_t i = 0; i < n && !t->overflow; i++) {
-        const uint8_t *p = rgba + 4 * i, *q = t->scan_prev + 4 * i;
-        if (p[3] < 128 || (q[3] >= 128 && !memcmp(p, q, 3)))
+    for (uint32_t y = 0; y < h && !t->overflow; y++) {
+        const uint8_t *p = rgba + (size_t)y * w * 4;
+        uint8_t *q = t->scan_prev + (size_t)y * w * 4;
+        if (!memcmp(p, q, (size_t)w * 4)) /* most rows of a small change */
             continue;
-        uint32_t key = ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) + 1;
-        if (key == last)
-            continue;
-        last = key;
-        uint32_t h = (key * 0x9E3779B1u) >> 23;
-        while (t->colors[h].rgb && t->colors[h].rgb != key)
-            h = (h + 1) & 511;
-        struct scan_color *c = &t->colors[h];
-        if (!c->rgb) {
-            if (t->ncolors == 256) {
-                t->overflow = 1;
-                break;
-            }
-            c->rgb = key;
-            c->first = frame;
-            t->ncolors++;
-        }
-        if (c->last != frame) {
-            c->last = frame;
-            c->frames++;
-        }
+        for (uint32_t x = 0; x < w && !t->overflow; x++)
+            last = scan_pixel(t, p + 4 * x, q + 4 * x, frame, last);
+        memcpy(q, p, (size_t)w * 4);
     }
-    memcpy(t->scan_prev, rgba, n * 4);
     return GIFLOW_OK;
 }
 
