@@ -78,6 +78,7 @@ int giflow__opt_init(giflow__opt *o, giflow__heap *heap, giflow__gifout *out, in
     TAKE(o->must, px);
     TAKE(o->px, px);
     TAKE(o->alt, px);
+    TAKE(o->fill, px);
     TAKE(o->lzw, sizeof *o->lzw);
     TAKE(o->scratch, GIFLOW__LZWE_SCRATCH * sizeof *o->scratch);
     /* At most one 12-bit code per pixel, clears, framing; capped: a
@@ -106,6 +107,7 @@ void giflow__opt_free(giflow__opt *o)
     giflow__free(o->heap, o->must, px);
     giflow__free(o->heap, o->px, px);
     giflow__free(o->heap, o->alt, px);
+    giflow__free(o->heap, o->fill, px);
     giflow__free(o->heap, o->lzw, sizeof *o->lzw);
     giflow__free(o->heap, o->scratch, GIFLOW__LZWE_SCRATCH * sizeof *o->scratch);
     for (int i = 0; i < 2; i++) {
@@ -113,7 +115,7 @@ void giflow__opt_free(giflow__opt *o)
         o->code[i].p = NULL;
         o->code[i].cap = 0;
     }
-    o->shown = o->pend = o->next = o->must = o->px = o->alt = NULL;
+    o->shown = o->pend = o->next = o->must = o->px = o->alt = o->fill = NULL;
     o->lzw = NULL;
     o->scratch = NULL;
 }
@@ -123,6 +125,7 @@ void giflow__opt_reset(giflow__opt *o)
     memset(o->shown, 0, (size_t)o->w * o->h * 4);
     o->have_pend = 0;
     o->written = 0;
+    memset(o->trial, 0, sizeof o->trial);
 }
 
 void giflow__opt_set_global(giflow__opt *o, const uint8_t *rgb, uint32_t n)
@@ -460,6 +463,8 @@ static int code_sink(void *user, const uint8_t *data, size_t size)
 #define CODE_BEST 1   /* push_best (push when no free pixel has a choice) */
 #define CODE_DEFER 2  /* flag: clear a full table only once that pays */
 #define CODE_COLOUR 4 /* flag: ties go to the colour on screen, not transparent */
+#define CODE_GAP 8    /* push_best of fill (short gaps filled) */
+#define CODE_FILL 16  /* every free pixel that can repeats the screen (alt, no choice) */
 /* Below this many pixels, the colour-first trial costs more time than
  * the bytes it finds are worth. */
 #define COLOUR_TRIAL_PIXELS 16384
@@ -474,6 +479,10 @@ static void code_rect(giflow__opt *o, const orect *r, const plan *p, int how, in
     o->lzw->defer = how & CODE_DEFER ? DEFER_WINDOW : 0;
     if (!(how & CODE_BEST))
         giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, n, GIFLOW__ALT_NEAR);
+    else if (how & CODE_FILL)
+        giflow__lzwenc_push(o->lzw, o->alt, n);
+    else if (how & CODE_GAP)
+        giflow__lzwenc_push_best(o->lzw, o->fill, o->alt, n, o->scratch);
     else if (choices && (how & CODE_COLOUR))
         giflow__lzwenc_push_best(o->lzw, o->alt, o->px, n, o->scratch);
     else if (choices)
@@ -578,10 +587,81 @@ static int choose(giflow__opt *o, const orect *r, int need_trans, int may_fill,
     return 1;
 }
 
-/* Writes the rectangle's code stream (px / alt mapped). With effort, a
- * frame whose table filled is also coded with the clear deferred, and the
- * shorter kept: the trials stay in memory, so the winner is copied rather
- * than coded again. */
+/* Free runs of at most GAP_RUN pixels between written ones, in a row:
+ * filled with the screen's colour where the palette has it, they keep a
+ * dithered area's strings whole. */
+#define GAP_RUN 4
+
+/* fill = px with the gaps filled. Returns how many pixels changed. */
+static uint64_t gap_fill(giflow__opt *o, const orect *r, uint8_t trans)
+{
+    const uint32_t rw = r->x1 - r->x0, rh = r->y1 - r->y0;
+    uint64_t filled = 0;
+    memcpy(o->fill, o->px, (size_t)rw * rh);
+    for (uint32_t y = 0; y < rh; y++) {
+        uint8_t *f = o->fill + (size_t)y * rw;
+        const uint8_t *a = o->alt + (size_t)y * rw;
+        uint32_t x = 0;
+        while (x < rw && f[x] == trans)
+            x++;
+        while (x < rw) {
+            while (x < rw && f[x] != trans)
+                x++;
+            uint32_t x0 = x;
+            while (x < rw && f[x] == trans)
+                x++;
+            if (x < rw && x - x0 <= GAP_RUN)
+                for (uint32_t k = x0; k < x; k++) {
+                    filled += a[k] != trans;
+                    f[k] = a[k];
+                }
+        }
+    }
+    return filled;
+}
+
+/* The trials after the first coding. One is tried again on the frame
+ * after it wins, and ever more rarely while it loses (at most every
+ * TRIAL_SKIP_MAX + 1 frames): a file's frames tend to agree, and each
+ * trial costs a whole coding. */
+#define TRIAL_COLOUR 0 /* ties to the colour on screen */
+#define TRIAL_GAP 1    /* short gaps filled */
+#define TRIAL_FILL 2   /* no free pixel transparent where it can show the colour */
+#define TRIAL_SKIP_MAX 15
+
+static int trial_due(giflow__opt *o, int k)
+{
+    if (!o->trial[k].wait)
+        return 1;
+    o->trial[k].wait--;
+    return 0;
+}
+
+static void trial_done(giflow__opt *o, int k, int won)
+{
+    struct giflow__opt_trial *t = &o->trial[k];
+    t->skip = won ? 0 : (uint8_t)(t->skip * 2 + 1 < TRIAL_SKIP_MAX ? t->skip * 2 + 1 : TRIAL_SKIP_MAX);
+    t->wait = t->skip;
+}
+
+/* Codes the frame as how says into cur; when shorter than *least, it
+ * becomes *best (cur takes the old best's buffer). Returns whether it won. */
+static int trial(giflow__opt *o, const orect *r, const plan *p, int how, int c,
+                 struct giflow__opt_code **best, struct giflow__opt_code **cur, uint64_t *least,
+                 int *best_how)
+{
+    uint64_t b = lzw_bytes(o, r, p, how, c, *cur, *least);
+    if (b >= *least)
+        return 0;
+    struct giflow__opt_code *t = *best;
+    *best = *cur, *cur = t, *least = b, *best_how = how;
+    return 1;
+}
+
+/* Writes the rectangle's code stream (px / alt mapped). With effort, the
+ * frame is also coded other ways (trials above; and a frame whose table
+ * filled, with the clear deferred) and the shortest kept: the trials stay
+ * in memory, so the winner is copied rather than coded again. */
 static int write_codes(giflow__opt *o, const orect *r, const plan *p, uint64_t choices)
 {
     int how = CODE_BEST, c = choices != 0;
@@ -589,15 +669,21 @@ static int write_codes(giflow__opt *o, const orect *r, const plan *p, uint64_t c
     if (o->effort) {
         best = &o->code[0];
         struct giflow__opt_code *cur = &o->code[1];
-        uint64_t least = lzw_bytes(o, r, p, CODE_BEST, c, best, UINT64_MAX), b;
+        uint64_t least = lzw_bytes(o, r, p, CODE_BEST, c, best, UINT64_MAX);
         const int filled = o->lzw->fills > 0;
         if (c && (uint64_t)(r->x1 - r->x0) * (r->y1 - r->y0) >= COLOUR_TRIAL_PIXELS &&
-            (b = lzw_bytes(o, r, p, CODE_BEST | CODE_COLOUR, c, cur, least)) < least) {
-            struct giflow__opt_code *t = best;
-            best = cur, cur = t, least = b, how |= CODE_COLOUR;
-        }
-        if (filled && lzw_bytes(o, r, p, how | CODE_DEFER, c, cur, least) < least)
-            best = cur, how |= CODE_DEFER;
+            trial_due(o, TRIAL_COLOUR))
+            trial_done(o, TRIAL_COLOUR,
+                       trial(o, r, p, CODE_BEST | CODE_COLOUR, c, &best, &cur, &least, &how));
+        if (c && trial_due(o, TRIAL_GAP))
+            trial_done(o, TRIAL_GAP,
+                       gap_fill(o, r, (uint8_t)p->trans) &&
+                           trial(o, r, p, CODE_BEST | CODE_GAP, c, &best, &cur, &least, &how));
+        if (c && trial_due(o, TRIAL_FILL))
+            trial_done(o, TRIAL_FILL,
+                       trial(o, r, p, CODE_BEST | CODE_FILL, c, &best, &cur, &least, &how));
+        if (filled)
+            (void)trial(o, r, p, how | CODE_DEFER, c, &best, &cur, &least, &how);
     }
     if (best && !best->over)
         return giflow__gw_bytes(o->out, best->p, best->len);

@@ -40,6 +40,7 @@ typedef struct giflow__opt {
     uint8_t *pend, *next;     /* RGBA canvases */
     uint8_t *must;            /* per pixel: changes on screen */
     uint8_t *px, *alt;        /* indices of a rectangle (see push_alt) */
+    uint8_t *fill;            /* px with short gaps filled (a trial's) */
     giflow__lzwenc *lzw;
     uint16_t *scratch;        /* GIFLOW__LZWE_SCRATCH, for push_best */
     /* The shortest code stream tried so far and the one being tried
@@ -50,6 +51,11 @@ typedef struct giflow__opt {
         int over;             /* did not fit: code it again */
     } code[2];
     int have_pend, written;   /* frames written since the last reset */
+    /* Per trial (optimize.c): frames to wait before trying it again, and
+     * the wait after its next loss. */
+    struct giflow__opt_trial {
+        uint8_t wait, skip;
+    } trial[3];
     uint32_t pend_delay, pend_count;
     uint32_t pend_played;     /* centiseconds, summed over merged frames (<= 65535) */
 
