@@ -50,7 +50,18 @@ done
 "$out/decode_bench" --min-time "${BENCH_MIN_TIME:-0.5}" --passes "${BENCH_PASSES:-3}" --json "$out/decode.json" \
     "${present[@]}" | tee "$out/decode.txt"
 
-# BENCH_DECODE_ONLY=1: stop here (the decode table only).
+# The CLI's cost (issue 9): `giflow decode --raw FILE -o -` as a process
+# against the same decode in-process, on the stills and one animation.
+# Needs the main build's CLI (make bench builds it): BUILD_DIR/bench/cli_cost.txt.
+if [ -x "$build/cli/giflow" ]; then
+    "$out/cli_cost" --runs 15 "$build/cli/giflow" "$corpora/wuffs/test/data/harvesters.gif" \
+        "$corpora/wuffs/test/data/hibiscus.regular.gif" "$corpora/wuffs/test/data/gifplayer-muybridge.gif" \
+        "$out/anims/gen-dither-1080p.gif" "$out/anims/gen-noisy-2400.gif" | tee "$out/cli_cost.txt"
+else
+    echo "bench: $build/cli/giflow not built: no CLI cost table" >&2
+fi
+
+# BENCH_DECODE_ONLY=1: stop here (the decode tables only).
 [ "${BENCH_DECODE_ONLY:-0}" = 1 ] && exit 0
 
 # Encoder benchmark (bench/encode/README.md): BUILD_DIR/bench/encode.json and encode.txt.

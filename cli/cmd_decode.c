@@ -561,8 +561,9 @@ int cmd_decode(int argc, char **argv)
         cli_reader_close(&rd);
         return EXIT_FAIL;
     }
-    /* The canvas comes zeroed from calloc: pages no frame paints (a broken
-     * first frame of a huge canvas) are never touched. */
+    /* The canvas comes zero-filled (cli_canvas_alloc: calloc, or a mapping
+     * with huge pages): pages no frame paints (a broken first frame of a
+     * huge canvas) are never touched. */
     j.opts.flags |= GIFLOW_FLAG_ZEROED_CANVAS;
     giflow_decoder *dec = cli_decoder(&j.opts);
     if (!dec) {
@@ -572,6 +573,7 @@ int cmd_decode(int argc, char **argv)
     giflow_image_info im;
     memset(&im, 0, sizeof im);
     uint8_t *canvas = NULL;
+    cli_canvas canvas_mem = {NULL, NULL, 0};
     int r, out_ok = 0, io_failed = 0;
     CLI_PUMP(r, &rd, giflow_decode_image_info(dec, &rd.in, &im));
     if (r == GIFLOW_OK && (r = set_viewport(&j, dec, NULL, &im)) == GIFLOW_ERR_ARG) {
@@ -581,7 +583,7 @@ int cmd_decode(int argc, char **argv)
     }
     if (r == GIFLOW_OK) {
         size_t bytes = (size_t)j.out_w * j.out_h * 4;
-        canvas = calloc(1, bytes ? bytes : 1);
+        canvas = cli_canvas_alloc(&canvas_mem, bytes);
         if (!canvas)
             r = GIFLOW_ERR_NOMEM;
     }
@@ -592,6 +594,8 @@ int cmd_decode(int argc, char **argv)
         io_failed = 1;
         r = GIFLOW_ERR_IO;
     }
+    if (out_ok && j.raw && j.raw_out.kind == CLI_OUT_STDOUT)
+        cli_pipe_widen(j.raw_out.fd);
 
     cli_progress prog;
     cli_progress_start(&prog, "decoding frame");
@@ -647,7 +651,7 @@ int cmd_decode(int argc, char **argv)
     }
     if (j.json)
         print_json(&j, &im, r, peak, rd.total - (rd.in.size - rd.in.pos));
-    free(canvas);
+    cli_canvas_free(&canvas_mem);
     giflow_decoder_free(dec);
     cli_reader_close(&rd);
     return code;

@@ -117,4 +117,15 @@ double cli_now(void);
 /* Creates a directory if it does not exist. */
 int cli_mkdir(const char *path);
 
+/* The decode command's RGBA canvas, zero-filled (canvas.c): huge pages for
+ * a large one where the system has them, else calloc. */
+typedef struct cli_canvas {
+    void *map, *heap;
+    size_t map_len;
+} cli_canvas;
+void *cli_canvas_alloc(cli_canvas *c, size_t bytes);
+void cli_canvas_free(cli_canvas *c);
+/* Widens a pipe on fd to 1 MB where the system allows it (canvas.c). */
+void cli_pipe_widen(int fd);
+
 #endif
