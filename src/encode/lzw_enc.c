@@ -44,6 +44,7 @@ void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sin
     e->alt_colour = 0;
     e->limit = UINT64_MAX;
     e->defer = 0;
+    e->flex = 0;
     e->fills = 0;
     e->pos = 0;
     e->win_pos = 0;
@@ -112,7 +113,7 @@ static void full_start(giflow__lzwenc *e, uint64_t pos, uint64_t bits)
 
 static int full_clear(giflow__lzwenc *e, uint64_t pos, uint64_t bits)
 {
-    if (pos - e->win_pos < e->defer)
+    if (e->defer == GIFLOW__LZWE_KEEP || pos - e->win_pos < e->defer)
         return 0;
     uint64_t num = pos - e->win_pos, den = bits - e->win_bits;
     int worse = den * e->win_num > e->win_den * num;
@@ -123,9 +124,11 @@ static int full_clear(giflow__lzwenc *e, uint64_t pos, uint64_t bits)
     return worse;
 }
 
+/* Bits written so far, the sub-block being filled included (without it
+ * the count lagged by up to 255 bytes, as much as a window's difference). */
 static inline uint64_t bits_out(const giflow__lzwenc *e)
 {
-    return e->out.bytes * 8 + e->nacc;
+    return (e->out.bytes + e->out.len) * 8 + e->nacc;
 }
 
 /* Clears the table after the code just written; pos: the pixel the next
@@ -143,8 +146,12 @@ static void clear_at(giflow__lzwenc *e, uint64_t pos)
  * pixels consumed: n, or fewer once the table is cleared (the last one
  * consumed is then e->cur, the first string of the new table) or the
  * limit is passed. */
+static size_t full_run_flex(giflow__lzwenc *e, const uint8_t *px, size_t n, uint64_t pos);
+
 static size_t full_run(giflow__lzwenc *e, const uint8_t *px, size_t n, uint64_t pos)
 {
+    if (e->flex)
+        return full_run_flex(e, px, n, pos);
     unsigned cur = (unsigned)e->cur;
     for (size_t i = 0; i < n; i++) {
         uint32_t k = cur << 8 | px[i], h = find(e->slot, k);
@@ -162,6 +169,77 @@ static size_t full_run(giflow__lzwenc *e, const uint8_t *px, size_t n, uint64_t 
         if (e->out.bytes > e->limit) {
             e->cur = (int)cur;
             return n;
+        }
+    }
+    e->cur = (int)cur;
+    return n;
+}
+
+/* The longest string of the (full, unchanging) table at px[0..n): its
+ * length, and the codes of it and of it one pixel shorter. */
+typedef struct full_match {
+    size_t len;
+    unsigned code, shorter;
+} full_match;
+
+static full_match match_at(const giflow__lzwenc *e, const uint8_t *px, size_t n)
+{
+    full_match m = {1, px[0], 0};
+    for (; m.len < n; m.len++) {
+        uint32_t k = m.code << 8 | px[m.len], h = find(e->slot, k);
+        if (!has(e, h, k))
+            break;
+        m.shorter = m.code;
+        m.code = code_at(e, h);
+    }
+    return m;
+}
+
+/* full_run with flexible parsing: a full table no longer changes, so a
+ * string may end one pixel short wherever the next string then reaches
+ * further (fewer codes for the same pixels; with entries still being
+ * added the shorter string would waste one on a duplicate). The look-
+ * ahead stops at n: callers push the whole stream at once. */
+static size_t full_run_flex(giflow__lzwenc *e, const uint8_t *px, size_t n, uint64_t pos)
+{
+    unsigned cur = (unsigned)e->cur;
+    size_t i = 0;
+    for (; i < n; i++) { /* the current string, as far as it goes */
+        uint32_t k = cur << 8 | px[i], h = find(e->slot, k);
+        if (!has(e, h, k))
+            break;
+        cur = code_at(e, h);
+    }
+    full_match m = {0, 0, 0}; /* the string at i, when already known */
+    while (i < n) {
+        put_code(e, cur);
+        if (full_clear(e, pos + i, bits_out(e))) {
+            clear_at(e, pos + i);
+            e->cur = px[i];
+            return i + 1;
+        }
+        if (e->out.bytes > e->limit) {
+            e->cur = px[i];
+            return n;
+        }
+        if (!m.len)
+            m = match_at(e, px + i, n - i);
+        if (i + m.len >= n) {
+            cur = m.code;
+            i = n;
+            break;
+        }
+        full_match a = match_at(e, px + i + m.len, n - i - m.len), b = {0, 0, 0};
+        if (m.len > 1)
+            b = match_at(e, px + i + m.len - 1, n - i - m.len + 1);
+        if (b.len > a.len + 1) {
+            cur = m.shorter;
+            i += m.len - 1;
+            m = b;
+        } else {
+            cur = m.code;
+            i += m.len;
+            m = a;
         }
     }
     e->cur = (int)cur;
@@ -412,12 +490,32 @@ static size_t best_walk(struct best_walk *w, size_t j, unsigned first, uint16_t 
     return w->len;
 }
 
+/* The longest string from pixel j over its values (px on a tie): its
+ * codes end up in *best (*tmp: a second buffer, the two may swap), its
+ * first value in *v. */
+static size_t best_reach(struct best_walk *w, size_t j, uint16_t **best, uint16_t **tmp,
+                         unsigned *v)
+{
+    size_t l = best_walk(w, j, w->px[j], *best);
+    *v = w->px[j];
+    if (w->alt[j] != w->px[j]) {
+        size_t la = best_walk(w, j, w->alt[j], *tmp);
+        if (la > l) {
+            uint16_t *t = *best;
+            *best = *tmp, *tmp = t;
+            *v = w->alt[j], l = la;
+        }
+    }
+    return l;
+}
+
 void giflow__lzwenc_push_best(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
                               size_t n, uint16_t *scratch)
 {
     const size_t span = GIFLOW__LZW_MAX_CODE + 2;
     uint16_t *cur = scratch, *nb = scratch + span, *ab = scratch + 2 * span;
-    struct best_walk w = {e, px, alt, n, 0, scratch + 3 * span, cur, 0};
+    uint16_t *bb = scratch + 3 * span, *tb = scratch + 4 * span;
+    struct best_walk w = {e, px, alt, n, 0, scratch + 5 * span, cur, 0};
     if (!n)
         return;
     unsigned first = px[0];
@@ -431,15 +529,19 @@ void giflow__lzwenc_push_best(giflow__lzwenc *e, const uint8_t *px, const uint8_
         }
         size_t j = i + len, nlen = 0;
         unsigned v = px[j], p = cur[len - 1];
-        if (alt[j] != px[j]) {
+        /* A full table no longer changes (flex): the string may end a
+         * pixel short if the next one then reaches further. */
+        const int full = e->flex && e->next > GIFLOW__LZW_MAX_CODE;
+        if (alt[j] != px[j] || full) {
             /* The next string's first value: whichever reaches further
              * (in the table as it is: the new entry is not counted). */
-            size_t lp = best_walk(&w, j, px[j], nb), la = best_walk(&w, j, alt[j], ab);
-            nlen = lp;
-            if (la > lp) {
+            nlen = best_reach(&w, j, &nb, &ab, &v);
+            unsigned vb;
+            size_t lb = full && len > 1 ? best_reach(&w, j - 1, &bb, &tb, &vb) : 0;
+            if (lb > nlen + 1) {
                 uint16_t *t = nb;
-                nb = ab, ab = t;
-                v = alt[j], nlen = la;
+                nb = bb, bb = t;
+                nlen = lb, v = vb, p = cur[len - 2], j--;
             }
         }
         uint32_t k = p << 8 | v, clears = e->clears;
@@ -449,7 +551,7 @@ void giflow__lzwenc_push_best(giflow__lzwenc *e, const uint8_t *px, const uint8_
             break;
         /* That walk still holds unless the table was cleared or it ended
          * on the new entry's prefix (the entry may extend it). */
-        if (nlen && e->clears == clears && nb[nlen - 1] != p) {
+        if (nlen && e->clears == clears && (full || nb[nlen - 1] != p)) {
             uint16_t *t = cur;
             cur = nb, nb = t;
             len = nlen;

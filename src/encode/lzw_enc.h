@@ -18,6 +18,7 @@
 
 #define GIFLOW__LZWE_HASH 16384 /* four times the code space: short probe runs */
 #define GIFLOW__LZWE_EMPTY 0xFFFFFFFFu /* no entry has prefix 4095 */
+#define GIFLOW__LZWE_KEEP 0xFFFFFFFFu  /* defer: a full table is kept to the end */
 
 /* Finished sub-blocks go to a giflow__byte_sink (gifwrite.h); a NULL sink
  * only counts bytes (out.bytes, framing included; used to compare
@@ -35,8 +36,14 @@ typedef struct giflow__lzwenc {
                               code on with the full table (decoders stop
                               adding entries) and clear once a window of
                               defer pixels codes in more bits per pixel
-                              than the one before it */
+                              than the one before it; GIFLOW__LZWE_KEEP:
+                              never clear */
     uint32_t fills;        /* times the table filled (begin: 0) */
+    int flex;              /* begin: 0; else, once the table is full,
+                              strings may end a pixel short where the
+                              next reaches further (push and push_best;
+                              the look-ahead ends with each push, so the
+                              stream then depends on how it is cut) */
     uint32_t clears;       /* times it was emptied */
     uint64_t pos;          /* pixels consumed before the current push */
     uint64_t win_pos, win_bits, win_num, win_den; /* the window so far, and
@@ -89,7 +96,7 @@ void giflow__lzwenc_push_alt(giflow__lzwenc *e, const uint8_t *px, const uint8_t
  * branches deep), and where a string starts at a pixel with a choice, it
  * starts with the value whose string then reaches further (px, the
  * transparent index, on a tie). scratch: GIFLOW__LZWE_SCRATCH entries. */
-#define GIFLOW__LZWE_SCRATCH (4 * (GIFLOW__LZW_MAX_CODE + 2))
+#define GIFLOW__LZWE_SCRATCH (6 * (GIFLOW__LZW_MAX_CODE + 2))
 void giflow__lzwenc_push_best(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
                               size_t n, uint16_t *scratch);
 /* Lossy LZW: encodes n indices like giflow__lzwenc_push, but where the

@@ -461,14 +461,14 @@ static int code_sink(void *user, const uint8_t *data, size_t size)
 /* How a trial codes the rectangle (px / alt mapped). */
 #define CODE_NEAR 0   /* greedy, push_alt's NEAR policy (quick estimate) */
 #define CODE_BEST 1   /* push_best (push when no free pixel has a choice) */
-#define CODE_DEFER 2  /* flag: clear a full table only once that pays */
+#define CODE_DEFER 2  /* flag: keep a full table to the end, strings cut
+                         where the next reaches further */
 #define CODE_COLOUR 4 /* flag: ties go to the colour on screen, not transparent */
 #define CODE_GAP 8    /* push_best of fill (short gaps filled) */
 #define CODE_FILL 16  /* every free pixel that can repeats the screen (alt, no choice) */
 /* Below this many pixels, the colour-first trial costs more time than
  * the bytes it finds are worth. */
 #define COLOUR_TRIAL_PIXELS 16384
-#define DEFER_WINDOW 4096
 
 static void code_rect(giflow__opt *o, const orect *r, const plan *p, int how, int choices,
                       giflow__byte_sink sink, void *user, uint64_t limit)
@@ -476,7 +476,8 @@ static void code_rect(giflow__opt *o, const orect *r, const plan *p, int how, in
     const size_t n = (size_t)(r->x1 - r->x0) * (r->y1 - r->y0);
     giflow__lzwenc_begin(o->lzw, p->mcs, sink, user);
     o->lzw->limit = limit; /* past it the trial has lost: it stops there */
-    o->lzw->defer = how & CODE_DEFER ? DEFER_WINDOW : 0;
+    o->lzw->defer = how & CODE_DEFER ? GIFLOW__LZWE_KEEP : 0;
+    o->lzw->flex = (how & CODE_DEFER) != 0;
     if (!(how & CODE_BEST))
         giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, n, GIFLOW__ALT_NEAR);
     else if (how & CODE_FILL)
@@ -660,8 +661,10 @@ static int trial(giflow__opt *o, const orect *r, const plan *p, int how, int c,
 
 /* Writes the rectangle's code stream (px / alt mapped). With effort, the
  * frame is also coded other ways (trials above; and a frame whose table
- * filled, with the clear deferred) and the shortest kept: the trials stay
- * in memory, so the winner is copied rather than coded again. */
+ * filled, keeping the full table to the end: never cleared, which on the
+ * bench beat every window rule for when to clear) and the shortest kept:
+ * the trials stay in memory, so the winner is copied rather than coded
+ * again. */
 static int write_codes(giflow__opt *o, const orect *r, const plan *p, uint64_t choices)
 {
     int how = CODE_BEST, c = choices != 0;

@@ -305,6 +305,93 @@ static void test_best(giflow__lzwenc *e)
     free(scratch);
 }
 
+/* Codes in a GIF's first frame (its LZW data read with the decoder's
+ * width rules; a clear and the end code count too). */
+static size_t count_codes(const tb_buf *g, size_t data_at)
+{
+    const uint8_t *d = g->data;
+    size_t p = data_at;
+    unsigned mcs = d[p++], width = mcs + 1, next = (1u << mcs) + 2, clear = 1u << mcs;
+    uint64_t acc = 0;
+    unsigned nacc = 0, blk = 0;
+    size_t codes = 0;
+    int first = 1;
+    for (;;) {
+        while (nacc < width) {
+            if (!blk && !(blk = d[p++]))
+                return codes;
+            acc |= (uint64_t)d[p++] << nacc;
+            nacc += 8, blk--;
+        }
+        unsigned c = (unsigned)(acc & ((1u << width) - 1));
+        acc >>= width, nacc -= width, codes++;
+        if (c == clear) {
+            width = mcs + 1, next = clear + 2, first = 1;
+            continue;
+        }
+        if (c == clear + 1)
+            return codes;
+        if (!first && next < 4096 && ++next == (1u << width) && width < 12)
+            width++;
+        first = 0;
+    }
+}
+
+/* Flexible parsing once a kept table is full. Literals whose pairs never
+ * repeat fill the table with known strings: 11 12, 11 12 13 and 10 11
+ * among them, not 10 11 12 nor 12 13. Then 10 11 12 13 takes greedy three
+ * codes (10 11, 12, 13) and the look-ahead two (10, 11 12 13). giflib
+ * reads both streams back to the pixels. */
+static void test_flex(giflow__lzwenc *e)
+{
+    enum { FILL = 4200 };
+    static const uint8_t head[] = {11, 12, 200, 11, 12, 13, 201, 10, 11, 202};
+    static const uint8_t tail[] = {10, 11, 12, 13};
+    uint8_t px[sizeof head + FILL + sizeof tail];
+    static uint8_t used[256][256];
+    memset(used, 0, sizeof used);
+    size_t n = 0;
+    memcpy(px, head, sizeof head);
+    n += sizeof head;
+    /* Pairs over 20..199 each used once (a walk taking the first unused). */
+    unsigned u = 20;
+    for (int i = 0; i < FILL; i++) {
+        unsigned v = 20;
+        while (used[u][v])
+            v++;
+        used[u][v] = 1;
+        px[n++] = (uint8_t)(u = v);
+    }
+    memcpy(px + n, tail, sizeof tail);
+    n += sizeof tail;
+    uint16_t *scratch = malloc(GIFLOW__LZWE_SCRATCH * sizeof *scratch);
+    size_t codes[2][2];
+    for (int best = 0; best < 2; best++)
+        for (int flex = 0; flex < 2; flex++) {
+            tb_buf g = {0};
+            frame_start(&g, 8, (uint32_t)n, 1);
+            size_t at = g.len;
+            giflow__lzwenc_begin(e, 8, append, &g);
+            e->defer = GIFLOW__LZWE_KEEP;
+            e->flex = flex;
+            if (best)
+                giflow__lzwenc_push_best(e, px, px, n, scratch);
+            else
+                giflow__lzwenc_push(e, px, n);
+            TU_CHECK(e->fills == 1, "the table filled %u times", e->fills);
+            TU_CHECK(giflow__lzwenc_end(e) == 0, "end");
+            tb_trailer(&g);
+            TU_CHECK(giflib_agrees(&g, px, n), "%s flex %d: giflib reads other indices",
+                     best ? "push_best" : "push", flex);
+            codes[best][flex] = count_codes(&g, at);
+            tb_free(&g);
+        }
+    for (int best = 0; best < 2; best++)
+        TU_CHECK(codes[best][1] + 1 == codes[best][0], "%s: %zu codes with look-ahead, %zu greedy",
+                 best ? "push_best" : "push", codes[best][1], codes[best][0]);
+    free(scratch);
+}
+
 int main(void)
 {
     static giflow__lzwenc e; /* zeroed: generation 0 */
@@ -355,6 +442,7 @@ int main(void)
     test_defer(&e);
     test_best(&e);
     test_last_code(&e);
+    test_flex(&e);
     free(px);
     printf("test_lzwenc: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
