@@ -625,9 +625,8 @@ static uint64_t gap_fill(giflow__opt *o, const orect *r, uint8_t trans)
  * after it wins, and ever more rarely while it loses (at most every
  * TRIAL_SKIP_MAX + 1 frames): a file's frames tend to agree, and each
  * trial costs a whole coding. */
-#define TRIAL_COLOUR 0 /* ties to the colour on screen */
-#define TRIAL_GAP 1    /* short gaps filled */
-#define TRIAL_FILL 2   /* no free pixel transparent where it can show the colour */
+#define TRIAL_GAP 0    /* short gaps filled */
+#define TRIAL_FILL 1   /* no free pixel transparent where it can show the colour */
 #define TRIAL_SKIP_MAX 15
 
 static int trial_due(giflow__opt *o, int k)
@@ -674,10 +673,9 @@ static int write_codes(giflow__opt *o, const orect *r, const plan *p, uint64_t c
         struct giflow__opt_code *cur = &o->code[1];
         uint64_t least = lzw_bytes(o, r, p, CODE_BEST, c, best, UINT64_MAX);
         const int filled = o->lzw->fills > 0;
-        if (c && (uint64_t)(r->x1 - r->x0) * (r->y1 - r->y0) >= COLOUR_TRIAL_PIXELS &&
-            trial_due(o, TRIAL_COLOUR))
-            trial_done(o, TRIAL_COLOUR,
-                       trial(o, r, p, CODE_BEST | CODE_COLOUR, c, &best, &cur, &least, &how));
+        /* Always tried where it can pay: it may halve a frame. */
+        if (c && (uint64_t)(r->x1 - r->x0) * (r->y1 - r->y0) >= COLOUR_TRIAL_PIXELS)
+            (void)trial(o, r, p, CODE_BEST | CODE_COLOUR, c, &best, &cur, &least, &how);
         if (c && trial_due(o, TRIAL_GAP))
             trial_done(o, TRIAL_GAP,
                        gap_fill(o, r, (uint8_t)p->trans) &&
