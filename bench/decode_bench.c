@@ -2,7 +2,8 @@
  * decode_bench - decode speed of giflow against Wuffs, giflib 5 and
  * stb_image, with every frame of every decoder checked.
  *
- * Usage: decode_bench [--min-time SECONDS] [--passes N] [--stb-max-mb MB]
+ * Usage: decode_bench [--min-time SECONDS] [--passes N] [--min-sample-us US]
+ *                     [--stb-max-mb MB]
  *                     [--json OUT.json] [--small-memory] [--no-small-memory]
  *                     FILE.gif...
  *
@@ -33,7 +34,8 @@
  * decoders take turns on a file, one sample each per round, until each
  * has spent at least --min-time / passes seconds (default 0.5 in all) on it;
  * a sample is a batch of decodes sized so that every decoder's sample
- * lasts about as long (at least 50 us), and is divided by the batch size.
+ * lasts about as long (at least --min-sample-us, default 400 us), and is
+ * divided by the batch size.
  * Each round starts with a different decoder, and freed memory stays in
  * the heap (glibc mallopt), so no decoder pays another's page faults.
  * The table reports medians of thread CPU time over all passes. Ratios
@@ -802,6 +804,11 @@ static void add_sample(samples *s, double v)
     s->v[s->n++] = v;
 }
 
+/* The shortest sample (--min-sample-us): a batch of decodes at least this
+ * long, so the first decode's cold caches (after the other decoders' turns)
+ * weigh little. */
+static double min_sample_s = 400e-6;
+
 /* Canvases per timed batch at most (a batch draws each decode into a
  * canvas of its own, all cleared before the batch): 256 MB of them. */
 #define POOL_BYTES (256u << 20)
@@ -815,7 +822,7 @@ static void add_sample(samples *s, double v)
 static int time_file(job *j, const int *active, const long *expect, double min_time,
                      timing *t, samples *s)
 {
-    double one[ND] = {0}, target = 50e-6;
+    double one[ND] = {0}, target = min_sample_s;
     long batch[ND], pool_n = 1;
     int outside = 0;
     size_t cb = j->canvas_bytes ? j->canvas_bytes : 1;
@@ -848,7 +855,7 @@ static int time_file(job *j, const int *active, const long *expect, double min_t
     }
     /* Samples of about the slowest decode, but at least ~20 per decoder. */
     if (target > min_time / 20)
-        target = min_time / 20 > 50e-6 ? min_time / 20 : 50e-6;
+        target = min_time / 20 > min_sample_s ? min_time / 20 : min_sample_s;
     for (int d = 0; d < ND; d++) {
         batch[d] = one[d] < target ? (long)ceil(target / (one[d] > 1e-9 ? one[d] : 1e-9)) : 1;
         if (batch[d] > pool_n)
@@ -1028,7 +1035,7 @@ static double median_of(double *v, int n)
 }
 
 static const char usage[] =
-    "usage: %s [--min-time S] [--passes N] [--stb-max-mb MB] [--json OUT]\n"
+    "usage: %s [--min-time S] [--passes N] [--min-sample-us US] [--stb-max-mb MB] [--json OUT]\n"
     "       [--small-memory] [--no-small-memory] FILE.gif...\n";
 
 /* The check run of every decoder on one file: frame hashes against
@@ -1183,6 +1190,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--min-time") && i + 1 < argc)
             min_time = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--min-sample-us") && i + 1 < argc)
+            min_sample_s = atof(argv[++i]) * 1e-6;
         else if (!strcmp(argv[i], "--passes") && i + 1 < argc)
             passes = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--stb-max-mb") && i + 1 < argc)
