@@ -201,6 +201,11 @@ static int holds(const uint8_t *const *s, unsigned m, size_t i, const uint8_t *h
     return dr * dr + dg * dg + db * db <= t2 * (int32_t)r;
 }
 
+/* ceil(2^16 / n): (x * recip[n]) >> 16 is x / n for every x up to
+ * 8 x 255 + 4 (checked for all), without a division per channel. */
+static const uint32_t recip[GIFLOW__DN_MAX + 1] = {0,     65536, 32768, 21846, 16384,
+                                                   13108, 10923, 9363,  8192};
+
 /* The new value of pixel i (RGB into v): the mean of the longest run of
  * frames that all lie within t2 of it. */
 static void new_value(const uint8_t *const *s, unsigned m, size_t i, int32_t t2, uint8_t amin,
@@ -215,15 +220,44 @@ static void new_value(const uint8_t *const *s, unsigned m, size_t i, int32_t t2,
         acc[0] += p[0];
         acc[1] += p[1];
         acc[2] += p[2];
-        int32_t n = (int32_t)j + 1;
+        const uint32_t n = j + 1, r = recip[n];
         uint8_t mv[3];
         for (int c = 0; c < 3; c++)
-            mv[c] = (uint8_t)((acc[c] + n / 2) / n);
+            mv[c] = (uint8_t)(((uint32_t)acc[c] + n / 2) * r >> 16);
         for (unsigned k = 0; k <= j; k++)
             if (d2(s[k] + i, mv) > t2)
                 return;
         memcpy(v, mv, 3);
     }
+}
+
+/* Denoises every pixel of s[0] into out. Inlined with m a constant for
+ * the usual windows, so that the per-pixel loops over frames unroll. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline uint64_t dn_pixels(giflow__denoise *dn, const uint8_t *const *s, unsigned m,
+                                 int32_t t2, uint8_t *out)
+{
+    const size_t px = (size_t)dn->w * dn->h;
+    const uint8_t amin = dn->alpha_min;
+    uint64_t held = 0;
+    for (size_t i = 0; i < px * 4; i += 4) {
+        const uint8_t *p = s[0] + i;
+        uint8_t *h = dn->held + i, *o = out + i;
+        if (p[3] >= amin && dn->have_held && h[3] >= amin && holds(s, m, i, h, t2, amin)) {
+            memcpy(o, h, 4);
+            held++;
+            continue;
+        }
+        if (p[3] >= amin)
+            new_value(s, m, i, t2, amin, o);
+        else
+            memcpy(o, p, 3);
+        o[3] = p[3];
+        memcpy(h, o, 4);
+    }
+    return held;
 }
 
 void giflow__dn_emit(giflow__denoise *dn, uint8_t *out)
@@ -240,30 +274,17 @@ void giflow__dn_emit(giflow__denoise *dn, uint8_t *out)
     /* Under half a level it is rounding, not noise: nothing to hold. */
     double t = dn->sigma < 0.5 ? 0 : dn->sigma * dn->strength / 10.0;
     int32_t t2 = (int32_t)(3.0 * t * t > 1e6 ? 1e6 : 3.0 * t * t);
-    const uint8_t amin = dn->alpha_min;
     dn->t2 = t2;
     if (t2 < 3) {
         /* Below a level: nothing to hold. */
         memcpy(out, s[0], px * 4);
         memcpy(dn->held, s[0], px * 4);
+    } else if (m == 4) { /* the default window */
+        dn->held_px += dn_pixels(dn, s, 4, t2, out);
+    } else if (m == 3) { /* --fast's */
+        dn->held_px += dn_pixels(dn, s, 3, t2, out);
     } else {
-        uint64_t held = 0;
-        for (size_t i = 0; i < px * 4; i += 4) {
-            const uint8_t *p = s[0] + i;
-            uint8_t *h = dn->held + i, *o = out + i;
-            if (p[3] >= amin && dn->have_held && h[3] >= amin && holds(s, m, i, h, t2, amin)) {
-                memcpy(o, h, 4);
-                held++;
-                continue;
-            }
-            if (p[3] >= amin)
-                new_value(s, m, i, t2, amin, o);
-            else
-                memcpy(o, p, 3);
-            o[3] = p[3];
-            memcpy(h, o, 4);
-        }
-        dn->held_px += held;
+        dn->held_px += dn_pixels(dn, s, m, t2, out);
     }
     dn->have_held = 1;
     dn->head = (dn->head + 1) % dn->window;
