@@ -28,6 +28,8 @@ static const char help[] =
     "  --lossy N             keep on-screen colours within N levels (1..64) of a\n"
     "                        changed pixel: smaller files, bounded error (default 0)\n"
     "  --effort 0..3         palette quantizer effort (default 0: fastest)\n"
+    "  --tune psnr|ssim      what palettes are built for (default psnr); ssim gives\n"
+    "                        smooth areas and luma more entries: higher SSIM\n"
     "  -Q, --quality N       one knob, 1..100 (default: 95): sets --denoise,\n"
     "                        --lossy-lzw, --lossy and --colors (see giflow(1));\n"
     "                        options given as well take precedence\n"
@@ -103,7 +105,7 @@ enum {
     OPT_OUT = 1, OPT_RAW, OPT_Y4M, OPT_FPS, OPT_DELAY, OPT_DURATIONS, OPT_COLORS, OPT_LOSSY,
     OPT_EFFORT, OPT_DITHER, OPT_PALETTE, OPT_LOOP, OPT_LOSSLESS, OPT_NO_OPTIMIZE, OPT_COMMENT,
     OPT_JSON, OPT_DENOISE, OPT_DENOISE_FRAMES, OPT_LOSSY_LZW, OPT_QUALITY, OPT_FAST,
-    OPT_MAX_PIXELS, OPT_QUIET,
+    OPT_MAX_PIXELS, OPT_QUIET, OPT_TUNE,
 };
 static const cli_opt encode_table[] = {
     {"output", 'o', 1, OPT_OUT},       {"raw", 0, 1, OPT_RAW},
@@ -116,7 +118,7 @@ static const cli_opt encode_table[] = {
     {"comment", 0, 1, OPT_COMMENT},    {"json", 0, 0, OPT_JSON},
     {"denoise", 0, 1, OPT_DENOISE},    {"denoise-frames", 0, 1, OPT_DENOISE_FRAMES},
     {"lossy-lzw", 0, 1, OPT_LOSSY_LZW},  {"quality", 'Q', 1, OPT_QUALITY},
-    {"fast", 0, 0, OPT_FAST},
+    {"fast", 0, 0, OPT_FAST},          {"tune", 0, 1, OPT_TUNE},
     {"max-pixels", 0, 1, OPT_MAX_PIXELS}, {"quiet", 'q', 0, OPT_QUIET},
     CLI_OPT_END,
 };
@@ -191,6 +193,7 @@ static int number_opt(enc_job *j, const cli_args *a, int k)
 static int encode_opt(enc_job *j, const cli_args *a, int k)
 {
     static const char *const dithers[] = {"none", "fs", "ordered", NULL};
+    static const char *const tunes[] = {"psnr", "ssim", NULL};
     int r = number_opt(j, a, k), c;
     if (r)
         return r < 0 ? -1 : 0;
@@ -212,6 +215,11 @@ static int encode_opt(enc_job *j, const cli_args *a, int k)
             return -1;
         j->opt.dither = c == 0 ? GIFLOW_DITHER_NONE : c == 1 ? GIFLOW_DITHER_FS
                                                              : GIFLOW_DITHER_ORDERED;
+        break;
+    case OPT_TUNE:
+        if ((c = cli_val_choice(a, tunes)) < 0)
+            return -1;
+        j->opt.tune = c == 1 ? GIFLOW_TUNE_SSIM : GIFLOW_TUNE_PSNR;
         break;
     case OPT_PALETTE:
         c = !strcmp(a->val, "auto") ? 0 : !strcmp(a->val, "global") ? 1

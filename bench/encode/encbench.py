@@ -56,6 +56,9 @@ GIFLOW_VARIANTS = [
     ("giflow -Q 100 --palette local", ["--quality", "100", "--palette", "local"]),
     ("giflow --colors 128 --lossy 6 --lossy-lzw 4",
      ["--colors", "128", "--lossy", "6", "--lossy-lzw", "4"]),
+    ("giflow --tune ssim", ["--tune", "ssim"]),
+    ("giflow --tune ssim --fast", ["--tune", "ssim", "--fast"]),
+    ("giflow --tune ssim -Q 90", ["--tune", "ssim", "--quality", "90"]),
 ]
 
 # gifski points: (label, options). The peer's documented settings.

@@ -158,7 +158,8 @@ static int check_options(const giflow_encode_options *o)
         (o->comment && !o->comment_size) || o->lossy < 0 || o->lossy > 64 ||
         o->effort < GIFLOW_EFFORT_FASTEST || o->effort > GIFLOW_EFFORT_BEST ||
         o->denoise < 0 || o->denoise > 100 || o->denoise_frames < 3 ||
-        o->denoise_frames > GIFLOW__DN_MAX || o->lossy_lzw < 0 || o->lossy_lzw > 64)
+        o->denoise_frames > GIFLOW__DN_MAX || o->lossy_lzw < 0 || o->lossy_lzw > 64 ||
+        o->tune < GIFLOW_TUNE_PSNR || o->tune > GIFLOW_TUNE_SSIM)
         return GIFLOW_ERR_ARG;
     return GIFLOW_OK;
 }
@@ -226,6 +227,7 @@ int giflow_encode_begin(giflow_encoder *enc, const giflow_encode_options *opt)
     memset(enc->lzw, 0, sizeof *enc->lzw);
     enc->quant = giflow__quant_init(enc->quant_mem);
     giflow__quant_set_effort(enc->quant, opt->effort);
+    giflow__quant_set_tune(enc->quant, opt->tune);
     if (opt->global_palette) {
         enc->global.n = opt->global_palette_size;
         memcpy(enc->global.rgb, opt->global_palette, 3 * (size_t)enc->global.n);
@@ -362,7 +364,11 @@ int giflow_encode_sample(giflow_encoder *enc, const giflow_frame *frame)
         giflow__quant_reset(enc->quant);
         giflow__colorset_init(&enc->sample_set, enc->opt.max_colors - 1);
     }
-    giflow__quant_add(enc->quant, enc->next, n, enc->opt.alpha_threshold, 1);
+    const size_t st = (size_t)enc->w * 4;
+    for (uint32_t y = 0; y < enc->h; y++)
+        giflow__quant_add_smooth(enc->quant, enc->next + y * st, enc->w,
+                                 y + 1 < enc->h ? enc->next + (y + 1) * st : NULL,
+                                 enc->opt.alpha_threshold);
     if (!enc->sample_set.overflow)
         giflow__colorset_add(&enc->sample_set, enc->next, n, enc->opt.alpha_threshold);
     enc->samples++;

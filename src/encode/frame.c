@@ -149,13 +149,25 @@ static void colorset_fn(void *ctx, const uint8_t *rgba, size_t n)
     giflow__colorset_add(ctx, rgba, n, 0);
 }
 
+/* Runs of the pending frame go to the quantizer with the row below them
+ * (tuned for SSIM, it weighs pixels by their gradients). */
 typedef struct quant_ctx {
     giflow__quant *q;
+    const uint8_t *last_row; /* the canvas's last row: no row below */
+    size_t stride;
 } quant_ctx;
 
 static void quant_fn(void *ctx, const uint8_t *rgba, size_t n)
 {
-    giflow__quant_add(((quant_ctx *)ctx)->q, rgba, n, 0, 1);
+    quant_ctx *c = ctx;
+    giflow__quant_add_smooth(c->q, rgba, n, rgba < c->last_row ? rgba + c->stride : NULL, 0);
+}
+
+static quant_ctx quant_ctx_of(const giflow_encoder *enc)
+{
+    quant_ctx c = {enc->quant, enc->pend + ((size_t)enc->h - 1) * enc->w * 4,
+                   (size_t)enc->w * 4};
+    return c;
 }
 
 typedef struct mse_ctx {
@@ -248,7 +260,7 @@ static int build_global(giflow_encoder *enc, rect r)
         enc->global_mse = 0;
     } else {
         if (!enc->samples) {
-            quant_ctx qc = {enc->quant};
+            quant_ctx qc = quant_ctx_of(enc);
             giflow__quant_reset(enc->quant);
             each_dirty_run(enc, r, quant_fn, &qc);
         }
@@ -325,7 +337,7 @@ static int choose_palette(giflow_encoder *enc, rect r, int need_trans, choice *c
         c->trans = need_trans ? global_trans(enc) : -1;
         return GIFLOW_OK;
     }
-    quant_ctx qc = {enc->quant};
+    quant_ctx qc = quant_ctx_of(enc);
     giflow__quant_reset(enc->quant);
     each_dirty_run(enc, r, quant_fn, &qc);
     giflow__quant_build(enc->quant, maxc, &c->local);

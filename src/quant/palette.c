@@ -1,6 +1,8 @@
 /*
  * Palette building: Wu boxes, then weighted k-means (Lloyd) over the
- * colour buckets, minimising plain RGB squared error.
+ * colour buckets, minimising plain RGB squared error, or, tuned for SSIM,
+ * an error weighted by channel (see giflow__quant_set_tune): k-means then
+ * runs on colours scaled by those weights, so nothing else changes.
  *
  * Passes are cheap because centroids move little once started:
  * - Hamerly's bounds (G. Hamerly, "Making k-means even faster", 2010):
@@ -241,13 +243,30 @@ static inline void km_acc(giflow__km *m, uint32_t c, const giflow__qpt *p, doubl
         m->acc[c][1 + a] += w * p->x[a];
 }
 
-/* Bucket means and weights into q->s.pt. */
+/* Bucket means (scaled when tuned) and weights into q->s.pt. */
 static void km_points(giflow__quant *q)
 {
+    const giflow__km *m = &q->km;
     for (uint32_t i = 0; i < q->n; i++) {
         giflow__qent_mean(q, &q->ent[i], q->s.pt[i].x);
+        if (m->scaled)
+            for (int a = 0; a < 3; a++)
+                q->s.pt[i].x[a] *= m->sc[a];
         q->s.pt[i].w = (float)q->ent[i].w;
     }
+}
+
+/* RGB squared distance between a (scaled) bucket and centroid. */
+static inline float km_rgb_d2(const giflow__km *m, const float x[3], const float c[3])
+{
+    if (!m->scaled)
+        return d2(x, c);
+    float u[3], v[3];
+    for (int a = 0; a < 3; a++) {
+        u[a] = x[a] / m->sc[a];
+        v[a] = c[a] / m->sc[a];
+    }
+    return d2(u, v);
 }
 
 /* Too few Wu boxes (few cells occupied): add centroids one at a time at
@@ -318,9 +337,13 @@ static void km_update(giflow__km *m, float beta, int round)
         if (acc[0] > 0)
             for (int a = 0; a < 3; a++) {
                 float v = old[a] + beta * ((float)(acc[1 + a] / acc[0]) - old[a]);
-                m->c[c][a] = v < 0 ? 0 : v > 255 ? 255 : v;
+                float hi = m->scaled ? 255 * m->sc[a] : 255;
+                m->c[c][a] = v < 0 ? 0 : v > hi ? hi : v;
             }
-        if (round)
+        if (round && m->scaled)
+            for (int a = 0; a < 3; a++)
+                m->c[c][a] = (float)(int)(m->c[c][a] / m->sc[a] + 0.5f) * m->sc[a];
+        else if (round)
             for (int a = 0; a < 3; a++)
                 m->c[c][a] = (float)(int)(m->c[c][a] + 0.5f);
         m->move[c] = fsqrt(d2(old, m->c[c]));
@@ -413,6 +436,8 @@ static double km_finish(giflow__quant *q, giflow__km *m, giflow__palette *out)
         float l = km_lower(m, a, b[1], b[0] + m->move[a]);
         if (du > l && du > m->half[a])
             a = q->assign[i] = (uint8_t)km_search(m, p->x, a, du, &d, &sd);
+        if (m->scaled)
+            d = km_rgb_d2(m, p->x, m->c[a]);
         sse += (double)p->w * d;
         sw += p->w;
         used[a] += p->w;
@@ -423,7 +448,7 @@ static double km_finish(giflow__quant *q, giflow__km *m, giflow__palette *out)
             continue;
         uint8_t *px = out->rgb + 3 * out->n++;
         for (int a = 0; a < 3; a++)
-            px[a] = (uint8_t)m->c[c][a];
+            px[a] = (uint8_t)(m->scaled ? m->c[c][a] / m->sc[a] + 0.5f : m->c[c][a]);
     }
     giflow__palette_sort(out);
     uint32_t n = out->n ? 1 : 0; /* rounding can make two entries equal */
@@ -463,6 +488,17 @@ double giflow__quant_build(giflow__quant *q, uint32_t max_colors, giflow__palett
     if (q->n <= k)
         return exact_palette(q, out);
     m->k = giflow__wu_boxes(q, k, &m->c[0][0]);
+    /* Tuned for SSIM: squared error weighs R, G, B as 0.49 : 1 : 0.36, near
+     * their shares of luma (0.3 : 0.59 : 0.11) but not so far that
+     * colour errors grow unchecked. */
+    static const float ssim_sc[3] = {0.7f, 1.0f, 0.6f};
+    m->scaled = q->tune == GIFLOW_TUNE_SSIM;
+    for (int a = 0; a < 3; a++)
+        m->sc[a] = m->scaled ? ssim_sc[a] : 1.0f;
+    if (m->scaled)
+        for (uint32_t c = 0; c < m->k; c++)
+            for (int a = 0; a < 3; a++)
+                m->c[c][a] *= m->sc[a];
     km_points(q);
     km_seed(q, m, k);
     q->hash_ok = 0; /* k-means bounds borrow the hash slots */

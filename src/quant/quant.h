@@ -13,7 +13,8 @@
  * building (the encoder maps it to the transparent index itself).
  *
  * Quality is measured as plain RGB squared error (PSNR over R, G, B), and
- * that is what the quantizer minimises: no perceptual weighting.
+ * that is what the quantizer minimises, unless tuned for SSIM
+ * (giflow__quant_set_tune).
  */
 #ifndef GIFLOW_QUANT_QUANT_H
 #define GIFLOW_QUANT_QUANT_H
@@ -74,6 +75,14 @@ void giflow__quant_reset(giflow__quant *q);
  * taken as 1). Taking every k-th row with weight k is a fair sample. */
 void giflow__quant_add(giflow__quant *q, const uint8_t *rgba, size_t n,
                        uint8_t alpha_min, uint32_t weight);
+/* Like giflow__quant_add (weight 1) unless tuned for SSIM; then a pixel
+ * weighs 1 + 30 C2 / (g^2 + C2), g^2 being its luma gradient (squared
+ * differences to the next pixel of the run, or the one before at its end,
+ * and to the pixel below it in below[], a row of at least n pixels, or
+ * NULL) and C2 SSIM's (0.03 x 255)^2: errors show most in smooth areas,
+ * to SSIM as to the eye, and palette entries move there. */
+void giflow__quant_add_smooth(giflow__quant *q, const uint8_t *rgba, size_t n,
+                              const uint8_t *below, uint8_t alpha_min);
 /* Builds at most max_colors (1..256) entries into out: exactly the colours
  * seen when there are no more than max_colors of them (error 0), else a
  * quantized palette without unused or duplicate entries. Returns the mean
@@ -96,6 +105,12 @@ double giflow__quant_build(giflow__quant *q, uint32_t max_colors, giflow__palett
  *   libimagequant  13.8 ms 48.10 dB  17.4 ms 39.59 dB  127   ms 35.97 dB
  * (libimagequant 2.17 at speed 4, one thread.) */
 void giflow__quant_set_effort(giflow__quant *q, int effort);
+
+/* GIFLOW_TUNE_PSNR (the default): minimise RGB squared error. SSIM: the
+ * pixels are weighted by smoothness in giflow__quant_add_smooth(), and the
+ * error of giflow__quant_build() by channel (R, G, B as 0.49 : 1 : 0.36).
+ * The error it returns is still plain RGB. Kept across resets. */
+void giflow__quant_set_tune(giflow__quant *q, int tune);
 
 /* ---- Remapping ----------------------------------------------------------
  * Nearest palette colour, exact, fast: a table of small cells (4 values a

@@ -62,6 +62,8 @@ typedef struct giflow__km {
     uint8_t nb[256][GIFLOW__KM_NL]; /* nearest other centroids, nearest first */
     float nd[256][GIFLOW__KM_NL];   /* their distances when listed */
     double acc[256][4];       /* cluster sums: weight, weighted r, g, b */
+    int scaled;               /* colours are scaled by sc (tuned for SSIM) */
+    float sc[3];
 } giflow__km;
 
 /* The k-means bounds (two floats per bucket) fit in the slots. */
@@ -77,6 +79,7 @@ struct giflow__quant {
     int last_ok;
     int hash_ok;         /* build borrows the slot keys; rebuilt on demand */
     int effort;          /* giflow__quant_set_effort(); kept by reset */
+    int tune;            /* giflow__quant_set_tune(); kept by reset */
     union {
         uint32_t tag_idx[GIFLOW__Q_SLOTS];   /* hash tag << 16 | bucket */
         float bound[GIFLOW__Q_SLOTS / 2][2]; /* build: k-means bounds */

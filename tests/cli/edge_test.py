@@ -221,6 +221,12 @@ for cmd, opts in numeric.items():
                 said.append("%s %s %r: %d %r" % (cmd, opt, v, rc, err[:160]))
 check("row 5: %d number options x %d bad values: each a usage error, said once" %
       (sum(map(len, numeric.values())), len(bad_numbers)), not said, "\n".join(said[:10]))
+rc, _, err, _, _ = run("encode", "--raw", "4x4", "--tune", "bogus", "-q", "-o", w("t.gif"), "-",
+                       stdin=raw)
+check("--tune bogus: a usage error, said once", rc == 64 and len(messages(err)) == 1, err)
+rc, _, err, _, _ = run("encode", "--raw", "4x4", "--tune", "ssim", "-q", "-o", w("t.gif"), "-",
+                       stdin=raw)
+check("--tune ssim: encodes", rc == 0 and os.path.getsize(w("t.gif")) > 0, err)
 
 
 # ---- Rows 6 to 8: YUV4MPEG2 headers and frames. -------------------------

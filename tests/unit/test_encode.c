@@ -575,6 +575,73 @@ static void test_quality(void)
              "a 0.1-sized struct was written past its size");
 }
 
+/* tune: GIFLOW_TUNE_SSIM gives a smooth area more of the palette than a
+ * busy one. Left half: a dark gradient (about 600 colours, steps of one
+ * level); right half: random colours. With 32 local colours, the tuned
+ * palette's squared error over the gradient (decoded by giflow, against
+ * the source) must be well below the plain one's; out-of-range values are
+ * refused and the default is PSNR. */
+static double tune_clip(int tune, const uint8_t *src)
+{
+    buf b = {0};
+    giflow_encode_options o = wh_options();
+    o.tune = tune;
+    o.max_colors = 32;
+    o.palette = GIFLOW_PALETTE_LOCAL;
+    giflow_encoder *e = start(&b, &o);
+    giflow_frame f = {0};
+    f.rgba = src;
+    TU_CHECK(giflow_encode_frame(e, &f) == GIFLOW_OK && giflow_encode_finish(e, -1) == GIFLOW_OK,
+             "tune %d: encode", tune);
+    giflow_encoder_free(e);
+    tu_decoded d;
+    tu_decode(b.d, b.n, 0, 0, 1, &d);
+    double se = 0;
+    for (int y = 0; d.nframes && y < H; y++)
+        for (int x = 0; x < W / 2; x++)
+            for (int k = 0; k < 3; k++) {
+                double diff = (double)d.frames[0].rgba[4 * (y * W + x) + k] - src[4 * (y * W + x) + k];
+                se += diff * diff;
+            }
+    TU_CHECK(d.nframes == 1, "tune %d: %u frames", tune, d.nframes);
+    tu_decoded_free(&d);
+    free(b.d);
+    return se / (H * (W / 2) * 3);
+}
+
+static void test_tune(void)
+{
+    uint8_t *src = malloc(W * H * 4);
+    uint32_t seed = 12345;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            uint8_t *p = src + 4 * (y * W + x);
+            seed = seed * 1103515245u + 12345u;
+            if (x < W / 2) {
+                p[0] = (uint8_t)(10 + x / 4);
+                p[1] = (uint8_t)(20 + y / 3);
+                p[2] = (uint8_t)(60 + (x + y) / 5);
+            } else {
+                p[0] = (uint8_t)(seed >> 24);
+                p[1] = (uint8_t)(seed >> 16);
+                p[2] = (uint8_t)(seed >> 8);
+            }
+            p[3] = 255;
+        }
+    double plain = tune_clip(GIFLOW_TUNE_PSNR, src), tuned = tune_clip(GIFLOW_TUNE_SSIM, src);
+    TU_CHECK(tuned < 0.5 * plain, "gradient error: tuned %g, plain %g", tuned, plain);
+    giflow_encode_options o = wh_options();
+    TU_CHECK(o.tune == GIFLOW_TUNE_PSNR, "default tune %d", o.tune);
+    const int bad[] = {-1, 2};
+    for (int i = 0; i < 2; i++) {
+        o.tune = bad[i];
+        giflow_encoder *e = giflow_encoder_new(NULL);
+        TU_CHECK(giflow_encode_begin(e, &o) == GIFLOW_ERR_ARG, "tune %d accepted", bad[i]);
+        giflow_encoder_free(e);
+    }
+    free(src);
+}
+
 /* A failing output callback stops the encoder with a sticky I/O error. */
 static void test_write_failure(void)
 {
@@ -799,6 +866,7 @@ int main(void)
     test_lossy_bound();
     test_lossy_lzw();
     test_quality();
+    test_tune();
     test_write_failure();
     test_temporal_stability();
     test_rows();

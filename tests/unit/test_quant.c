@@ -519,6 +519,70 @@ static void test_weights_alpha(void)
              "mean colour %u,%u,%u", p1.rgb[0], p1.rgb[1], p1.rgb[2]);
 }
 
+/*
+ * Tuned for SSIM (giflow__quant_set_tune).
+ * Weights, worked out by hand: 3 black pixels over an identical row have
+ * no gradient and weigh 1 + 30 = 31 each (93); in the run white, black
+ * each has a luma step of 255 levels (65280 in luma x 256, squared
+ * 4.2615e9 against C2 = 58.5 x 65536 = 3.834e6) and weighs
+ * 1 + 30 x 3.834e6 / (4.2615e9 + 3.834e6) = 1.02696. One entry is their
+ * weighted mean, 255 x 1.02696 / (93 + 2 x 1.02696) = 2.755 -> 3 per
+ * channel; untuned it is 255 / 5 = 51 (4 black, 1 white).
+ * Channels: colours varying in green and blue only, 16 entries: weighing
+ * green above blue must lower the luma error (0.587 G + 0.114 B) of the
+ * remapped pixels, while plain RGB error, what the untuned quantizer
+ * minimises, can only be higher; the error reported stays plain RGB, of
+ * the tuned assignment, so at least that of the nearest-RGB remap.
+ */
+static double luma_mse(giflow__remap *r, const giflow__palette *pal, const uint8_t *img,
+                       size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *p = img + 4 * i, *c = pal->rgb + 3 * giflow__remap_nearest(r, p[0], p[1], p[2]);
+        double d = 0.299 * (p[0] - c[0]) + 0.587 * (p[1] - c[1]) + 0.114 * (p[2] - c[2]);
+        s += d * d;
+    }
+    return s / (double)n;
+}
+
+static void test_tune_ssim(void)
+{
+    static uint8_t img[20000 * 4];
+    giflow__palette pal;
+    giflow__quant *q = giflow__quant_init(q_mem);
+    for (int tune = GIFLOW_TUNE_PSNR; tune <= GIFLOW_TUNE_SSIM; tune++) {
+        giflow__quant_set_tune(q, tune);
+        giflow__quant_reset(q);
+        for (int i = 0; i < 5; i++)
+            put(img + 4 * i, i == 3 ? 0xFFFFFF : 0, 255);
+        giflow__quant_add_smooth(q, img, 3, img, 128);
+        giflow__quant_add_smooth(q, img + 4 * 3, 2, NULL, 128);
+        giflow__quant_build(q, 1, &pal);
+        int want = tune == GIFLOW_TUNE_SSIM ? 3 : 51;
+        TU_CHECK(pal.n == 1 && pal.rgb[0] == want && pal.rgb[1] == want && pal.rgb[2] == want,
+                 "tune %d: mean %u,%u,%u, want %d", tune, pal.rgb[0], pal.rgb[1], pal.rgb[2],
+                 want);
+    }
+    double luma[2], rgb[2], rep[2];
+    for (int i = 0; i < 20000; i++)
+        put(img + 4 * i, 0x800000u | (rnd() & 0xFFFF), 255);
+    for (int tune = GIFLOW_TUNE_PSNR; tune <= GIFLOW_TUNE_SSIM; tune++) {
+        giflow__quant_set_tune(q, tune);
+        giflow__quant_reset(q);
+        giflow__quant_add(q, img, 20000, 128, 1);
+        rep[tune] = giflow__quant_build(q, 16, &pal);
+        giflow__remap *r = giflow__remap_init(r_mem, &pal, -1);
+        luma[tune] = luma_mse(r, &pal, img, 20000);
+        rgb[tune] = remap_mse(r, &pal, img, 20000);
+        TU_CHECK(rgb[tune] <= rep[tune] * 1.001, "tune %d: reported %g below remap %g", tune,
+                 rep[tune], rgb[tune]);
+    }
+    TU_CHECK(luma[1] < 0.98 * luma[0], "luma error: tuned %g, plain %g", luma[1], luma[0]);
+    TU_CHECK(rgb[1] >= rgb[0], "RGB error: tuned %g below plain %g", rgb[1], rgb[0]);
+    giflow__quant_set_tune(q, GIFLOW_TUNE_PSNR);
+}
+
 int main(void)
 {
     /* Fixed working memory, independent of image size. */
@@ -540,6 +604,7 @@ int main(void)
     test_keep();
     test_ordered();
     test_weights_alpha();
+    test_tune_ssim();
     free(q_mem);
     free(r_mem);
     free(d_mem);
