@@ -564,7 +564,9 @@ GIFLOW_API uint32_t giflow_decoder_partial_row(const giflow_decoder *dec, uint32
  * or the memory limit reached) frames are painted through the fixed state
  * alone, with identical results. A first frame that covers the canvas uses
  * the canvas itself as its workspace when all of its data is at hand, and
- * then writes the canvas only in the call that completes it. */
+ * then writes the canvas only in the call that completes it; so does a
+ * later opaque frame as wide as the canvas when there is no working buffer
+ * and a scan of its data (all in memory) shows that it completes. */
 GIFLOW_API int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
                                         uint8_t *canvas, size_t stride);
 

@@ -133,6 +133,28 @@ static int tail_fits(const giflow_decoder *dec, const giflow_input *in, size_t s
            giflow__data_complete(dec, in) && can_fill(dec, in, n);
 }
 
+/* In place of TAIL's first frame, a later one: opaque, as wide as the
+ * canvas (its rectangle is one run of 4n bytes) and wholly inside it,
+ * covers everything under it, so those bytes are its workspace too, but
+ * only if it cannot stop early (nothing would be left of the pixels it
+ * did not reach). So its data, all in memory, is scanned for n pixels
+ * first: a pass that only counts string lengths. */
+static int tail_over(giflow_decoder *dec, const giflow_input *in, size_t stride)
+{
+    const giflow_frame_info *f = &dec->frame;
+    uint64_t n = (uint64_t)f->width * f->height;
+    if (giflow__has_transparency(f) || f->interlaced || f->x != 0 ||
+        f->width != dec->image.canvas_width || f->clip_height != f->height ||
+        stride != (size_t)f->width * 4 || f->min_code_size < 2 || f->min_code_size > 8 ||
+        n < GIFLOW__TAIL_MIN_PIXELS || n >= GIFLOW__FLAT_MAX_PIXELS ||
+        dec->buf_pos != dec->buf_len || !giflow__data_in_memory(dec, in))
+        return 0;
+    const uint8_t *ip, *blk_end;
+    giflow__data_view(dec, in, &ip, &blk_end);
+    return giflow__lzw_fills(&dec->lzw, (unsigned)f->min_code_size, ip, blk_end,
+                             in->src + in->size, n);
+}
+
 /* Other frames decode their indices into a heap workspace (BUFFER mode),
  * several times faster than painting through chain tables. It holds the
  * largest frame's indices plus 25 KB and may take at most half the
@@ -174,6 +196,8 @@ static int pick_mode(giflow_decoder *dec, const giflow_input *in, size_t stride)
         return GIFLOW__LZW_TAIL;
     if (buffer_fits(dec))
         return GIFLOW__LZW_BUFFER;
+    if (tail_over(dec, in, stride))
+        return GIFLOW__LZW_TAIL;
 #if defined(__BYTE_ORDER__)
     int marks = giflow__data_complete(dec, in);
 #else
@@ -193,6 +217,13 @@ static giflow__sink frame_sink(const giflow_decoder *dec, uint8_t *canvas, size_
                       f->height, f->clip_width, f->interlaced, dec->lut,
                       giflow__has_transparency(f) ? f->transparent_index + 1 : 0,
                       dec->work};
+    if (dec->lzw_ready && dec->lzw.mode == GIFLOW__LZW_TAIL) {
+        /* TAIL works in the frame's own bytes, the frame's top row on (a
+         * later frame as wide as the canvas: tail_over). */
+        s.canvas += (size_t)f->y * stride;
+        s.y0 = 0;
+        s.canvas_h = f->height;
+    }
     return s;
 }
 

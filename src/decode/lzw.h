@@ -54,7 +54,9 @@ enum {
     GIFLOW__LZW_INDEX,
     GIFLOW__LZW_CANVAS,
     GIFLOW__LZW_COPY,
-    GIFLOW__LZW_TAIL,  /* flat table in the canvas (lzw_canvas.c) */
+    GIFLOW__LZW_TAIL,  /* flat table in the canvas (lzw_flat.c): a first frame
+                          that covers it, or a later opaque full-width frame
+                          that is known to complete (compose.c, tail_over) */
     GIFLOW__LZW_BUFFER /* flat table in a heap workspace */
 };
 
@@ -178,6 +180,13 @@ void giflow__lzw_compose_in(giflow__lzw *z, giflow__lzw_in *rd, const giflow__si
  * or z->status leaves RUNNING. Returns the input bytes consumed. */
 size_t giflow__lzw_compose(giflow__lzw *z, const uint8_t *src, size_t len,
                            const giflow__sink *s);
+
+/* Whether an LZW stream of minimum code size lit_width (2..8) yields n
+ * pixels before it ends or breaks, read from ip: ip..blk_end is the rest
+ * of the current sub-block, sub-blocks follow, and nothing at or past end
+ * is read. Uses z's table (the caller then calls giflow__lzw_init). */
+int giflow__lzw_fills(giflow__lzw *z, unsigned lit_width, const uint8_t *ip,
+                      const uint8_t *blk_end, const uint8_t *end, uint64_t n);
 
 /* COPY mode, for a frame with a transparent index: takes the marks out of
  * the canvas. Called whenever the frame's decoding stops (complete,

@@ -381,6 +381,61 @@ static void test_small_memory_copy(void)
     tb_free(&b);
 }
 
+/* Without the working buffer, a later opaque frame as wide as the canvas
+ * (16,384 pixels or more) decodes in its own canvas bytes once a scan of
+ * its data shows that it completes; one that ends early (end code, or a
+ * bad code, halfway) must not: the pixels it never reaches show what was
+ * under it. All checked against the default mode. */
+static void short_frame(tb_buf *b, unsigned y, unsigned w, unsigned h, const uint8_t *px,
+                        size_t coded, int bad)
+{
+    tb_u8(b, 0x2C);
+    tb_u16(b, 0);
+    tb_u16(b, y);
+    tb_u16(b, w);
+    tb_u16(b, h);
+    tb_u8(b, 0);
+    tb_u8(b, 2);
+    tb_buf lz = {0};
+    tb_lzw(&lz, 2, px, coded, NULL);
+    if (bad && lz.len > 8)
+        lz.data[lz.len - 3] = 0xFF; /* a code far above the table's next */
+    tb_subblocks(b, lz.data, lz.len, 255);
+    tb_free(&lz);
+}
+
+static void test_small_memory_tail(void)
+{
+    enum { W = 128, H = 160, Y = 16, FH = 136 };
+    static uint8_t f0[W * H], f1[W * FH];
+    for (int i = 0; i < W * H; i++)
+        f0[i] = (uint8_t)((i / 5) % 4);
+    for (int i = 0; i < W * FH; i++)
+        f1[i] = (uint8_t)((i * 3 / 7 + i / W) % 4);
+    /* A frame stops decoding at the first broken frame: one file each. */
+    for (int k = 0; k < 3; k++) {
+        tb_buf b = {0};
+        tb_header(&b, W, H, pal4, 4, 0);
+        frame_at(&b, 0, 0, W, H, 0, f0);
+        frame_at(&b, 0, Y, W, FH, 0, f1); /* complete */
+        size_t end = b.len;
+        if (k == 1)
+            short_frame(&b, Y, W, FH, f0, W * FH / 2, 0); /* end code halfway */
+        if (k == 2)
+            short_frame(&b, 0, W, FH, f1, W * FH, 1); /* a bad code near its end */
+        tb_trailer(&b);
+        compare_small_memory(&b, k ? "small memory tail, broken" : "small memory tail");
+        if (k == 0) {
+            /* Cut inside the complete frame: its data is not all at hand. */
+            tb_buf t = {0};
+            tb_bytes(&t, b.data, end - 600);
+            compare_small_memory(&t, "small memory tail, truncated");
+            tb_free(&t);
+        }
+        tb_free(&b);
+    }
+}
+
 int main(void)
 {
     test_disposal_background();
@@ -392,6 +447,7 @@ int main(void)
     test_truncated();
     test_merge_zero_delay();
     test_small_memory_copy();
+    test_small_memory_tail();
     printf("test_compose: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
 }
