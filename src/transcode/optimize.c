@@ -466,6 +466,9 @@ static int code_sink(void *user, const uint8_t *data, size_t size)
 #define CODE_COLOUR 4 /* flag: ties go to the colour on screen, not transparent */
 #define CODE_GAP 8    /* push_best of fill (short gaps filled) */
 #define CODE_FILL 16  /* every free pixel that can repeats the screen (alt, no choice) */
+#define CODE_WINDOW 32 /* flag: a full table cleared once a window of
+                          DEFER_WINDOW pixels codes worse than the one before */
+#define DEFER_WINDOW 4096
 /* Below this many pixels, the colour-first trial costs more time than
  * the bytes it finds are worth. */
 #define COLOUR_TRIAL_PIXELS 16384
@@ -476,8 +479,8 @@ static void code_rect(giflow__opt *o, const orect *r, const plan *p, int how, in
     const size_t n = (size_t)(r->x1 - r->x0) * (r->y1 - r->y0);
     giflow__lzwenc_begin(o->lzw, p->mcs, sink, user);
     o->lzw->limit = limit; /* past it the trial has lost: it stops there */
-    o->lzw->defer = how & CODE_DEFER ? GIFLOW__LZWE_KEEP : 0;
-    o->lzw->flex = (how & CODE_DEFER) != 0;
+    o->lzw->defer = how & CODE_DEFER ? GIFLOW__LZWE_KEEP : how & CODE_WINDOW ? DEFER_WINDOW : 0;
+    o->lzw->flex = (how & (CODE_DEFER | CODE_WINDOW)) != 0;
     if (!(how & CODE_BEST))
         giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, n, GIFLOW__ALT_NEAR);
     else if (how & CODE_FILL)
@@ -627,6 +630,7 @@ static uint64_t gap_fill(giflow__opt *o, const orect *r, uint8_t trans)
  * trial costs a whole coding. */
 #define TRIAL_GAP 0    /* short gaps filled */
 #define TRIAL_FILL 1   /* no free pixel transparent where it can show the colour */
+#define TRIAL_WINDOW 2 /* a full table cleared by the window rule, not kept */
 #define TRIAL_SKIP_MAX 15
 
 static int trial_due(giflow__opt *o, int k)
@@ -683,8 +687,13 @@ static int write_codes(giflow__opt *o, const orect *r, const plan *p, uint64_t c
         if (c && trial_due(o, TRIAL_FILL))
             trial_done(o, TRIAL_FILL,
                        trial(o, r, p, CODE_BEST | CODE_FILL, c, &best, &cur, &least, &how));
-        if (filled)
-            (void)trial(o, r, p, how | CODE_DEFER, c, &best, &cur, &least, &how);
+        if (filled) {
+            const int h0 = how;
+            (void)trial(o, r, p, h0 | CODE_DEFER, c, &best, &cur, &least, &how);
+            if (trial_due(o, TRIAL_WINDOW))
+                trial_done(o, TRIAL_WINDOW,
+                           trial(o, r, p, h0 | CODE_WINDOW, c, &best, &cur, &least, &how));
+        }
     }
     if (best && !best->over)
         return giflow__gw_bytes(o->out, best->p, best->len);
