@@ -140,7 +140,6 @@ typedef struct giflow__lzw {
         struct {
             unsigned ready;       /* the literal entries are in place */
             uint32_t prev_src;    /* where prev's string starts */
-            unsigned lmax;        /* no string in the table is longer */
         } flat;
 #endif
     } t;

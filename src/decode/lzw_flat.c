@@ -105,7 +105,6 @@ static void flat_start(giflow__lzw *z, const flat *f)
     st64(f->tab + 8 * (size_t)clear + 8, CTRL | 1);
     z->prev = -1;
     z->t.flat.prev_src = 0;
-    z->t.flat.lmax = 2;
     z->prev_len = 0;
     z->next = clear + 2;
     z->t.flat.ready = 1;
@@ -113,7 +112,8 @@ static void flat_start(giflow__lzw *z, const flat *f)
 
 /* Copies the string of table code c (l bytes from sp) or, kwk set, the
  * code being defined (prev's string at sp, l - 1 bytes ending right at o,
- * then its first byte) to o. Needs l + 63 writable bytes at o. Inline
+ * then its first byte) to o. Writes at most 15 bytes past the string (16
+ * at o at least). Inline
  * 16-byte steps, no memcpy call: the fast loop then keeps its values in
  * registers. Each step is loaded after the last is stored: a string longer
  * than 16 bytes starts at least 16 bytes before o (for the code being
@@ -133,13 +133,13 @@ fast_copy(uint8_t *o, const uint8_t *sp, unsigned l, int kwk)
         copy16(o + i, sp + i);
 }
 
-/* Where the fast loop must stop so that a string of lmax bytes, the
- * longest in the table, fits with the over-copy of fast_copy() (at most 15
- * bytes past it). o itself when there is no such room. */
-static inline uint8_t *fast_olim(uint8_t *o, uint8_t *oend, unsigned lmax)
+/* Where the fast loop's room ends: a string of l bytes is copied there
+ * only while o + l <= olim, which leaves the over-copy of fast_copy() (at
+ * most 15 bytes past the string, 16 for a 1-byte one) inside the output.
+ * o itself when there is no such room. */
+static inline uint8_t *fast_olim(uint8_t *o, uint8_t *oend)
 {
-    size_t need = (size_t)lmax + 16;
-    return (size_t)(oend - o) > need ? oend - need : o;
+    return oend - o > 16 ? oend - 16 : o;
 }
 
 /* Where the fast loop must stop reading: 8 bytes must remain at ip. */
@@ -156,57 +156,74 @@ typedef struct flat_state {
      * also the string of the KwKwK code (code == next). */
     uint64_t pdef;
     const uint8_t *ip, *ilim; /* ilim: fast_ilim() of the current sub-block */
-    uint8_t *o, *olim, *oend; /* olim: fast_olim() of lmax */
+    uint8_t *o, *olim, *oend; /* olim: fast_olim() */
     uint8_t *tab;
     unsigned nbits, width, mask, next, clear, lit_width;
-    unsigned lmax; /* no string in the table is longer */
     int have_prev;
 } flat_state;
 
 enum { FAST_LIMIT, FAST_EOI, FAST_BAD };
 
-/* The fast loop: codes while o < olim and ip < ilim, so that neither the
- * output room nor the input is checked per code, clear codes included.
- * A function of its own so that its dozen values stay in registers.
- * Returns why it stopped. */
+/* Branch weights for the fast loop's layout and register choice: the
+ * rare paths (control codes, bad codes, the end of the room, a wider
+ * code) are kept out of the way of the common one. */
+#if defined(__GNUC__)
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define LIKELY(x) (x)
+#define UNLIKELY(x) (x)
+#endif
+
+/* The fast loop: codes while the input lasts (ip < ilim) and each code's
+ * string fits before olim. The room is checked against the string itself,
+ * before the code is taken from the bit buffer (so a code that does not
+ * fit is left there for the careful step): no longest-string bound to keep
+ * per code, and small frames run in this loop to their last 16 bytes.
+ * Clear codes are handled here too. A function of its own so that its
+ * dozen values stay in registers. Returns why it stopped. */
 static __attribute__((noinline)) int fast_run(flat_state *st)
 {
     uint64_t bits = st->bits, pdef = st->pdef, e;
     const uint8_t *ip = st->ip;
     const uint8_t *const ilim = st->ilim;
-    uint8_t *o = st->o, *olim = st->olim;
-    uint8_t *const tab = st->tab;
+    uint8_t *o = st->o;
+    uint8_t *const olim = st->olim, *const tab = st->tab;
     unsigned nbits = st->nbits, width = st->width, mask = st->mask, next = st->next;
-    unsigned lmax = st->lmax, c, l;
+    unsigned c, l;
     int why = FAST_LIMIT, have_prev = st->have_prev;
 
     if (!have_prev)
         goto first;
-    while (o < olim && ip < ilim) {
+    while (ip < ilim) {
         const uint8_t *sp;
         /* 56..63 bits after a refill: four codes or more before the next
          * one (a well-predicted branch, cheaper than a load per code). */
         if (nbits < 12)
             lzw_load8(&bits, &nbits, &ip);
         c = (unsigned)bits & mask;
-        bits >>= width;
-        nbits -= width;
-        if (c < next) {
+        if (LIKELY(c < next)) {
             e = ld64(tab + 8 * (size_t)c);
-            if ((int64_t)e < 0)
+            if (UNLIKELY((int64_t)e < 0))
                 goto control;
-            sp = tab + (uint32_t)e;
             l = (unsigned)(e >> 32);
+            if (UNLIKELY((size_t)(olim - o) < l))
+                break; /* the code stays in the bit buffer */
+            sp = tab + (uint32_t)e;
             fast_copy(o, sp, l, 0);
         } else {
-            if (c != next)
+            if (UNLIKELY(c != next))
                 goto bad;
-            sp = tab + (uint32_t)pdef;
             l = (unsigned)(pdef >> 32);
+            if (UNLIKELY((size_t)(olim - o) < l))
+                break;
+            sp = tab + (uint32_t)pdef;
             fast_copy(o, sp, l, 1);
         }
+        bits >>= width;
+        nbits -= width;
         st64(tab + 8 * (size_t)next, pdef);
-        if (next < mask) {
+        if (LIKELY(next < mask)) {
             next++;
         } else if (width < 12) {
             next++;
@@ -217,13 +234,10 @@ static __attribute__((noinline)) int fast_run(flat_state *st)
         }
         pdef = entry((uint32_t)(o - tab), l + 1);
         o += l;
-        if (l + 1 > lmax) {
-            /* The entry the next code defines may be the longest yet. */
-            lmax = l + 1;
-            olim = fast_olim(o, st->oend, lmax);
-        }
         continue;
     control:
+        bits >>= width;
+        nbits -= width;
         if (c != st->clear) {
             why = FAST_EOI;
             break;
@@ -231,8 +245,6 @@ static __attribute__((noinline)) int fast_run(flat_state *st)
         next = st->clear + 2;
         width = st->lit_width + 1;
         mask = (1u << width) - 1;
-        lmax = 2;
-        olim = fast_olim(o, st->oend, lmax);
     first:
         /* The first code after a clear: a literal (or a control code),
          * which defines nothing. */
@@ -241,8 +253,6 @@ static __attribute__((noinline)) int fast_run(flat_state *st)
             break;
         lzw_load8(&bits, &nbits, &ip);
         c = (unsigned)bits & mask;
-        bits >>= width;
-        nbits -= width;
         if (c >= next) {
             why = FAST_BAD;
             break;
@@ -250,6 +260,8 @@ static __attribute__((noinline)) int fast_run(flat_state *st)
         e = ld64(tab + 8 * (size_t)c);
         if ((int64_t)e < 0)
             goto control;
+        bits >>= width;
+        nbits -= width;
         *o = (uint8_t)c; /* a literal: its byte is its code */
         have_prev = 1;
         pdef = entry((uint32_t)(o - tab), 2);
@@ -263,12 +275,10 @@ static __attribute__((noinline)) int fast_run(flat_state *st)
     st->pdef = pdef;
     st->ip = ip;
     st->o = o;
-    st->olim = olim;
     st->nbits = nbits;
     st->width = width;
     st->mask = mask;
     st->next = next;
-    st->lmax = lmax;
     st->have_prev = have_prev;
     return why;
 }
@@ -303,8 +313,7 @@ static void flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
     st.clear = z->clear;
     st.lit_width = z->lit_width;
     st.have_prev = z->prev >= 0;
-    st.lmax = z->t.flat.lmax;
-    st.olim = fast_olim(st.o, st.oend, st.lmax);
+    st.olim = fast_olim(st.o, st.oend);
     int status = GIFLOW__LZW_RUNNING;
     uint8_t *const tab = f->tab;
 
@@ -399,9 +408,7 @@ static void flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
         st.have_prev = 1;
         st.pdef = entry((uint32_t)(o - tab), l + 1);
         st.o = o + l;
-        if (l + 1 > st.lmax)
-            st.lmax = l + 1;
-        st.olim = fast_olim(st.o, st.oend, st.lmax);
+        st.olim = fast_olim(st.o, st.oend);
         continue;
     control:
         if (c != st.clear) {
@@ -412,8 +419,6 @@ static void flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
         st.width = st.lit_width + 1;
         st.mask = (1u << st.width) - 1;
         st.have_prev = 0;
-        st.lmax = 2;
-        st.olim = fast_olim(st.o, st.oend, st.lmax);
         continue;
     bad:
         status = GIFLOW__LZW_BAD_CODE;
@@ -424,7 +429,6 @@ static void flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
     z->width = st.width;
     z->next = st.next;
     z->prev = st.have_prev ? 0 : -1;
-    z->t.flat.lmax = st.lmax;
     z->t.flat.prev_src = (uint32_t)st.pdef;
     z->prev_len = (unsigned)(st.pdef >> 32) - 1;
     z->pos = (uint64_t)(st.o - out);
