@@ -74,6 +74,13 @@ struct giflow_transcoder {
     } colors[512];
     uint32_t ncolors;
     int overflow;
+    /* Per scanned frame (the first SCAN_SETS of them): which colours
+     * (slots of colors) change, and how many pixels; to price orders. */
+    struct scan_set {
+        uint64_t slot[8];
+        uint32_t pixels;
+    } *sets;
+    uint32_t nsets, sets_cap;
     giflow_transcode_stats stats;
 };
 
@@ -125,6 +132,8 @@ static void free_frames(giflow_transcoder *t)
     giflow__free(&t->heap, t->frame, t->frame_cap);
     giflow__free(&t->heap, t->xbuf, (size_t)t->geom.out_w * t->geom.out_h * 4);
     giflow__free(&t->heap, t->scan_prev, (size_t)t->geom.out_w * t->geom.out_h * 4);
+    giflow__free(&t->heap, t->sets, (size_t)t->sets_cap * sizeof *t->sets);
+    t->sets = NULL;
     t->canvas = t->frame = t->xbuf = t->scan_prev = NULL;
     giflow__geom_free(&t->geom);
     if (t->have_opt)
@@ -519,13 +528,14 @@ static int emit_optimized(giflow_transcoder *t, const giflow_frame_info *f, cons
 /* Counts pixel p (q: the previous frame's) when it changes to an opaque
  * colour; last: the last colour counted (runs probe once). */
 static inline uint32_t scan_pixel(giflow_transcoder *t, const uint8_t *p, const uint8_t *q,
-                                  uint32_t frame, uint32_t last)
+                                  uint32_t frame, uint32_t last, struct scan_set *set)
 {
     uint32_t pw, qw;
     memcpy(&pw, p, 4);
     memcpy(&qw, q, 4);
     if (pw == qw || p[3] < 128 || (q[3] >= 128 && !memcmp(p, q, 3)))
         return last;
+    set->pixels++;
     uint32_t key = ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) + 1;
     if (key == last)
         return last;
@@ -546,7 +556,33 @@ static inline uint32_t scan_pixel(giflow_transcoder *t, const uint8_t *p, const 
         c->last = frame;
         c->frames++;
     }
+    set->slot[h >> 6] |= (uint64_t)1 << (h & 63);
     return key;
+}
+
+/* The set scan_frame fills for this frame: a slot of t->sets while there
+ * is room (grown by doubling up to SCAN_SETS), else a scratch one. */
+#define SCAN_SETS 1024 /* 74 KB at most, while scanning */
+static struct scan_set *scan_set_next(giflow_transcoder *t, struct scan_set *scratch)
+{
+    memset(scratch, 0, sizeof *scratch);
+    if (t->nsets == t->sets_cap && t->sets_cap < SCAN_SETS) {
+        uint32_t cap = t->sets_cap ? 2 * t->sets_cap : 64;
+        int failed = 0;
+        struct scan_set *s = take(t, (size_t)cap * sizeof *s, &failed);
+        if (!s)
+            return scratch; /* pricing is a nicety: go on without */
+        if (t->nsets)
+            memcpy(s, t->sets, (size_t)t->nsets * sizeof *s);
+        giflow__free(&t->heap, t->sets, (size_t)t->sets_cap * sizeof *t->sets);
+        t->sets = s;
+        t->sets_cap = cap;
+    }
+    if (t->nsets == t->sets_cap)
+        return scratch;
+    struct scan_set *s = &t->sets[t->nsets++];
+    memset(s, 0, sizeof *s);
+    return s;
 }
 
 /* Counts the colours of the pixels that change (all of a first frame). */
@@ -561,13 +597,14 @@ static int scan_frame(giflow_transcoder *t, const uint8_t *rgba)
     }
     const uint32_t w = t->geom.out_w, h = t->geom.out_h;
     uint32_t frame = t->kept, last = 0;
+    struct scan_set scratch, *set = t->overflow ? &scratch : scan_set_next(t, &scratch);
     for (uint32_t y = 0; y < h && !t->overflow; y++) {
         const uint8_t *p = rgba + (size_t)y * w * 4;
         uint8_t *q = t->scan_prev + (size_t)y * w * 4;
         if (!memcmp(p, q, (size_t)w * 4)) /* most rows of a small change */
             continue;
         for (uint32_t x = 0; x < w && !t->overflow; x++)
-            last = scan_pixel(t, p + 4 * x, q + 4 * x, frame, last);
+            last = scan_pixel(t, p + 4 * x, q + 4 * x, frame, last, set);
         memcpy(q, p, (size_t)w * 4);
     }
     return GIFLOW_OK;
@@ -584,6 +621,67 @@ static int before(const struct scan_color *a, const struct scan_color *b)
     return a->rgb < b->rgb;
 }
 
+/* Another order: the colours that change in the most frames first. */
+static int more_frames(const struct scan_color *a, const struct scan_color *b)
+{
+    if (a->frames != b->frames)
+        return a->frames > b->frames;
+    return before(a, b);
+}
+
+static void sort_colors(struct scan_color *list, uint32_t n,
+                        int (*less)(const struct scan_color *, const struct scan_color *))
+{
+    for (uint32_t i = 1; i < n; i++) { /* insertion sort: n <= 256 */
+        struct scan_color c = list[i];
+        uint32_t j = i;
+        while (j && less(&c, &list[j - 1])) {
+            list[j] = list[j - 1];
+            j--;
+        }
+        list[j] = c;
+    }
+}
+
+/* Bits of a frame's first `codes` codes at minimum code size mcs (the
+ * widths a decoder reads: they grow with the table, which starts at the
+ * clear code + 2); beyond 4,096 codes every order codes alike. */
+static uint64_t code_bits(unsigned mcs, uint64_t codes)
+{
+    uint64_t bits = 0, next = (1u << mcs) + 2;
+    for (unsigned w = mcs + 1; w <= 12 && codes; w++) {
+        uint64_t top = w < 12 ? (uint64_t)1 << w : 4096 + codes, n = top > next ? top - next : 0;
+        n = n < codes ? n : codes;
+        bits += n * w;
+        codes -= n;
+        next += n;
+    }
+    return bits;
+}
+
+/* What an order of the global palette costs, in bits: its table in the
+ * header, and per scanned frame the code widths its largest index (or
+ * the transparent one, at most its colour count) sets. rank: palette
+ * index per colour slot; size: entries written. */
+static uint64_t order_cost(const giflow_transcoder *t, const int16_t rank[512], uint32_t size)
+{
+    uint64_t bits = 24u << giflow__gw_table_bits(size ? size : 1);
+    for (uint32_t f = 0; f < t->nsets; f++) {
+        const struct scan_set *s = &t->sets[f];
+        int top = 0, k = 0;
+        for (int i = 0; i < 512; i++)
+            if (s->slot[i >> 6] >> (i & 63) & 1) {
+                top = rank[i] > top ? rank[i] : top;
+                k++;
+            }
+        top = k > top ? k : top; /* room for a transparent index */
+        unsigned mcs = giflow__gw_table_bits((uint32_t)top + 1);
+        /* About one code per 3 changed pixels. */
+        bits += code_bits(mcs < 2 ? 2 : mcs, s->pixels / 3 + 1);
+    }
+    return bits;
+}
+
 /* The scan's palette, in that order. */
 static void scan_palette(giflow_transcoder *t)
 {
@@ -592,15 +690,7 @@ static void scan_palette(giflow_transcoder *t)
     for (int i = 0; i < 512; i++)
         if (t->colors[i].rgb)
             list[n++] = t->colors[i];
-    for (uint32_t i = 1; i < n; i++) { /* insertion sort: n <= 256 */
-        struct scan_color c = list[i];
-        uint32_t j = i;
-        while (j && before(&c, &list[j - 1])) {
-            list[j] = list[j - 1];
-            j--;
-        }
-        list[j] = c;
-    }
+    sort_colors(list, n, before);
     uint8_t rgb[768];
     for (uint32_t i = 0; i < n; i++) {
         uint32_t v = list[i].rgb - 1;
@@ -610,6 +700,50 @@ static void scan_palette(giflow_transcoder *t)
     }
     giflow__opt_set_global(&t->opt, rgb, n);
     t->scanned = 1;
+    if (!t->nsets)
+        return;
+    /* Rivals, priced on the scanned frames: the colours that change in
+     * most frames first, and the input's own global palette when it
+     * holds every colour (its maker may have ordered it for this). */
+    int16_t rank[512];
+    const giflow__cindex *gi = &t->opt.gindex;
+    for (int i = 0; i < 512; i++)
+        rank[i] = (int16_t)(t->colors[i].rgb ? giflow__cindex_find(gi, t->colors[i].rgb - 1) : 0);
+    uint64_t cost = order_cost(t, rank, n);
+    struct scan_color alt[256];
+    memcpy(alt, list, n * sizeof *alt);
+    sort_colors(alt, n, more_frames);
+    giflow__palette p;
+    p.n = n;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v = alt[i].rgb - 1;
+        p.rgb[3 * i] = (uint8_t)(v >> 16);
+        p.rgb[3 * i + 1] = (uint8_t)(v >> 8);
+        p.rgb[3 * i + 2] = (uint8_t)v;
+    }
+    const giflow__palette *win = NULL;
+    giflow__cindex ci;
+    giflow__cindex_build(&ci, &p);
+    for (int i = 0; i < 512; i++)
+        rank[i] = (int16_t)(t->colors[i].rgb ? giflow__cindex_find(&ci, t->colors[i].rgb - 1) : 0);
+    uint64_t c2 = order_cost(t, rank, n);
+    if (c2 < cost)
+        cost = c2, win = &p;
+    giflow__palette ip;
+    if (t->info.has_global_palette && t->info.global_palette_size <= 256) {
+        ip.n = t->info.global_palette_size;
+        memcpy(ip.rgb, t->gct, 3 * (size_t)ip.n);
+        giflow__cindex_build(&ci, &ip);
+        int all = 1;
+        for (int i = 0; i < 512 && all; i++) {
+            rank[i] = (int16_t)(t->colors[i].rgb ? giflow__cindex_find(&ci, t->colors[i].rgb - 1) : 0);
+            all = rank[i] >= 0;
+        }
+        if (all && (c2 = order_cost(t, rank, ip.n)) < cost)
+            cost = c2, win = &ip;
+    }
+    if (win)
+        giflow__opt_set_global(&t->opt, win->rgb, win->n);
 }
 
 /* A composited input frame (on the first input's canvas). */
@@ -789,6 +923,9 @@ int giflow_transcode_scan(giflow_transcoder *t, giflow_input *in)
     /* Back to the start for the real pass. */
     if (!t->overflow && t->ncolors)
         scan_palette(t);
+    giflow__free(&t->heap, t->sets, (size_t)t->sets_cap * sizeof *t->sets);
+    t->sets = NULL;
+    t->nsets = t->sets_cap = 0;
     size_t n = (size_t)t->geom.out_w * t->geom.out_h * 4;
     giflow__free(&t->heap, t->scan_prev, n);
     t->scan_prev = NULL;

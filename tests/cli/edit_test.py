@@ -260,6 +260,38 @@ check("lossless: Pillow reads them alike",
       fr is not None and len(pillow_frames(o)) == 2 and
       all(np.array_equal(canon(a), canon(b)) for a, b in zip(pillow_frames(o), fsrc)))
 
+# The global palette's order is priced on the scanned frames: 60 colours
+# in the first frame, then a patch toggling between two new colours. In
+# order of first appearance those two would be indices 60 and 61 (minimum
+# code size 6 for each later frame); the colours that change in the most
+# frames first make them 0 and 1 (size 2). The frames still show the source.
+pw_, ph_ = 32, 16
+ppal = np.array([[4 * i, 255 - 4 * i, (53 * i) % 256] for i in range(62)], np.uint8)
+pidx = np.zeros((7, ph_, pw_), np.int64)
+pidx[0] = rng.permutation(np.arange(ph_ * pw_) % 60).reshape(ph_, pw_)
+for k in range(1, 7):
+    pidx[k] = pidx[0]
+    pidx[k, 2:6, 2:6] = 60 + k % 2
+psrc = np.zeros((7, ph_, pw_, 4), np.uint8)
+psrc[..., :3] = ppal[pidx]
+psrc[..., 3] = 255
+psrc.tofile(raw)
+pgif = os.path.join(work, "order.gif")
+run("encode", "--raw", "%dx%d" % (pw_, ph_), "--delay", "5", "--lossless", "--no-optimize",
+    "-o", pgif, raw)
+o = os.path.join(work, "order-out.gif")
+r = run("edit", pgif, "-o", o)
+fr, j = frames(o) if r.returncode == 0 else (None, None)
+check("lossless: a palette order priced on the frames (later frames at code size 2)",
+      j is not None and len(j["frames"]) == 7 and
+      all(x["min_code_size"] == 2 and not x["local_palette"] for x in j["frames"][1:]),
+      r.stderr.decode() + str(j and [(x["min_code_size"], x["local_palette"]) for x in j["frames"]]))
+check("lossless: those frames show the source",
+      fr is not None and np.array_equal(canon(fr), canon(psrc)))
+check("lossless: Pillow reads them alike",
+      fr is not None and len(pillow_frames(o)) == 7 and
+      all(np.array_equal(canon(a), canon(b)) for a, b in zip(pillow_frames(o), psrc)))
+
 # Area-average resize, against the independent numpy reduction: an opaque
 # image of few colours, so the blended colours stay under 256 and the
 # encoder keeps them exactly.
