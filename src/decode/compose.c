@@ -203,8 +203,19 @@ static int pick_mode(giflow_decoder *dec, const giflow_input *in, size_t stride)
 #else
     int marks = 0;
 #endif
-    if (inside && f->width && f->height && f->min_code_size <= 8 &&
-        (!giflow__has_transparency(f) || marks))
+    if (!inside || !f->width || !f->height || f->min_code_size > 8)
+        return GIFLOW__LZW_CANVAS;
+    if (!giflow__has_transparency(f) && !f->interlaced)
+        return GIFLOW__LZW_COPY;
+    if (giflow__has_transparency(f) && !marks)
+        return GIFLOW__LZW_CANVAS;
+    /* Marked and interlaced copies cost more per code than CANVAS: they pay
+     * off on strings of a few to a few dozen pixels. Frames of very long
+     * runs (a transparent one costs CANVAS nothing) or of nearly all
+     * literals paint through chain tables. Pixels per code, from the
+     * data's size at about 11 bits a code: between 2 and 48. */
+    uint64_t n = (uint64_t)f->width * f->height, bytes = giflow__data_at_hand(dec, in);
+    if (n * 11 >= 16 * bytes && n * 11 <= 384 * bytes)
         return GIFLOW__LZW_COPY;
     return GIFLOW__LZW_CANVAS;
 }
