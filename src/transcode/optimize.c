@@ -177,22 +177,31 @@ static int analyse(giflow__opt *o, const uint8_t *next, orect *r, int *clear_nex
          * and finds nothing. Selects, not branches: photos change at random. */
         const uint8_t *restrict q = nx ? nx : c;
         uint8_t *restrict mr = m;
-        uint32_t x0 = w, x1 = 0, n = 0, bad = 0, cl = 0; /* marked columns [x0, x1) */
+        uint32_t x0 = 0, x1 = w, n = 0, bad = 0, cl = 0; /* marked columns [x0, x1) */
+        /* One pass with no carried state but sums (it vectorises): bit 0
+         * changes, bit 1 the next frame needs it cleared; then the ends. */
         for (uint32_t x = 0; x < w; x++) {
             uint32_t cw, sw;
             memcpy(&cw, c + 4 * x, 4);
             memcpy(&sw, s + 4 * x, 4);
             const uint32_t diff = cw != sw, op = c[4 * x + 3] != 0;
             bad |= diff & !op; /* only a disposal can clear */
-            mr[x] = (uint8_t)diff;
             n += diff;
-            const uint32_t clr = op & !q[4 * x + 3], mk = diff | clr;
+            const uint32_t clr = op & !q[4 * x + 3];
             cl |= clr;
-            x0 = mk && x0 == w ? x : x0;
-            x1 = mk ? x + 1 : x1;
+            mr[x] = (uint8_t)(diff | clr << 1);
         }
         if (bad)
             return GIFLOW_ERR_STATE;
+        while (x0 < w && !mr[x0])
+            x0++;
+        while (x1 > x0 && !mr[x1 - 1])
+            x1--;
+        if (cl)
+            for (uint32_t x = x0; x < x1; x++)
+                mr[x] &= 1;
+        if (x0 == x1)
+            x1 = 0;
         clear |= (int)cl;
         nmust += n;
         if (x1) {
@@ -633,16 +642,22 @@ static uint64_t gap_fill(giflow__opt *o, const orect *r, uint8_t trans)
 #define TRIAL_WINDOW 2 /* a full table cleared by the window rule, not kept */
 #define TRIAL_SKIP_MAX 15
 
-static int trial_due(giflow__opt *o, int k)
+/* Frames this small are tried every way (it costs little), and do not
+ * count towards the waits. */
+#define TRIAL_ALWAYS_PIXELS 16384
+
+static int trial_due(giflow__opt *o, int small, int k)
 {
-    if (!o->trial[k].wait)
+    if (small || !o->trial[k].wait)
         return 1;
     o->trial[k].wait--;
     return 0;
 }
 
-static void trial_done(giflow__opt *o, int k, int won)
+static void trial_done(giflow__opt *o, int small, int k, int won)
 {
+    if (small)
+        return;
     struct giflow__opt_trial *t = &o->trial[k];
     t->skip = won ? 0 : (uint8_t)(t->skip * 2 + 1 < TRIAL_SKIP_MAX ? t->skip * 2 + 1 : TRIAL_SKIP_MAX);
     t->wait = t->skip;
@@ -677,21 +692,22 @@ static int write_codes(giflow__opt *o, const orect *r, const plan *p, uint64_t c
         struct giflow__opt_code *cur = &o->code[1];
         uint64_t least = lzw_bytes(o, r, p, CODE_BEST, c, best, UINT64_MAX);
         const int filled = o->lzw->fills > 0;
+        const int small = (uint64_t)(r->x1 - r->x0) * (r->y1 - r->y0) < TRIAL_ALWAYS_PIXELS;
         /* Always tried where it can pay: it may halve a frame. */
         if (c && (uint64_t)(r->x1 - r->x0) * (r->y1 - r->y0) >= COLOUR_TRIAL_PIXELS)
             (void)trial(o, r, p, CODE_BEST | CODE_COLOUR, c, &best, &cur, &least, &how);
-        if (c && trial_due(o, TRIAL_GAP))
-            trial_done(o, TRIAL_GAP,
+        if (c && trial_due(o, small, TRIAL_GAP))
+            trial_done(o, small, TRIAL_GAP,
                        gap_fill(o, r, (uint8_t)p->trans) &&
                            trial(o, r, p, CODE_BEST | CODE_GAP, c, &best, &cur, &least, &how));
-        if (c && trial_due(o, TRIAL_FILL))
-            trial_done(o, TRIAL_FILL,
+        if (c && trial_due(o, small, TRIAL_FILL))
+            trial_done(o, small, TRIAL_FILL,
                        trial(o, r, p, CODE_BEST | CODE_FILL, c, &best, &cur, &least, &how));
         if (filled) {
             const int h0 = how;
             (void)trial(o, r, p, h0 | CODE_DEFER, c, &best, &cur, &least, &how);
-            if (trial_due(o, TRIAL_WINDOW))
-                trial_done(o, TRIAL_WINDOW,
+            if (trial_due(o, small, TRIAL_WINDOW))
+                trial_done(o, small, TRIAL_WINDOW,
                            trial(o, r, p, h0 | CODE_WINDOW, c, &best, &cur, &least, &how));
         }
     }
