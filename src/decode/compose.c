@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "decoder.h"
+#include "pixels.h"
 
 static void fill_rect(uint8_t *canvas, size_t stride, uint32_t x, uint32_t y,
                       uint32_t w, uint32_t h)
@@ -80,22 +81,11 @@ void giflow__build_lut(giflow_decoder *dec)
     int32_t key = f->palette == dec->gct ? f->transparent_index + 1 : -1;
     if (key >= 0 && key == dec->lut_key && dec->lut_filled >= need)
         return;
-    uint32_t n = f->palette ? f->palette_size : 0, i = 0;
+    uint32_t n = f->palette ? f->palette_size : 0;
     if (n > 256)
         n = 256;
-    uint32_t *lut = dec->lut;
-    const uint8_t *pal = f->palette;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    /* One 4-byte load per entry (its fourth byte, the next entry's red, is
-     * replaced by the opaque alpha), all but the last entry. */
-    for (; i + 1 < n; i++) {
-        uint32_t v;
-        memcpy(&v, pal + 3 * i, 4);
-        lut[i] = v | 0xFF000000u;
-    }
-#endif
-    for (; i < n; i++)
-        lut[i] = opaque_word(pal + 3 * i);
+    uint32_t *lut = dec->lut, i = n;
+    giflow__px_lut(lut, f->palette, n); /* SSSE3 where there is one */
     const uint32_t black = opaque_word((const uint8_t[3]){0, 0, 0});
     for (; i < need; i++)
         lut[i] = black;

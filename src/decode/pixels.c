@@ -81,6 +81,24 @@ static void paint_c(uint8_t *d, const uint8_t *ip, const uint32_t *lut, size_t n
     }
 }
 
+/* Palette entries to opaque RGBA words, from i on. On little-endian hosts
+ * one 4-byte load per entry (its fourth byte, the next entry's red, is
+ * replaced by the opaque alpha), all but the last entry. */
+static void lut_c(uint32_t *lut, const uint8_t *pal, uint32_t i, uint32_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 1 < n; i++) {
+        uint32_t v;
+        memcpy(&v, pal + 3 * i, 4);
+        lut[i] = v | 0xFF000000u;
+    }
+#endif
+    for (; i < n; i++) {
+        uint8_t px[4] = {pal[3 * i], pal[3 * i + 1], pal[3 * i + 2], 255};
+        memcpy(&lut[i], px, 4);
+    }
+}
+
 /* ---- x86-64 ------------------------------------------------------------- */
 
 #ifdef PX_X86
@@ -246,6 +264,22 @@ LOOKUP_N(avx2, AVX2, 4)
 LOOKUP_N(ssse3, SSSE3, 1)
 LOOKUP_N(ssse3, SSSE3, 2)
 
+/* SSSE3: four entries per step, one 16-byte load (12 bytes used) spread
+ * to four words by a shuffle. Returns the entries done; every load stays
+ * inside the palette's 3n bytes. */
+__attribute__((target("ssse3"))) static uint32_t lut_ssse3(uint32_t *lut, const uint8_t *pal,
+                                                           uint32_t n)
+{
+    const __m128i spread = _mm_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
+    const __m128i alpha = _mm_set1_epi32((int)0xFF000000u);
+    uint32_t i = 0;
+    for (; i + 6 <= n; i += 4) { /* 3i + 16 <= 3n */
+        __m128i v = _mm_loadu_si128((const __m128i *)(pal + 3 * (size_t)i));
+        _mm_storeu_si128((__m128i *)(lut + i), _mm_or_si128(_mm_shuffle_epi8(v, spread), alpha));
+    }
+    return i;
+}
+
 /* The vector lookup for indices below span, or 0 pixels done. */
 static size_t lookup_x86(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned span,
                          size_t n, unsigned trans)
@@ -358,4 +392,14 @@ void giflow__px_paint(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsig
     (void)span;
 #endif
     paint_c(d + 4 * x, idx + x, lut, n - x, t);
+}
+
+void giflow__px_lut(uint32_t *lut, const uint8_t *pal, uint32_t n)
+{
+    uint32_t i = 0;
+#if defined(PX_X86)
+    if (n >= 6 && __builtin_cpu_supports("ssse3"))
+        i = lut_ssse3(lut, pal, n);
+#endif
+    lut_c(lut, pal, i, n);
 }

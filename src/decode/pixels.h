@@ -18,4 +18,7 @@ void giflow__px_convert(uint8_t *d, const uint8_t *idx, const uint32_t *lut, uns
 void giflow__px_paint(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned span,
                       size_t n, unsigned t);
 
+/* lut[0..n) from n 3-byte palette entries at pal, each opaque (alpha 255). */
+void giflow__px_lut(uint32_t *lut, const uint8_t *pal, uint32_t n);
+
 #endif

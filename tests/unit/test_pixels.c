@@ -165,8 +165,51 @@ static void in_place(unsigned span, size_t n)
     free(want);
 }
 
+/* The palette LUT (giflow__px_lut): the portable path, SSSE3 where the
+ * CPU has it, and the entry point against a plain reference, for every
+ * palette size 0..256, from a palette of exactly 3n bytes (a read past it
+ * is an ASan error), with the words past n left alone. */
+static void lut_paths(void)
+{
+    for (uint32_t n = 0; n <= 256; n++) {
+        uint8_t *pal = malloc(3 * (size_t)n + 1);
+        uint32_t want[260], got[260];
+        for (uint32_t i = 0; i < 3 * n; i++)
+            pal[i] = (uint8_t)rnd();
+        for (uint32_t i = 0; i < n; i++) {
+            uint8_t px[4] = {pal[3 * i], pal[3 * i + 1], pal[3 * i + 2], 255};
+            memcpy(&want[i], px, 4);
+        }
+        for (int path = 0; path < 3; path++) {
+            for (uint32_t i = 0; i < 260; i++)
+                got[i] = 0x5A5A5A5Au;
+            if (path == 0) {
+                lut_c(got, pal, 0, n);
+            } else if (path == 1) {
+#if defined(PX_X86)
+                if (!__builtin_cpu_supports("ssse3"))
+                    continue;
+                uint32_t done = n >= 6 ? lut_ssse3(got, pal, n) : 0;
+                TU_CHECK(done <= n, "lut ssse3: n %u: %u done", n, done);
+                lut_c(got, pal, done, n);
+#else
+                continue;
+#endif
+            } else {
+                giflow__px_lut(got, pal, n);
+            }
+            TU_CHECK(!memcmp(got, want, 4 * (size_t)n), "lut path %d: n %u: words differ", path,
+                     n);
+            for (uint32_t i = n; i < 260; i++)
+                TU_CHECK(got[i] == 0x5A5A5A5Au, "lut path %d: n %u: word %u written", path, n, i);
+        }
+        free(pal);
+    }
+}
+
 int main(void)
 {
+    lut_paths();
     static const unsigned spans[] = {2, 4, 8, 16, 17, 32, 33, 48, 64, 65, 128, 256};
     for (size_t p = 0; p < NPATHS; p++)
         for (size_t s = 0; s < sizeof spans / sizeof spans[0]; s++)
