@@ -55,6 +55,7 @@
  * Licence: MIT.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 
 #include <errno.h>
 #include <math.h>
@@ -63,6 +64,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__unix__)
+#include <sys/mman.h>
+#endif
 
 #include <gif_lib.h>
 #include <stb/stb_image.h>
@@ -810,8 +814,36 @@ static void add_sample(samples *s, double v)
 static double min_sample_s = 400e-6;
 
 /* Canvases per timed batch at most (a batch draws each decode into a
- * canvas of its own, all cleared before the batch): 256 MB of them. */
-#define POOL_BYTES (256u << 20)
+ * canvas of its own, all cleared before the batch): 256 MB of the frames'
+ * boxes (the pages the decoders touch) and 4 GB of address space. */
+#define POOL_BYTES ((size_t)256 << 20)
+#define POOL_SPACE ((size_t)4 << 30)
+
+/* A zero-filled canvas whose pages are not touched yet (an anonymous
+ * mapping where there is one: RSS then grows by the boxes only). */
+static uint8_t *pool_alloc(size_t cb)
+{
+#if defined(MAP_ANONYMOUS)
+    void *p = mmap(NULL, cb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED)
+        return p;
+#endif
+    uint8_t *q = calloc(1, cb);
+    if (!q) {
+        fprintf(stderr, "decode_bench: out of memory\n");
+        exit(1);
+    }
+    return q;
+}
+
+static void pool_release(uint8_t *p, size_t cb)
+{
+#if defined(MAP_ANONYMOUS)
+    if (munmap(p, cb) == 0)
+        return;
+#endif
+    free(p);
+}
 
 /* Times the decoders with active[d] set on one file for one pass, taking
  * turns (see the top of this file), appending one sample per round to
@@ -826,15 +858,15 @@ static int time_file(job *j, const int *active, const long *expect, double min_t
     long batch[ND], pool_n = 1;
     int outside = 0;
     size_t cb = j->canvas_bytes ? j->canvas_bytes : 1;
-    if (cb <= POOL_BYTES)
-        pool_n = (long)(POOL_BYTES / cb);
+    size_t box = (size_t)(j->by1 - j->by0) * j->stride + 4096; /* pages touched, about */
+    if (box > cb)
+        box = cb;
+    pool_n = (long)(POOL_BYTES / box < POOL_SPACE / cb ? POOL_BYTES / box : POOL_SPACE / cb);
+    if (pool_n < 1)
+        pool_n = 1;
     uint8_t **pool = xmalloc((size_t)pool_n * sizeof *pool);
     long pool_have = 0;
-    pool[pool_have++] = calloc(1, cb);
-    if (!pool[0]) {
-        fprintf(stderr, "decode_bench: out of memory\n");
-        exit(1);
-    }
+    pool[pool_have++] = pool_alloc(cb);
     /* Calibrate: one more decode each (the check run was the warm-up),
      * and see that nobody draws outside the box. */
     for (int d = 0; d < ND; d++) {
@@ -853,6 +885,8 @@ static int time_file(job *j, const int *active, const long *expect, double min_t
         }
         clear_box(pool[0], j);
     }
+    if (outside && pool_n > (long)(POOL_BYTES / cb))
+        pool_n = POOL_BYTES / cb > 0 ? (long)(POOL_BYTES / cb) : 1;
     /* Samples of about the slowest decode, but at least ~20 per decoder. */
     if (target > min_time / 20)
         target = min_time / 20 > min_sample_s ? min_time / 20 : min_sample_s;
@@ -861,12 +895,8 @@ static int time_file(job *j, const int *active, const long *expect, double min_t
         if (batch[d] > pool_n)
             batch[d] = pool_n;
         for (; active[d] && pool_have < batch[d]; pool_have++) {
-            pool[pool_have] = calloc(1, cb);
-            if (!pool[pool_have]) {
-                fprintf(stderr, "decode_bench: out of memory\n");
-                exit(1);
-            }
-            memset(pool[pool_have], 0, cb); /* faulted in, as pool[0] was */
+            pool[pool_have] = pool_alloc(cb);
+            clear_box(pool[pool_have], j); /* its box faulted in, as pool[0]'s was */
         }
     }
     double spent[ND] = {0};
@@ -892,7 +922,7 @@ static int time_file(job *j, const int *active, const long *expect, double min_t
         }
     }
     for (long b = 0; b < pool_have; b++)
-        free(pool[b]);
+        pool_release(pool[b], cb);
     free(pool);
     return outside;
 }
