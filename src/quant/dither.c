@@ -94,7 +94,7 @@ static inline int sixteenths(int e)
 static void row_plain(giflow__remap *r, const uint8_t *px, uint32_t n, uint8_t alpha_min,
                       int trans, const uint8_t *keep, const uint8_t *prev, uint8_t *out)
 {
-    giflow__remap_row(r, px, n, out);
+    giflow__remap_row(r, px, n, keep, out);
     if (!alpha_min && !keep)
         return;
     for (uint32_t x = 0; x < n; x++, px += 4) {

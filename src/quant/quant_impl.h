@@ -157,8 +157,11 @@ int giflow__remap_spread(giflow__remap *r);
 uint8_t giflow__remap_search(giflow__remap *r, int red, int green, int blue);
 /* Fills small cell c (never looked at yet) and returns its value. */
 uint16_t giflow__remap_cell(giflow__remap *r, uint32_t c);
-/* Maps n in-range pixels (RGBA, alpha ignored) to their nearest entries. */
-void giflow__remap_row(giflow__remap *r, const uint8_t *rgba, uint32_t n, uint8_t *out);
+/* Maps n in-range pixels (RGBA, alpha ignored) to their nearest entries;
+ * where skip (or NULL) is nonzero, out is left undefined (the caller
+ * overwrites it: kept pixels). */
+void giflow__remap_row(giflow__remap *r, const uint8_t *rgba, uint32_t n, const uint8_t *skip,
+                       uint8_t *out);
 
 static inline uint32_t giflow__remap_slot(uint32_t key)
 {

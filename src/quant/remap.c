@@ -234,7 +234,8 @@ uint16_t giflow__remap_cell(giflow__remap *r, uint32_t c)
  * cell's single entry (right where there is one), and the others are
  * listed by kind; then the lists are resolved. */
 #define ROW_CHUNK 512
-void giflow__remap_row(giflow__remap *r, const uint8_t *rgba, uint32_t n, uint8_t *out)
+void giflow__remap_row(giflow__remap *r, const uint8_t *rgba, uint32_t n, const uint8_t *skip,
+                       uint8_t *out)
 {
     uint16_t l4[ROW_CHUNK], l8[ROW_CHUNK], ls[ROW_CHUNK];
     for (uint32_t x0 = 0; x0 < n; x0 += ROW_CHUNK) {
@@ -243,7 +244,8 @@ void giflow__remap_row(giflow__remap *r, const uint8_t *rgba, uint32_t n, uint8_
         uint8_t *o = out + x0;
         for (uint32_t x = 0; x < m; x++) {
             uint32_t v = r->cell[giflow__remap_cell_of(p[4 * x], p[4 * x + 1], p[4 * x + 2])];
-            uint32_t kind = v >> 14;
+            /* A skipped pixel counts as answered (its index is garbage). */
+            uint32_t kind = skip && skip[x0 + x] ? GIFLOW__RM_ONE : v >> 14;
             o[x] = (uint8_t)v;
             l4[n4] = (uint16_t)x;
             n4 += kind == GIFLOW__RM_FOUR;
