@@ -47,6 +47,7 @@ GIFLOW_VARIANTS = [
     ("giflow -Q 50", ["--quality", "50"]),
     ("giflow -Q 40", ["--quality", "40"]),
     ("giflow -Q 35", ["--quality", "35"]),
+    ("giflow -Q 36 --fast", ["--quality", "36", "--fast"]),
     ("giflow --fast", ["--fast"]),
     ("giflow --effort 3", ["--effort", "3"]),
     ("giflow --palette global", ["--palette", "global"]),
