@@ -44,6 +44,7 @@ void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sin
     e->alt_colour = 0;
     e->limit = UINT64_MAX;
     e->defer = 0;
+    e->early = 0;
     e->flex = 0;
     e->fills = 0;
     e->pos = 0;
@@ -314,6 +315,22 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
             }
             width++;
             thr = width < 12 ? 1u << width : GIFLOW__LZW_MAX_CODE + 1;
+            if (width == 12 && e->early) { /* cleared instead (early) */
+                e->early = 0;
+                cur = p;
+                giflow__blocks_write(&e->out, ob, olen);
+                olen = 0;
+                e->acc = acc;
+                e->nacc = nacc;
+                e->width = width;
+                clear_at(e, e->pos + i);
+                next = e->next;
+                width = e->width;
+                thr = 1u << width;
+                acc = e->acc;
+                nacc = e->nacc;
+                continue;
+            }
         }
         /* Selects by mask: compilers turn ?: here into a branch. */
         slot[h] = s ^ ((s ^ (k << 12 | next)) & m);
@@ -366,8 +383,11 @@ static inline unsigned flex_emit(giflow__lzwenc *e, unsigned cur, uint32_t k, ui
         return v;
     }
     e->next++;
-    if (e->width < 12 && e->next == (1u << e->width))
-        e->width++;
+    if (e->width < 12 && e->next == (1u << e->width) && ++e->width == 12 && e->early) {
+        e->early = 0;
+        clear_at(e, pos);
+        return v;
+    }
     if (e->next <= GIFLOW__LZW_MAX_CODE) {
         e->slot[slot] = k << 12 | e->next;
     } else if (e->defer) {

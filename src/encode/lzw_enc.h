@@ -38,6 +38,9 @@ typedef struct giflow__lzwenc {
                               defer pixels codes in more bits per pixel
                               than the one before it; GIFLOW__LZWE_KEEP:
                               never clear */
+    int early;             /* begin: 0; else the table is cleared once
+                              when it reaches 2048 codes (12-bit codes
+                              would start) */
     uint32_t fills;        /* times the table filled (begin: 0) */
     int flex;              /* begin: 0; else, once the table is full,
                               strings may end a pixel short where the

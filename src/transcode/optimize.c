@@ -9,6 +9,9 @@
  * cost almost nothing whatever the picture around them.
  */
 #include <string.h>
+#ifndef EARLY_ALWAYS
+#define EARLY_ALWAYS 0
+#endif
 
 #include "optimize.h"
 
@@ -478,6 +481,7 @@ static int code_sink(void *user, const uint8_t *data, size_t size)
 #define CODE_WINDOW 32 /* flag: a full table cleared once a window of
                           DEFER_WINDOW pixels codes worse than the one before */
 #define DEFER_WINDOW 4096
+#define CODE_EARLY 64 /* flag: the table cleared once at 2048 codes, then kept */
 /* Below this many pixels, the colour-first trial costs more time than
  * the bytes it finds are worth. */
 #define COLOUR_TRIAL_PIXELS 16384
@@ -490,6 +494,7 @@ static void code_rect(giflow__opt *o, const orect *r, const plan *p, int how, in
     o->lzw->limit = limit; /* past it the trial has lost: it stops there */
     o->lzw->defer = how & CODE_DEFER ? GIFLOW__LZWE_KEEP : how & CODE_WINDOW ? DEFER_WINDOW : 0;
     o->lzw->flex = (how & (CODE_DEFER | CODE_WINDOW)) != 0;
+    o->lzw->early = (how & CODE_EARLY) != 0;
     if (!(how & CODE_BEST))
         giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, n, GIFLOW__ALT_NEAR);
     else if (how & CODE_FILL)
@@ -640,6 +645,7 @@ static uint64_t gap_fill(giflow__opt *o, const orect *r, uint8_t trans)
 #define TRIAL_GAP 0    /* short gaps filled */
 #define TRIAL_FILL 1   /* no free pixel transparent where it can show the colour */
 #define TRIAL_WINDOW 2 /* a full table cleared by the window rule, not kept */
+#define TRIAL_EARLY 3  /* a table that filled: cleared once early, then kept */
 #define TRIAL_SKIP_MAX 15
 
 /* Frames this small are tried every way (it costs little), and do not
@@ -709,6 +715,10 @@ static int write_codes(giflow__opt *o, const orect *r, const plan *p, uint64_t c
             if (trial_due(o, small, TRIAL_WINDOW))
                 trial_done(o, small, TRIAL_WINDOW,
                            trial(o, r, p, h0 | CODE_WINDOW, c, &best, &cur, &least, &how));
+            if (EARLY_ALWAYS || trial_due(o, small, TRIAL_EARLY))
+                trial_done(o, small, TRIAL_EARLY,
+                           trial(o, r, p, h0 | CODE_DEFER | CODE_EARLY, c, &best, &cur, &least,
+                                 &how));
         }
     }
     if (best && !best->over)

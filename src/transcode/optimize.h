@@ -55,7 +55,7 @@ typedef struct giflow__opt {
      * the wait after its next loss. */
     struct giflow__opt_trial {
         uint8_t wait, skip;
-    } trial[3];
+    } trial[4];
     uint32_t pend_delay, pend_count;
     uint32_t pend_played;     /* centiseconds, summed over merged frames (<= 65535) */
 

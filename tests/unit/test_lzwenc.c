@@ -307,7 +307,7 @@ static void test_best(giflow__lzwenc *e)
 
 /* Codes in a GIF's first frame (its LZW data read with the decoder's
  * width rules; a clear and the end code count too). */
-static size_t count_codes(const tb_buf *g, size_t data_at)
+static size_t count_codes(const tb_buf *g, size_t data_at, size_t *clears, size_t *first_clear)
 {
     const uint8_t *d = g->data;
     size_t p = data_at;
@@ -326,6 +326,8 @@ static size_t count_codes(const tb_buf *g, size_t data_at)
         unsigned c = (unsigned)(acc & ((1u << width) - 1));
         acc >>= width, nacc -= width, codes++;
         if (c == clear) {
+            if (clears && (*clears)++ == 1)
+                *first_clear = next; /* the table's size when it was first cleared */
             width = mcs + 1, next = clear + 2, first = 1;
             continue;
         }
@@ -383,12 +385,64 @@ static void test_flex(giflow__lzwenc *e)
             tb_trailer(&g);
             TU_CHECK(giflib_agrees(&g, px, n), "%s flex %d: giflib reads other indices",
                      best ? "push_best" : "push", flex);
-            codes[best][flex] = count_codes(&g, at);
+            codes[best][flex] = count_codes(&g, at, NULL, NULL);
             tb_free(&g);
         }
     for (int best = 0; best < 2; best++)
         TU_CHECK(codes[best][1] + 1 == codes[best][0], "%s: %zu codes with look-ahead, %zu greedy",
                  best ? "push_best" : "push", codes[best][1], codes[best][0]);
+    free(scratch);
+}
+
+/* The early clear: with early set, the table is cleared once when it
+ * reaches 2048 codes (where 12-bit codes would start), then kept to the
+ * end (KEEP). giflib reads the pixels back, and the stream holds exactly
+ * two clears, the second at 2048 codes. */
+static void test_early(giflow__lzwenc *e)
+{
+    enum { N = 60000 };
+    uint8_t *px = malloc(N), *alt = malloc(N);
+    uint16_t *scratch = malloc(GIFLOW__LZWE_SCRATCH * sizeof *scratch);
+    uint32_t seed = 5;
+    for (size_t i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        px[i] = (uint8_t)((seed >> 16) % 6);
+        alt[i] = i % 7 ? px[i] : 9; /* a few choices */
+    }
+    for (int best = 0; best < 2; best++) {
+        tb_buf g = {0};
+        frame_start(&g, 4, N / 300, 300);
+        size_t at = g.len, clears = 0, first = 0;
+        giflow__lzwenc_begin(e, 4, append, &g);
+        e->defer = GIFLOW__LZWE_KEEP;
+        e->flex = 1;
+        e->early = 1;
+        if (best)
+            giflow__lzwenc_push_best(e, px, alt, N, scratch);
+        else
+            giflow__lzwenc_push(e, px, N);
+        TU_CHECK(e->fills == 1, "the table filled %u times", e->fills);
+        TU_CHECK(giflow__lzwenc_end(e) == 0, "end");
+        tb_trailer(&g);
+        tu_gifmem m;
+        int err, bad = -1;
+        GifFileType *gif = tu_gif_open(&m, g.data, g.len, &err);
+        if (gif && DGifSlurp(gif) == GIF_OK && gif->ImageCount == 1) {
+            const uint8_t *got = gif->SavedImages[0].RasterBits;
+            bad = 0;
+            for (size_t i = 0; i < N; i++)
+                bad += got[i] != px[i] && (!best || got[i] != alt[i]);
+        }
+        if (gif)
+            DGifCloseFile(gif, &err);
+        TU_CHECK(bad == 0, "%s: giflib read %d other pixels", best ? "push_best" : "push", bad);
+        count_codes(&g, at, &clears, &first);
+        TU_CHECK(clears == 2 && first == 2048, "%s: %zu clears, the early one at %zu codes",
+                 best ? "push_best" : "push", clears, first);
+        tb_free(&g);
+    }
+    free(px);
+    free(alt);
     free(scratch);
 }
 
@@ -443,6 +497,7 @@ int main(void)
     test_best(&e);
     test_last_code(&e);
     test_flex(&e);
+    test_early(&e);
     free(px);
     printf("test_lzwenc: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
