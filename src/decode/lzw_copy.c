@@ -30,6 +30,10 @@
 #define ALPHA_SHIFT 24
 #endif
 #define MARK_BIT (1u << ALPHA_SHIFT)
+/* Marked frames: an entry's string holds a transparent pixel (the top bit
+ * of its 24-bit position: a clear's output while entries are made stays
+ * below 2^23 pixels, lzw.h). */
+#define T_BIT (1u << 23)
 
 /* A marked pixel's alpha is 1 or 254: its two lowest bits differ. */
 static inline uint32_t marked_mask(uint32_t v)
@@ -70,7 +74,8 @@ static inline void put24(giflow__lzw *z, unsigned e, uint32_t v)
  * Strings of 2..8 pixels move as two overlapping 8- or 16-byte blocks,
  * exactly and without branching on the length; marked: both blocks are
  * read before either is written. */
-static COPY_INLINE void copy_seg(uint8_t *d, const uint8_t *sp, uint64_t n, const int marked)
+static COPY_INLINE void copy_seg(uint8_t *d, const uint8_t *sp, uint64_t n, const int marked,
+                                 unsigned t)
 {
     if (n == 1) {
         uint32_t x, y;
@@ -112,8 +117,8 @@ static COPY_INLINE void copy_seg(uint8_t *d, const uint8_t *sp, uint64_t n, cons
         }
         memcpy(d, x, 16);
         memcpy(d + tail, y, 16);
-    } else if (!marked) {
-        memcpy(d, sp, 4 * n);
+    } else if (!marked || !t) {
+        memcpy(d, sp, 4 * n); /* (no transparent pixel in a longer string: plain) */
     } else {
         /* Blocks of 4, the last one (which may overlap the one before)
          * computed first, from the destination as it was. */
@@ -217,7 +222,8 @@ static inline at at_rel(const geom *g, const at *e, uint32_t r)
 }
 
 /* Copies n pixels from src to dst, row by row. */
-static COPY_NOINLINE void copy_split(const geom *g, at src, at dst, uint64_t n, const int marked)
+static COPY_NOINLINE void copy_split(const geom *g, at src, at dst, uint64_t n, const int marked,
+                                     unsigned t)
 {
     while (n) {
         uint64_t k = n;
@@ -225,7 +231,7 @@ static COPY_NOINLINE void copy_split(const geom *g, at src, at dst, uint64_t n, 
             k = g->w - src.col;
         if (k > g->w - dst.col)
             k = g->w - dst.col;
-        copy_seg(dst.row + 4 * (size_t)dst.col, src.row + 4 * (size_t)src.col, k, marked);
+        copy_seg(dst.row + 4 * (size_t)dst.col, src.row + 4 * (size_t)src.col, k, marked, t);
         n -= k;
         if (n) { /* (one of the two reached its row's end) */
             at_step(&src, g, k);
@@ -235,12 +241,12 @@ static COPY_NOINLINE void copy_split(const geom *g, at src, at dst, uint64_t n, 
 }
 
 static COPY_INLINE void copy_at(const geom *g, const at *src, const at *dst, uint64_t n,
-                           const int marked)
+                           const int marked, unsigned t)
 {
     if (src->col + n <= g->w && dst->col + n <= g->w)
-        copy_seg(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n, marked);
+        copy_seg(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n, marked, t);
     else
-        copy_split(g, *src, *dst, n, marked);
+        copy_split(g, *src, *dst, n, marked, t);
 }
 
 /* The hot loop keeps the decoder state in locals: canvas stores go through
@@ -261,6 +267,10 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     uint64_t pos = z->pos, total = z->total, epoch = z->epoch, prev_pos = z->prev_pos;
     uint64_t mark_from = z->mark_from;
     int prev = z->prev, status = GIFLOW__LZW_RUNNING;
+    /* Marked: whether prev's string holds a transparent pixel (entries
+     * carry the same in their position's top bit: strings without one
+     * are plain copies). */
+    unsigned prev_t = z->prev_first;
     /* Rows apart: where pos, the last clear and prev's string are. */
     geom g;
     at cur = {0, 0, NULL}, ep = cur, pv = cur;
@@ -274,6 +284,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     unsigned c;
     while (pos < total && lzw_read(&bits, &nbits, &ip, end, width, mask, &c)) {
         uint64_t slen;
+        unsigned t = 0, first_t = 0; /* marked: this string, its first pixel */
         if (c < clear) {
             uint8_t *d = contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col;
             uint32_t v = lut[c];
@@ -281,20 +292,31 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
                 uint32_t old;
                 memcpy(&old, d, 4);
                 mark_from = v || pos > mark_from ? mark_from : pos;
+                t = first_t = v == 0;
                 v = v ? v : old ^ MARK_BIT;
             }
             memcpy(d, &v, 4);
             slen = 1;
         } else if (c > clear + 1 && c < next) {
-            uint32_t a = get24(z, c);
-            slen = (uint64_t)get24(z, c + 1) - a + 1;
+            uint32_t a = get24(z, c), e = get24(z, c + 1);
+            if (marked) {
+                t = a >> 23;
+                a &= T_BIT - 1;
+                e &= T_BIT - 1;
+            }
+            slen = (uint64_t)e - a + 1;
             if (slen > total - pos)
                 slen = total - pos; /* the frame ends inside this string */
             if (contiguous) {
-                copy_seg(base + 4 * pos, base + 4 * (epoch + a), slen, marked);
+                copy_seg(base + 4 * pos, base + 4 * (epoch + a), slen, marked, t);
             } else {
                 at from = at_rel(&g, &ep, a);
-                copy_at(&g, &from, &cur, slen, marked);
+                copy_at(&g, &from, &cur, slen, marked, t);
+            }
+            if (marked) { /* (unmarked when t is 0: no branch on t) */
+                uint32_t w0;
+                memcpy(&w0, contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col, 4);
+                first_t = (uint32_t)marked_mask(w0) & 1;
             }
         } else if (c == clear) {
             next = clear + 1;
@@ -309,18 +331,24 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
             slen = (uint64_t)prev_len + 1;
             uint64_t n = slen < total - pos ? slen : total - pos;
             uint64_t m = n < prev_len ? n : prev_len;
+            t = prev_t;
             if (contiguous) {
-                copy_seg(base + 4 * pos, base + 4 * prev_pos, m, marked);
+                copy_seg(base + 4 * pos, base + 4 * prev_pos, m, marked, t);
                 if (n == slen)
-                    copy_seg(base + 4 * (pos + prev_len), base + 4 * prev_pos, 1, marked);
+                    copy_seg(base + 4 * (pos + prev_len), base + 4 * prev_pos, 1, marked, t);
             } else {
-                copy_at(&g, &pv, &cur, m, marked);
+                copy_at(&g, &pv, &cur, m, marked, t);
                 if (n == slen) {
                     at last = cur;
                     at_step(&last, &g, prev_len);
                     copy_seg(last.row + 4 * (size_t)last.col, pv.row + 4 * (size_t)pv.col, 1,
-                             marked);
+                             marked, t);
                 }
+            }
+            if (marked) {
+                uint32_t w0;
+                memcpy(&w0, contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col, 4);
+                first_t = (uint32_t)marked_mask(w0) & 1;
             }
             slen = n;
         } else {
@@ -336,7 +364,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
                 status = GIFLOW__LZW_BAD_CODE; /* cannot happen; see lzw.h */
                 break;
             }
-            put24(z, next, (uint32_t)(prev_pos - epoch));
+            put24(z, next, (uint32_t)(prev_pos - epoch) | (prev_t | first_t) << 23);
             put24(z, next + 1, (uint32_t)b);
             if (++next > mask && width < 12) {
                 width++;
@@ -345,6 +373,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
         }
         prev = (int)c;
         prev_len = (unsigned)slen;
+        prev_t = t;
         prev_pos = pos;
         pos += slen;
         if (!contiguous) {
@@ -362,6 +391,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     z->epoch = epoch;
     z->prev_pos = prev_pos;
     z->mark_from = mark_from;
+    z->prev_first = (uint8_t)prev_t;
     z->status = status;
     return (size_t)(ip - src);
 }

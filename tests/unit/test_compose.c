@@ -341,6 +341,7 @@ static void test_small_memory_copy(void)
     /* Over the transparent hole f4's disposal leaves: transparent 0. */
     for (int i = 0; i < 6 * 6; i++)
         f5[i] = (uint8_t)(i % 6 < 3 ? 0 : 3);
+
     tb_buf b = {0};
     tb_header(&b, W, H, pal4, 4, 0);
     frame_at(&b, 0, 0, W, H, 0, f0);
@@ -436,6 +437,31 @@ static void test_small_memory_tail(void)
     }
 }
 
+/* Strings of more than 8 pixels in marked copies: with a transparent pixel
+ * (copied through marks) and without (copied plainly, as their table
+ * entry tells): periods of 3 and 2 with a rare transparent pixel. */
+static void test_small_memory_long(void)
+{
+    enum { W = 40, H = 30 };
+    static uint8_t f0[W * H], f1[33 * 25], f2[W * 12];
+    for (int i = 0; i < W * H; i++)
+        f0[i] = (uint8_t)((i * 7) % 3 + 1);
+    for (int i = 0; i < 33 * 25; i++)
+        f1[i] = (uint8_t)(i % 37 == 17 ? 0 : 1 + i % 3);
+    for (int i = 0; i < W * 12; i++)
+        f2[i] = (uint8_t)(i % 29 == 11 ? 2 : i % 2 ? 1 : 3);
+    tb_buf b = {0};
+    tb_header(&b, W, H, pal4, 4, 0);
+    frame_at(&b, 0, 0, W, H, 0, f0);
+    tb_gce(&b, 0, 0, 0);
+    frame_at(&b, 3, 2, 33, 25, 0, f1);
+    tb_gce(&b, 0, 0, 2);
+    frame_at(&b, 0, 10, W, 12, 0, f2);
+    tb_trailer(&b);
+    compare_small_memory(&b, "small memory copy, long strings");
+    tb_free(&b);
+}
+
 int main(void)
 {
     test_disposal_background();
@@ -447,6 +473,7 @@ int main(void)
     test_truncated();
     test_merge_zero_delay();
     test_small_memory_copy();
+    test_small_memory_long();
     test_small_memory_tail();
     printf("test_compose: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
