@@ -270,7 +270,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     /* Marked: whether prev's string holds a transparent pixel (entries
      * carry the same in their position's top bit: strings without one
      * are plain copies). */
-    unsigned prev_t = z->prev_first;
+    unsigned prev_t = marked ? z->prev_first : 0;
     /* Rows apart: where pos, the last clear and prev's string are. */
     geom g;
     at cur = {0, 0, NULL}, ep = cur, pv = cur;
@@ -364,7 +364,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
                 status = GIFLOW__LZW_BAD_CODE; /* cannot happen; see lzw.h */
                 break;
             }
-            put24(z, next, (uint32_t)(prev_pos - epoch) | (prev_t | first_t) << 23);
+            put24(z, next, (uint32_t)(prev_pos - epoch) | (marked ? (prev_t | first_t) << 23 : 0));
             put24(z, next + 1, (uint32_t)b);
             if (++next > mask && width < 12) {
                 width++;
@@ -373,7 +373,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
         }
         prev = (int)c;
         prev_len = (unsigned)slen;
-        prev_t = t;
+        prev_t = marked ? t : 0;
         prev_pos = pos;
         pos += slen;
         if (!contiguous) {
@@ -391,7 +391,8 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     z->epoch = epoch;
     z->prev_pos = prev_pos;
     z->mark_from = mark_from;
-    z->prev_first = (uint8_t)prev_t;
+    if (marked)
+        z->prev_first = (uint8_t)prev_t;
     z->status = status;
     return (size_t)(ip - src);
 }
