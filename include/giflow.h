@@ -1128,7 +1128,7 @@ typedef struct giflow_encode_options {
         lower PSNR where colours are busy, files a little larger. On the
         bench (bench/encode), default settings otherwise: screen capture
         SSIM-Y 0.9968 -> 0.9976, +0.10 dB, 1% more bytes; mandelbrot
-        0.9854 -> 0.9892, -1.19 dB, 12% more bytes. Pixels map to
+        0.9854 -> 0.9892, -1.17 dB, 11% more bytes. Pixels map to
         their nearest entry in plain RGB either way. With row_streaming
         only the channel weights apply. */
 } giflow_encode_options;
