@@ -45,6 +45,7 @@ void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sin
     e->limit = UINT64_MAX;
     e->defer = 0;
     e->early = 0;
+    e->snap_fill = e->snap_early = NULL;
     e->flex = 0;
     e->fills = 0;
     e->pos = 0;
@@ -97,6 +98,25 @@ static unsigned emit(giflow__lzwenc *e)
     if (e->width < 12 && e->next == (1u << e->width))
         e->width++;
     return e->next <= GIFLOW__LZW_MAX_CODE ? e->next : 0;
+}
+
+static void take_snap(const giflow__lzwenc *e, giflow__lzwe_snap *s, uint64_t pos, unsigned v,
+                      int table)
+{
+    if (!s || s->taken)
+        return;
+    s->taken = 1;
+    s->pos = pos;
+    s->v = v;
+    s->next = e->next;
+    s->width = e->width;
+    s->nacc = e->nacc;
+    s->acc = e->acc;
+    s->bytes = e->out.bytes;
+    s->len = e->out.len;
+    memcpy(s->block + 1, e->out.block + 1, e->out.len);
+    if (table)
+        memcpy(s->slot, e->slot, sizeof s->slot);
 }
 
 /* Deferred clearing: at the fill the first window opens, its rival the
@@ -296,6 +316,7 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
                 e->acc = acc;
                 e->nacc = nacc;
                 e->width = width;
+
                 if (e->defer) { /* code on with it, clear later */
                     e->next = next;
                     e->cur = (int)cur;
@@ -383,14 +404,20 @@ static inline unsigned flex_emit(giflow__lzwenc *e, unsigned cur, uint32_t k, ui
         return v;
     }
     e->next++;
-    if (e->width < 12 && e->next == (1u << e->width) && ++e->width == 12 && e->early) {
-        e->early = 0;
-        clear_at(e, pos);
-        return v;
+    if (e->width < 12 && e->next == (1u << e->width) && ++e->width == 12) {
+        take_snap(e, e->snap_early, pos, v, 0);
+        if (e->early) {
+            e->early = 0;
+            clear_at(e, pos);
+            return v;
+        }
     }
     if (e->next <= GIFLOW__LZW_MAX_CODE) {
         e->slot[slot] = k << 12 | e->next;
-    } else if (e->defer) {
+        return v;
+    }
+    take_snap(e, e->snap_fill, pos, v, 1);
+    if (e->defer) {
         full_start(e, pos, bits_out(e));
     } else {
         e->fills++;
@@ -529,19 +556,16 @@ static size_t best_reach(struct best_walk *w, size_t j, uint16_t **best, uint16_
     return l;
 }
 
-void giflow__lzwenc_push_best(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
-                              size_t n, uint16_t *scratch)
+/* push_best from pixel i, whose string starts with value first, to the
+ * end (px[0..n) as given to best_walk w; e->pos is where px starts). */
+static void best_run(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt, size_t n,
+                     uint16_t *scratch, size_t i, unsigned first)
 {
     const size_t span = GIFLOW__LZW_MAX_CODE + 2;
     uint16_t *cur = scratch, *nb = scratch + span, *ab = scratch + 2 * span;
     uint16_t *bb = scratch + 3 * span, *tb = scratch + 4 * span;
     struct best_walk w = {e, px, alt, n, 0, scratch + 5 * span, cur, 0};
-    if (!n)
-        return;
-    unsigned first = px[0];
-    if (alt[0] != px[0] && best_walk(&w, 0, alt[0], ab) > best_walk(&w, 0, px[0], cur))
-        first = alt[0];
-    size_t i = 0, len = best_walk(&w, 0, first, cur);
+    size_t len = best_walk(&w, i, first, cur);
     for (;;) {
         if (i + len >= n) {
             e->cur = cur[len - 1];
@@ -579,7 +603,75 @@ void giflow__lzwenc_push_best(giflow__lzwenc *e, const uint8_t *px, const uint8_
             len = best_walk(&w, i, v, cur);
         }
     }
+}
+
+void giflow__lzwenc_push_best(giflow__lzwenc *e, const uint8_t *px, const uint8_t *alt,
+                              size_t n, uint16_t *scratch)
+{
+    const size_t span = GIFLOW__LZW_MAX_CODE + 2;
+    struct best_walk w = {e, px, alt, n, 0, scratch + 5 * span, scratch, 0};
+    if (!n)
+        return;
+    unsigned first = px[0];
+    if (alt[0] != px[0] &&
+        best_walk(&w, 0, alt[0], scratch + 2 * span) > best_walk(&w, 0, px[0], scratch))
+        first = alt[0];
+    best_run(e, px, alt, n, scratch, 0, first);
     e->pos += n;
+}
+
+void giflow__lzwenc_resume(giflow__lzwenc *e, const giflow__lzwe_snap *s, unsigned mcs,
+                           giflow__byte_sink sink, void *user)
+{
+    giflow__blocks_begin(&e->out, sink, user);
+    e->out.bytes = s->bytes;
+    e->out.len = s->len;
+    memcpy(e->out.block + 1, s->block + 1, s->len);
+    e->acc = s->acc;
+    e->nacc = s->nacc;
+    e->mcs = mcs;
+    e->clear = 1u << mcs;
+    e->next = s->next;
+    e->width = s->width;
+    e->cur = -1;
+    e->alt_colour = 0;
+    e->limit = UINT64_MAX;
+    e->defer = 0;
+    e->flex = 0;
+    e->early = 0;
+    e->fills = 0;
+    e->pos = 0;
+    e->win_pos = 0;
+    e->win_bits = 8;
+    e->snap_fill = e->snap_early = NULL;
+}
+
+void giflow__lzwenc_resume_push(giflow__lzwenc *e, const giflow__lzwe_snap *s, int early,
+                                const uint8_t *px, const uint8_t *alt, size_t n,
+                                uint16_t *scratch)
+{
+    const size_t at = (size_t)s->pos;
+    if (early) { /* a fresh stream from the snapshot on */
+        clear_at(e, at);
+        e->pos = at;
+        if (alt)
+            giflow__lzwenc_push_best(e, px + at, alt + at, n - at, scratch);
+        else
+            giflow__lzwenc_push(e, px + at, n - at);
+        return;
+    }
+    memcpy(e->slot, s->slot, sizeof e->slot); /* the full table */
+    full_start(e, at, bits_out(e));
+    if (alt) {
+        best_run(e, px, alt, n, scratch, at, s->v);
+        e->pos = n;
+        return;
+    }
+    e->cur = (int)s->v;
+    size_t k = full_run(e, px + at + 1, n - at - 1, at + 1);
+    e->pos = at + 1 + k;
+    if (at + 1 + k < n)
+        giflow__lzwenc_push(e, px + at + 1 + k, n - at - 1 - k);
 }
 
 /* Squared error of index j at pixel i, or -1 when j cannot show there

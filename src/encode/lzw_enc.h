@@ -20,6 +20,20 @@
 #define GIFLOW__LZWE_EMPTY 0xFFFFFFFFu /* no entry has prefix 4095 */
 #define GIFLOW__LZWE_KEEP 0xFFFFFFFFu  /* defer: a full table is kept to the end */
 
+/* A coder's state at one point of a stream, to code on from there in
+ * another trial that codes the same way up to it (the bytes before it
+ * are the caller's to copy). */
+typedef struct giflow__lzwe_snap {
+    int taken;             /* 0: the point was not reached */
+    uint64_t pos;          /* the pixel the next string starts at */
+    unsigned v;            /* its first value */
+    unsigned next, width, nacc;
+    uint64_t acc, bytes;   /* bytes: given to the sink before it */
+    unsigned len;          /* the sub-block being filled */
+    uint8_t block[1 + GIFLOW__GIF_SUB_BLOCK_MAX];
+    uint32_t slot[GIFLOW__LZWE_HASH]; /* the table (fill snapshots only) */
+} giflow__lzwe_snap;
+
 /* Finished sub-blocks go to a giflow__byte_sink (gifwrite.h); a NULL sink
  * only counts bytes (out.bytes, framing included; used to compare
  * candidate encodings). */
@@ -42,6 +56,10 @@ typedef struct giflow__lzwenc {
                               when it reaches 2048 codes (12-bit codes
                               would start) */
     uint32_t fills;        /* times the table filled (begin: 0) */
+    giflow__lzwe_snap *snap_fill;  /* begin: NULL; else filled at the
+                              table's first fill (push_best only: push's
+                              hot loop ran 12% slower with the check) */
+    giflow__lzwe_snap *snap_early; /* likewise where it reaches 2048 codes */
     int flex;              /* begin: 0; else, once the table is full,
                               strings may end a pixel short where the
                               next reaches further (push and push_best;
@@ -110,6 +128,15 @@ void giflow__lzwenc_push_best(giflow__lzwenc *e, const uint8_t *px, const uint8_
  * this or giflow__lzwenc_push. */
 void giflow__lzwenc_push_lossy(giflow__lzwenc *e, uint8_t *px, size_t n,
                                const giflow__lzw_lossy *l);
+/* Codes px[s->pos..n) (alt as push_best's, or NULL for push) on from a
+ * snapshot of a stream of minimum code size mcs: early, the table
+ * cleared there (s: snap_early), else kept to the end from its fill (s:
+ * snap_fill). The caller sets limit and flex after begin-like defaults. */
+void giflow__lzwenc_resume(giflow__lzwenc *e, const giflow__lzwe_snap *s, unsigned mcs,
+                           giflow__byte_sink sink, void *user);
+void giflow__lzwenc_resume_push(giflow__lzwenc *e, const giflow__lzwe_snap *s, int early,
+                                const uint8_t *px, const uint8_t *alt, size_t n,
+                                uint16_t *scratch);
 /* Ends the stream: last code, end code, last sub-block, terminator.
  * Returns 0, or -1 if the sink failed. */
 int giflow__lzwenc_end(giflow__lzwenc *e);

@@ -8,6 +8,7 @@
  * pixel, whichever of the two makes its strings longest, so free pixels
  * cost almost nothing whatever the picture around them.
  */
+#include <stddef.h>
 #include <string.h>
 #ifndef EARLY_ALWAYS
 #define EARLY_ALWAYS 0
@@ -91,6 +92,8 @@ int giflow__opt_init(giflow__opt *o, giflow__heap *heap, giflow__gifout *out, in
     for (int i = 0; i < 2; i++) {
         TAKE(o->code[i].p, cap);
         o->code[i].cap = o->code[i].p ? cap : 0;
+        TAKE(o->code[i].fill, sizeof *o->code[i].fill);
+        TAKE(o->code[i].early, sizeof *o->code[i].early);
     }
     if (failed) {
         giflow__opt_free(o);
@@ -115,6 +118,9 @@ void giflow__opt_free(giflow__opt *o)
     giflow__free(o->heap, o->scratch, GIFLOW__LZWE_SCRATCH * sizeof *o->scratch);
     for (int i = 0; i < 2; i++) {
         giflow__free(o->heap, o->code[i].p, o->code[i].cap);
+        giflow__free(o->heap, o->code[i].fill, sizeof *o->code[i].fill);
+        giflow__free(o->heap, o->code[i].early, sizeof *o->code[i].early);
+        o->code[i].fill = o->code[i].early = NULL;
         o->code[i].p = NULL;
         o->code[i].cap = 0;
     }
@@ -486,28 +492,49 @@ static int code_sink(void *user, const uint8_t *data, size_t size)
  * the bytes it finds are worth. */
 #define COLOUR_TRIAL_PIXELS 16384
 
+/* What a coding of how pushes: push_best over a / b, or (b NULL) push of a. */
+static void coded(const giflow__opt *o, int how, int choices, const uint8_t **a,
+                  const uint8_t **b)
+{
+    *a = o->px, *b = choices ? o->alt : NULL;
+    if (how & CODE_FILL)
+        *a = o->alt, *b = NULL;
+    else if (how & CODE_GAP)
+        *a = o->fill, *b = o->alt;
+    else if (choices && (how & CODE_COLOUR))
+        *a = o->alt, *b = o->px;
+}
+
+static void code_setup(giflow__lzwenc *e, int how, uint64_t limit)
+{
+    e->limit = limit; /* past it the trial has lost: it stops there */
+    e->defer = how & CODE_DEFER ? GIFLOW__LZWE_KEEP : how & CODE_WINDOW ? DEFER_WINDOW : 0;
+    e->flex = (how & (CODE_DEFER | CODE_WINDOW)) != 0;
+}
+
+/* keep (a trial's buffer, or NULL) also gets the coder's snapshots. */
 static void code_rect(giflow__opt *o, const orect *r, const plan *p, int how, int choices,
-                      giflow__byte_sink sink, void *user, uint64_t limit)
+                      giflow__byte_sink sink, void *user, uint64_t limit,
+                      struct giflow__opt_code *keep)
 {
     const size_t n = (size_t)(r->x1 - r->x0) * (r->y1 - r->y0);
-    giflow__lzwenc_begin(o->lzw, p->mcs, sink, user);
-    o->lzw->limit = limit; /* past it the trial has lost: it stops there */
-    o->lzw->defer = how & CODE_DEFER ? GIFLOW__LZWE_KEEP : how & CODE_WINDOW ? DEFER_WINDOW : 0;
-    o->lzw->flex = (how & (CODE_DEFER | CODE_WINDOW)) != 0;
-    o->lzw->early = (how & CODE_EARLY) != 0;
+    giflow__lzwenc *e = o->lzw;
+    giflow__lzwenc_begin(e, p->mcs, sink, user);
+    code_setup(e, how, limit);
+    e->early = (how & CODE_EARLY) != 0;
+    if (keep) {
+        keep->fill->taken = keep->early->taken = 0;
+        e->snap_fill = keep->fill, e->snap_early = keep->early;
+    }
+    const uint8_t *a, *b;
+    coded(o, how, choices, &a, &b);
     if (!(how & CODE_BEST))
-        giflow__lzwenc_push_alt(o->lzw, o->px, o->alt, n, GIFLOW__ALT_NEAR);
-    else if (how & CODE_FILL)
-        giflow__lzwenc_push(o->lzw, o->alt, n);
-    else if (how & CODE_GAP)
-        giflow__lzwenc_push_best(o->lzw, o->fill, o->alt, n, o->scratch);
-    else if (choices && (how & CODE_COLOUR))
-        giflow__lzwenc_push_best(o->lzw, o->alt, o->px, n, o->scratch);
-    else if (choices)
-        giflow__lzwenc_push_best(o->lzw, o->px, o->alt, n, o->scratch);
+        giflow__lzwenc_push_alt(e, o->px, o->alt, n, GIFLOW__ALT_NEAR);
+    else if (b)
+        giflow__lzwenc_push_best(e, a, b, n, o->scratch);
     else
-        giflow__lzwenc_push(o->lzw, o->px, n);
-    giflow__lzwenc_end(o->lzw);
+        giflow__lzwenc_push(e, a, n);
+    giflow__lzwenc_end(e);
 }
 
 /* Bytes of the frame's LZW data (and local palette) coded as how says;
@@ -518,8 +545,46 @@ static uint64_t lzw_bytes(giflow__opt *o, const orect *r, const plan *p, int how
     if (keep)
         keep->len = 0, keep->over = 0;
     const uint64_t pal = p->local ? 3u << p->bits : 0;
-    code_rect(o, r, p, how, choices, keep ? code_sink : NULL, keep, limit - pal);
+    code_rect(o, r, p, how, choices, keep ? code_sink : NULL, keep, limit - pal, keep);
     return o->lzw->out.bytes + pal;
+}
+
+/* A snapshot's header (the table left out). */
+static void snap_head(giflow__lzwe_snap *to, const giflow__lzwe_snap *from)
+{
+    memcpy(to, from, offsetof(giflow__lzwe_snap, slot));
+}
+
+/* lzw_bytes for a coding (how: CODE_DEFER, CODE_WINDOW or CODE_EARLY on
+ * top of from's) that codes as from's stream did up to its fill or its
+ * 2048th code: from's bytes to there are copied and the coder goes on from
+ * its snapshot, not from the start. */
+static uint64_t lzw_bytes_from(giflow__opt *o, const orect *r, const plan *p, int how,
+                               int choices, struct giflow__opt_code *keep, uint64_t limit,
+                               const struct giflow__opt_code *from)
+{
+    const int early = (how & CODE_EARLY) != 0;
+    const giflow__lzwe_snap *s = early ? from->early : from->fill;
+    if (!s->taken || from->over || s->bytes > keep->cap)
+        return lzw_bytes(o, r, p, how, choices, keep, limit);
+    const uint64_t pal = p->local ? 3u << p->bits : 0;
+    memcpy(keep->p, from->p, (size_t)s->bytes);
+    keep->len = (size_t)s->bytes, keep->over = 0;
+    snap_head(keep->early, from->early);
+    keep->fill->taken = 0;
+    if (!early)
+        memcpy(keep->fill, from->fill, sizeof *keep->fill);
+    giflow__lzwenc *e = o->lzw;
+    giflow__lzwenc_resume(e, s, p->mcs, code_sink, keep);
+    code_setup(e, how, limit - pal);
+    if (early)
+        e->snap_fill = keep->fill;
+    const uint8_t *a, *b;
+    coded(o, how, choices, &a, &b);
+    giflow__lzwenc_resume_push(e, s, early, a, b, (size_t)(r->x1 - r->x0) * (r->y1 - r->y0),
+                               o->scratch);
+    giflow__lzwenc_end(e);
+    return e->out.bytes + pal;
 }
 
 static uint64_t lzw_size(giflow__opt *o, const orect *r, const plan *p, uint64_t *choices)
@@ -675,7 +740,11 @@ static int trial(giflow__opt *o, const orect *r, const plan *p, int how, int c,
                  struct giflow__opt_code **best, struct giflow__opt_code **cur, uint64_t *least,
                  int *best_how)
 {
-    uint64_t b = lzw_bytes(o, r, p, how, c, *cur, *least);
+    /* The full-table codings go on from the best's snapshot: the best so
+     * far codes as they do up to it. */
+    uint64_t b = how & (CODE_DEFER | CODE_WINDOW | CODE_EARLY)
+                     ? lzw_bytes_from(o, r, p, how, c, *cur, *least, *best)
+                     : lzw_bytes(o, r, p, how, c, *cur, *least);
     if (b >= *least)
         return 0;
     struct giflow__opt_code *t = *best;
@@ -723,7 +792,7 @@ static int write_codes(giflow__opt *o, const orect *r, const plan *p, uint64_t c
     }
     if (best && !best->over)
         return giflow__gw_bytes(o->out, best->p, best->len);
-    code_rect(o, r, p, how, c, giflow__gw_sink, o->out, UINT64_MAX);
+    code_rect(o, r, p, how, c, giflow__gw_sink, o->out, UINT64_MAX, NULL);
     return *o->status;
 }
 

@@ -49,6 +49,8 @@ typedef struct giflow__opt {
         uint8_t *p;
         size_t len, cap;
         int over;             /* did not fit: code it again */
+        giflow__lzwe_snap *fill, *early; /* its coder at the first fill and
+                                 at 2048 codes, to code on from there */
     } code[2];
     int have_pend, written;   /* frames written since the last reset */
     /* Per trial (optimize.c): frames to wait before trying it again, and

@@ -446,6 +446,73 @@ static void test_early(giflow__lzwenc *e)
     free(scratch);
 }
 
+/* Coding on from a snapshot: a stream resumed at its fill with the table
+ * kept is byte for byte the stream coded with the table kept from the
+ * start; resumed at 2048 codes with a clear, giflib reads it back. */
+static void test_resume(giflow__lzwenc *e)
+{
+    enum { N = 60000 };
+    uint8_t *px = malloc(N), *alt = malloc(N);
+    uint16_t *scratch = malloc(GIFLOW__LZWE_SCRATCH * sizeof *scratch);
+    giflow__lzwe_snap *fill = calloc(1, sizeof *fill), *early = calloc(1, sizeof *early);
+    uint32_t seed = 17;
+    for (size_t i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        px[i] = (uint8_t)((seed >> 16) % 6);
+        alt[i] = i % 5 ? px[i] : 9;
+    }
+    tb_buf a = {0}, b = {0};
+    frame_start(&a, 4, N / 300, 300);
+    frame_start(&b, 4, N / 300, 300);
+    const size_t at = a.len;
+    giflow__lzwenc_begin(e, 4, append, &a);
+    e->snap_fill = fill, e->snap_early = early;
+    giflow__lzwenc_push_best(e, px, alt, N, scratch); /* cleared at the fill */
+    TU_CHECK(giflow__lzwenc_end(e) == 0, "end");
+    TU_CHECK(fill->taken && early->taken, "snapshots %d %d", fill->taken, early->taken);
+    giflow__lzwenc_begin(e, 4, append, &b);
+    e->defer = GIFLOW__LZWE_KEEP;
+    e->flex = 1;
+    giflow__lzwenc_push_best(e, px, alt, N, scratch);
+    TU_CHECK(giflow__lzwenc_end(e) == 0, "end");
+    tb_trailer(&b);
+    for (int k = 0; k < 2; k++) {
+        const giflow__lzwe_snap *s = k ? early : fill;
+        tb_buf c = {0};
+        tb_bytes(&c, a.data, at + (size_t)s->bytes);
+        giflow__lzwenc_resume(e, s, 4, append, &c);
+        e->defer = GIFLOW__LZWE_KEEP;
+        e->flex = 1;
+        giflow__lzwenc_resume_push(e, s, k, px, alt, N, scratch);
+        TU_CHECK(giflow__lzwenc_end(e) == 0, "end");
+        tb_trailer(&c);
+        if (!k)
+            TU_CHECK(c.len == b.len && !memcmp(c.data, b.data, b.len),
+                     "resumed at the fill: %zu bytes, kept from the start %zu", c.len, b.len);
+        tu_gifmem m;
+        int err, bad = -1;
+        GifFileType *gif = tu_gif_open(&m, c.data, c.len, &err);
+        if (gif && DGifSlurp(gif) == GIF_OK && gif->ImageCount == 1) {
+            const uint8_t *got = gif->SavedImages[0].RasterBits;
+            bad = 0;
+            for (size_t i = 0; i < N; i++)
+                bad += got[i] != px[i] && got[i] != alt[i];
+        }
+        if (gif)
+            DGifCloseFile(gif, &err);
+        TU_CHECK(bad == 0, "resumed %s: giflib read %d other pixels", k ? "early" : "at the fill",
+                 bad);
+        tb_free(&c);
+    }
+    tb_free(&a);
+    tb_free(&b);
+    free(fill);
+    free(early);
+    free(px);
+    free(alt);
+    free(scratch);
+}
+
 int main(void)
 {
     static giflow__lzwenc e; /* zeroed: generation 0 */
@@ -498,6 +565,7 @@ int main(void)
     test_last_code(&e);
     test_flex(&e);
     test_early(&e);
+    test_resume(&e);
     free(px);
     printf("test_lzwenc: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
