@@ -350,20 +350,21 @@ static void test_flex(giflow__lzwenc *e)
     static const uint8_t head[] = {11, 12, 200, 11, 12, 13, 201, 10, 11, 202};
     static const uint8_t tail[] = {10, 11, 12, 13};
     uint8_t px[sizeof head + FILL + sizeof tail];
-    static uint8_t used[256][256];
-    memset(used, 0, sizeof used);
     size_t n = 0;
     memcpy(px, head, sizeof head);
     n += sizeof head;
-    /* Pairs over 20..199 each used once (a walk taking the first unused). */
-    unsigned u = 20;
-    for (int i = 0; i < FILL; i++) {
-        unsigned v = 20;
-        while (used[u][v])
-            v++;
-        used[u][v] = 1;
-        px[n++] = (uint8_t)(u = v);
-    }
+    /* Pairs over 20..199 each used once: a prefix of the de Bruijn sequence
+     * that concatenates the Lyndon words a, a b (a < b) in order. */
+    for (unsigned a = 0, m = 0; m < FILL; a++)
+        for (unsigned b = a; b < 180 && m < FILL; b++) {
+            if (b == a)
+                px[n++] = (uint8_t)(20 + a), m++;
+            else {
+                px[n++] = (uint8_t)(20 + a), m++;
+                if (m < FILL)
+                    px[n++] = (uint8_t)(20 + b), m++;
+            }
+        }
     memcpy(px + n, tail, sizeof tail);
     n += sizeof tail;
     uint16_t *scratch = malloc(GIFLOW__LZWE_SCRATCH * sizeof *scratch);
