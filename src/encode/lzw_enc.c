@@ -316,6 +316,8 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
                 e->acc = acc;
                 e->nacc = nacc;
                 e->width = width;
+                e->next = next;
+                take_snap(e, e->snap_fill, e->pos + i, p, 1);
 
                 if (e->defer) { /* code on with it, clear later */
                     e->next = next;

@@ -57,9 +57,10 @@ typedef struct giflow__lzwenc {
                               would start) */
     uint32_t fills;        /* times the table filled (begin: 0) */
     giflow__lzwe_snap *snap_fill;  /* begin: NULL; else filled at the
-                              table's first fill (push_best only: push's
-                              hot loop ran 12% slower with the check) */
-    giflow__lzwe_snap *snap_early; /* likewise where it reaches 2048 codes */
+                              table's first fill (push, push_best) */
+    giflow__lzwe_snap *snap_early; /* likewise where it reaches 2048 codes
+                              (push_best only: push's hot loop ran 12%
+                              slower with that check) */
     int flex;              /* begin: 0; else, once the table is full,
                               strings may end a pixel short where the
                               next reaches further (push and push_best;

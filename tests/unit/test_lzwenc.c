@@ -450,6 +450,39 @@ static void test_early(giflow__lzwenc *e)
 /* Coding on from a snapshot: a stream resumed at its fill with the table
  * kept is byte for byte the stream coded with the table kept from the
  * start; resumed at 2048 codes with a clear, giflib reads it back. */
+static void test_resume_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
+{
+    static giflow__lzwe_snap fill;
+    tb_buf a = {0}, b = {0}, c = {0};
+    frame_start(&a, 4, (uint32_t)n / 300, 300);
+    frame_start(&b, 4, (uint32_t)n / 300, 300);
+    const size_t at = a.len;
+    fill.taken = 0;
+    giflow__lzwenc_begin(e, 4, append, &a);
+    e->snap_fill = &fill;
+    giflow__lzwenc_push(e, px, n);
+    TU_CHECK(giflow__lzwenc_end(e) == 0 && fill.taken, "push: no snapshot at the fill");
+    giflow__lzwenc_begin(e, 4, append, &b);
+    e->defer = GIFLOW__LZWE_KEEP;
+    e->flex = 1;
+    giflow__lzwenc_push(e, px, n);
+    TU_CHECK(giflow__lzwenc_end(e) == 0, "end");
+    tb_trailer(&b);
+    tb_bytes(&c, a.data, at + (size_t)fill.bytes);
+    giflow__lzwenc_resume(e, &fill, 4, append, &c);
+    e->defer = GIFLOW__LZWE_KEEP;
+    e->flex = 1;
+    giflow__lzwenc_resume_push(e, &fill, 0, px, NULL, n, NULL);
+    TU_CHECK(giflow__lzwenc_end(e) == 0, "end");
+    tb_trailer(&c);
+    TU_CHECK(c.len == b.len && !memcmp(c.data, b.data, b.len),
+             "push resumed at the fill: %zu bytes, kept from the start %zu", c.len, b.len);
+    TU_CHECK(giflib_agrees(&c, px, n), "push resumed: giflib reads other indices");
+    tb_free(&a);
+    tb_free(&b);
+    tb_free(&c);
+}
+
 static void test_resume(giflow__lzwenc *e)
 {
     enum { N = 60000 };
@@ -462,6 +495,7 @@ static void test_resume(giflow__lzwenc *e)
         px[i] = (uint8_t)((seed >> 16) % 6);
         alt[i] = i % 5 ? px[i] : 9;
     }
+    test_resume_push(e, px, N);
     tb_buf a = {0}, b = {0};
     frame_start(&a, 4, N / 300, 300);
     frame_start(&b, 4, N / 300, 300);
