@@ -334,18 +334,22 @@ static void must_colors(const giflow__opt *o, const orect *r, giflow__colorset *
     }
 }
 
-/* Which global entries the written pixels use. Returns 0 if one of their
- * colours is missing. */
-static int global_use(const giflow__opt *o, const orect *r, uint8_t used[256])
+/* Marks the global entries of the written pixels' colours (fill = 0), or
+ * of the free pixels' screen colours (fill = 1). Returns 0 when one is
+ * missing, or is a free pixel over transparency. */
+static int global_mark(const giflow__opt *o, const orect *r, int fill, uint8_t used[256])
 {
-    memset(used, 0, 256);
+    const uint8_t *img = fill ? o->shown : o->pend;
     uint32_t last = 0xFFFFFFFFu;
     for (uint32_t y = r->y0; y < r->y1; y++) {
         const size_t row = (size_t)y * o->w;
         for (uint32_t x = r->x0; x < r->x1; x++) {
-            if (!o->must[row + x])
+            if ((o->must[row + x] == 0) != fill)
                 continue;
-            uint32_t rgb = rgb_of(o->pend + (row + x) * 4);
+            const uint8_t *q = img + (row + x) * 4;
+            if (fill && !q[3])
+                return 0;
+            uint32_t rgb = rgb_of(q);
             if (rgb == last)
                 continue;
             last = rgb;
@@ -356,6 +360,14 @@ static int global_use(const giflow__opt *o, const orect *r, uint8_t used[256])
         }
     }
     return 1;
+}
+
+/* Which global entries the written pixels use. Returns 0 if one of their
+ * colours is missing. */
+static int global_use(const giflow__opt *o, const orect *r, uint8_t used[256])
+{
+    memset(used, 0, 256);
+    return global_mark(o, r, 0, used);
 }
 
 /* With no transparent index every free pixel repeats what the screen
@@ -383,31 +395,6 @@ static int fill_colors(const giflow__opt *o, const orect *r, giflow__colorset *s
     return !set->overflow;
 }
 
-/* Marks the global entries of the free pixels' screen colours. Returns 0
- * when one is over transparency or missing. */
-static int global_fill_use(const giflow__opt *o, const orect *r, uint8_t used[256])
-{
-    uint32_t last = 0xFFFFFFFFu;
-    for (uint32_t y = r->y0; y < r->y1; y++) {
-        const size_t row = (size_t)y * o->w;
-        for (uint32_t x = r->x0; x < r->x1; x++) {
-            if (o->must[row + x])
-                continue;
-            const uint8_t *q = o->shown + (row + x) * 4;
-            if (!q[3])
-                return 0;
-            uint32_t rgb = rgb_of(q);
-            if (rgb == last)
-                continue;
-            last = rgb;
-            int i = giflow__cindex_find(&o->gindex, rgb);
-            if (i < 0)
-                return 0;
-            used[i] = 1;
-        }
-    }
-    return 1;
-}
 
 /* A candidate encoding of the frame. */
 typedef struct plan {
@@ -613,7 +600,7 @@ static int choose(giflow__opt *o, const orect *r, int need_trans, int may_fill,
         for (int i = 0; need_trans && i < (1 << gbits) && t < 0; i++)
             if (!used[i])
                 t = i;
-        if (need_trans && t < 0 && may_fill && global_fill_use(o, r, used)) {
+        if (need_trans && t < 0 && may_fill && global_mark(o, r, 1, used)) {
             need_trans = 0; /* the palette is full: every free pixel repeats the screen */
             for (int i = 0; i < 256; i++)
                 if (used[i])
