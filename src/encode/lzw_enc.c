@@ -267,6 +267,16 @@ static size_t full_run_flex(giflow__lzwenc *e, const uint8_t *px, size_t n, uint
     return n;
 }
 
+/* The locals to e and back, around the rare calls that work on e (after
+ * a clear or a kept full table, width < 12 or the table is full: either
+ * way thr is 1 << width). */
+#define SPILL()                                                                \
+    (giflow__blocks_write(&e->out, ob, olen), olen = 0, e->acc = acc,         \
+     e->nacc = nacc, e->width = width)
+#define RELOAD()                                                               \
+    (next = e->next, width = e->width, thr = 1u << width, acc = e->acc,       \
+     nacc = e->nacc)
+
 /* The hot loop keeps the coder's state in locals: table stores through e
  * would otherwise force it back to memory on every pixel. Whether the
  * string goes on is data, not a branch: a photo's strings end every 3 or
@@ -311,16 +321,10 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
         if (next >= thr) { /* only ever after a miss */
             if (next > GIFLOW__LZW_MAX_CODE) { /* the table is full */
                 cur = p;
-                giflow__blocks_write(&e->out, ob, olen);
-                olen = 0;
-                e->acc = acc;
-                e->nacc = nacc;
-                e->width = width;
+                SPILL();
                 e->next = next;
                 take_snap(e, e->snap_fill, e->pos + i, p, 1);
-
                 if (e->defer) { /* code on with it, clear later */
-                    e->next = next;
                     e->cur = (int)cur;
                     full_start(e, e->pos + i, bits_out(e));
                     i += full_run(e, px + i + 1, n - i - 1, e->pos + i + 1);
@@ -329,11 +333,7 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
                     e->fills++;
                     clear_at(e, e->pos + i);
                 }
-                next = e->next;
-                width = e->width;
-                thr = 1u << width;
-                acc = e->acc;
-                nacc = e->nacc;
+                RELOAD();
                 continue;
             }
             width++;
@@ -341,17 +341,9 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
             if (width == 12 && e->early) { /* cleared instead (early) */
                 e->early = 0;
                 cur = p;
-                giflow__blocks_write(&e->out, ob, olen);
-                olen = 0;
-                e->acc = acc;
-                e->nacc = nacc;
-                e->width = width;
+                SPILL();
                 clear_at(e, e->pos + i);
-                next = e->next;
-                width = e->width;
-                thr = 1u << width;
-                acc = e->acc;
-                nacc = e->nacc;
+                RELOAD();
                 continue;
             }
         }
@@ -380,6 +372,8 @@ void giflow__lzwenc_push(giflow__lzwenc *e, const uint8_t *px, size_t n)
     e->nacc = nacc;
     e->pos += n;
 }
+#undef SPILL
+#undef RELOAD
 
 int giflow__lzwenc_end(giflow__lzwenc *e)
 {
