@@ -78,6 +78,10 @@ X86_PATH(p_avx2_4, lookup_avx2_4(d, idx, lut, n, trans), HAS_AVX2 && span <= 64)
 X86_PATH(p_ssse3_1, lookup_ssse3_1(d, idx, lut, n, trans), HAS_SSSE3 && span <= 16)
 X86_PATH(p_ssse3_2, lookup_ssse3_2(d, idx, lut, n, trans), HAS_SSSE3 && span <= 32)
 X86_PATH(p_sse2, paint_sse2(d, idx, lut, n, trans - 1), trans != 0)
+#define HAS_VBMI (__builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw"))
+X86_PATH(p_vbmi_1, lookup_vbmi_1(d, idx, lut, span, n, trans), HAS_VBMI && span <= 64)
+X86_PATH(p_vbmi_2, lookup_vbmi_2(d, idx, lut, span, n, trans), HAS_VBMI && span <= 128)
+X86_PATH(p_vbmi_4, lookup_vbmi_4(d, idx, lut, span, n, trans), HAS_VBMI)
 #endif
 #ifdef PX_NEON
 static size_t p_neon(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned span,
@@ -98,7 +102,8 @@ static const struct {
 #ifdef PX_X86
     {"avx2/1", p_avx2_1},   {"avx2/2", p_avx2_2},   {"avx2/3", p_avx2_3},
     {"avx2/4", p_avx2_4},   {"ssse3/1", p_ssse3_1}, {"ssse3/2", p_ssse3_2},
-    {"sse2", p_sse2},
+    {"sse2", p_sse2},       {"vbmi/1", p_vbmi_1},   {"vbmi/2", p_vbmi_2},
+    {"vbmi/4", p_vbmi_4},
 #endif
 #ifdef PX_NEON
     {"neon", p_neon},
