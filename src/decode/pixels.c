@@ -302,15 +302,68 @@ static const uint8_t vbmi_order[64] = {
 #undef O4
 };
 
-VBMI static inline __attribute__((always_inline)) __m512i
-plane_vbmi(const __m512i t[4], __m512i v, __mmask64 top, unsigned nt)
+/* 4 (j mod 32): byte j's word in a pair of 16-word registers. */
+static const uint8_t vbmi_word4[64] = {
+#define W4(j) 4 * (j), 4 * (j + 1), 4 * (j + 2), 4 * (j + 3)
+#define W16(j) W4(j), W4(j + 4), W4(j + 8), W4(j + 12)
+    W16(0), W16(16), W16(0), W16(16)
+#undef W16
+#undef W4
+};
+
+/* One byte plane: 64 entries per register, nt of them used. */
+typedef struct vb_plane {
+    __m512i t0, t1, t2, t3;
+} vb_plane;
+
+/* 16 words from lut + i, the ones at or past ne zero (never read). */
+VBMI static inline __attribute__((always_inline)) __m512i vb_words(const uint32_t *lut,
+                                                                   unsigned i, unsigned ne)
+{
+    __mmask16 m = i >= ne ? 0 : ne - i >= 16 ? 0xFFFF : (__mmask16)((1u << (ne - i)) - 1);
+    return _mm512_maskz_loadu_epi32(m, lut + i);
+}
+
+/* Entries i .. i + 63 of plane p (byte p of each word), in registers: a
+ * plane built through memory stalled on store forwarding (rows of 36
+ * pixels then took longer than the scalar loop). */
+VBMI static inline __attribute__((always_inline)) __m512i vb_chunk(const uint32_t *lut,
+                                                                   unsigned i, unsigned ne,
+                                                                   __m512i sel)
+{
+    __m512i lo = _mm512_permutex2var_epi8(vb_words(lut, i, ne), sel, vb_words(lut, i + 16, ne));
+    __m512i hi =
+        _mm512_permutex2var_epi8(vb_words(lut, i + 32, ne), sel, vb_words(lut, i + 48, ne));
+    return _mm512_mask_blend_epi8((__mmask64)0xFFFFFFFF00000000u, lo, hi);
+}
+
+VBMI static inline __attribute__((always_inline)) vb_plane vb_plane_of(const uint32_t *lut,
+                                                                       unsigned ne, int p,
+                                                                       unsigned nt)
+{
+    const __m512i sel =
+        _mm512_add_epi8(_mm512_loadu_si512((const void *)vbmi_word4), _mm512_set1_epi8((char)p));
+    vb_plane t;
+    t.t0 = vb_chunk(lut, 0, ne, sel);
+    t.t1 = t.t2 = t.t3 = t.t0;
+    if (nt >= 2)
+        t.t1 = vb_chunk(lut, 64, ne, sel);
+    if (nt == 4) {
+        t.t2 = vb_chunk(lut, 128, ne, sel);
+        t.t3 = vb_chunk(lut, 192, ne, sel);
+    }
+    return t;
+}
+
+VBMI static inline __attribute__((always_inline)) __m512i vb_look(vb_plane t, __m512i v,
+                                                                  __mmask64 top, unsigned nt)
 {
     if (nt == 1)
-        return _mm512_permutexvar_epi8(v, t[0]);
-    __m512i lo = _mm512_permutex2var_epi8(t[0], v, t[1]);
+        return _mm512_permutexvar_epi8(v, t.t0);
+    __m512i lo = _mm512_permutex2var_epi8(t.t0, v, t.t1);
     if (nt == 2)
         return lo;
-    return _mm512_mask_blend_epi8(top, lo, _mm512_permutex2var_epi8(t[2], v, t[3]));
+    return _mm512_mask_blend_epi8(top, lo, _mm512_permutex2var_epi8(t.t2, v, t.t3));
 }
 
 /* nt registers per plane (1, 2 or 4) for indices below span; trans: 1 +
@@ -319,23 +372,10 @@ VBMI static inline __attribute__((always_inline)) void
 lookup_vbmi(uint8_t *d, const uint8_t *idx, const uint32_t *lut, const unsigned nt,
             unsigned span, size_t n, unsigned trans)
 {
-    /* The planes, from the first max(16, span) words (pixels.h): the rest
-     * of a register is zero, never looked up. */
-    uint8_t pl[4][256];
+    /* The planes, from the first max(16, span) words (pixels.h). */
     const unsigned ne = span < 16 ? 16 : span;
-    if (ne != 64 * nt)
-        memset(pl, 0, sizeof pl);
-    for (unsigned i = 0; i < ne; i += 16) {
-        __mmask16 k = ne - i >= 16 ? 0xFFFF : (__mmask16)((1u << (ne - i)) - 1);
-        __m512i w = _mm512_maskz_loadu_epi32(k, lut + i);
-        for (int p = 0; p < 4; p++)
-            _mm_storeu_si128((__m128i *)(pl[p] + i),
-                             _mm512_cvtepi32_epi8(_mm512_srli_epi32(w, 8 * p)));
-    }
-    __m512i t[4][4];
-    for (int p = 0; p < 4; p++)
-        for (unsigned q = 0; q < nt; q++)
-            t[p][q] = _mm512_loadu_si512((const void *)(pl[p] + 64 * q));
+    const vb_plane pr = vb_plane_of(lut, ne, 0, nt), pg = vb_plane_of(lut, ne, 1, nt);
+    const vb_plane pb = vb_plane_of(lut, ne, 2, nt), pa = vb_plane_of(lut, ne, 3, nt);
     const __m512i order = _mm512_loadu_si512((const void *)vbmi_order);
     const __m512i tt = _mm512_set1_epi8((char)(trans - 1));
     for (size_t x = 0; x < n; x += 64) {
@@ -346,20 +386,23 @@ lookup_vbmi(uint8_t *d, const uint8_t *idx, const uint32_t *lut, const unsigned 
             continue;
         v = _mm512_permutexvar_epi8(order, v);
         __mmask64 top = _mm512_movepi8_mask(v);
-        __m512i R = plane_vbmi(t[0], v, top, nt), G = plane_vbmi(t[1], v, top, nt);
-        __m512i B = plane_vbmi(t[2], v, top, nt), A = plane_vbmi(t[3], v, top, nt);
+        __m512i R = vb_look(pr, v, top, nt), G = vb_look(pg, v, top, nt);
+        __m512i B = vb_look(pb, v, top, nt), A = vb_look(pa, v, top, nt);
         __m512i rg0 = _mm512_unpacklo_epi8(R, G), rg1 = _mm512_unpackhi_epi8(R, G);
         __m512i ba0 = _mm512_unpacklo_epi8(B, A), ba1 = _mm512_unpackhi_epi8(B, A);
-        __m512i o[4] = {_mm512_unpacklo_epi16(rg0, ba0), _mm512_unpackhi_epi16(rg0, ba0),
-                        _mm512_unpacklo_epi16(rg1, ba1), _mm512_unpackhi_epi16(rg1, ba1)};
+        __m512i o0 = _mm512_unpacklo_epi16(rg0, ba0), o1 = _mm512_unpackhi_epi16(rg0, ba0);
+        __m512i o2 = _mm512_unpacklo_epi16(rg1, ba1), o3 = _mm512_unpackhi_epi16(rg1, ba1);
         uint8_t *q = d + 4 * x;
         if (keep == ~(__mmask64)0) {
-            for (int m = 0; m < 4; m++)
-                _mm512_storeu_si512((void *)(q + 64 * m), o[m]);
+            _mm512_storeu_si512((void *)q, o0);
+            _mm512_storeu_si512((void *)(q + 64), o1);
+            _mm512_storeu_si512((void *)(q + 128), o2);
+            _mm512_storeu_si512((void *)(q + 192), o3);
         } else {
-            for (int m = 0; m < 4; m++)
-                _mm512_mask_storeu_epi32((void *)(q + 64 * m), (__mmask16)(keep >> (16 * m)),
-                                         o[m]);
+            _mm512_mask_storeu_epi32((void *)q, (__mmask16)keep, o0);
+            _mm512_mask_storeu_epi32((void *)(q + 64), (__mmask16)(keep >> 16), o1);
+            _mm512_mask_storeu_epi32((void *)(q + 128), (__mmask16)(keep >> 32), o2);
+            _mm512_mask_storeu_epi32((void *)(q + 192), (__mmask16)(keep >> 48), o3);
         }
     }
 }
@@ -381,7 +424,10 @@ static size_t lookup_x86(uint8_t *d, const uint8_t *idx, const uint32_t *lut, un
 {
     if (n < 16)
         return 0;
-    if (__builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw"))
+    /* Building the planes costs about 20 ns for 256 entries: shorter runs
+     * of a big palette go on with the scalar loop. */
+    if (n >= (span <= 64 ? 32u : span <= 128 ? 64u : 128u) &&
+        __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw"))
         return (span <= 64 ? lookup_vbmi_1 : span <= 128 ? lookup_vbmi_2 : lookup_vbmi_4)(
             d, idx, lut, span, n, trans);
     if (span > 64)
