@@ -439,28 +439,24 @@ static void flat_run(giflow__lzw *z, giflow__lzw_in *rd, const flat *f)
     rd->blk_end = end;
 }
 
-/* Paints n indices at d, transparent ones left alone. */
-static void paint_run(const giflow__sink *s, unsigned span, uint8_t *d, const uint8_t *ip,
-                      size_t n)
-{
-    if (s->transparent)
-        giflow__px_paint(d, ip, s->lut, span, n, (unsigned)s->transparent - 1);
-    else
-        giflow__px_convert(d, ip, s->lut, span, n);
-}
-
 /* Paints indices [from, to) of the BUFFER workspace (stream order) into
  * the canvas: row by row, clipped, transparent pixels left alone. Rows of
  * a frame as wide as a canvas without padding are one run. */
 static void buffer_paint(const giflow__sink *s, unsigned span, const uint8_t *idx,
                          uint64_t from, uint64_t to)
 {
+    unsigned trans = (unsigned)s->transparent;
     if (s->x0 == 0 && s->clip_w == s->w && s->stride == (size_t)s->w * 4 && !s->interlaced &&
         (uint64_t)s->y0 + s->h <= s->canvas_h) {
-        paint_run(s, span, s->canvas + (size_t)s->y0 * s->stride + 4 * from, idx + from,
-                  (size_t)(to - from));
+        uint8_t *d = s->canvas + (size_t)s->y0 * s->stride + 4 * from;
+        if (trans)
+            giflow__px_paint(d, idx + from, s->lut, span, (size_t)(to - from), trans - 1);
+        else
+            giflow__px_convert(d, idx + from, s->lut, span, (size_t)(to - from));
         return;
     }
+    giflow__px_rows px;
+    giflow__px_rows_init(&px, s->lut, span, trans, to - from);
     while (from < to) {
         uint64_t k = from / s->w;
         uint32_t x = (uint32_t)(from % s->w);
@@ -469,7 +465,7 @@ static void buffer_paint(const giflow__sink *s, unsigned span, const uint8_t *id
         uint32_t xe = x + (uint32_t)(e - from) < s->clip_w ? x + (uint32_t)(e - from) : s->clip_w;
         const uint8_t *ip = idx + from - x;
         if (rp && x < xe)
-            paint_run(s, span, rp + 4 * (size_t)x, ip + x, xe - x);
+            giflow__px_rows_run(&px, rp + 4 * (size_t)x, ip + x, xe - x);
         from = e;
     }
 }

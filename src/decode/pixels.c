@@ -366,16 +366,12 @@ VBMI static inline __attribute__((always_inline)) __m512i vb_look(vb_plane t, __
     return _mm512_mask_blend_epi8(top, lo, _mm512_permutex2var_epi8(t.t2, v, t.t3));
 }
 
-/* nt registers per plane (1, 2 or 4) for indices below span; trans: 1 +
- * the transparent index, or 0. Does all n pixels. */
+/* nt registers per plane (1, 2 or 4); trans: 1 + the transparent index, or
+ * 0. Does all n pixels. */
 VBMI static inline __attribute__((always_inline)) void
-lookup_vbmi(uint8_t *d, const uint8_t *idx, const uint32_t *lut, const unsigned nt,
-            unsigned span, size_t n, unsigned trans)
+lookup_vbmi(uint8_t *d, const uint8_t *idx, const unsigned nt, size_t n, unsigned trans,
+            const vb_plane pr, const vb_plane pg, const vb_plane pb, const vb_plane pa)
 {
-    /* The planes, from the first max(16, span) words (pixels.h). */
-    const unsigned ne = span < 16 ? 16 : span;
-    const vb_plane pr = vb_plane_of(lut, ne, 0, nt), pg = vb_plane_of(lut, ne, 1, nt);
-    const vb_plane pb = vb_plane_of(lut, ne, 2, nt), pa = vb_plane_of(lut, ne, 3, nt);
     const __m512i order = _mm512_loadu_si512((const void *)vbmi_order);
     const __m512i tt = _mm512_set1_epi8((char)(trans - 1));
     for (size_t x = 0; x < n; x += 64) {
@@ -407,16 +403,67 @@ lookup_vbmi(uint8_t *d, const uint8_t *idx, const uint32_t *lut, const unsigned 
     }
 }
 
+/* Registers per plane for indices below span. */
+#define VB_NT(span) ((span) <= 64 ? 1u : (span) <= 128 ? 2u : 4u)
+
+/* The planes straight from the first max(16, span) words of lut
+ * (pixels.h), or from memory (giflow__px_rows_init). */
 #define LOOKUP_VBMI(k)                                                                    \
     VBMI static size_t lookup_vbmi_##k(uint8_t *d, const uint8_t *idx, const uint32_t *lut, \
                                        unsigned span, size_t n, unsigned trans)           \
     {                                                                                     \
-        lookup_vbmi(d, idx, lut, k, span, n, trans);                                      \
+        const unsigned ne = span < 16 ? 16 : span;                                        \
+        lookup_vbmi(d, idx, k, n, trans, vb_plane_of(lut, ne, 0, k), vb_plane_of(lut, ne, 1, k), \
+                    vb_plane_of(lut, ne, 2, k), vb_plane_of(lut, ne, 3, k));              \
         return n;                                                                         \
+    }                                                                                     \
+    VBMI static void lookup_vbmi_mem_##k(uint8_t *d, const uint8_t *idx,                  \
+                                         const uint8_t (*pl)[256], size_t n, unsigned trans) \
+    {                                                                                     \
+        lookup_vbmi(d, idx, k, n, trans, vb_load(pl[0], k), vb_load(pl[1], k),            \
+                    vb_load(pl[2], k), vb_load(pl[3], k));                                \
     }
+
+/* A plane stored by vb_store(). */
+VBMI static inline __attribute__((always_inline)) vb_plane vb_load(const uint8_t *pl, unsigned nt)
+{
+    vb_plane t;
+    t.t0 = _mm512_load_si512((const void *)pl);
+    t.t1 = t.t2 = t.t3 = t.t0;
+    if (nt >= 2)
+        t.t1 = _mm512_load_si512((const void *)(pl + 64));
+    if (nt == 4) {
+        t.t2 = _mm512_load_si512((const void *)(pl + 128));
+        t.t3 = _mm512_load_si512((const void *)(pl + 192));
+    }
+    return t;
+}
+
+/* Stores with the loads' width and alignment: each load then forwards
+ * from one store. */
+VBMI static void vb_store(uint8_t (*pl)[256], const uint32_t *lut, unsigned span)
+{
+    const unsigned ne = span < 16 ? 16 : span, nt = VB_NT(span);
+    for (int p = 0; p < 4; p++) {
+        vb_plane t = vb_plane_of(lut, ne, p, nt);
+        _mm512_store_si512((void *)pl[p], t.t0);
+        if (nt >= 2)
+            _mm512_store_si512((void *)(pl[p] + 64), t.t1);
+        if (nt == 4) {
+            _mm512_store_si512((void *)(pl[p] + 128), t.t2);
+            _mm512_store_si512((void *)(pl[p] + 192), t.t3);
+        }
+    }
+}
+
 LOOKUP_VBMI(1)
 LOOKUP_VBMI(2)
 LOOKUP_VBMI(4)
+
+static int has_vbmi(void)
+{
+    return __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw");
+}
 
 /* The vector lookup for indices below span, or 0 pixels done. */
 static size_t lookup_x86(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned span,
@@ -426,8 +473,7 @@ static size_t lookup_x86(uint8_t *d, const uint8_t *idx, const uint32_t *lut, un
         return 0;
     /* Building the planes costs about 20 ns for 256 entries: shorter runs
      * of a big palette go on with the scalar loop. */
-    if (n >= (span <= 64 ? 32u : span <= 128 ? 64u : 128u) &&
-        __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw"))
+    if (n >= (span <= 64 ? 32u : span <= 128 ? 64u : 128u) && has_vbmi())
         return (span <= 64 ? lookup_vbmi_1 : span <= 128 ? lookup_vbmi_2 : lookup_vbmi_4)(
             d, idx, lut, span, n, trans);
     if (span > 64)
@@ -548,4 +594,37 @@ void giflow__px_lut(uint32_t *lut, const uint8_t *pal, uint32_t n)
         i = lut_ssse3(lut, pal, n);
 #endif
     lut_c(lut, pal, i, n);
+}
+
+void giflow__px_rows_init(giflow__px_rows *r, const uint32_t *lut, unsigned span,
+                          unsigned trans, uint64_t pixels)
+{
+    r->lut = lut;
+    r->span = span;
+    r->trans = trans;
+    r->planes = 0;
+#if defined(PX_X86)
+    if (pixels >= 128 && has_vbmi()) {
+        vb_store(r->plane, lut, span);
+        r->planes = 1;
+    }
+#else
+    (void)pixels;
+#endif
+}
+
+void giflow__px_rows_run(const giflow__px_rows *r, uint8_t *d, const uint8_t *idx, size_t n)
+{
+#if defined(PX_X86)
+    if (r->planes && n >= 16) {
+        const unsigned nt = VB_NT(r->span);
+        (nt == 1 ? lookup_vbmi_mem_1 : nt == 2 ? lookup_vbmi_mem_2 : lookup_vbmi_mem_4)(
+            d, idx, (const uint8_t(*)[256])r->plane, n, r->trans);
+        return;
+    }
+#endif
+    if (r->trans)
+        giflow__px_paint(d, idx, r->lut, r->span, n, r->trans - 1);
+    else
+        giflow__px_convert(d, idx, r->lut, r->span, n);
 }

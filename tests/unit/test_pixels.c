@@ -59,6 +59,16 @@ static size_t p_c(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned 
     return n;
 }
 
+/* Rows with the set-up done once (BUFFER's row pass), planes built. */
+static size_t p_rows(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned span,
+                     size_t n, unsigned trans)
+{
+    giflow__px_rows r;
+    giflow__px_rows_init(&r, lut, span, trans, 1000);
+    giflow__px_rows_run(&r, d, idx, n);
+    return n;
+}
+
 #ifdef PX_X86
 #define X86_PATH(name, call, ok)                                                          \
     static size_t name(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsigned span, \
@@ -98,6 +108,7 @@ static const struct {
     path_fn fn;
 } paths[] = {
     {"entry", p_entry},
+    {"rows", p_rows},
     {"portable", p_c},
 #ifdef PX_X86
     {"avx2/1", p_avx2_1},   {"avx2/2", p_avx2_2},   {"avx2/3", p_avx2_3},
