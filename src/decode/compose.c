@@ -125,11 +125,14 @@ static int tail_fits(const giflow_decoder *dec, const giflow_input *in, size_t s
 
 /* In place of TAIL's first frame, a later one: opaque, as wide as the
  * canvas (its rectangle is one run of 4n bytes) and wholly inside it,
- * covers everything under it, so those bytes are its workspace too, but
- * only if it cannot stop early (nothing would be left of the pixels it
- * did not reach). So its data, all in memory, is scanned for n pixels
- * first: a pass that only counts string lengths. */
-static int tail_over(giflow_decoder *dec, const giflow_input *in, size_t stride)
+ * covers everything under it, so those bytes are its workspace too (FRONT
+ * mode: the table at their start, the indices after it), but only if it
+ * cannot stop early with bytes of pixels it did not reach overwritten.
+ * Index k lies in pixel (GIFLOW__FRONT_LEAD + k) / 4 or below, so once the
+ * frame is sure to make GIFLOW__FRONT_SURE pixels it may stop anywhere:
+ * its data, all in memory, is scanned that far first, a pass that only
+ * counts string lengths (about 11 K pixels, not the whole frame). */
+static int front_over(giflow_decoder *dec, const giflow_input *in, size_t stride)
 {
     const giflow_frame_info *f = &dec->frame;
     uint64_t n = (uint64_t)f->width * f->height;
@@ -142,7 +145,7 @@ static int tail_over(giflow_decoder *dec, const giflow_input *in, size_t stride)
     const uint8_t *ip, *blk_end;
     giflow__data_view(dec, in, &ip, &blk_end);
     return giflow__lzw_fills(&dec->lzw, (unsigned)f->min_code_size, ip, blk_end,
-                             in->src + in->size, n);
+                             in->src + in->size, GIFLOW__FRONT_SURE);
 }
 
 /* Other frames decode their indices into a heap workspace (BUFFER mode),
@@ -186,8 +189,8 @@ static int pick_mode(giflow_decoder *dec, const giflow_input *in, size_t stride)
         return GIFLOW__LZW_TAIL;
     if (buffer_fits(dec))
         return GIFLOW__LZW_BUFFER;
-    if (tail_over(dec, in, stride))
-        return GIFLOW__LZW_TAIL;
+    if (front_over(dec, in, stride))
+        return GIFLOW__LZW_FRONT;
 #if defined(__BYTE_ORDER__)
     int marks = giflow__data_complete(dec, in);
 #else
@@ -218,9 +221,9 @@ static giflow__sink frame_sink(const giflow_decoder *dec, uint8_t *canvas, size_
                       f->height, f->clip_width, f->interlaced, dec->lut,
                       giflow__has_transparency(f) ? f->transparent_index + 1 : 0,
                       dec->work};
-    if (dec->lzw_ready && dec->lzw.mode == GIFLOW__LZW_TAIL) {
-        /* TAIL works in the frame's own bytes, the frame's top row on (a
-         * later frame as wide as the canvas: tail_over). */
+    if (dec->lzw_ready && (dec->lzw.mode == GIFLOW__LZW_TAIL || dec->lzw.mode == GIFLOW__LZW_FRONT)) {
+        /* TAIL and FRONT work in the frame's own bytes, the frame's top
+         * row on (a later frame as wide as the canvas: front_over). */
         s.canvas += (size_t)f->y * stride;
         s.y0 = 0;
         s.canvas_h = f->height;
@@ -360,7 +363,9 @@ static int canvas_begin(giflow_decoder *dec, uint8_t *canvas, size_t stride)
 static void canvas_unwritten(giflow_decoder *dec, uint8_t *canvas, size_t stride, int broken)
 {
     int flat = dec->lzw_ready && dec->lzw.mode >= GIFLOW__LZW_TAIL;
-    if (flat && broken) { /* paint what was decoded, as the other modes did */
+    /* Paint what was decoded, as the other modes did (FRONT always: its
+     * canvas holds indices until then). */
+    if (flat && (broken || dec->lzw.mode == GIFLOW__LZW_FRONT)) {
         giflow__sink s = frame_sink(dec, canvas, stride);
         giflow__lzw_settle(&dec->lzw, &s, 1);
     }

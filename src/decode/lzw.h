@@ -55,9 +55,11 @@ enum {
     GIFLOW__LZW_CANVAS,
     GIFLOW__LZW_COPY,
     GIFLOW__LZW_TAIL,  /* flat table in the canvas (lzw_flat.c): a first frame
-                          that covers it, or a later opaque full-width frame
-                          that is known to complete (compose.c, tail_over) */
-    GIFLOW__LZW_BUFFER /* flat table in a heap workspace */
+                          that covers it */
+    GIFLOW__LZW_BUFFER, /* flat table in a heap workspace */
+    GIFLOW__LZW_FRONT  /* flat table at the front of the frame's own bytes:
+                          a later opaque full-width frame that is known to
+                          reach GIFLOW__FRONT_SURE pixels (compose.c) */
 };
 
 /* The flat modes' table: 8 bytes for each code and a dummy. */
@@ -70,6 +72,14 @@ enum {
 /* TAIL keeps the flat table and the indices in the frame's own 4n canvas
  * bytes: from this size on they fit with room to convert while decoding. */
 #define GIFLOW__TAIL_MIN_PIXELS (1u << 14)
+/* FRONT: the table (8-byte aligned) and the literals lie before index 0,
+ * which is at most this many bytes into the frame's canvas bytes. */
+#define GIFLOW__FRONT_LEAD (GIFLOW__LZW_FLAT_TABLE_BYTES + 256 + 7)
+/* FRONT writes index k at byte LEAD + k, and up to 16 bytes past the
+ * output: once a frame has made p >= this many pixels, every byte it
+ * touched lies in pixels below p (LEAD + p + 15 < 4p), all of them its own
+ * new pixels, so no old pixel is lost wherever it stops after. */
+#define GIFLOW__FRONT_SURE ((GIFLOW__FRONT_LEAD + 15) / 3 + 1)
 /* The flat table's string offsets are 32-bit: frames must stay below. */
 #define GIFLOW__FLAT_MAX_PIXELS (1u << 30)
 /* BUFFER's workspace may take at most 1 / GIFLOW__WORK_CANVAS_SHARE of the

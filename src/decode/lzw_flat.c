@@ -15,6 +15,9 @@
  * it to keep, so the canvas (n pixels, 4n bytes) is the workspace; the
  * indices fill its last n bytes. They become RGBA from the front as soon
  * as their bytes are no longer needed, the rest when the frame ends.
+ * FRONT: a later opaque frame as wide as the canvas: the table and the
+ * literals at the start of its canvas bytes, the indices right after;
+ * they become RGBA in place when the frame stops (front_expand).
  * BUFFER: a heap workspace (GIFLOW__LZW_WORK_BYTES); rows are painted into
  * the canvas as they complete. */
 #define FLAT_SLOTS (GIFLOW__LZW_TABLE + 1) /* the last one is a dummy */
@@ -54,7 +57,8 @@ static inline void copy16(uint8_t *d, const uint8_t *s)
 }
 
 /* The workspace of a frame of n pixels: at the end of the canvas (TAIL),
- * indices exactly in its last n bytes, or at the start of work (BUFFER). */
+ * indices exactly in its last n bytes, at its start (FRONT: the table,
+ * then the indices), or at the start of work (BUFFER). */
 static flat flat_at(const giflow__lzw *z, const giflow__sink *s)
 {
     uint8_t *t, *base;
@@ -62,6 +66,9 @@ static flat flat_at(const giflow__lzw *z, const giflow__sink *s)
         base = s->canvas + 3 * z->total - 256;
         t = base - FLAT_TABLE;
         t -= (uintptr_t)t & 7; /* aligned entries, wherever the canvas is */
+    } else if (z->mode == GIFLOW__LZW_FRONT) {
+        t = s->canvas + (-(uintptr_t)s->canvas & 7); /* (GIFLOW__FRONT_LEAD) */
+        base = t + FLAT_TABLE;
     } else {
         t = s->work;
         base = t + FLAT_TABLE;
@@ -470,9 +477,47 @@ static void buffer_paint(const giflow__sink *s, unsigned span, const uint8_t *id
     }
 }
 
+/* FRONT: indices [0, n) at px + lead become pixels [0, n) at px, in
+ * place. Up to lead / 3 they go front to back in one pass (px_convert's in
+ * place rule: pixel k's bytes never reach index k + 1). Above that, back to
+ * front in pieces whose pixels lie past their own indices (4a >= lead + b
+ * for piece [a, b)), so no index is overwritten before it is read; the
+ * pieces shrink toward lead / 3, where the last few go through a copy on
+ * the stack. */
+static void front_expand(uint8_t *px, size_t lead, size_t n, const uint32_t *lut, unsigned span)
+{
+    size_t m = lead / 3 < n ? lead / 3 : n, b = n;
+    giflow__px_convert(px, px + lead, lut, span, m);
+    while (b > m) {
+        size_t a = (lead + b + 3) / 4;
+        if (a + 64 <= b) {
+            if (a < m)
+                a = m;
+            giflow__px_convert(px + 4 * a, px + lead + a, lut, span, b - a);
+        } else {
+            uint8_t tmp[1024];
+            a = b - m < sizeof tmp ? m : b - sizeof tmp;
+            memcpy(tmp, px + lead + a, b - a);
+            giflow__px_convert(px + 4 * a, tmp, lut, span, b - a);
+        }
+        b = a;
+    }
+}
+
 void giflow__lzw_settle(giflow__lzw *z, const giflow__sink *s, int done)
 {
     const uint64_t n = z->total;
+    if (z->mode == GIFLOW__LZW_FRONT) {
+        /* Only at the end: until then the indices are the dictionary. The
+         * pixels never decoded keep what was there (nothing of them was
+         * touched: GIFLOW__FRONT_SURE). */
+        if (done && z->pos > z->conv) {
+            const uint8_t *idx = flat_at(z, s).out;
+            front_expand(s->canvas, (size_t)(idx - s->canvas), (size_t)z->pos, s->lut, z->clear);
+            z->conv = z->pos;
+        }
+        return;
+    }
     if (z->mode == GIFLOW__LZW_BUFFER) {
         /* Whole rows as they complete; the partial last one at the end. */
         uint64_t upto = done ? z->pos : z->pos - z->pos % s->w;

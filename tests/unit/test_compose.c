@@ -383,10 +383,13 @@ static void test_small_memory_copy(void)
 }
 
 /* Without the working buffer, a later opaque frame as wide as the canvas
- * (16,384 pixels or more) decodes in its own canvas bytes once a scan of
- * its data shows that it completes; one that ends early (end code, or a
- * bad code, halfway) must not: the pixels it never reaches show what was
- * under it. All checked against the default mode. */
+ * (16,384 pixels or more) decodes in its own canvas bytes (FRONT: the
+ * table at their start, then the indices) once a scan of its data shows
+ * that it makes at least GIFLOW__FRONT_SURE (11,025) pixels; one that ends
+ * early (end code, or a bad code) must lose none of the pixels it never
+ * reaches: they show what was under it, both when it ends before that
+ * point (no FRONT) and just after it. All checked against the default
+ * mode. */
 static void short_frame(tb_buf *b, unsigned y, unsigned w, unsigned h, const uint8_t *px,
                         size_t coded, int bad)
 {
@@ -414,7 +417,7 @@ static void test_small_memory_tail(void)
     for (int i = 0; i < W * FH; i++)
         f1[i] = (uint8_t)((i * 3 / 7 + i / W) % 4);
     /* A frame stops decoding at the first broken frame: one file each. */
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 6; k++) {
         tb_buf b = {0};
         tb_header(&b, W, H, pal4, 4, 0);
         frame_at(&b, 0, 0, W, H, 0, f0);
@@ -424,6 +427,12 @@ static void test_small_memory_tail(void)
             short_frame(&b, Y, W, FH, f0, W * FH / 2, 0); /* end code halfway */
         if (k == 2)
             short_frame(&b, 0, W, FH, f1, W * FH, 1); /* a bad code near its end */
+        if (k == 3)
+            short_frame(&b, Y, W, FH, f0, 11030, 0); /* end code just past 11,025 */
+        if (k == 4)
+            short_frame(&b, 8, W, FH, f1, 11800, 1); /* bad code just past it */
+        if (k == 5)
+            short_frame(&b, 24, W, FH, f0 + 3, 16000, 0);
         tb_trailer(&b);
         compare_small_memory(&b, k ? "small memory tail, broken" : "small memory tail");
         if (k == 0) {
