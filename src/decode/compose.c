@@ -200,7 +200,9 @@ static int pick_mode(giflow_decoder *dec, const giflow_input *in, size_t stride)
         return GIFLOW__LZW_CANVAS;
     if (!giflow__has_transparency(f) && !f->interlaced)
         return GIFLOW__LZW_COPY;
-    if (giflow__has_transparency(f) && !marks)
+    /* (Marked frames keep 22-bit positions: a bit for strings that are
+     * all transparent, lzw_copy.c.) */
+    if (giflow__has_transparency(f) && (!marks || (uint64_t)f->width * f->height > (1u << 22)))
         return GIFLOW__LZW_CANVAS;
     /* Marked and interlaced copies cost more per code than CANVAS: they pay
      * off on strings of a few to a few dozen pixels. Frames of very long

@@ -17,7 +17,9 @@
 #if defined(__GNUC__)
 #define COPY_INLINE inline __attribute__((always_inline))
 #define COPY_NOINLINE __attribute__((noinline))
+#define COPY_LIKELY(x) __builtin_expect(!!(x), 1)
 #else
+#define COPY_LIKELY(x) (x)
 #define COPY_INLINE inline
 #define COPY_NOINLINE
 #endif
@@ -34,11 +36,23 @@
  * of its 24-bit position: a clear's output while entries are made stays
  * below 2^23 pixels, lzw.h). */
 #define T_BIT (1u << 23)
+/* ... and whether it is all transparent (bit 22: marked frames are below
+ * 2^22 pixels, compose.c). Such strings are skipped, not copied: they
+ * leave the canvas as it is, unmarked, and a skipped string is marked
+ * only when an entry that is not all transparent is made from it. */
+#define A_BIT (1u << 22)
+#define POS_MASK (A_BIT - 1)
 
 /* A marked pixel's alpha is 1 or 254: its two lowest bits differ. */
 static inline uint32_t marked_mask(uint32_t v)
 {
     return 0u - (((v ^ (v >> 1)) >> ALPHA_SHIFT) & 1u);
+}
+
+/* v marked, whether or not it was (alpha 0 -> 1, 255 -> 254). */
+static inline uint32_t mark_set(uint32_t v)
+{
+    return (v & ~MARK_BIT) | (~(v >> 1) & MARK_BIT);
 }
 
 /* The copy of source pixel s over destination pixel d. */
@@ -249,6 +263,37 @@ static COPY_INLINE void copy_at(const geom *g, const at *src, const at *dst, uin
         copy_split(g, *src, *dst, n, marked, t);
 }
 
+/* Marks n pixels at p (they are transparent: skipped strings). */
+static void mark_seg(uint8_t *p, uint64_t n)
+{
+    uint64_t i = 0;
+    for (; i + 8 <= n; i += 8) { /* (blocks of a fixed size: vectorised at -O2) */
+        uint32_t v[8];
+        memcpy(v, p + 4 * (size_t)i, 32);
+        for (int k = 0; k < 8; k++)
+            v[k] = mark_set(v[k]);
+        memcpy(p + 4 * (size_t)i, v, 32);
+    }
+    for (; i < n; i++) {
+        uint32_t v;
+        memcpy(&v, p + 4 * (size_t)i, 4);
+        v = mark_set(v);
+        memcpy(p + 4 * (size_t)i, &v, 4);
+    }
+}
+
+/* The same from place a on, row by row. */
+static COPY_NOINLINE void mark_at(const geom *g, at a, uint64_t n)
+{
+    while (n) {
+        uint64_t k = g->w - a.col < n ? g->w - a.col : n;
+        mark_seg(a.row + 4 * (size_t)a.col, k);
+        n -= k;
+        if (n)
+            at_step(&a, g, k);
+    }
+}
+
 /* The hot loop keeps the decoder state in locals: canvas stores go through
  * byte pointers, which would otherwise force reloads of every field. It is
  * instantiated for contiguous rows (full-width, not interlaced: stream
@@ -270,7 +315,8 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     /* Marked: whether prev's string holds a transparent pixel (entries
      * carry the same in their position's top bit: strings without one
      * are plain copies). */
-    unsigned prev_t = marked ? z->prev_first : 0;
+    unsigned prev_t = marked ? z->prev_first & 1 : 0;
+    unsigned prev_a = marked ? z->prev_first >> 1 & 1 : 0; /* prev was skipped */
     /* Rows apart: where pos, the last clear and prev's string are. */
     geom g;
     at cur = {0, 0, NULL}, ep = cur, pv = cur;
@@ -282,18 +328,26 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     }
 
     unsigned c;
-    while (pos < total && lzw_read(&bits, &nbits, &ip, end, width, mask, &c)) {
+    while (pos < total) {
+        /* Topped up every code while 8 bytes remain: the branch on the
+         * bit count mispredicted about once per refill. */
+        if (COPY_LIKELY(end - ip >= 8))
+            lzw_load8(&bits, &nbits, &ip);
+        if (!lzw_read(&bits, &nbits, &ip, end, width, mask, &c))
+            break;
         uint64_t slen;
-        unsigned t = 0, first_t = 0; /* marked: this string, its first pixel */
+        /* Marked: this string holds a transparent pixel (t), starts with
+         * one (first_t), is all transparent and skipped (a). */
+        unsigned t = 0, first_t = 0, a_cur = 0;
         if (c < clear) {
             uint8_t *d = contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col;
             uint32_t v = lut[c];
-            if (marked) {
+            if (marked) { /* (transparent: written back as it was) */
                 uint32_t old;
                 memcpy(&old, d, 4);
                 mark_from = v || pos > mark_from ? mark_from : pos;
-                t = first_t = v == 0;
-                v = v ? v : old ^ MARK_BIT;
+                t = first_t = a_cur = v == 0;
+                v = v ? v : old;
             }
             memcpy(d, &v, 4);
             slen = 1;
@@ -301,23 +355,29 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
             uint32_t a = get24(z, c), e = get24(z, c + 1);
             if (marked) {
                 t = a >> 23;
-                a &= T_BIT - 1;
-                e &= T_BIT - 1;
+                a_cur = a >> 22 & 1;
+                a &= POS_MASK;
+                e &= POS_MASK;
             }
             slen = (uint64_t)e - a + 1;
             if (slen > total - pos)
                 slen = total - pos; /* the frame ends inside this string */
-            if (contiguous) {
-                copy_seg(base + 4 * pos, base + 4 * (epoch + a), slen, marked, t);
+            /* Marked: the first pixel's mark is the source's (read before
+             * the copy: reading the copy back waited on its stores). */
+            uint32_t w0 = MARK_BIT;
+            if (marked && a_cur) {
+                /* all transparent: nothing to write */
+            } else if (contiguous) {
+                const uint8_t *sp = base + 4 * (epoch + a);
+                memcpy(&w0, sp, 4);
+                copy_seg(base + 4 * pos, sp, slen, marked, t);
             } else {
                 at from = at_rel(&g, &ep, a);
+                memcpy(&w0, from.row + 4 * (size_t)from.col, 4);
                 copy_at(&g, &from, &cur, slen, marked, t);
             }
-            if (marked) { /* (unmarked when t is 0: no branch on t) */
-                uint32_t w0;
-                memcpy(&w0, contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col, 4);
+            if (marked) /* (unmarked when t is 0: no branch on t) */
                 first_t = (uint32_t)marked_mask(w0) & 1;
-            }
         } else if (c == clear) {
             next = clear + 1;
             width = z->lit_width + 1;
@@ -332,11 +392,17 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
             uint64_t n = slen < total - pos ? slen : total - pos;
             uint64_t m = n < prev_len ? n : prev_len;
             t = prev_t;
-            if (contiguous) {
+            a_cur = prev_a;
+            uint32_t w0 = MARK_BIT;
+            if (marked && a_cur) {
+                /* all transparent: nothing to write */
+            } else if (contiguous) {
+                memcpy(&w0, base + 4 * prev_pos, 4);
                 copy_seg(base + 4 * pos, base + 4 * prev_pos, m, marked, t);
                 if (n == slen)
                     copy_seg(base + 4 * (pos + prev_len), base + 4 * prev_pos, 1, marked, t);
             } else {
+                memcpy(&w0, pv.row + 4 * (size_t)pv.col, 4);
                 copy_at(&g, &pv, &cur, m, marked, t);
                 if (n == slen) {
                     at last = cur;
@@ -345,11 +411,8 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
                              marked, t);
                 }
             }
-            if (marked) {
-                uint32_t w0;
-                memcpy(&w0, contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col, 4);
+            if (marked)
                 first_t = (uint32_t)marked_mask(w0) & 1;
-            }
             slen = n;
         } else {
             status = c == clear + 1 ? GIFLOW__LZW_EOI : GIFLOW__LZW_BAD_CODE;
@@ -364,7 +427,28 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
                 status = GIFLOW__LZW_BAD_CODE; /* cannot happen; see lzw.h */
                 break;
             }
-            put24(z, next, (uint32_t)(prev_pos - epoch) | (marked ? (prev_t | first_t) << 23 : 0));
+            uint32_t flags = 0;
+            if (marked) {
+                unsigned na = prev_a & first_t;
+                if (prev >= 0 && prev_a != na) {
+                    /* The new entry is not all transparent, but prev's
+                     * string, skipped, is its start: marked now. */
+                    if (contiguous)
+                        mark_seg(base + 4 * prev_pos, prev_len);
+                    else
+                        mark_at(&g, pv, prev_len);
+                }
+                if (prev >= 0 && a_cur && !prev_a) {
+                    /* It ends with this skipped string's first pixel. */
+                    uint8_t *d = contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col;
+                    uint32_t v;
+                    memcpy(&v, d, 4);
+                    v = mark_set(v);
+                    memcpy(d, &v, 4);
+                }
+                flags = (prev_t | first_t) << 23 | na << 22;
+            }
+            put24(z, next, (uint32_t)(prev_pos - epoch) | flags);
             put24(z, next + 1, (uint32_t)b);
             if (++next > mask && width < 12) {
                 width++;
@@ -374,6 +458,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
         prev = (int)c;
         prev_len = (unsigned)slen;
         prev_t = marked ? t : 0;
+        prev_a = marked ? a_cur : 0;
         prev_pos = pos;
         pos += slen;
         if (!contiguous) {
@@ -392,7 +477,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     z->prev_pos = prev_pos;
     z->mark_from = mark_from;
     if (marked)
-        z->prev_first = (uint8_t)prev_t;
+        z->prev_first = (uint8_t)(prev_t | prev_a << 1);
     z->status = status;
     return (size_t)(ip - src);
 }

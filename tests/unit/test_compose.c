@@ -471,6 +471,68 @@ static void test_small_memory_long(void)
     tb_free(&b);
 }
 
+/* Marked copies skip strings that are all transparent (runs of the
+ * transparent index) and mark them only once an entry that is not all
+ * transparent starts in them: transparent runs of many lengths, single
+ * transparent pixels between opaque ones, strings that run from a
+ * transparent run into opaque pixels, across rows and clears, with the
+ * table full and kept (deferred clear). Against the default mode. */
+static void skip_pattern(uint8_t *px, size_t n, uint32_t seed, unsigned trans)
+{
+    uint32_t x = seed;
+    size_t i = 0;
+    while (i < n) {
+        x = x * 1103515245u + 12345u;
+        unsigned run = (x >> 16) % 23 + 1, k = (x >> 8) % 4;
+        for (unsigned j = 0; j < run && i < n; j++)
+            px[i++] = (uint8_t)trans;
+        /* opaque stretch: a short period, sometimes one transparent pixel */
+        unsigned len = (x >> 20) % 17;
+        for (unsigned j = 0; j < len && i < n; j++)
+            px[i++] = (uint8_t)(j % 5 == 4 && k == 0 ? trans : (trans + 1 + (j + k) % 3) % 4);
+    }
+}
+
+static void test_small_memory_skip(void)
+{
+    enum { W = 160, H = 120 };
+    static uint8_t f0[W * H], f1[120 * 90], f2[W * 80], f3[W * H], f4[W * H];
+    for (int i = 0; i < W * H; i++)
+        f0[i] = (uint8_t)((i * 7) % 3 + 1);
+    skip_pattern(f1, sizeof f1, 1, 0);
+    skip_pattern(f2, sizeof f2, 2, 3);
+    skip_pattern(f3, sizeof f3, 3, 1);
+    skip_pattern(f4, sizeof f4, 4, 2);
+    for (int deferred = 0; deferred < 2; deferred++) {
+        tb_buf b = {0};
+        tb_header(&b, W, H, pal4, 4, 0);
+        frame_at(&b, 0, 0, W, H, 0, f0);
+        tb_gce(&b, 0, 0, 0);
+        frame_at(&b, 2, 3, 120, 90, 0, f1); /* rows apart */
+        tb_gce(&b, 1, 0, 3);
+        frame_at(&b, 0, 7, W, 80, 0, f2); /* rows contiguous */
+        tb_gce(&b, 1, 0, 1);
+        tb_image im = {0, 0, W, H, NULL, 0, 0, 2, 0, {0}};
+        im.lzw.deferred_clear = deferred;
+        tb_image_data(&b, &im, f3);
+        size_t last_at = b.len;
+        tb_gce(&b, 1, 0, 2);
+        im.x = 1;
+        im.w = W - 1; /* rows apart, one pixel of each row left out */
+        tb_image_data(&b, &im, f4);
+        size_t end = b.len;
+        tb_trailer(&b);
+        compare_small_memory(&b, deferred ? "small memory skip, table kept" : "small memory skip");
+        for (size_t cut = last_at + 40; cut < end; cut += 97) {
+            tb_buf t = {0};
+            tb_bytes(&t, b.data, cut);
+            compare_small_memory(&t, "small memory skip, truncated");
+            tb_free(&t);
+        }
+        tb_free(&b);
+    }
+}
+
 int main(void)
 {
     test_disposal_background();
@@ -483,6 +545,7 @@ int main(void)
     test_merge_zero_delay();
     test_small_memory_copy();
     test_small_memory_long();
+    test_small_memory_skip();
     test_small_memory_tail();
     printf("test_compose: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
