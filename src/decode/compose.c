@@ -148,6 +148,29 @@ static int front_over(giflow_decoder *dec, const giflow_input *in, size_t stride
                              in->src + in->size, GIFLOW__FRONT_SURE);
 }
 
+/* An opaque interlaced frame as wide as the canvas and inside it: its
+ * stored rows land on scattered canvas rows, so the pixels a frame that
+ * stops early never reaches are everywhere, and the frame may use its
+ * canvas bytes only if it completes: its data, all in memory, is scanned
+ * for n pixels first. Then TAIL decodes its indices into the last n bytes
+ * and reorders their rows at the end (lzw_flat.c, tail_deinterlace):
+ * scan, decode and pass together cost less than interlaced copies. */
+static int tail_interlaced(giflow_decoder *dec, const giflow_input *in, size_t stride)
+{
+    const giflow_frame_info *f = &dec->frame;
+    uint64_t n = (uint64_t)f->width * f->height;
+    if (giflow__has_transparency(f) || !f->interlaced || f->x != 0 ||
+        f->width != dec->image.canvas_width || f->clip_height != f->height ||
+        stride != (size_t)f->width * 4 || f->min_code_size < 2 || f->min_code_size > 8 ||
+        n < GIFLOW__TAIL_MIN_PIXELS || n >= GIFLOW__FLAT_MAX_PIXELS ||
+        dec->buf_pos != dec->buf_len || !giflow__data_in_memory(dec, in))
+        return 0;
+    const uint8_t *ip, *blk_end;
+    giflow__data_view(dec, in, &ip, &blk_end);
+    return giflow__lzw_fills(&dec->lzw, (unsigned)f->min_code_size, ip, blk_end,
+                             in->src + in->size, n);
+}
+
 /* Other frames decode their indices into a heap workspace (BUFFER mode),
  * several times faster than painting through chain tables. It holds the
  * largest frame's indices plus 25 KB and may take at most half the
@@ -191,6 +214,8 @@ static int pick_mode(giflow_decoder *dec, const giflow_input *in, size_t stride)
         return GIFLOW__LZW_BUFFER;
     if (front_over(dec, in, stride))
         return GIFLOW__LZW_FRONT;
+    if (tail_interlaced(dec, in, stride))
+        return GIFLOW__LZW_TAIL;
 #if defined(__BYTE_ORDER__)
     int marks = giflow__data_complete(dec, in);
 #else

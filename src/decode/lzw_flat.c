@@ -504,6 +504,26 @@ static void front_expand(uint8_t *px, size_t lead, size_t n, const uint32_t *lut
     }
 }
 
+/* TAIL, interlaced (a frame known to complete, compose.c): the indices in
+ * the canvas's last n bytes are in stored-row order. Once the frame is
+ * over, everything below them is free: they are copied just below, then
+ * gathered back in canvas-row order, and become RGBA front to back (pixel
+ * k's bytes never reach index k + 1). */
+static void tail_deinterlace(giflow__lzw *z, const giflow__sink *s)
+{
+    static const uint8_t first[4] = {0, 4, 2, 1}, step[4] = {8, 8, 4, 2};
+    const size_t n = (size_t)z->total, w = s->w;
+    uint8_t *px = s->canvas, *idx = px + 3 * n, *tmp = px + 2 * n;
+    if (z->pos < n) /* (cannot happen: the frame completes) */
+        memset(idx + z->pos, 0, n - (size_t)z->pos);
+    memcpy(tmp, idx, n);
+    for (int p = 0; p < 4; p++)
+        for (size_t y = first[p]; y < s->h; y += step[p], tmp += w)
+            memcpy(idx + y * w, tmp, w);
+    giflow__px_convert(px, idx, s->lut, z->clear, n);
+    z->conv = n;
+}
+
 void giflow__lzw_settle(giflow__lzw *z, const giflow__sink *s, int done)
 {
     const uint64_t n = z->total;
@@ -528,6 +548,11 @@ void giflow__lzw_settle(giflow__lzw *z, const giflow__sink *s, int done)
         return;
     }
     uint8_t *px = s->canvas;
+    if (s->interlaced) {
+        if (done && z->conv < n)
+            tail_deinterlace(z, s);
+        return;
+    }
     /* Pixel k's RGBA lands on bytes [4k, 4k + 4): clear of the table. */
     uint64_t safe = done ? z->pos : (uint64_t)(flat_at(z, s).tab - px) / 4;
     if (safe > z->pos)

@@ -391,14 +391,14 @@ static void test_small_memory_copy(void)
  * point (no FRONT) and just after it. All checked against the default
  * mode. */
 static void short_frame(tb_buf *b, unsigned y, unsigned w, unsigned h, const uint8_t *px,
-                        size_t coded, int bad)
+                        size_t coded, int bad, int interlaced)
 {
     tb_u8(b, 0x2C);
     tb_u16(b, 0);
     tb_u16(b, y);
     tb_u16(b, w);
     tb_u16(b, h);
-    tb_u8(b, 0);
+    tb_u8(b, interlaced ? 0x40 : 0);
     tb_u8(b, 2);
     tb_buf lz = {0};
     tb_lzw(&lz, 2, px, coded, NULL);
@@ -417,25 +417,31 @@ static void test_small_memory_tail(void)
     for (int i = 0; i < W * FH; i++)
         f1[i] = (uint8_t)((i * 3 / 7 + i / W) % 4);
     /* A frame stops decoding at the first broken frame: one file each. */
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < 9; k++) {
         tb_buf b = {0};
         tb_header(&b, W, H, pal4, 4, 0);
         frame_at(&b, 0, 0, W, H, 0, f0);
-        frame_at(&b, 0, Y, W, FH, 0, f1); /* complete */
+        frame_at(&b, 0, Y, W, FH, k >= 6, f1); /* complete */
         size_t end = b.len;
         if (k == 1)
-            short_frame(&b, Y, W, FH, f0, W * FH / 2, 0); /* end code halfway */
+            short_frame(&b, Y, W, FH, f0, W * FH / 2, 0, 0); /* end code halfway */
         if (k == 2)
-            short_frame(&b, 0, W, FH, f1, W * FH, 1); /* a bad code near its end */
+            short_frame(&b, 0, W, FH, f1, W * FH, 1, 0); /* a bad code near its end */
         if (k == 3)
-            short_frame(&b, Y, W, FH, f0, 11030, 0); /* end code just past 11,025 */
+            short_frame(&b, Y, W, FH, f0, 11030, 0, 0); /* end code just past 11,025 */
         if (k == 4)
-            short_frame(&b, 8, W, FH, f1, 11800, 1); /* bad code just past it */
+            short_frame(&b, 8, W, FH, f1, 11800, 1, 0); /* bad code just past it */
         if (k == 5)
-            short_frame(&b, 24, W, FH, f0 + 3, 16000, 0);
+            short_frame(&b, 24, W, FH, f0 + 3, 16000, 0, 0);
+        /* Interlaced (TAIL only when the scan finds all of its pixels):
+         * complete (frame 1 above), ending early, a bad code near the end. */
+        if (k == 7)
+            short_frame(&b, Y, W, FH, f0, W * FH - 700, 0, 1);
+        if (k == 8)
+            short_frame(&b, 8, W, FH, f1, W * FH, 1, 1);
         tb_trailer(&b);
-        compare_small_memory(&b, k ? "small memory tail, broken" : "small memory tail");
-        if (k == 0) {
+        compare_small_memory(&b, k % 6 ? "small memory tail, broken" : "small memory tail");
+        if (k % 6 == 0) {
             /* Cut inside the complete frame: its data is not all at hand. */
             tb_buf t = {0};
             tb_bytes(&t, b.data, end - 600);
