@@ -78,7 +78,9 @@ static flat flat_at(const giflow__lzw *z, const giflow__sink *s)
 }
 
 /* The entries of the clear and end codes (never defined by the stream):
- * the sign bit sends them to the control path once loaded. */
+ * the sign bit sends them to the control path once loaded; bit 0 tells
+ * the end code, and the clear code's bits 8..11 hold the minimum code
+ * size (flat_start). */
 #define CTRL ((uint64_t)1 << 63)
 
 /* The literal bytes: byte c at offset c. */
@@ -108,7 +110,7 @@ static void flat_start(giflow__lzw *z, const flat *f)
         memcpy(f->tab + 8 * (size_t)i, two, 16);
     }
     memcpy(f->base, lit_bytes, clear);
-    st64(f->tab + 8 * (size_t)clear, CTRL);
+    st64(f->tab + 8 * (size_t)clear, CTRL | (uint64_t)z->lit_width << 8);
     st64(f->tab + 8 * (size_t)clear + 8, CTRL | 1);
     z->prev = -1;
     z->t.flat.prev_src = 0;
@@ -245,13 +247,15 @@ static __attribute__((noinline)) int fast_run(flat_state *st)
     control:
         bits >>= width;
         nbits -= width;
-        if (c != st->clear) {
+        /* The clear code's entry holds the code size: the loop then
+         * needs nothing from st (one register more for its values). */
+        if (e & 1) {
             why = FAST_EOI;
             break;
         }
-        next = st->clear + 2;
-        width = st->lit_width + 1;
+        width = (unsigned)(e >> 8 & 15) + 1;
         mask = (1u << width) - 1;
+        next = (mask >> 1) + 3; /* the clear code + 2 */
     first:
         /* The first code after a clear: a literal (or a control code),
          * which defines nothing. */
