@@ -23,11 +23,16 @@ void giflow__px_paint(uint8_t *d, const uint8_t *idx, const uint32_t *lut, unsig
  * table, longer than a 36-pixel row takes) done once, when the rows hold
  * pixels in all. trans is 1 + the transparent index, or 0. lut must
  * outlive the runs. */
+#if !defined(GIFLOW_PORTABLE) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define GIFLOW__PX_PLANES 1 /* pixels.c's x86 paths (PX_X86) */
+#endif
 typedef struct giflow__px_rows {
     const uint32_t *lut;
     unsigned span, trans;
     int planes; /* plane is built (x86 with AVX-512 VBMI) */
+#ifdef GIFLOW__PX_PLANES
     _Alignas(64) uint8_t plane[4][256];
+#endif
 } giflow__px_rows;
 void giflow__px_rows_init(giflow__px_rows *r, const uint32_t *lut, unsigned span,
                           unsigned trans, uint64_t pixels);
