@@ -157,12 +157,8 @@ static COPY_INLINE void copy_seg(uint8_t *d, const uint8_t *sp, uint64_t n, cons
  * length classes mispredicted about once in two codes). Marked: a select
  * per block, whatever the entry's flag. (16-pixel blocks were slower.) */
 WIDE_TARGET static inline void seg_wide(uint8_t *d, const uint8_t *sp, uint64_t n,
-                                        const int marked, unsigned t)
+                                        const int marked)
 {
-    if (n > 8) {
-        copy_seg(d, sp, n, marked, t);
-        return;
-    }
     const __m256i mb = _mm256_set1_epi32((int)MARK_BIT);
     __mmask8 k = (__mmask8)((1u << n) - 1);
     __m256i v = _mm256_maskz_loadu_epi32(k, sp);
@@ -173,12 +169,39 @@ WIDE_TARGET static inline void seg_wide(uint8_t *d, const uint8_t *sp, uint64_t 
     }
     _mm256_mask_storeu_epi32(d, k, v);
 }
+
+/* Marks (imm 0x72: (v & ~MARK) | (~v >> 1 & MARK)) or unmarks (0xD8:
+ * v ^ ((v ^ v >> 1) & MARK)) n pixels at p, 8 at a time, each one
+ * ternary-logic op; the tail masked. */
+#define REMARK_WIDE(name, imm)                                                                  \
+    WIDE_TARGET static COPY_NOINLINE void name(uint8_t *p, uint64_t n)                        \
+    {                                                                                          \
+        const __m256i mb = _mm256_set1_epi32((int)MARK_BIT);                                   \
+        uint64_t i = 0;                                                                        \
+        for (; i + 8 <= n; i += 8) {                                                           \
+            void *q = p + 4 * (size_t)i;                                                       \
+            __m256i v = _mm256_loadu_si256((const __m256i *)q);                                \
+            v = _mm256_ternarylogic_epi32(v, _mm256_srli_epi32(v, 1), mb, imm);                \
+            _mm256_storeu_si256((__m256i *)q, v);                                              \
+        }                                                                                      \
+        if (i < n) {                                                                           \
+            __mmask8 k = (__mmask8)((1u << (n - i)) - 1);                                      \
+            __m256i v = _mm256_maskz_loadu_epi32(k, p + 4 * (size_t)i);                        \
+            v = _mm256_ternarylogic_epi32(v, _mm256_srli_epi32(v, 1), mb, imm);                \
+            _mm256_mask_storeu_epi32(p + 4 * (size_t)i, k, v);                                 \
+        }                                                                                      \
+    }
+REMARK_WIDE(mark_wide, 0x72)
+REMARK_WIDE(unmark_wide, 0xD8)
 #else
 #define COPY_WIDE 0
-static inline void seg_wide(uint8_t *d, const uint8_t *sp, uint64_t n, const int marked,
-                            unsigned t)
+static inline void mark_wide(uint8_t *p, uint64_t n)
 {
-    (void)d, (void)sp, (void)n, (void)marked, (void)t;
+    (void)p, (void)n;
+}
+static inline void seg_wide(uint8_t *d, const uint8_t *sp, uint64_t n, const int marked)
+{
+    (void)d, (void)sp, (void)n, (void)marked;
 }
 #endif
 
@@ -292,9 +315,8 @@ static COPY_INLINE void copy_at(const geom *g, const at *src, const at *dst, uin
                                 const int marked, unsigned t, const int wide)
 {
     if (src->col + n <= g->w && dst->col + n <= g->w) {
-        if (wide)
-            seg_wide(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n, marked,
-                     t);
+        if (wide && n <= 8)
+            seg_wide(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n, marked);
         else
             copy_seg(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n, marked,
                      t);
@@ -322,11 +344,14 @@ static void mark_seg(uint8_t *p, uint64_t n)
 }
 
 /* The same from place a on, row by row. */
-static COPY_NOINLINE void mark_at(const geom *g, at a, uint64_t n)
+static COPY_NOINLINE void mark_at(const geom *g, at a, uint64_t n, const int wide)
 {
     while (n) {
         uint64_t k = g->w - a.col < n ? g->w - a.col : n;
-        mark_seg(a.row + 4 * (size_t)a.col, k);
+        if (wide)
+            mark_wide(a.row + 4 * (size_t)a.col, k);
+        else
+            mark_seg(a.row + 4 * (size_t)a.col, k);
         n -= k;
         if (n)
             at_step(&a, g, k);
@@ -409,8 +434,8 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
             } else if (contiguous) {
                 const uint8_t *sp = base + 4 * (epoch + a);
                 memcpy(&w0, sp, 4);
-                if (wide)
-                    seg_wide(base + 4 * pos, sp, slen, marked, t);
+                if (wide && slen <= 8)
+                    seg_wide(base + 4 * pos, sp, slen, marked);
                 else
                     copy_seg(base + 4 * pos, sp, slen, marked, t);
             } else {
@@ -440,8 +465,8 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
                 /* all transparent: nothing to write */
             } else if (contiguous) {
                 memcpy(&w0, base + 4 * prev_pos, 4);
-                if (wide)
-                    seg_wide(base + 4 * pos, base + 4 * prev_pos, m, marked, t);
+                if (wide && m <= 8)
+                    seg_wide(base + 4 * pos, base + 4 * prev_pos, m, marked);
                 else
                     copy_seg(base + 4 * pos, base + 4 * prev_pos, m, marked, t);
                 if (n == slen)
@@ -478,10 +503,12 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
                 if (prev >= 0 && prev_a != na) {
                     /* The new entry is not all transparent, but prev's
                      * string, skipped, is its start: marked now. */
-                    if (contiguous)
+                    if (contiguous && wide)
+                        mark_wide(base + 4 * prev_pos, prev_len);
+                    else if (contiguous)
                         mark_seg(base + 4 * prev_pos, prev_len);
                     else
-                        mark_at(&g, pv, prev_len);
+                        mark_at(&g, pv, prev_len, wide);
                 }
                 if (prev >= 0 && a_cur && !prev_a) {
                     /* It ends with this skipped string's first pixel. */
@@ -592,6 +619,14 @@ void giflow__lzw_copy_unmark(giflow__lzw *z, const giflow__sink *s)
         k0 = 0;
         k1 = s->h - 1;
     }
+#if COPY_WIDE
+    if (__builtin_cpu_supports("avx512vl")) {
+        for (uint32_t k = k0; k <= k1; k++)
+            unmark_wide(geom_row(&g, k), s->w);
+        z->mark_from = UINT64_MAX;
+        return;
+    }
+#endif
     for (uint32_t k = k0; k <= k1; k++)
         unmark_row(geom_row(&g, k), s->w);
     z->mark_from = UINT64_MAX;
