@@ -38,70 +38,85 @@ uint8_t *giflow__sink_row(const giflow__sink *s, uint64_t k)
     return s->canvas + (size_t)y * s->stride + (size_t)s->x0 * 4;
 }
 
+/* Tops up the scan's bit buffer: 8 bytes at a time inside a sub-block,
+ * else a byte at a time (to 56 bits or the data's end), following the
+ * sub-blocks. Returns the bits then held. */
+static inline unsigned fills_top(uint64_t *bits, unsigned *nbits, const uint8_t **ip,
+                                 const uint8_t **blk_end, const uint8_t *end)
+{
+    if (*blk_end - *ip >= 8) {
+        lzw_load8(bits, nbits, ip);
+        return *nbits;
+    }
+    while (*nbits <= 56) {
+        if (*ip == *blk_end) { /* the next sub-block */
+            if (*ip >= end || **ip == 0)
+                break;
+            *blk_end = *ip + 1 + **ip;
+            (*ip)++;
+            if (*blk_end > end)
+                *blk_end = end;
+            continue;
+        }
+        *bits |= (uint64_t) * (*ip)++ << *nbits;
+        *nbits += 8;
+    }
+    return *nbits;
+}
+
 int giflow__lzw_fills(giflow__lzw *z, unsigned lit_width, const uint8_t *ip,
                       const uint8_t *blk_end, const uint8_t *end, uint64_t n)
 {
     /* String lengths, literals' included; 0 for the clear and end codes,
-     * so that one test sends them, the code being defined and bad codes
-     * to the careful step. Slot 4096 takes definitions once full. */
+     * so that one test sends them and bad codes to the careful step. The
+     * entry the next code defines is one longer than the last string,
+     * whatever that code is, so its length is stored before the code is
+     * looked up: the code being defined (KwKwK) then needs no case of its
+     * own (it was a mispredicted branch). Slot 4096 takes the definitions
+     * once the table is full. */
     uint16_t *len = z->t.pos24.lo;
     const unsigned clear = 1u << lit_width;
     for (unsigned i = 0; i < clear; i++)
         len[i] = 1;
     len[clear] = len[clear + 1] = 0;
-    unsigned width = lit_width + 1, mask = (1u << width) - 1, next = clear + 1;
-    unsigned plen = 0;
-    int have_prev = 0;
+    unsigned width, mask, next, c, l, plen;
     uint64_t pos = 0, bits = 0;
     unsigned nbits = 0;
-    for (;;) {
-        if (nbits < 12) {
-            /* 8 bytes at a time inside a sub-block, else a byte at a time
-             * (to 56 bits or the data's end). */
-            if (blk_end - ip >= 8) {
-                lzw_load8(&bits, &nbits, &ip);
-            } else {
-                while (nbits <= 56) {
-                    if (ip == blk_end) { /* the next sub-block */
-                        if (ip >= end || *ip == 0)
-                            break;
-                        blk_end = ip + 1 + *ip;
-                        ip++;
-                        if (blk_end > end)
-                            blk_end = end;
-                        continue;
-                    }
-                    bits |= (uint64_t)*ip++ << nbits;
-                    nbits += 8;
-                }
-                if (nbits < width)
-                    return 0; /* the data ends */
-            }
-        }
-        unsigned c = (unsigned)bits & mask, l = len[c];
+restart:
+    /* After a clear (or at the start): a literal, which defines nothing. */
+    width = lit_width + 1;
+    mask = (1u << width) - 1;
+    next = clear + 2;
+    do {
+        if (nbits < width && fills_top(&bits, &nbits, &ip, &blk_end, end) < width)
+            return 0; /* the data ends */
+        c = (unsigned)bits & mask;
         bits >>= width;
         nbits -= width;
-        if (c >= next || l == 0 || !have_prev) {
-            if (c == clear) {
-                width = lit_width + 1;
-                mask = (1u << width) - 1;
-                next = clear + 1;
-                have_prev = 0;
-                continue;
-            }
-            if (c == next && have_prev)
-                l = plen + 1; /* the code being defined */
-            else if (c >= next || l == 0)
-                return 0; /* the end code before the frame's last pixel, or a bad code */
+    } while (c == clear);
+    if (c > clear)
+        return 0; /* the end code before the frame's last pixel, or a bad code */
+    plen = 1;
+    if (++pos >= n)
+        return 1;
+    for (;;) {
+        if (nbits < 12 && fills_top(&bits, &nbits, &ip, &blk_end, end) < width)
+            return 0;
+        len[next] = (uint16_t)(plen + 1);
+        c = (unsigned)bits & mask;
+        l = len[c];
+        bits >>= width;
+        nbits -= width;
+        if (l == 0 || c > next) {
+            if (c == clear)
+                goto restart;
+            return 0;
         }
-        /* The first code after a clear fills the end code's slot: skipped. */
-        len[have_prev ? next : GIFLOW__LZW_TABLE] = (uint16_t)(plen + 1);
         next += next < GIFLOW__LZW_TABLE;
         if (next > mask && width < 12) {
             width++;
             mask = mask * 2 + 1;
         }
-        have_prev = 1;
         plen = l;
         pos += l;
         if (pos >= n)

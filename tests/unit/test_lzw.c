@@ -152,6 +152,36 @@ static void check_golden(const char *lzw_rel, const char *want_rel)
     free(want);
 }
 
+/* giflow__lzw_fills (the scan that lets a frame use its own canvas bytes)
+ * must say a stream yields n pixels exactly when the INDEX decoder (chain
+ * tables, no code shared) makes at least n from it: checked at the count
+ * it makes and one past, on the stream as it is, cut short, and with a
+ * byte turned into a code far above the table's next. */
+static void check_fills(unsigned mcs, const uint8_t *src, size_t len, size_t n, const char *what)
+{
+    static giflow__lzw z;
+    size_t cap = n + 8192;
+    uint8_t *out = malloc(cap), *bad = malloc(len + 1);
+    memcpy(bad, src, len);
+    for (int v = 0; v < 3; v++) {
+        size_t l = v == 1 ? len / 2 : len;
+        const uint8_t *p = v == 2 ? bad : src;
+        if (v == 2 && len > 16)
+            bad[len * 3 / 4] = 0xFF;
+        int st;
+        size_t k = run(mcs, p, l, 1 << 30, 1 << 30, out, cap, &st);
+        if (k > 0)
+            TU_CHECK(giflow__lzw_fills(&z, mcs, p, p + l, p + l, k) == 1,
+                     "%s: mcs %u: scan (variant %d) misses %zu pixels", what, mcs, v, k);
+        if (k < cap)
+            TU_CHECK(giflow__lzw_fills(&z, mcs, p, p + l, p + l, k + 1) == 0,
+                     "%s: mcs %u: scan (variant %d) claims %zu pixels, %zu made", what, mcs, v,
+                     k + 1, k);
+    }
+    free(out);
+    free(bad);
+}
+
 /* Round trip through the independent encoder, for several options. */
 static void check_roundtrip(unsigned mcs, const uint8_t *px, size_t n, tb_lzw_opts o,
                             const char *what)
@@ -168,6 +198,8 @@ static void check_roundtrip(unsigned mcs, const uint8_t *px, size_t n, tb_lzw_op
         /* Output stops at n, before the end code is read, when sizes match. */
         TU_CHECK(st == want_st || st == GIFLOW__LZW_RUNNING, "%s: status %d", what, st);
     }
+    if (mcs >= 2) /* (the scan serves the flat modes: code sizes 2..8) */
+        check_fills(mcs, b.data, b.len, n, what);
     /* The canvas modes, on a frame shape that wraps strings across rows. */
     uint32_t w = n % 97 == 0 ? 97 : (n % 10 == 0 ? 10 : 1);
     uint32_t h = (uint32_t)(n / w);
