@@ -566,7 +566,9 @@ GIFLOW_API uint32_t giflow_decoder_partial_row(const giflow_decoder *dec, uint32
  * the canvas itself as its workspace when all of its data is at hand, and
  * then writes the canvas only in the call that completes it; so does a
  * later opaque frame as wide as the canvas when there is no working buffer
- * and a scan of its data (all in memory) shows that it completes. */
+ * and a scan of its data (all in memory) shows that it makes at least its
+ * first 11,025 pixels (interlaced: all of them); one that stops early then
+ * still leaves every pixel it did not reach as it was. */
 GIFLOW_API int giflow_decode_frame_rgba(giflow_decoder *dec, giflow_input *in,
                                         uint8_t *canvas, size_t stride);
 
