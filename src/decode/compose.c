@@ -111,15 +111,19 @@ static int can_fill(const giflow_decoder *dec, const giflow_input *in, uint64_t 
 /* The first frame on a fresh canvas, covering all of it, has nothing under
  * it to keep: its indices and tables can live in the canvas (TAIL mode).
  * That leaves the canvas unfit to show until the frame ends, so only when
- * all of its data is at hand (no NEED_INPUT halfway). */
-static int tail_fits(const giflow_decoder *dec, const giflow_input *in, size_t stride)
+ * all of its data is at hand (no NEED_INPUT halfway). Before the working
+ * buffer: frames of GIFLOW__TAIL_MIN_PIXELS or more, not interlaced.
+ * Without one (late): any frame whose table fits below its indices,
+ * interlaced too (its rows are put in order when it ends). */
+static int tail_fits(const giflow_decoder *dec, const giflow_input *in, size_t stride, int late)
 {
     const giflow_frame_info *f = &dec->frame;
     uint64_t n = (uint64_t)f->width * f->height;
+    int big = late ? 3 * n >= GIFLOW__FRONT_LEAD : n >= GIFLOW__TAIL_MIN_PIXELS && !f->interlaced;
     return dec->fresh_canvas && f->x == 0 && f->y == 0 &&
            f->width == dec->image.canvas_width && f->height == dec->image.canvas_height &&
-           stride == (size_t)f->width * 4 && !f->interlaced && f->min_code_size >= 2 &&
-           f->min_code_size <= 8 && n >= GIFLOW__TAIL_MIN_PIXELS && n < GIFLOW__FLAT_MAX_PIXELS &&
+           stride == (size_t)f->width * 4 && big && f->min_code_size >= 2 &&
+           f->min_code_size <= 8 && n < GIFLOW__FLAT_MAX_PIXELS &&
            giflow__data_complete(dec, in) && can_fill(dec, in, n);
 }
 
@@ -208,10 +212,12 @@ static int pick_mode(giflow_decoder *dec, const giflow_input *in, size_t stride)
 {
     const giflow_frame_info *f = &dec->frame;
     int inside = f->clip_width == f->width && f->clip_height == f->height;
-    if (tail_fits(dec, in, stride))
+    if (tail_fits(dec, in, stride, 0))
         return GIFLOW__LZW_TAIL;
     if (buffer_fits(dec))
         return GIFLOW__LZW_BUFFER;
+    if (tail_fits(dec, in, stride, 1))
+        return GIFLOW__LZW_TAIL;
     if (front_over(dec, in, stride))
         return GIFLOW__LZW_FRONT;
     if (tail_interlaced(dec, in, stride))

@@ -508,23 +508,30 @@ static void front_expand(uint8_t *px, size_t lead, size_t n, const uint32_t *lut
     }
 }
 
-/* TAIL, interlaced (a frame known to complete, compose.c): the indices in
- * the canvas's last n bytes are in stored-row order. Once the frame is
- * over, everything below them is free: they are copied just below, then
- * gathered back in canvas-row order, and become RGBA front to back (pixel
- * k's bytes never reach index k + 1). */
+/* TAIL, interlaced (a later frame known to complete, or a first frame on
+ * a fresh canvas, compose.c): the indices in the canvas's last n bytes
+ * are in stored-row order. Once the frame is over, everything below them
+ * is free: they are copied just below, then gathered back in canvas-row
+ * order, and become RGBA front to back (pixel k's bytes never reach index
+ * k + 1). A first frame that stopped early leaves the pixels it never
+ * reached transparent, as the canvas was. */
 static void tail_deinterlace(giflow__lzw *z, const giflow__sink *s)
 {
     static const uint8_t first[4] = {0, 4, 2, 1}, step[4] = {8, 8, 4, 2};
-    const size_t n = (size_t)z->total, w = s->w;
+    const size_t n = (size_t)z->total, w = s->w, pos = (size_t)z->pos;
     uint8_t *px = s->canvas, *idx = px + 3 * n, *tmp = px + 2 * n;
-    if (z->pos < n) /* (cannot happen: the frame completes) */
-        memset(idx + z->pos, 0, n - (size_t)z->pos);
+    memset(idx + pos, 0, n - pos); /* (valid indices for the pass) */
     memcpy(tmp, idx, n);
     for (int p = 0; p < 4; p++)
         for (size_t y = first[p]; y < s->h; y += step[p], tmp += w)
             memcpy(idx + y * w, tmp, w);
     giflow__px_convert(px, idx, s->lut, z->clear, n);
+    for (size_t k = 0, p = 0; p < 4 && pos < n; p++)
+        for (size_t y = first[p]; y < s->h; y += step[p], k++)
+            if ((k + 1) * w > pos) { /* stored row k, from column pos - k w on */
+                size_t x = k * w < pos ? pos - k * w : 0;
+                memset(px + 4 * (y * w + x), 0, 4 * (w - x));
+            }
     z->conv = n;
 }
 

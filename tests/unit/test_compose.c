@@ -452,6 +452,38 @@ static void test_small_memory_tail(void)
     }
 }
 
+/* Without the working buffer, a first frame covering a fresh canvas with
+ * its data at hand decodes in the canvas (TAIL) from 11,013 pixels on,
+ * interlaced too (its rows put in canvas order at the end). One that stops
+ * early (cut, or a bad code) leaves the pixels it never reached
+ * transparent. Checked against the default mode (a working buffer, no
+ * code shared) for both layouts. */
+static void test_small_memory_first(void)
+{
+    enum { W = 120, H = 100 };
+    static uint8_t f0[W * H];
+    for (int i = 0; i < W * H; i++)
+        f0[i] = (uint8_t)((i * 5 / 11 + i / W) % 4);
+    for (int il = 0; il < 2; il++) {
+        tb_buf b = {0};
+        tb_header(&b, W, H, pal4, 4, 0);
+        size_t at = b.len;
+        frame_at(&b, 0, 0, W, H, il, f0);
+        size_t end = b.len;
+        tb_trailer(&b);
+        compare_small_memory(&b, il ? "small memory first, interlaced" : "small memory first");
+        for (size_t cut = at + 40; cut < end; cut += (end - at) / 5) {
+            tb_buf t = {0};
+            tb_bytes(&t, b.data, cut);
+            compare_small_memory(&t, "small memory first, truncated");
+            t.data[cut - 5] = 0xFF; /* and a bad code there */
+            compare_small_memory(&t, "small memory first, bad code");
+            tb_free(&t);
+        }
+        tb_free(&b);
+    }
+}
+
 /* Strings of more than 8 pixels in marked copies: with a transparent pixel
  * (copied through marks) and without (copied plainly, as their table
  * entry tells): periods of 3 and 2 with a rare transparent pixel. */
@@ -553,6 +585,7 @@ int main(void)
     test_small_memory_long();
     test_small_memory_skip();
     test_small_memory_tail();
+    test_small_memory_first();
     printf("test_compose: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
     return tu_failures != 0;
 }
