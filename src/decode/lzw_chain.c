@@ -169,7 +169,14 @@ chain_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s
                 } else {
                     fill_forward(s, &cur, slen < lim ? slen : lim, v);
                 }
-            } else if (inside && slen <= w - cur.col) {
+            } else if (!inside && slen <= w - cur.col &&
+                       (!cur.rp || cur.col >= s->clip_w)) {
+                /* Within one row, none of it visible (clipped frames):
+                 * only its first byte matters. */
+                while (cc > clear && !(link[cc] & LZW_RUN))
+                    cc = link[cc] & LZW_FIELD;
+                first = cc < clear ? lzw_lit(cc) : suffix[cc];
+            } else if (slen <= w - cur.col && (inside || (cur.rp && cur.col + slen <= s->clip_w))) {
                 /* Within one visible row: walk from the end, in place, one
                  * table load per step. */
                 uint8_t *d = cur.rp + 4 * (size_t)cur.col;

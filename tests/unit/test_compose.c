@@ -571,6 +571,30 @@ static void test_small_memory_skip(void)
     }
 }
 
+/* Frames that reach past the canvas's right and bottom edges paint
+ * through chain tables (CANVAS): strings wholly in the visible columns,
+ * wholly outside them (only their first index is needed), across the
+ * edge and across rows; with and without transparency. */
+static void test_small_memory_clipped(void)
+{
+    enum { W = 40, H = 30 };
+    static uint8_t f0[W * H], f1[32 * 24], f2[32 * 20];
+    for (int i = 0; i < W * H; i++)
+        f0[i] = (uint8_t)((i * 7) % 3 + 1);
+    for (int i = 0; i < 32 * 24; i++)
+        f1[i] = (uint8_t)((i / 3 + i / 32) % 4);
+    skip_pattern(f2, sizeof f2, 5, 0);
+    tb_buf b = {0};
+    tb_header(&b, W, H, pal4, 4, 0);
+    frame_at(&b, 0, 0, W, H, 0, f0);
+    frame_at(&b, 20, 12, 32, 24, 0, f1); /* 20 of 32 columns, 18 of 24 rows */
+    tb_gce(&b, 1, 0, 0);
+    frame_at(&b, 29, 3, 32, 20, 0, f2); /* 11 columns, transparent 0 */
+    tb_trailer(&b);
+    compare_small_memory(&b, "small memory, clipped frames");
+    tb_free(&b);
+}
+
 int main(void)
 {
     test_disposal_background();
@@ -584,6 +608,7 @@ int main(void)
     test_small_memory_copy();
     test_small_memory_long();
     test_small_memory_skip();
+    test_small_memory_clipped();
     test_small_memory_tail();
     test_small_memory_first();
     printf("test_compose: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
