@@ -18,8 +18,10 @@
 #define COPY_INLINE inline __attribute__((always_inline))
 #define COPY_NOINLINE __attribute__((noinline))
 #define COPY_LIKELY(x) __builtin_expect(!!(x), 1)
+#define COPY_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #define COPY_LIKELY(x) (x)
+#define COPY_UNLIKELY(x) (x)
 #define COPY_INLINE inline
 #define COPY_NOINLINE
 #endif
@@ -450,6 +452,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
             width = z->lit_width + 1;
             mask = (1u << width) - 1;
             prev = -1;
+            prev_a = 0;
             epoch = pos;
             ep = cur;
             continue;
@@ -493,30 +496,33 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
              * starts at prev_pos and ends where this string starts. The
              * first code after a clear writes the unused end-code slot. */
             uint64_t b = pos - epoch;
-            if (b >= (1u << 24)) {
+            if (!marked && b >= (1u << 24)) { /* (marked: below 2^22) */
                 status = GIFLOW__LZW_BAD_CODE; /* cannot happen; see lzw.h */
                 break;
             }
             uint32_t flags = 0;
             if (marked) {
                 unsigned na = prev_a & first_t;
-                if (prev >= 0 && prev_a != na) {
-                    /* The new entry is not all transparent, but prev's
-                     * string, skipped, is its start: marked now. */
-                    if (contiguous && wide)
-                        mark_wide(base + 4 * prev_pos, prev_len);
-                    else if (contiguous)
-                        mark_seg(base + 4 * prev_pos, prev_len);
-                    else
-                        mark_at(&g, pv, prev_len, wide);
-                }
-                if (prev >= 0 && a_cur && !prev_a) {
-                    /* It ends with this skipped string's first pixel. */
-                    uint8_t *d = contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col;
-                    uint32_t v;
-                    memcpy(&v, d, 4);
-                    v = mark_set(v);
-                    memcpy(d, &v, 4);
+                /* (One branch for both cases; prev_a is 0 after a clear, so
+                 * the second may mark a pixel that needs none: harmless.) */
+                if (COPY_UNLIKELY(((prev_a & ~first_t) | (a_cur & ~prev_a)) & 1)) {
+                    if (prev_a) {
+                        /* The new entry is not all transparent, but prev's
+                         * string, skipped, is its start: marked now. */
+                        if (contiguous && wide)
+                            mark_wide(base + 4 * prev_pos, prev_len);
+                        else if (contiguous)
+                            mark_seg(base + 4 * prev_pos, prev_len);
+                        else
+                            mark_at(&g, pv, prev_len, wide);
+                    } else {
+                        /* It ends with this skipped string's first pixel. */
+                        uint8_t *d = contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col;
+                        uint32_t v;
+                        memcpy(&v, d, 4);
+                        v = mark_set(v);
+                        memcpy(d, &v, 4);
+                    }
                 }
                 flags = (prev_t | first_t) << 23 | na << 22;
             }
