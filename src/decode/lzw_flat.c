@@ -511,21 +511,24 @@ static void front_expand(uint8_t *px, size_t lead, size_t n, const uint32_t *lut
 /* TAIL, interlaced (a later frame known to complete, or a first frame on
  * a fresh canvas, compose.c): the indices in the canvas's last n bytes
  * are in stored-row order. Once the frame is over, everything below them
- * is free: they are copied just below, then gathered back in canvas-row
- * order, and become RGBA front to back (pixel k's bytes never reach index
- * k + 1). A first frame that stopped early leaves the pixels it never
+ * is free: they are gathered just below in canvas-row order, then become
+ * RGBA in place. A first frame that stopped early leaves the pixels it never
  * reached transparent, as the canvas was. */
 static void tail_deinterlace(giflow__lzw *z, const giflow__sink *s)
 {
     static const uint8_t first[4] = {0, 4, 2, 1}, step[4] = {8, 8, 4, 2};
     const size_t n = (size_t)z->total, w = s->w, pos = (size_t)z->pos;
-    uint8_t *px = s->canvas, *idx = px + 3 * n, *tmp = px + 2 * n;
+    uint8_t *px = s->canvas, *idx = px + 3 * n, *ord = px + 2 * n;
     memset(idx + pos, 0, n - pos); /* (valid indices for the pass) */
-    memcpy(tmp, idx, n);
     for (int p = 0; p < 4; p++)
-        for (size_t y = first[p]; y < s->h; y += step[p], tmp += w)
-            memcpy(idx + y * w, tmp, w);
-    giflow__px_convert(px, idx, s->lut, z->clear, n);
+        for (size_t y = first[p]; y < s->h; y += step[p], idx += w)
+            memcpy(ord + y * w, idx, w);
+    /* In canvas order 2n bytes in: the first rows, up to 2n / 3 pixels,
+     * convert front to back in place; the rest as FRONT's (their
+     * pixels start at most 3w bytes before their indices). */
+    size_t m = 2 * n / 3 / w * w;
+    giflow__px_convert(px, ord, s->lut, z->clear, m);
+    front_expand(px + 4 * m, 2 * n - 3 * m, n - m, s->lut, z->clear);
     for (size_t k = 0, p = 0; p < 4 && pos < n; p++)
         for (size_t y = first[p]; y < s->h; y += step[p], k++)
             if ((k + 1) * w > pos) { /* stored row k, from column pos - k w on */

@@ -460,18 +460,20 @@ static void test_small_memory_tail(void)
  * code shared) for both layouts. */
 static void test_small_memory_first(void)
 {
-    enum { W = 120, H = 100 };
-    static uint8_t f0[W * H];
-    for (int i = 0; i < W * H; i++)
-        f0[i] = (uint8_t)((i * 5 / 11 + i / W) % 4);
-    for (int il = 0; il < 2; il++) {
+    /* (One row and one column too: the row order's edge cases.) */
+    static const unsigned sizes[3][2] = {{120, 100}, {11100, 1}, {1, 11100}};
+    static uint8_t f0[12000];
+    for (int i = 0; i < 12000; i++)
+        f0[i] = (uint8_t)((i * 5 / 11 + i / 120) % 4);
+    for (int il = 0; il < 6; il++) {
+        const unsigned W = sizes[il / 2][0], H = sizes[il / 2][1];
         tb_buf b = {0};
         tb_header(&b, W, H, pal4, 4, 0);
         size_t at = b.len;
-        frame_at(&b, 0, 0, W, H, il, f0);
+        frame_at(&b, 0, 0, W, H, il & 1, f0);
         size_t end = b.len;
         tb_trailer(&b);
-        compare_small_memory(&b, il ? "small memory first, interlaced" : "small memory first");
+        compare_small_memory(&b, il & 1 ? "small memory first, interlaced" : "small memory first");
         for (size_t cut = at + 40; cut < end; cut += (end - at) / 5) {
             tb_buf t = {0};
             tb_bytes(&t, b.data, cut);
