@@ -78,9 +78,9 @@ static flat flat_at(const giflow__lzw *z, const giflow__sink *s)
 }
 
 /* The entries of the clear and end codes (never defined by the stream):
- * the sign bit sends them to the control path once loaded; bit 0 tells
- * the end code, and the clear code's bits 8..11 hold the minimum code
- * size (flat_start). */
+ * the sign bit sends them to the control path once loaded (as a length,
+ * 2^31, longer than any room); bit 0 tells the end code, and the clear
+ * code's bits 8..11 hold the minimum code size (flat_start). */
 #define CTRL ((uint64_t)1 << 63)
 
 /* The literal bytes: byte c at offset c. */
@@ -198,8 +198,10 @@ static __attribute__((noinline)) int fast_run(flat_state *st)
     const uint8_t *const ilim = st->ilim;
     uint8_t *o = st->o;
     uint8_t *const olim = st->olim, *const tab = st->tab;
-    unsigned nbits = st->nbits, width = st->width, mask = st->mask, next = st->next;
-    unsigned c, l;
+    unsigned nbits = st->nbits, width = st->width;
+    /* Word-sized: codes index the table without a zero-extension. */
+    size_t mask = st->mask, next = st->next, c;
+    unsigned l;
     int why = FAST_LIMIT, have_prev = st->have_prev;
 
     if (!have_prev)
@@ -210,21 +212,24 @@ static __attribute__((noinline)) int fast_run(flat_state *st)
          * one (a well-predicted branch, cheaper than a load per code). */
         if (nbits < 12)
             lzw_load8(&bits, &nbits, &ip);
-        c = (unsigned)bits & mask;
+        c = (size_t)bits & mask;
         if (LIKELY(c < next)) {
             e = ld64(tab + 8 * (size_t)c);
-            if (UNLIKELY((int64_t)e < 0))
-                goto control;
             l = (unsigned)(e >> 32);
-            if (UNLIKELY((size_t)(olim - o) < l))
+            /* The clear and end codes' lengths are 2^31 (CTRL): they fail
+             * this test too, so the common path has no test of its own. */
+            if (UNLIKELY((uintptr_t)o + l > (uintptr_t)olim)) {
+                if ((int64_t)e < 0)
+                    goto control;
                 break; /* the code stays in the bit buffer */
+            }
             sp = tab + (uint32_t)e;
             fast_copy(o, sp, l, 0);
         } else {
             if (UNLIKELY(c != next))
                 goto bad;
             l = (unsigned)(pdef >> 32);
-            if (UNLIKELY((size_t)(olim - o) < l))
+            if (UNLIKELY((uintptr_t)o + l > (uintptr_t)olim))
                 break;
             sp = tab + (uint32_t)pdef;
             fast_copy(o, sp, l, 1);
@@ -263,7 +268,7 @@ static __attribute__((noinline)) int fast_run(flat_state *st)
         if (!(o < olim && ip < ilim))
             break;
         lzw_load8(&bits, &nbits, &ip);
-        c = (unsigned)bits & mask;
+        c = (size_t)bits & mask;
         if (c >= next) {
             why = FAST_BAD;
             break;
@@ -288,8 +293,8 @@ static __attribute__((noinline)) int fast_run(flat_state *st)
     st->o = o;
     st->nbits = nbits;
     st->width = width;
-    st->mask = mask;
-    st->next = next;
+    st->mask = (unsigned)mask;
+    st->next = (unsigned)next;
     st->have_prev = have_prev;
     return why;
 }
