@@ -127,20 +127,16 @@ static int tail_fits(const giflow_decoder *dec, const giflow_input *in, size_t s
            giflow__data_complete(dec, in) && can_fill(dec, in, n);
 }
 
-/* In place of TAIL's first frame, a later one: opaque, as wide as the
- * canvas (its rectangle is one run of 4n bytes) and wholly inside it,
- * covers everything under it, so those bytes are its workspace too (FRONT
- * mode: the table at their start, the indices after it), but only if it
- * cannot stop early with bytes of pixels it did not reach overwritten.
- * Index k lies in pixel (GIFLOW__FRONT_LEAD + k) / 4 or below, so once the
- * frame is sure to make GIFLOW__FRONT_SURE pixels it may stop anywhere:
- * its data, all in memory, is scanned that far first, a pass that only
- * counts string lengths (about 11 K pixels, not the whole frame). */
-static int front_over(giflow_decoder *dec, const giflow_input *in, size_t stride)
+/* Whether a later opaque frame, as wide as the canvas (its rectangle is
+ * one run of 4n bytes) and wholly inside it, of the given interlacing, may
+ * use those bytes as its workspace: its data, all in memory, is scanned
+ * (a pass that only counts string lengths) for `need` pixels first. */
+static int own_bytes(giflow_decoder *dec, const giflow_input *in, size_t stride,
+                     int interlaced, uint64_t need)
 {
     const giflow_frame_info *f = &dec->frame;
     uint64_t n = (uint64_t)f->width * f->height;
-    if (giflow__has_transparency(f) || f->interlaced || f->x != 0 ||
+    if (giflow__has_transparency(f) || !f->interlaced != !interlaced || f->x != 0 ||
         f->width != dec->image.canvas_width || f->clip_height != f->height ||
         stride != (size_t)f->width * 4 || f->min_code_size < 2 || f->min_code_size > 8 ||
         n < GIFLOW__TAIL_MIN_PIXELS || n >= GIFLOW__FLAT_MAX_PIXELS ||
@@ -149,30 +145,30 @@ static int front_over(giflow_decoder *dec, const giflow_input *in, size_t stride
     const uint8_t *ip, *blk_end;
     giflow__data_view(dec, in, &ip, &blk_end);
     return giflow__lzw_fills(&dec->lzw, (unsigned)f->min_code_size, ip, blk_end,
-                             in->src + in->size, GIFLOW__FRONT_SURE);
+                             in->src + in->size, need ? need : n);
 }
 
-/* An opaque interlaced frame as wide as the canvas and inside it: its
- * stored rows land on scattered canvas rows, so the pixels a frame that
- * stops early never reaches are everywhere, and the frame may use its
- * canvas bytes only if it completes: its data, all in memory, is scanned
- * for n pixels first. Then TAIL decodes its indices into the last n bytes
- * and reorders their rows at the end (lzw_flat.c, tail_deinterlace):
- * scan, decode and pass together cost less than interlaced copies. */
+/* In place of TAIL's first frame, a later one (own_bytes) covers
+ * everything under it, so its bytes are its workspace too (FRONT mode:
+ * the table at their start, the indices after it), but only if it cannot
+ * stop early with bytes of pixels it did not reach overwritten. Index k
+ * lies in pixel (GIFLOW__FRONT_LEAD + k) / 4 or below, so once the frame
+ * is sure to make GIFLOW__FRONT_SURE pixels it may stop anywhere: the
+ * scan goes that far (about 11 K pixels, not the whole frame). */
+static int front_over(giflow_decoder *dec, const giflow_input *in, size_t stride)
+{
+    return own_bytes(dec, in, stride, 0, GIFLOW__FRONT_SURE);
+}
+
+/* An interlaced one: its stored rows land on scattered canvas rows, so the
+ * pixels a frame that stops early never reaches are everywhere, and it may
+ * use its canvas bytes only if it completes: the scan covers all n pixels.
+ * Then TAIL decodes its indices into the last n bytes and reorders their
+ * rows at the end (lzw_flat.c, tail_deinterlace): scan, decode and pass
+ * together cost less than interlaced copies. */
 static int tail_interlaced(giflow_decoder *dec, const giflow_input *in, size_t stride)
 {
-    const giflow_frame_info *f = &dec->frame;
-    uint64_t n = (uint64_t)f->width * f->height;
-    if (giflow__has_transparency(f) || !f->interlaced || f->x != 0 ||
-        f->width != dec->image.canvas_width || f->clip_height != f->height ||
-        stride != (size_t)f->width * 4 || f->min_code_size < 2 || f->min_code_size > 8 ||
-        n < GIFLOW__TAIL_MIN_PIXELS || n >= GIFLOW__FLAT_MAX_PIXELS ||
-        dec->buf_pos != dec->buf_len || !giflow__data_in_memory(dec, in))
-        return 0;
-    const uint8_t *ip, *blk_end;
-    giflow__data_view(dec, in, &ip, &blk_end);
-    return giflow__lzw_fills(&dec->lzw, (unsigned)f->min_code_size, ip, blk_end,
-                             in->src + in->size, n);
+    return own_bytes(dec, in, stride, 1, 0);
 }
 
 /* Other frames decode their indices into a heap workspace (BUFFER mode),
