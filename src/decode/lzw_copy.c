@@ -366,7 +366,7 @@ static COPY_NOINLINE void mark_at(const geom *g, at a, uint64_t n, const int wid
  * position p is at base + 4p) and not, each with and without marks. */
 static COPY_INLINE size_t
 copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
-          const int contiguous, const int marked, const int wide)
+          const int contiguous, const int marked, const int wide, const int one)
 {
     const uint8_t *ip = src, *end = src + len;
     const uint32_t *lut = s->lut;
@@ -455,6 +455,8 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
             prev_a = 0;
             epoch = pos;
             ep = cur;
+            if (one)
+                break;
             continue;
         } else if (c == next && prev >= 0) {
             /* The code being defined: prev's string, then its first pixel. */
@@ -543,6 +545,8 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
             pv = cur;
             at_step(&cur, &g, slen);
         }
+        if (one)
+            break;
     }
     z->bits = bits;
     z->nbits = nbits;
@@ -560,22 +564,115 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     return (size_t)(ip - src);
 }
 
+/* COPY, an opaque frame whose rows are contiguous: the codes that need no
+ * check beyond the input and the room, in a loop of few live values (the
+ * general loop keeps a dozen more and spilled them: about 60 instructions
+ * per literal). Pointers stand for positions (o for pos, ep for the last
+ * clear, pp for prev's string), and each code stores only the entry after
+ * the one it makes: the general loop and this one store, as the end of the
+ * newest entry, where the current string starts, which is the start of the
+ * entry the next code makes. Stops, with z updated, at a control or bad
+ * code, a string that would pass the frame's end, or when fewer than 8
+ * input bytes remain; returns the input bytes consumed. */
+static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, size_t len,
+                                            const giflow__sink *s)
+{
+    if (len < 8 || z->prev < 0)
+        return 0; /* (the first code after a clear: the general loop) */
+    const uint8_t *ip = src, *const ilim = src + len - 7;
+    const uint32_t *const lut = s->lut;
+    uint8_t *const base = s->canvas + (size_t)s->y0 * s->stride + (size_t)s->x0 * 4;
+    uint8_t *o = base + 4 * z->pos, *const oend = base + 4 * z->total;
+    uint8_t *ep = base + 4 * z->epoch, *pp = base + 4 * z->prev_pos;
+    uint16_t *const lo = z->t.pos24.lo;
+    uint8_t *const hi = z->t.pos24.hi;
+    uint64_t bits = z->bits;
+    unsigned nbits = z->nbits, width = z->width;
+    const size_t clear = z->clear;
+    size_t next = z->next, mask = ((size_t)1 << width) - 1, c = 0;
+    int prev = z->prev;
+    while (ip < ilim) {
+        if (nbits < 12)
+            lzw_load8(&bits, &nbits, &ip);
+        c = (size_t)bits & mask;
+        size_t l;
+        if (c < clear) {
+            if (o == oend)
+                break;
+            memcpy(o, &lut[c], 4);
+            l = 1;
+        } else if (c > clear + 1 && c < next) {
+            size_t a = lo[c] | (size_t)hi[c] << 16, e = lo[c + 1] | (size_t)hi[c + 1] << 16;
+            l = e - a + 1;
+            if (4 * l > (size_t)(oend - o))
+                break;
+            copy_seg(o, ep + 4 * a, l, 0, 0);
+        } else if (c == next && prev >= 0 && c > clear + 1) {
+            /* prev's string (pp up to o), then its first pixel */
+            l = (size_t)(o - pp) / 4 + 1;
+            if (4 * l > (size_t)(oend - o))
+                break;
+            copy_seg(o, pp, l - 1, 0, 0);
+            memcpy(o + 4 * (l - 1), pp, 4);
+        } else if (c == clear) {
+            bits >>= width;
+            nbits -= width;
+            width = z->lit_width + 1;
+            mask = ((size_t)1 << width) - 1;
+            next = clear + 1; /* the first code then makes the end code's slot */
+            ep = o;
+            prev = -1;
+            continue;
+        } else {
+            break; /* the end code, or a bad one */
+        }
+        bits >>= width;
+        nbits -= width;
+        if (next <= GIFLOW__LZW_MAX_CODE) {
+            /* Entry next starts at pp (stored by the last code) and ends
+             * where this string starts: o. (Below 2^24 from the clear
+             * while entries are made: lzw.h.) */
+            size_t b = (size_t)(o - ep) / 4;
+            lo[next + 1] = (uint16_t)b;
+            hi[next + 1] = (uint8_t)(b >> 16);
+            if (++next > mask && width < 12) {
+                width++;
+                mask = mask * 2 + 1;
+            }
+        }
+        prev = (int)c;
+        pp = o;
+        o += 4 * l;
+    }
+    z->bits = bits;
+    z->nbits = nbits;
+    z->width = width;
+    z->next = (unsigned)next;
+    z->prev = prev;
+    z->prev_len = (unsigned)((size_t)(o - pp) / 4);
+    z->pos = (uint64_t)(o - base) / 4;
+    z->epoch = (uint64_t)(ep - base) / 4;
+    z->prev_pos = (uint64_t)(pp - base) / 4;
+    return (size_t)(ip - src);
+}
+
 /* One function per instance: each then gets registers to itself (in one
  * function, the four loops' spills had added three instructions per code
  * to opaque frames). */
-#define COPY_INSTANCE(name, contiguous, marked, wide, attr)                                      \
+#define COPY_INSTANCE(name, contiguous, marked, wide, one, attr)                                 \
     static COPY_NOINLINE attr size_t name(giflow__lzw *z, const uint8_t *src, size_t len,       \
                                           const giflow__sink *s)                                \
     {                                                                                          \
-        return copy_loop(z, src, len, s, contiguous, marked, wide);                            \
+        return copy_loop(z, src, len, s, contiguous, marked, wide, one);                       \
     }
-COPY_INSTANCE(copy_plain, 1, 0, 0, )
-COPY_INSTANCE(copy_plain_rows, 0, 0, 0, )
-COPY_INSTANCE(copy_marked, 1, 1, 0, )
-COPY_INSTANCE(copy_marked_rows, 0, 1, 0, )
+COPY_INSTANCE(copy_plain, 1, 0, 0, 0, )
+COPY_INSTANCE(copy_plain_one, 1, 0, 0, 1, ) /* one code: beside copy_plain_fast */
+COPY_INSTANCE(copy_plain_rows, 0, 0, 0, 0, )
+COPY_INSTANCE(copy_marked, 1, 1, 0, 0, )
+COPY_INSTANCE(copy_marked_rows, 0, 1, 0, 0, )
 #if COPY_WIDE
-COPY_INSTANCE(wide_marked, 1, 1, 1, WIDE_TARGET)
-COPY_INSTANCE(wide_marked_rows, 0, 1, 1, WIDE_TARGET)
+COPY_INSTANCE(wide_marked, 1, 1, 1, 0, WIDE_TARGET)
+COPY_INSTANCE(wide_marked_rows, 0, 1, 1, 0, WIDE_TARGET)
 #endif
 
 size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
@@ -590,7 +687,23 @@ size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
 #endif
     if (s->transparent)
         return contiguous ? copy_marked(z, src, len, s) : copy_marked_rows(z, src, len, s);
-    return contiguous ? copy_plain(z, src, len, s) : copy_plain_rows(z, src, len, s);
+    if (!contiguous)
+        return copy_plain_rows(z, src, len, s);
+    /* The fast loop as far as it goes, the general one for the code that
+     * stopped it, and again; the general one for the input's last bytes. */
+    size_t done = 0;
+    for (;;) {
+        done += copy_plain_fast(z, src + done, len - done, s);
+        if (z->pos == z->total || z->status != GIFLOW__LZW_RUNNING)
+            return done;
+        if (len - done < 8)
+            return done + copy_plain(z, src + done, len - done, s);
+        unsigned nbits = z->nbits;
+        size_t k = copy_plain_one(z, src + done, len - done, s);
+        done += k;
+        if (z->pos == z->total || z->status != GIFLOW__LZW_RUNNING || (k == 0 && z->nbits == nbits))
+            return done; /* (no code taken: the input is used up) */
+    }
 }
 
 /* Unmarks one row of n pixels. */

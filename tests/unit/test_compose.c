@@ -597,6 +597,97 @@ static void test_small_memory_clipped(void)
     tb_free(&b);
 }
 
+/* Without the working buffer, an opaque frame whose rows are contiguous
+ * (as wide as the canvas) and too small for FRONT takes COPY's fast loop
+ * (lzw_copy.c, copy_plain_fast), which hands control codes, the code
+ * after a clear and the input's last bytes to the general loop: a frame
+ * of literals with a clear every five codes (as animated-10color.gif
+ * has), one of table strings and runs (the code being defined), and one
+ * cut short by a bad code, each checked against the default mode, whole
+ * and in 7-byte pieces, and truncated anywhere in the last frame. */
+static void clear_every(tb_buf *b, unsigned w, unsigned h, const uint8_t *px, unsigned every,
+                        int bad_at)
+{
+    tb_u8(b, 0x2C);
+    tb_u16(b, 0);
+    tb_u16(b, 0);
+    tb_u16(b, w);
+    tb_u16(b, h);
+    tb_u8(b, 0);
+    tb_u8(b, 2); /* code size 2: clear 4, end 5 */
+    tb_buf codes = {0};
+    tb_bits bits = {&codes, 0, 0};
+    unsigned width = 3, next = 6;
+    for (size_t i = 0; i < (size_t)w * h; i++) {
+        int first = i % every == 0;
+        if (first) {
+            tb_bits_put(&bits, 4, width);
+            width = 3;
+            next = 6;
+        }
+        if (bad_at >= 0 && (size_t)bad_at == i) {
+            /* above the next free code (the widths here keep it so) */
+            tb_bits_put(&bits, (1u << width) - 1, width);
+            break;
+        }
+        tb_bits_put(&bits, px[i], width);
+        /* The decoder makes an entry for every code but the first after
+         * a clear, and widens the code after the one that fills a width. */
+        if (!first && next < 4096 && ++next > (1u << width) - 1 && width < 12)
+            width++;
+    }
+    tb_bits_put(&bits, 5, width);
+    tb_bits_flush(&bits);
+    tb_subblocks(b, codes.data, codes.len, 255);
+    tb_free(&codes);
+}
+
+static void test_small_memory_fast(void)
+{
+    enum { W = 40, H = 30 };
+    uint8_t lit[W * H], str[W * H];
+    uint32_t r = 7;
+    for (int i = 0; i < W * H; i++) {
+        r = r * 1103515245u + 12345u;
+        lit[i] = (uint8_t)(r >> 16 & 3);
+        /* repeated patterns and runs: table strings, the code being defined */
+        str[i] = (uint8_t)(i % 97 < 40 ? (i / 5) % 3 : i % 97 < 70 ? 2 : (i * 7 / 3) % 4);
+    }
+    tb_buf b = {0};
+    tb_header(&b, W, H, pal4, 4, 0);
+    tb_gce(&b, 0, 0, -1);
+    clear_every(&b, W, H, lit, 5, -1);
+    tb_gce(&b, 0, 0, -1);
+    frame_at(&b, 0, 0, W, H, 0, str);
+    tb_gce(&b, 0, 0, -1);
+    clear_every(&b, W, H, str, 300, -1);
+    size_t last_at = b.len;
+    tb_gce(&b, 0, 0, -1);
+    clear_every(&b, W, H, lit, 9, 700);
+    size_t end = b.len;
+    tb_trailer(&b);
+    compare_small_memory(&b, "small memory fast copy");
+    tu_decoded d;
+    tu_decode(b.data, b.len, 0, GIFLOW_FLAG_SMALL_MEMORY, 1, &d);
+    TU_CHECK(d.nframes == 4 && d.status == GIFLOW_ERR_BAD_CODE, /* (the broken one counted) */
+             "small memory fast copy: %u frames, status %d", d.nframes, d.status);
+    if (d.nframes >= 1) /* the literals themselves, hand-checked: index 1 is red */
+        for (int i = 0; i < W * H; i++)
+            if (px_at(&d.frames[0], W, (uint32_t)(i % W), (uint32_t)(i / W)) !=
+                (lit[i] == 1 ? R : lit[i] == 2 ? G : lit[i] == 3 ? B : K)) {
+                TU_CHECK(0, "small memory fast copy: frame 0 pixel %d", i);
+                break;
+            }
+    tu_decoded_free(&d);
+    for (size_t cut = last_at + 20; cut < end; cut += 17) {
+        tb_buf t = {0};
+        tb_bytes(&t, b.data, cut);
+        compare_small_memory(&t, "small memory fast copy, truncated");
+        tb_free(&t);
+    }
+    tb_free(&b);
+}
+
 int main(void)
 {
     test_disposal_background();
@@ -611,6 +702,7 @@ int main(void)
     test_small_memory_long();
     test_small_memory_skip();
     test_small_memory_clipped();
+    test_small_memory_fast();
     test_small_memory_tail();
     test_small_memory_first();
     printf("test_compose: %s (%d failures)\n", tu_failures ? "FAIL" : "ok", tu_failures);
