@@ -656,6 +656,98 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
     return (size_t)(ip - src);
 }
 
+/* The same for an opaque frame whose rows are apart (narrower than the
+ * canvas; not interlaced): a string is copied here when it lies within one
+ * row at both ends, else the general loop takes it (and row ends, control
+ * codes, the code after a clear, the input's last 8 bytes). */
+static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, size_t len,
+                                           const giflow__sink *s)
+{
+    if (len < 8 || z->prev < 0 || s->interlaced || z->pos >= z->total)
+        return 0;
+    geom g;
+    geom_init(&g, s);
+    const uint8_t *ip = src, *const ilim = src + len - 7;
+    const uint32_t *const lut = s->lut;
+    uint64_t pos = z->pos, epoch = z->epoch, plen = z->prev_len;
+    const uint64_t total = z->total;
+    const uint32_t w = g.w;
+    at ep, cur, pv;
+    at_set(&ep, &g, (uint32_t)(epoch / w), (uint32_t)(epoch % w));
+    at_set(&cur, &g, (uint32_t)(pos / w), (uint32_t)(pos % w));
+    at_set(&pv, &g, (uint32_t)(z->prev_pos / w), (uint32_t)(z->prev_pos % w));
+    uint16_t *const lo = z->t.pos24.lo;
+    uint8_t *const hi = z->t.pos24.hi;
+    uint64_t bits = z->bits;
+    unsigned nbits = z->nbits, width = z->width;
+    const size_t clear = z->clear;
+    size_t next = z->next, mask = ((size_t)1 << width) - 1, c = 0;
+    int prev = z->prev;
+    while (ip < ilim && pos < total) {
+        if (nbits < 12)
+            lzw_load8(&bits, &nbits, &ip);
+        c = (size_t)bits & mask;
+        uint64_t l;
+        if (c < clear) {
+            memcpy(cur.row + 4 * (size_t)cur.col, &lut[c], 4);
+            l = 1;
+        } else if (c > clear + 1 && c < next) {
+            uint32_t a = lo[c] | (uint32_t)hi[c] << 16, e = lo[c + 1] | (uint32_t)hi[c + 1] << 16;
+            l = (uint64_t)e - a + 1;
+            if (l > total - pos)
+                break;
+            at from = at_rel(&g, &ep, a);
+            copy_at(&g, &from, &cur, l, 0, 0, 0);
+        } else if (c == next && prev >= 0 && c > clear + 1) {
+            l = plen + 1;
+            if (l > total - pos)
+                break;
+            copy_at(&g, &pv, &cur, plen, 0, 0, 0);
+            at last = cur;
+            at_step(&last, &g, plen);
+            memcpy(last.row + 4 * (size_t)last.col, pv.row + 4 * (size_t)pv.col, 4);
+        } else if (c == clear) {
+            bits >>= width;
+            nbits -= width;
+            width = z->lit_width + 1;
+            mask = ((size_t)1 << width) - 1;
+            next = clear + 1;
+            epoch = pos;
+            ep = cur;
+            prev = -1;
+            continue;
+        } else {
+            break;
+        }
+        bits >>= width;
+        nbits -= width;
+        if (next <= GIFLOW__LZW_MAX_CODE) {
+            uint64_t b = pos - epoch;
+            lo[next + 1] = (uint16_t)b;
+            hi[next + 1] = (uint8_t)(b >> 16);
+            if (++next > mask && width < 12) {
+                width++;
+                mask = mask * 2 + 1;
+            }
+        }
+        prev = (int)c;
+        pv = cur;
+        plen = l;
+        pos += l;
+        at_step(&cur, &g, l);
+    }
+    z->bits = bits;
+    z->nbits = nbits;
+    z->width = width;
+    z->next = (unsigned)next;
+    z->prev = prev;
+    z->prev_len = (unsigned)plen;
+    z->pos = pos;
+    z->epoch = epoch;
+    z->prev_pos = pos - plen;
+    return (size_t)(ip - src);
+}
+
 /* One function per instance: each then gets registers to itself (in one
  * function, the four loops' spills had added three instructions per code
  * to opaque frames). */
@@ -668,6 +760,7 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
 COPY_INSTANCE(copy_plain, 1, 0, 0, 0, )
 COPY_INSTANCE(copy_plain_one, 1, 0, 0, 1, ) /* one code: beside copy_plain_fast */
 COPY_INSTANCE(copy_plain_rows, 0, 0, 0, 0, )
+COPY_INSTANCE(copy_rows_one, 0, 0, 0, 1, ) /* beside copy_rows_fast */
 COPY_INSTANCE(copy_marked, 1, 1, 0, 0, )
 COPY_INSTANCE(copy_marked_rows, 0, 1, 0, 0, )
 #if COPY_WIDE
@@ -687,19 +780,20 @@ size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
 #endif
     if (s->transparent)
         return contiguous ? copy_marked(z, src, len, s) : copy_marked_rows(z, src, len, s);
-    if (!contiguous)
+    if (s->interlaced)
         return copy_plain_rows(z, src, len, s);
     /* The fast loop as far as it goes, the general one for the code that
      * stopped it, and again; the general one for the input's last bytes. */
     size_t done = 0;
     for (;;) {
-        done += copy_plain_fast(z, src + done, len - done, s);
+        done += contiguous ? copy_plain_fast(z, src + done, len - done, s)
+                           : copy_rows_fast(z, src + done, len - done, s);
         if (z->pos == z->total || z->status != GIFLOW__LZW_RUNNING)
             return done;
         if (len - done < 8)
-            return done + copy_plain(z, src + done, len - done, s);
+            return done + (contiguous ? copy_plain : copy_plain_rows)(z, src + done, len - done, s);
         unsigned nbits = z->nbits;
-        size_t k = copy_plain_one(z, src + done, len - done, s);
+        size_t k = (contiguous ? copy_plain_one : copy_rows_one)(z, src + done, len - done, s);
         done += k;
         if (z->pos == z->total || z->status != GIFLOW__LZW_RUNNING || (k == 0 && z->nbits == nbits))
             return done; /* (no code taken: the input is used up) */

@@ -599,8 +599,9 @@ static void test_small_memory_clipped(void)
 
 /* Without the working buffer, an opaque frame whose rows are contiguous
  * (as wide as the canvas) and too small for FRONT takes COPY's fast loop
- * (lzw_copy.c, copy_plain_fast), which hands control codes, the code
- * after a clear and the input's last bytes to the general loop: a frame
+ * (lzw_copy.c, copy_plain_fast; copy_rows_fast for a frame whose rows
+ * are apart), which hands control codes, the code after a clear and the
+ * input's last bytes to the general loop: a frame
  * of literals with a clear every five codes (as animated-10color.gif
  * has), one of table strings and runs (the code being defined), and one
  * cut short by a bad code, each checked against the default mode, whole
@@ -645,13 +646,15 @@ static void clear_every(tb_buf *b, unsigned w, unsigned h, const uint8_t *px, un
 static void test_small_memory_fast(void)
 {
     enum { W = 40, H = 30 };
-    uint8_t lit[W * H], str[W * H];
+    uint8_t lit[W * H], str[W * H], alt[W * H];
     uint32_t r = 7;
     for (int i = 0; i < W * H; i++) {
         r = r * 1103515245u + 12345u;
         lit[i] = (uint8_t)(r >> 16 & 3);
         /* repeated patterns and runs: table strings, the code being defined */
         str[i] = (uint8_t)(i % 97 < 40 ? (i / 5) % 3 : i % 97 < 70 ? 2 : (i * 7 / 3) % 4);
+        /* abab...: codes being defined whose string is not one colour */
+        alt[i] = (uint8_t)(i % 2 + (i / 50) % 2 * 2);
     }
     tb_buf b = {0};
     tb_header(&b, W, H, pal4, 4, 0);
@@ -661,6 +664,11 @@ static void test_small_memory_fast(void)
     frame_at(&b, 0, 0, W, H, 0, str);
     tb_gce(&b, 0, 0, -1);
     clear_every(&b, W, H, str, 300, -1);
+    /* Rows apart (copy_rows_fast): strings within a row and across rows. */
+    tb_gce(&b, 0, 0, -1);
+    frame_at(&b, 3, 2, 25, 20, 0, str);
+    tb_gce(&b, 0, 0, -1);
+    frame_at(&b, 1, 4, 30, 20, 0, alt);
     size_t last_at = b.len;
     tb_gce(&b, 0, 0, -1);
     clear_every(&b, W, H, lit, 9, 700);
@@ -669,7 +677,7 @@ static void test_small_memory_fast(void)
     compare_small_memory(&b, "small memory fast copy");
     tu_decoded d;
     tu_decode(b.data, b.len, 0, GIFLOW_FLAG_SMALL_MEMORY, 1, &d);
-    TU_CHECK(d.nframes == 4 && d.status == GIFLOW_ERR_BAD_CODE, /* (the broken one counted) */
+    TU_CHECK(d.nframes == 6 && d.status == GIFLOW_ERR_BAD_CODE, /* (the broken one counted) */
              "small memory fast copy: %u frames, status %d", d.nframes, d.status);
     if (d.nframes >= 1) /* the literals themselves, hand-checked: index 1 is red */
         for (int i = 0; i < W * H; i++)
