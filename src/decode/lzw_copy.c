@@ -572,10 +572,11 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
  * the one it makes: the general loop and this one store, as the end of the
  * newest entry, where the current string starts, which is the start of the
  * entry the next code makes. Stops, with z updated, at a control or bad
- * code, a string that would pass the frame's end, or when fewer than 8
+ * code, a string that would pass the frame's end, the literal tstop (a
+ * frame's first transparent pixel: compose_copy), or when fewer than 8
  * input bytes remain; returns the input bytes consumed. */
 static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, size_t len,
-                                            const giflow__sink *s)
+                                            const giflow__sink *s, size_t tstop)
 {
     if (len < 8 || z->prev < 0)
         return 0; /* (the first code after a clear: the general loop) */
@@ -597,7 +598,7 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
         c = (size_t)bits & mask;
         size_t l;
         if (c < clear) {
-            if (o == oend)
+            if (o == oend || c == tstop)
                 break;
             memcpy(o, &lut[c], 4);
             l = 1;
@@ -661,7 +662,7 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
  * row at both ends, else the general loop takes it (and row ends, control
  * codes, the code after a clear, the input's last 8 bytes). */
 static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, size_t len,
-                                           const giflow__sink *s)
+                                           const giflow__sink *s, size_t tstop)
 {
     if (len < 8 || z->prev < 0 || s->interlaced || z->pos >= z->total)
         return 0;
@@ -689,6 +690,8 @@ static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, s
         c = (size_t)bits & mask;
         uint64_t l;
         if (c < clear) {
+            if (c == tstop)
+                break;
             memcpy(cur.row + 4 * (size_t)cur.col, &lut[c], 4);
             l = 1;
         } else if (c > clear + 1 && c < next) {
@@ -763,15 +766,17 @@ COPY_INSTANCE(copy_plain_rows, 0, 0, 0, 0, )
 COPY_INSTANCE(copy_rows_one, 0, 0, 0, 1, ) /* beside copy_rows_fast */
 COPY_INSTANCE(copy_marked, 1, 1, 0, 0, )
 COPY_INSTANCE(copy_marked_rows, 0, 1, 0, 0, )
+COPY_INSTANCE(copy_marked_one, 1, 1, 0, 1, )
+COPY_INSTANCE(copy_marked_rows_one, 0, 1, 0, 1, )
 #if COPY_WIDE
 COPY_INSTANCE(wide_marked, 1, 1, 1, 0, WIDE_TARGET)
 COPY_INSTANCE(wide_marked_rows, 0, 1, 1, 0, WIDE_TARGET)
 #endif
 
-size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
-                                const giflow__sink *s)
+/* The general loops: every code, every case. */
+static size_t copy_general(giflow__lzw *z, const uint8_t *src, size_t len,
+                           const giflow__sink *s, int contiguous)
 {
-    int contiguous = s->x0 == 0 && (size_t)s->w * 4 == s->stride && !s->interlaced;
 #if COPY_WIDE
     if (__builtin_cpu_supports("avx512vl")) {
         if (s->transparent)
@@ -780,23 +785,40 @@ size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
 #endif
     if (s->transparent)
         return contiguous ? copy_marked(z, src, len, s) : copy_marked_rows(z, src, len, s);
-    if (s->interlaced)
-        return copy_plain_rows(z, src, len, s);
+    return contiguous ? copy_plain(z, src, len, s) : copy_plain_rows(z, src, len, s);
+}
+
+size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
+                                const giflow__sink *s)
+{
+    int contiguous = s->x0 == 0 && (size_t)s->w * 4 == s->stride && !s->interlaced;
+    /* A frame with a transparent index whose output has no transparent
+     * pixel yet is, so far, an opaque frame (no marks, no entry flags): the
+     * first transparent pixel is always a literal, so the fast loops stop
+     * before writing one, and the marked loops take over from there. */
+    if (s->interlaced || (s->transparent && z->mark_from != UINT64_MAX))
+        return copy_general(z, src, len, s, contiguous);
+    const size_t tstop = s->transparent ? (size_t)s->transparent - 1 : SIZE_MAX;
     /* The fast loop as far as it goes, the general one for the code that
      * stopped it, and again; the general one for the input's last bytes. */
     size_t done = 0;
     for (;;) {
-        done += contiguous ? copy_plain_fast(z, src + done, len - done, s)
-                           : copy_rows_fast(z, src + done, len - done, s);
+        done += contiguous ? copy_plain_fast(z, src + done, len - done, s, tstop)
+                           : copy_rows_fast(z, src + done, len - done, s, tstop);
         if (z->pos == z->total || z->status != GIFLOW__LZW_RUNNING)
             return done;
         if (len - done < 8)
-            return done + (contiguous ? copy_plain : copy_plain_rows)(z, src + done, len - done, s);
+            return done + copy_general(z, src + done, len - done, s, contiguous);
         unsigned nbits = z->nbits;
-        size_t k = (contiguous ? copy_plain_one : copy_rows_one)(z, src + done, len - done, s);
+        size_t k = s->transparent
+                       ? (contiguous ? copy_marked_one : copy_marked_rows_one)(z, src + done,
+                                                                            len - done, s)
+                       : (contiguous ? copy_plain_one : copy_rows_one)(z, src + done, len - done, s);
         done += k;
         if (z->pos == z->total || z->status != GIFLOW__LZW_RUNNING || (k == 0 && z->nbits == nbits))
             return done; /* (no code taken: the input is used up) */
+        if (z->mark_from != UINT64_MAX) /* the first transparent pixel */
+            return done + copy_general(z, src + done, len - done, s, contiguous);
     }
 }
 
