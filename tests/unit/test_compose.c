@@ -669,6 +669,13 @@ static void test_small_memory_fast(void)
     frame_at(&b, 3, 2, 25, 20, 0, str);
     tb_gce(&b, 0, 0, -1);
     frame_at(&b, 1, 4, 30, 20, 0, alt);
+    /* A transparent index first used after 70 pixels of table strings: the
+     * fast loops until then, the marked loops after (contiguous rows and
+     * rows apart). */
+    tb_gce(&b, 0, 0, 3);
+    frame_at(&b, 0, 0, W, H, 0, str);
+    tb_gce(&b, 0, 0, 3);
+    frame_at(&b, 2, 3, 33, 25, 0, str);
     size_t last_at = b.len;
     tb_gce(&b, 0, 0, -1);
     clear_every(&b, W, H, lit, 9, 700);
@@ -677,7 +684,7 @@ static void test_small_memory_fast(void)
     compare_small_memory(&b, "small memory fast copy");
     tu_decoded d;
     tu_decode(b.data, b.len, 0, GIFLOW_FLAG_SMALL_MEMORY, 1, &d);
-    TU_CHECK(d.nframes == 6 && d.status == GIFLOW_ERR_BAD_CODE, /* (the broken one counted) */
+    TU_CHECK(d.nframes == 8 && d.status == GIFLOW_ERR_BAD_CODE, /* (the broken one counted) */
              "small memory fast copy: %u frames, status %d", d.nframes, d.status);
     if (d.nframes >= 1) /* the literals themselves, hand-checked: index 1 is red */
         for (int i = 0; i < W * H; i++)
