@@ -32,14 +32,10 @@ static void reset_table(giflow__lzwenc *e)
     e->clears++;
 }
 
-void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sink,
-                          void *user)
+/* The coder's per-stream state, as a new stream or a resumed one starts:
+ * no current string, no options or trials in force, nothing coded. */
+static void run_start(giflow__lzwenc *e)
 {
-    giflow__blocks_begin(&e->out, sink, user);
-    e->acc = 0;
-    e->nacc = 0;
-    e->mcs = mcs;
-    e->clear = 1u << mcs;
     e->cur = -1;
     e->alt_colour = 0;
     e->limit = UINT64_MAX;
@@ -51,6 +47,17 @@ void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sin
     e->pos = 0;
     e->win_pos = 0;
     e->win_bits = 8;
+}
+
+void giflow__lzwenc_begin(giflow__lzwenc *e, unsigned mcs, giflow__byte_sink sink,
+                          void *user)
+{
+    giflow__blocks_begin(&e->out, sink, user);
+    e->acc = 0;
+    e->nacc = 0;
+    e->mcs = mcs;
+    e->clear = 1u << mcs;
+    run_start(e);
     reset_table(e);
     uint8_t m = (uint8_t)mcs; /* the code size byte precedes the blocks */
     if (sink && sink(user, &m, 1))
@@ -629,17 +636,7 @@ void giflow__lzwenc_resume(giflow__lzwenc *e, const giflow__lzwe_snap *s, unsign
     e->clear = 1u << mcs;
     e->next = s->next;
     e->width = s->width;
-    e->cur = -1;
-    e->alt_colour = 0;
-    e->limit = UINT64_MAX;
-    e->defer = 0;
-    e->flex = 0;
-    e->early = 0;
-    e->fills = 0;
-    e->pos = 0;
-    e->win_pos = 0;
-    e->win_bits = 8;
-    e->snap_fill = e->snap_early = NULL;
+    run_start(e);
 }
 
 void giflow__lzwenc_resume_push(giflow__lzwenc *e, const giflow__lzwe_snap *s, int early,
