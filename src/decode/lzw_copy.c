@@ -564,6 +564,22 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     return (size_t)(ip - src);
 }
 
+/* The fast loops' entry step: entry next is made (its start was stored by
+ * the code before), its end stored as the start b of the string written
+ * now (below 2^24 from the clear while entries are made: lzw.h), and the
+ * code width grows as the table fills. */
+static COPY_INLINE void fast_entry(giflow__lzw *z, size_t *next, size_t *mask, unsigned *width,
+                                   uint64_t b)
+{
+    if (*next > GIFLOW__LZW_MAX_CODE)
+        return;
+    put24(z, (unsigned)*next + 1, (uint32_t)b);
+    if (++*next > *mask && *width < 12) {
+        ++*width;
+        *mask = *mask * 2 + 1;
+    }
+}
+
 /* COPY, an opaque frame whose rows are contiguous: the codes that need no
  * check beyond the input and the room, in a loop of few live values (the
  * general loop keeps a dozen more and spilled them: about 60 instructions
@@ -585,8 +601,6 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
     uint8_t *const base = s->canvas + (size_t)s->y0 * s->stride + (size_t)s->x0 * 4;
     uint8_t *o = base + 4 * z->pos, *const oend = base + 4 * z->total;
     uint8_t *ep = base + 4 * z->epoch, *pp = base + 4 * z->prev_pos;
-    uint16_t *const lo = z->t.pos24.lo;
-    uint8_t *const hi = z->t.pos24.hi;
     uint64_t bits = z->bits;
     unsigned nbits = z->nbits, width = z->width;
     const size_t clear = z->clear;
@@ -603,7 +617,7 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
             memcpy(o, &lut[c], 4);
             l = 1;
         } else if (c > clear + 1 && c < next) {
-            size_t a = lo[c] | (size_t)hi[c] << 16, e = lo[c + 1] | (size_t)hi[c + 1] << 16;
+            size_t a = get24(z, (unsigned)c), e = get24(z, (unsigned)c + 1);
             l = e - a + 1;
             if (4 * l > (size_t)(oend - o))
                 break;
@@ -629,18 +643,7 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
         }
         bits >>= width;
         nbits -= width;
-        if (next <= GIFLOW__LZW_MAX_CODE) {
-            /* Entry next starts at pp (stored by the last code) and ends
-             * where this string starts: o. (Below 2^24 from the clear
-             * while entries are made: lzw.h.) */
-            size_t b = (size_t)(o - ep) / 4;
-            lo[next + 1] = (uint16_t)b;
-            hi[next + 1] = (uint8_t)(b >> 16);
-            if (++next > mask && width < 12) {
-                width++;
-                mask = mask * 2 + 1;
-            }
-        }
+        fast_entry(z, &next, &mask, &width, (uint64_t)(o - ep) / 4);
         prev = (int)c;
         pp = o;
         o += 4 * l;
@@ -677,8 +680,6 @@ static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, s
     at_set(&ep, &g, (uint32_t)(epoch / w), (uint32_t)(epoch % w));
     at_set(&cur, &g, (uint32_t)(pos / w), (uint32_t)(pos % w));
     at_set(&pv, &g, (uint32_t)(z->prev_pos / w), (uint32_t)(z->prev_pos % w));
-    uint16_t *const lo = z->t.pos24.lo;
-    uint8_t *const hi = z->t.pos24.hi;
     uint64_t bits = z->bits;
     unsigned nbits = z->nbits, width = z->width;
     const size_t clear = z->clear;
@@ -695,7 +696,7 @@ static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, s
             memcpy(cur.row + 4 * (size_t)cur.col, &lut[c], 4);
             l = 1;
         } else if (c > clear + 1 && c < next) {
-            uint32_t a = lo[c] | (uint32_t)hi[c] << 16, e = lo[c + 1] | (uint32_t)hi[c + 1] << 16;
+            uint32_t a = get24(z, (unsigned)c), e = get24(z, (unsigned)c + 1);
             l = (uint64_t)e - a + 1;
             if (l > total - pos)
                 break;
@@ -724,15 +725,7 @@ static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, s
         }
         bits >>= width;
         nbits -= width;
-        if (next <= GIFLOW__LZW_MAX_CODE) {
-            uint64_t b = pos - epoch;
-            lo[next + 1] = (uint16_t)b;
-            hi[next + 1] = (uint8_t)(b >> 16);
-            if (++next > mask && width < 12) {
-                width++;
-                mask = mask * 2 + 1;
-            }
-        }
+        fast_entry(z, &next, &mask, &width, pos - epoch);
         prev = (int)c;
         pv = cur;
         plen = l;
