@@ -172,6 +172,38 @@ WIDE_TARGET static inline void seg_wide(uint8_t *d, const uint8_t *sp, uint64_t 
     _mm256_mask_storeu_epi32(d, k, v);
 }
 
+/* Longer strings, 8 pixels a block, the last block masked (no call to
+ * memcpy); sel: the string holds a transparent pixel. */
+WIDE_TARGET static inline void seg_wide_long(uint8_t *d, const uint8_t *sp, uint64_t n,
+                                             const int sel)
+{
+    const __m256i mb = _mm256_set1_epi32((int)MARK_BIT);
+    uint64_t i = 0;
+    for (;; i += 8) {
+        __mmask8 k = n - i >= 8 ? 0xFF : (__mmask8)((1u << (n - i)) - 1);
+        __m256i v = _mm256_maskz_loadu_epi32(k, sp + 4 * (size_t)i);
+        if (sel) {
+            __m256i o = _mm256_maskz_loadu_epi32(k, d + 4 * (size_t)i);
+            __mmask8 m =
+                _mm256_test_epi32_mask(_mm256_xor_si256(v, _mm256_srli_epi32(v, 1)), mb);
+            v = _mm256_mask_xor_epi32(v, m, o, mb);
+        }
+        _mm256_mask_storeu_epi32(d + 4 * (size_t)i, k, v);
+        if (n - i <= 8)
+            break;
+    }
+}
+
+/* Marks n pixels at p, 1 <= n <= 8. */
+WIDE_TARGET static inline void mark_short(uint8_t *p, uint64_t n)
+{
+    const __m256i mb = _mm256_set1_epi32((int)MARK_BIT);
+    __mmask8 k = (__mmask8)((1u << n) - 1);
+    __m256i v = _mm256_maskz_loadu_epi32(k, p);
+    v = _mm256_ternarylogic_epi32(v, _mm256_srli_epi32(v, 1), mb, 0x72);
+    _mm256_mask_storeu_epi32(p, k, v);
+}
+
 /* Marks (imm 0x72: (v & ~MARK) | (~v >> 1 & MARK)) or unmarks (0xD8:
  * v ^ ((v ^ v >> 1) & MARK)) n pixels at p, 8 at a time, each one
  * ternary-logic op; the tail masked. */
@@ -204,6 +236,14 @@ static inline void mark_wide(uint8_t *p, uint64_t n)
 static inline void seg_wide(uint8_t *d, const uint8_t *sp, uint64_t n, const int marked)
 {
     (void)d, (void)sp, (void)n, (void)marked;
+}
+static inline void seg_wide_long(uint8_t *d, const uint8_t *sp, uint64_t n, const int sel)
+{
+    (void)d, (void)sp, (void)n, (void)sel;
+}
+static inline void mark_short(uint8_t *p, uint64_t n)
+{
+    (void)p, (void)n;
 }
 #endif
 
@@ -319,6 +359,9 @@ static COPY_INLINE void copy_at(const geom *g, const at *src, const at *dst, uin
     if (src->col + n <= g->w && dst->col + n <= g->w) {
         if (wide && n <= 8)
             seg_wide(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n, marked);
+        else if (wide)
+            seg_wide_long(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n,
+                          marked && t);
         else
             copy_seg(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n, marked,
                      t);
@@ -343,6 +386,15 @@ static void mark_seg(uint8_t *p, uint64_t n)
         v = mark_set(v);
         memcpy(p + 4 * (size_t)i, &v, 4);
     }
+}
+
+/* Marks the pixel at p. */
+static inline void mark_one(uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    v = mark_set(v);
+    memcpy(p, &v, 4);
 }
 
 /* The same from place a on, row by row. */
@@ -744,6 +796,233 @@ static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, s
     return (size_t)(ip - src);
 }
 
+/* A place in a frame whose rows are apart (not interlaced), as byte
+ * offsets from the frame's top left pixel: the pixel, and the end of its
+ * row (a cheaper form than at's for the marked fast loop below). */
+typedef struct spot {
+    size_t p, end;
+} spot;
+
+static inline spot spot_at(const geom *g, uint64_t n)
+{
+    size_t row = (size_t)(n / g->w) * g->stride;
+    spot a = {row + 4 * (size_t)(n % g->w), row + 4 * (size_t)g->w};
+    return a;
+}
+
+/* a moved on by n pixels. */
+static inline void spot_step(spot *a, const geom *g, uint64_t n)
+{
+    a->p += 4 * (size_t)n;
+    if (a->p >= a->end) {
+        uint64_t ex = (a->p - a->end) / 4; /* pixels into the rows below */
+        uint64_t k = ex < g->w ? 0 : ex / g->w;
+        a->end += (size_t)(k + 1) * g->stride;
+        a->p = a->end - 4 * (size_t)g->w + 4 * (size_t)(ex - k * g->w);
+    }
+}
+
+/* n pixels from src to dst (as copy_split), and marks n pixels from a. */
+static COPY_NOINLINE void copy_spots(const geom *g, spot src, spot dst, uint64_t n,
+                                     unsigned t)
+{
+    for (;;) {
+        uint64_t k = n, ks = (src.end - src.p) / 4, kd = (dst.end - dst.p) / 4;
+        k = k < ks ? k : ks;
+        k = k < kd ? k : kd;
+        copy_seg(g->base + dst.p, g->base + src.p, k, 1, t);
+        if (!(n -= k))
+            return;
+        spot_step(&src, g, k);
+        spot_step(&dst, g, k);
+    }
+}
+
+static COPY_NOINLINE void mark_spots(const geom *g, spot a, uint64_t n, const int wide)
+{
+    for (;;) {
+        uint64_t k = (a.end - a.p) / 4;
+        k = k < n ? k : n;
+        if (wide)
+            mark_wide(g->base + a.p, k);
+        else
+            mark_seg(g->base + a.p, k);
+        if (!(n -= k))
+            return;
+        spot_step(&a, g, k);
+    }
+}
+
+/* A marked copy of n pixels within one row at both ends. */
+static COPY_INLINE void seg_marked(uint8_t *d, const uint8_t *sp, uint64_t n, unsigned t,
+                                   const int wide)
+{
+    if (wide && n <= 8)
+        seg_wide(d, sp, n, 1);
+    else if (wide)
+        seg_wide_long(d, sp, n, t);
+    else
+        copy_seg(d, sp, n, 1, t);
+}
+
+/* The same for a marked frame whose rows are apart, once its first
+ * transparent pixel is written (mark_from is then set for good): each
+ * string carries its entry's flags (T_BIT, A_BIT) as in the general loop,
+ * whose table this one reads and writes alike; all-transparent strings
+ * are skipped, and a skipped string is marked when an entry that is not
+ * all transparent starts in it. Places are spots; positions count from
+ * the last clear (rel). Stops as copy_rows_fast does. */
+static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, size_t len,
+                                           const giflow__sink *s, const int wide)
+{
+    if (len < 8 || z->prev < 0 || s->interlaced || z->pos >= z->total)
+        return 0;
+    geom g;
+    geom_init(&g, s);
+    uint8_t *const fb = g.base;
+    const uint8_t *ip = src, *const ilim = src + len - 7;
+    const uint32_t *const lut = s->lut;
+    const uint32_t w = g.w;
+    uint64_t epoch = z->epoch, rel = z->pos - epoch, relmax = z->total - epoch;
+    uint64_t plen = z->prev_len;
+    spot cur = spot_at(&g, z->pos), pv = spot_at(&g, z->prev_pos);
+    size_t erow = (size_t)(epoch / w) * g.stride; /* the last clear's row and column */
+    uint64_t ecol = epoch % w;
+    uint64_t bits = z->bits;
+    unsigned nbits = z->nbits, width = z->width;
+    const size_t clear = z->clear;
+    size_t next = z->next, mask = ((size_t)1 << width) - 1, c = 0;
+    int prev = z->prev;
+    /* prev's string's flags, placed as in an entry */
+    uint32_t pf = (uint32_t)(z->prev_first & 1) << 23 | (uint32_t)(z->prev_first >> 1 & 1) << 22;
+    while (ip < ilim && rel < relmax) {
+        lzw_load8(&bits, &nbits, &ip); /* (every code: see the general loop) */
+        c = (size_t)bits & mask;
+        uint8_t *d = fb + cur.p;
+        uint64_t l;
+        uint32_t f, first_t = 1; /* this string's flags; its first pixel transparent */
+        if (c < clear) {
+            uint32_t v = lut[c], old;
+            memcpy(&old, d, 4);
+            first_t = v == 0;
+            f = (0u - first_t) & (T_BIT | A_BIT);
+            v = v ? v : mark_set(old); /* (transparent: skipped, its pixel marked) */
+            memcpy(d, &v, 4);
+            l = 1;
+        } else if (c > clear + 1 && c < next) {
+            uint32_t a = get24(z, (unsigned)c), e = get24(z, (unsigned)c + 1) & POS_MASK;
+            f = a & (T_BIT | A_BIT);
+            a &= POS_MASK;
+            l = (uint64_t)e - a + 1;
+            if (l > relmax - rel)
+                break;
+            if (f & A_BIT) {
+                mark_one(d);
+            } else {
+                uint64_t off = ecol + a, dk = (off * g.recip) >> g.shift, col = off - dk * w;
+                size_t row = erow + (size_t)dk * g.stride;
+                const uint8_t *sp = fb + row + 4 * (size_t)col;
+                uint32_t w0;
+                memcpy(&w0, sp, 4);
+                if (col + l <= w && cur.p + 4 * (size_t)l <= cur.end) {
+                    seg_marked(d, sp, l, f >> 23, wide);
+                } else {
+                    spot from = {row + 4 * (size_t)col, row + 4 * (size_t)w};
+                    copy_spots(&g, from, cur, l, f >> 23);
+                }
+                first_t = marked_mask(w0) & 1;
+            }
+        } else if (c == next && prev >= 0 && c > clear + 1) {
+            /* prev's string (it ends where this one starts), then its
+             * first pixel */
+            l = plen + 1;
+            if (l > relmax - rel)
+                break;
+            f = pf;
+            if (f & A_BIT) {
+                mark_one(d);
+            } else {
+                const uint8_t *sp = fb + pv.p;
+                uint32_t w0;
+                memcpy(&w0, sp, 4);
+                if (pv.p + 4 * (size_t)plen <= pv.end && cur.p + 4 * (size_t)l <= cur.end) {
+                    seg_marked(d, sp, plen, f >> 23, wide);
+                    copy_seg(d + 4 * (size_t)plen, sp, 1, 1, 1);
+                } else {
+                    copy_spots(&g, pv, cur, plen, f >> 23);
+                    spot last = cur;
+                    spot_step(&last, &g, plen);
+                    copy_seg(fb + last.p, sp, 1, 1, 1);
+                }
+                first_t = marked_mask(w0) & 1;
+            }
+        } else if (c == clear) {
+            bits >>= width;
+            nbits -= width;
+            width = z->lit_width + 1;
+            mask = ((size_t)1 << width) - 1;
+            next = clear + 1;
+            epoch += rel;
+            relmax -= rel;
+            rel = 0;
+            erow = cur.end - 4 * (size_t)w;
+            ecol = (cur.p - erow) / 4;
+            prev = -1;
+            pf = 0;
+            continue;
+        } else {
+            break;
+        }
+        bits >>= width;
+        nbits -= width;
+        /* A skipped string's first pixel is marked as it is skipped (for
+         * the entry that ends with it); prev's string, skipped, is marked
+         * now if this one starts with an opaque pixel. */
+        unsigned prev_a = pf >> 22 & 1;
+        if (COPY_UNLIKELY(prev_a & ~first_t & 1)) {
+            if (wide && plen <= 8 && pv.p + 4 * (size_t)plen <= pv.end)
+                mark_short(fb + pv.p, plen);
+            else
+                mark_spots(&g, pv, plen, wide);
+        }
+        if (next <= GIFLOW__LZW_MAX_CODE) {
+            uint32_t flags = ((pf >> 23 | first_t) << 23) | (prev_a & first_t) << 22;
+            put24(z, (unsigned)next, (uint32_t)(rel - plen) | flags);
+        }
+        fast_entry(z, &next, &mask, &width, rel);
+        prev = (int)c;
+        pv = cur;
+        plen = l;
+        pf = f;
+        rel += l;
+        spot_step(&cur, &g, l);
+    }
+    z->bits = bits;
+    z->nbits = nbits;
+    z->width = width;
+    z->next = (unsigned)next;
+    z->prev = prev;
+    z->prev_len = (unsigned)plen;
+    z->pos = epoch + rel;
+    z->epoch = epoch;
+    z->prev_pos = epoch + rel - plen;
+    z->prev_first = (uint8_t)(pf >> 23 | (pf >> 22 & 1) << 1);
+    return (size_t)(ip - src);
+}
+
+static COPY_NOINLINE size_t marked_rows_fast(giflow__lzw *z, const uint8_t *src, size_t len,
+                                             const giflow__sink *s)
+{
+    return marked_rows_loop(z, src, len, s, 0);
+}
+#if COPY_WIDE
+WIDE_TARGET static COPY_NOINLINE size_t marked_rows_wide(giflow__lzw *z, const uint8_t *src,
+                                                         size_t len, const giflow__sink *s)
+{
+    return marked_rows_loop(z, src, len, s, 1);
+}
+#endif
+
 /* One function per instance: each then gets registers to itself (in one
  * function, the four loops' spills had added three instructions per code
  * to opaque frames). */
@@ -781,23 +1060,41 @@ static size_t copy_general(giflow__lzw *z, const uint8_t *src, size_t len,
     return contiguous ? copy_plain(z, src, len, s) : copy_plain_rows(z, src, len, s);
 }
 
+typedef size_t (*copy_fn)(giflow__lzw *, const uint8_t *, size_t, const giflow__sink *);
+
+/* The fast loop for a marked frame whose rows are apart (NULL: none). */
+static copy_fn marked_fast(const giflow__sink *s, int contiguous)
+{
+    if (contiguous || s->interlaced)
+        return NULL;
+#if COPY_WIDE
+    if (__builtin_cpu_supports("avx512vl"))
+        return marked_rows_wide;
+#endif
+    return marked_rows_fast;
+}
+
 size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
                                 const giflow__sink *s)
 {
     int contiguous = s->x0 == 0 && (size_t)s->w * 4 == s->stride && !s->interlaced;
     /* A frame with a transparent index whose output has no transparent
      * pixel yet is, so far, an opaque frame (no marks, no entry flags): the
-     * first transparent pixel is always a literal, so the fast loops stop
-     * before writing one, and the marked loops take over from there. */
-    if (s->interlaced || (s->transparent && z->mark_from != UINT64_MAX))
+     * first transparent pixel is always a literal, so the opaque fast loops
+     * stop before writing one, and the marked loops take over from there. */
+    int marked = s->transparent && z->mark_from != UINT64_MAX;
+    if (s->interlaced || (marked && !marked_fast(s, contiguous)))
         return copy_general(z, src, len, s, contiguous);
     const size_t tstop = s->transparent ? (size_t)s->transparent - 1 : SIZE_MAX;
     /* The fast loop as far as it goes, the general one for the code that
      * stopped it, and again; the general one for the input's last bytes. */
     size_t done = 0;
     for (;;) {
-        done += contiguous ? copy_plain_fast(z, src + done, len - done, s, tstop)
-                           : copy_rows_fast(z, src + done, len - done, s, tstop);
+        if (marked)
+            done += marked_fast(s, contiguous)(z, src + done, len - done, s);
+        else
+            done += contiguous ? copy_plain_fast(z, src + done, len - done, s, tstop)
+                               : copy_rows_fast(z, src + done, len - done, s, tstop);
         if (z->pos == z->total || z->status != GIFLOW__LZW_RUNNING)
             return done;
         if (len - done < 8)
@@ -810,8 +1107,11 @@ size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
         done += k;
         if (z->pos == z->total || z->status != GIFLOW__LZW_RUNNING || (k == 0 && z->nbits == nbits))
             return done; /* (no code taken: the input is used up) */
-        if (z->mark_from != UINT64_MAX) /* the first transparent pixel */
-            return done + copy_general(z, src + done, len - done, s, contiguous);
+        if (!marked && z->mark_from != UINT64_MAX) { /* the first transparent pixel */
+            if (!marked_fast(s, contiguous))
+                return done + copy_general(z, src + done, len - done, s, contiguous);
+            marked = 1;
+        }
     }
 }
 
