@@ -616,6 +616,28 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
     return (size_t)(ip - src);
 }
 
+/* Whether a fast loop may take the next code: 8 input bytes remain (it
+ * reads 8 at a time), or, on a zero-padded copy of the input's last bytes
+ * (tail), the code's bits are all real. */
+static COPY_INLINE int fast_more(const uint8_t *ip, const uint8_t *end, unsigned nbits,
+                                 unsigned width, const int tail)
+{
+    return end - ip >= 8 || (tail && 8 * (end - ip) + (ptrdiff_t)nbits >= (ptrdiff_t)width);
+}
+
+/* The input bytes a fast loop used; on a padded tail, the bits it loaded
+ * from the padding are given back (they are zeros). */
+static COPY_INLINE size_t fast_used(const uint8_t *ip, const uint8_t *src, size_t len,
+                                    unsigned *nbits)
+{
+    size_t used = (size_t)(ip - src);
+    if (used > len) {
+        *nbits -= 8 * (unsigned)(used - len);
+        used = len;
+    }
+    return used;
+}
+
 /* The fast loops' entry step: entry next is made (its start was stored by
  * the code before), its end stored as the start b of the string written
  * now (below 2^24 from the clear while entries are made: lzw.h), and the
@@ -644,11 +666,11 @@ static COPY_INLINE void fast_entry(giflow__lzw *z, size_t *next, size_t *mask, u
  * frame's first transparent pixel: compose_copy), or when fewer than 8
  * input bytes remain; returns the input bytes consumed. */
 static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, size_t len,
-                                            const giflow__sink *s, size_t tstop)
+                                            const giflow__sink *s, size_t tstop, const int tail)
 {
-    if (len < 8 || z->prev < 0)
+    if ((len < 8 && !tail) || z->prev < 0)
         return 0; /* (the first code after a clear: the general loop) */
-    const uint8_t *ip = src, *const ilim = src + len - 7;
+    const uint8_t *ip = src, *const iend = src + len;
     const uint32_t *const lut = s->lut;
     uint8_t *const base = s->canvas + (size_t)s->y0 * s->stride + (size_t)s->x0 * 4;
     uint8_t *o = base + 4 * z->pos, *const oend = base + 4 * z->total;
@@ -658,7 +680,7 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
     const size_t clear = z->clear;
     size_t next = z->next, mask = ((size_t)1 << width) - 1, c = 0;
     int prev = z->prev;
-    while (ip < ilim) {
+    while (fast_more(ip, iend, nbits, width, tail)) {
         if (nbits < 12)
             lzw_load8(&bits, &nbits, &ip);
         c = (size_t)bits & mask;
@@ -700,6 +722,7 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
         pp = o;
         o += 4 * l;
     }
+    size_t used = fast_used(ip, src, len, &nbits);
     z->bits = bits;
     z->nbits = nbits;
     z->width = width;
@@ -709,7 +732,7 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
     z->pos = (uint64_t)(o - base) / 4;
     z->epoch = (uint64_t)(ep - base) / 4;
     z->prev_pos = (uint64_t)(pp - base) / 4;
-    return (size_t)(ip - src);
+    return used;
 }
 
 /* The same for an opaque frame whose rows are apart (narrower than the
@@ -717,13 +740,13 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
  * row at both ends, else the general loop takes it (and row ends, control
  * codes, the code after a clear, the input's last 8 bytes). */
 static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, size_t len,
-                                           const giflow__sink *s, size_t tstop)
+                                           const giflow__sink *s, size_t tstop, const int tail)
 {
-    if (len < 8 || z->prev < 0 || s->interlaced || z->pos >= z->total)
+    if ((len < 8 && !tail) || z->prev < 0 || s->interlaced || z->pos >= z->total)
         return 0;
     geom g;
     geom_init(&g, s);
-    const uint8_t *ip = src, *const ilim = src + len - 7;
+    const uint8_t *ip = src, *const iend = src + len;
     const uint32_t *const lut = s->lut;
     uint64_t pos = z->pos, epoch = z->epoch, plen = z->prev_len;
     const uint64_t total = z->total;
@@ -737,7 +760,7 @@ static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, s
     const size_t clear = z->clear;
     size_t next = z->next, mask = ((size_t)1 << width) - 1, c = 0;
     int prev = z->prev;
-    while (ip < ilim && pos < total) {
+    while (fast_more(ip, iend, nbits, width, tail) && pos < total) {
         if (nbits < 12)
             lzw_load8(&bits, &nbits, &ip);
         c = (size_t)bits & mask;
@@ -784,6 +807,7 @@ static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, s
         pos += l;
         at_step(&cur, &g, l);
     }
+    size_t used = fast_used(ip, src, len, &nbits);
     z->bits = bits;
     z->nbits = nbits;
     z->width = width;
@@ -793,7 +817,7 @@ static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, s
     z->pos = pos;
     z->epoch = epoch;
     z->prev_pos = pos - plen;
-    return (size_t)(ip - src);
+    return used;
 }
 
 /* A place in a frame whose rows are apart (not interlaced), as byte
@@ -873,14 +897,15 @@ static COPY_INLINE void seg_marked(uint8_t *d, const uint8_t *sp, uint64_t n, un
  * all transparent starts in it. Places are spots; positions count from
  * the last clear (rel). Stops as copy_rows_fast does. */
 static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, size_t len,
-                                           const giflow__sink *s, const int wide)
+                                           const giflow__sink *s, const int tail,
+                                           const int wide)
 {
-    if (len < 8 || z->prev < 0 || s->interlaced || z->pos >= z->total)
+    if ((len < 8 && !tail) || z->prev < 0 || s->interlaced || z->pos >= z->total)
         return 0;
     geom g;
     geom_init(&g, s);
     uint8_t *const fb = g.base;
-    const uint8_t *ip = src, *const ilim = src + len - 7;
+    const uint8_t *ip = src, *const iend = src + len;
     const uint32_t *const lut = s->lut;
     const uint32_t w = g.w;
     uint64_t epoch = z->epoch, rel = z->pos - epoch, relmax = z->total - epoch;
@@ -895,7 +920,7 @@ static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, s
     int prev = z->prev;
     /* prev's string's flags, placed as in an entry */
     uint32_t pf = (uint32_t)(z->prev_first & 1) << 23 | (uint32_t)(z->prev_first >> 1 & 1) << 22;
-    while (ip < ilim && rel < relmax) {
+    while (fast_more(ip, iend, nbits, width, tail) && rel < relmax) {
         lzw_load8(&bits, &nbits, &ip); /* (every code: see the general loop) */
         c = (size_t)bits & mask;
         uint8_t *d = fb + cur.p;
@@ -997,6 +1022,7 @@ static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, s
         rel += l;
         spot_step(&cur, &g, l);
     }
+    size_t used = fast_used(ip, src, len, &nbits);
     z->bits = bits;
     z->nbits = nbits;
     z->width = width;
@@ -1007,19 +1033,20 @@ static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, s
     z->epoch = epoch;
     z->prev_pos = epoch + rel - plen;
     z->prev_first = (uint8_t)(pf >> 23 | (pf >> 22 & 1) << 1);
-    return (size_t)(ip - src);
+    return used;
 }
 
 static COPY_NOINLINE size_t marked_rows_fast(giflow__lzw *z, const uint8_t *src, size_t len,
-                                             const giflow__sink *s)
+                                             const giflow__sink *s, const int tail)
 {
-    return marked_rows_loop(z, src, len, s, 0);
+    return marked_rows_loop(z, src, len, s, tail, 0);
 }
 #if COPY_WIDE
 WIDE_TARGET static COPY_NOINLINE size_t marked_rows_wide(giflow__lzw *z, const uint8_t *src,
-                                                         size_t len, const giflow__sink *s)
+                                                         size_t len, const giflow__sink *s,
+                                                         const int tail)
 {
-    return marked_rows_loop(z, src, len, s, 1);
+    return marked_rows_loop(z, src, len, s, tail, 1);
 }
 #endif
 
@@ -1060,45 +1087,36 @@ static size_t copy_general(giflow__lzw *z, const uint8_t *src, size_t len,
     return contiguous ? copy_plain(z, src, len, s) : copy_plain_rows(z, src, len, s);
 }
 
-typedef size_t (*copy_fn)(giflow__lzw *, const uint8_t *, size_t, const giflow__sink *);
-
-/* The fast loop for a marked frame whose rows are apart (NULL: none). */
-static copy_fn marked_fast(const giflow__sink *s, int contiguous)
+/* The fast loops as far as they go, and the general one, a code at a
+ * time, for each code that stops them (control codes, the code after a
+ * clear, a string past the frame's end, a frame's first transparent
+ * pixel). tail: src is a zero-padded copy of the input's last bytes
+ * (fewer than 8), which the fast loops then read too; else they stop 8
+ * bytes short of the end, and so does this (returns the bytes used). */
+static size_t copy_run(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
+                       int contiguous, int tail)
 {
-    if (contiguous || s->interlaced)
-        return NULL;
-#if COPY_WIDE
-    if (__builtin_cpu_supports("avx512vl"))
-        return marked_rows_wide;
-#endif
-    return marked_rows_fast;
-}
-
-size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
-                                const giflow__sink *s)
-{
-    int contiguous = s->x0 == 0 && (size_t)s->w * 4 == s->stride && !s->interlaced;
-    /* A frame with a transparent index whose output has no transparent
-     * pixel yet is, so far, an opaque frame (no marks, no entry flags): the
-     * first transparent pixel is always a literal, so the opaque fast loops
-     * stop before writing one, and the marked loops take over from there. */
-    int marked = s->transparent && z->mark_from != UINT64_MAX;
-    if (s->interlaced || (marked && !marked_fast(s, contiguous)))
-        return copy_general(z, src, len, s, contiguous);
     const size_t tstop = s->transparent ? (size_t)s->transparent - 1 : SIZE_MAX;
-    /* The fast loop as far as it goes, the general one for the code that
-     * stopped it, and again; the general one for the input's last bytes. */
     size_t done = 0;
     for (;;) {
-        if (marked)
-            done += marked_fast(s, contiguous)(z, src + done, len - done, s);
-        else
-            done += contiguous ? copy_plain_fast(z, src + done, len - done, s, tstop)
-                               : copy_rows_fast(z, src + done, len - done, s, tstop);
-        if (z->pos == z->total || z->status != GIFLOW__LZW_RUNNING)
+        /* A frame with a transparent index whose output has no transparent
+         * pixel yet is, so far, an opaque frame (no marks, no entry flags):
+         * the first transparent pixel is always a literal, so the opaque
+         * fast loops stop before writing one, and the marked one takes
+         * over from there. */
+        if (s->transparent && z->mark_from != UINT64_MAX) {
+#if COPY_WIDE
+            if (__builtin_cpu_supports("avx512vl"))
+                done += marked_rows_wide(z, src + done, len - done, s, tail);
+            else
+#endif
+                done += marked_rows_fast(z, src + done, len - done, s, tail);
+        } else {
+            done += contiguous ? copy_plain_fast(z, src + done, len - done, s, tstop, tail)
+                               : copy_rows_fast(z, src + done, len - done, s, tstop, tail);
+        }
+        if (z->pos == z->total || z->status != GIFLOW__LZW_RUNNING || (!tail && len - done < 8))
             return done;
-        if (len - done < 8)
-            return done + copy_general(z, src + done, len - done, s, contiguous);
         unsigned nbits = z->nbits;
         size_t k = s->transparent
                        ? (contiguous ? copy_marked_one : copy_marked_rows_one)(z, src + done,
@@ -1107,12 +1125,23 @@ size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
         done += k;
         if (z->pos == z->total || z->status != GIFLOW__LZW_RUNNING || (k == 0 && z->nbits == nbits))
             return done; /* (no code taken: the input is used up) */
-        if (!marked && z->mark_from != UINT64_MAX) { /* the first transparent pixel */
-            if (!marked_fast(s, contiguous))
-                return done + copy_general(z, src + done, len - done, s, contiguous);
-            marked = 1;
-        }
     }
+}
+
+size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
+                                const giflow__sink *s)
+{
+    if (s->interlaced)
+        return copy_general(z, src, len, s, 0);
+    int contiguous = s->x0 == 0 && (size_t)s->w * 4 == s->stride;
+    size_t done = copy_run(z, src, len, s, contiguous, 0);
+    if (done == len || z->pos == z->total || z->status != GIFLOW__LZW_RUNNING)
+        return done;
+    /* The last bytes, padded: room for a fast loop's 8-byte reads from up
+     * to 7 bytes past them. */
+    uint8_t t[32] = {0};
+    memcpy(t, src + done, len - done);
+    return done + copy_run(z, t, len - done, s, contiguous, 1);
 }
 
 /* Unmarks one row of n pixels. */
