@@ -38,10 +38,14 @@
  * of its 24-bit position: a clear's output while entries are made stays
  * below 2^23 pixels, lzw.h). */
 #define T_BIT (1u << 23)
-/* ... and whether it is all transparent (bit 22: marked frames are below
- * 2^22 pixels, compose.c). Such strings are skipped, not copied: they
- * leave the canvas as it is, unmarked, and a skipped string is marked
- * only when an entry that is not all transparent is made from it. */
+/* ... and whether it is all transparent (bit 22 with bit 23: marked
+ * frames are below 2^22 pixels, compose.c). Such strings are skipped, not
+ * copied: they leave the canvas as it is, unmarked. Bit 22 alone (R): all
+ * transparent but the last pixel, which is opaque; only that one is
+ * copied. An R entry is made from a skipped string and an opaque pixel
+ * after it; the skipped run is marked only when a string goes on past
+ * an R string's last pixel (the entry made after an R code, or the code
+ * being defined). */
 #define A_BIT (1u << 22)
 #define POS_MASK (A_BIT - 1)
 
@@ -478,13 +482,25 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
                 e &= POS_MASK;
             }
             slen = (uint64_t)e - a + 1;
+            uint64_t whole = slen;
             if (slen > total - pos)
                 slen = total - pos; /* the frame ends inside this string */
             /* Marked: the first pixel's mark is the source's (read before
              * the copy: reading the copy back waited on its stores). */
             uint32_t w0 = MARK_BIT;
             if (marked && a_cur) {
-                /* all transparent: nothing to write */
+                /* all transparent: nothing to write; R: but the last pixel */
+                if (!t && slen == whole) {
+                    if (contiguous) {
+                        copy_seg(base + 4 * (pos + whole - 1), base + 4 * (epoch + a + whole - 1),
+                                 1, 1, 0);
+                    } else {
+                        at from = at_rel(&g, &ep, a + (uint32_t)whole - 1), last = cur;
+                        at_step(&last, &g, whole - 1);
+                        copy_seg(last.row + 4 * (size_t)last.col,
+                                 from.row + 4 * (size_t)from.col, 1, 1, 0);
+                    }
+                }
             } else if (contiguous) {
                 const uint8_t *sp = base + 4 * (epoch + a);
                 memcpy(&w0, sp, 4);
@@ -515,6 +531,15 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
             slen = (uint64_t)prev_len + 1;
             uint64_t n = slen < total - pos ? slen : total - pos;
             uint64_t m = n < prev_len ? n : prev_len;
+            if (marked && prev_a && !prev_t) {
+                /* R: its run is copied too now, so it is marked first */
+                if (contiguous)
+                    mark_seg(base + 4 * prev_pos, prev_len - 1);
+                else
+                    mark_at(&g, pv, prev_len - 1, wide);
+                prev_t = 1;
+                prev_a = 0;
+            }
             t = prev_t;
             a_cur = prev_a;
             uint32_t w0 = MARK_BIT;
@@ -556,20 +581,20 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
             }
             uint32_t flags = 0;
             if (marked) {
-                unsigned na = prev_a & first_t;
+                unsigned all = prev_a & prev_t, r = prev_a & ~prev_t & 1;
                 /* (One branch for both cases; prev_a is 0 after a clear, so
                  * the second may mark a pixel that needs none: harmless.) */
-                if (COPY_UNLIKELY(((prev_a & ~first_t) | (a_cur & ~prev_a)) & 1)) {
-                    if (prev_a) {
-                        /* The new entry is not all transparent, but prev's
-                         * string, skipped, is its start: marked now. */
-                        if (contiguous && wide)
-                            mark_wide(base + 4 * prev_pos, prev_len);
-                        else if (contiguous)
-                            mark_seg(base + 4 * prev_pos, prev_len);
+                if (COPY_UNLIKELY((r | (a_cur & ~all)) & 1)) {
+                    if (r) {
+                        /* prev's string is R (skipped but its last pixel),
+                         * and the new entry goes on past that pixel: the
+                         * run is marked now. */
+                        if (contiguous)
+                            mark_seg(base + 4 * prev_pos, prev_len - 1);
                         else
-                            mark_at(&g, pv, prev_len, wide);
-                    } else {
+                            mark_at(&g, pv, prev_len - 1, wide);
+                    }
+                    if (a_cur & ~all) {
                         /* It ends with this skipped string's first pixel. */
                         uint8_t *d = contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col;
                         uint32_t v;
@@ -578,7 +603,9 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
                         memcpy(d, &v, 4);
                     }
                 }
-                flags = (prev_t | first_t) << 23 | na << 22;
+                /* prev all transparent: the new entry is so too, or R */
+                unsigned nt = all ? first_t : (prev_t | prev_a | first_t) & 1;
+                flags = nt << 23 | all << 22;
             }
             put24(z, next, (uint32_t)(prev_pos - epoch) | flags);
             put24(z, next + 1, (uint32_t)b);
@@ -877,6 +904,26 @@ static COPY_NOINLINE void mark_spots(const geom *g, spot a, uint64_t n, const in
     }
 }
 
+/* Marks n pixels from a (the run of an R string). */
+static COPY_INLINE void mark_run(const geom *g, spot a, uint64_t n, const int wide)
+{
+    if (wide && n <= 8 && a.p + 4 * (size_t)n <= a.end)
+        mark_short(g->base + a.p, n);
+    else
+        mark_spots(g, a, n, wide);
+}
+
+/* An R string's last pixel: from r pixels past the column 0 of the row
+ * erow (a position counted from the last clear, plus its column), to k
+ * pixels past the string's start cur. */
+static COPY_NOINLINE void r_last(const geom *g, size_t erow, uint64_t r, spot cur, uint64_t k)
+{
+    uint64_t dk = (r * g->recip) >> g->shift;
+    const uint8_t *sp = g->base + erow + (size_t)dk * g->stride + 4 * (size_t)(r - dk * g->w);
+    spot_step(&cur, g, k);
+    copy_seg(g->base + cur.p, sp, 1, 1, 0);
+}
+
 /* A marked copy of n pixels within one row at both ends. */
 static COPY_INLINE void seg_marked(uint8_t *d, const uint8_t *sp, uint64_t n, unsigned t,
                                    const int wide)
@@ -943,6 +990,8 @@ static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, s
                 break;
             if (f & A_BIT) {
                 mark_one(d);
+                if (COPY_UNLIKELY(!(f & T_BIT))) /* R: its last pixel */
+                    r_last(&g, erow, ecol + a + l - 1, cur, l - 1);
             } else {
                 uint64_t off = ecol + a, dk = (off * g.recip) >> g.shift, col = off - dk * w;
                 size_t row = erow + (size_t)dk * g.stride;
@@ -963,6 +1012,10 @@ static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, s
             l = plen + 1;
             if (l > relmax - rel)
                 break;
+            if (pf == A_BIT) { /* R: its run is copied too now */
+                mark_run(&g, pv, plen - 1, wide);
+                pf = T_BIT;
+            }
             f = pf;
             if (f & A_BIT) {
                 mark_one(d);
@@ -1001,18 +1054,14 @@ static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, s
         bits >>= width;
         nbits -= width;
         /* A skipped string's first pixel is marked as it is skipped (for
-         * the entry that ends with it); prev's string, skipped, is marked
-         * now if this one starts with an opaque pixel. */
-        unsigned prev_a = pf >> 22 & 1;
-        if (COPY_UNLIKELY(prev_a & ~first_t & 1)) {
-            if (wide && plen <= 8 && pv.p + 4 * (size_t)plen <= pv.end)
-                mark_short(fb + pv.p, plen);
-            else
-                mark_spots(&g, pv, plen, wide);
-        }
+         * the entry that ends with it); an R string's run is marked when
+         * the new entry goes on past its last pixel. */
+        if (COPY_UNLIKELY(pf == A_BIT))
+            mark_run(&g, pv, plen - 1, wide);
         if (next <= GIFLOW__LZW_MAX_CODE) {
-            uint32_t flags = ((pf >> 23 | first_t) << 23) | (prev_a & first_t) << 22;
-            put24(z, (unsigned)next, (uint32_t)(rel - plen) | flags);
+            uint32_t all = pf == (T_BIT | A_BIT);
+            uint32_t nt = all ? first_t : (pf != 0) | first_t;
+            put24(z, (unsigned)next, (uint32_t)(rel - plen) | nt << 23 | all << 22);
         }
         fast_entry(z, &next, &mask, &width, rel);
         prev = (int)c;
