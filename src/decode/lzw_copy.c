@@ -695,8 +695,8 @@ static COPY_INLINE void fast_entry(giflow__lzw *z, size_t *next, size_t *mask, u
 static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, size_t len,
                                             const giflow__sink *s, size_t tstop, const int tail)
 {
-    if ((len < 8 && !tail) || z->prev < 0)
-        return 0; /* (the first code after a clear: the general loop) */
+    if (len < 8 && !tail)
+        return 0;
     const uint8_t *ip = src, *const iend = src + len;
     const uint32_t *const lut = s->lut;
     uint8_t *const base = s->canvas + (size_t)s->y0 * s->stride + (size_t)s->x0 * 4;
@@ -762,91 +762,6 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
     return used;
 }
 
-/* The same for an opaque frame whose rows are apart (narrower than the
- * canvas; not interlaced): a string is copied here when it lies within one
- * row at both ends, else the general loop takes it (and row ends, control
- * codes, the code after a clear, the input's last 8 bytes). */
-static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, size_t len,
-                                           const giflow__sink *s, size_t tstop, const int tail)
-{
-    if ((len < 8 && !tail) || z->prev < 0 || s->interlaced || z->pos >= z->total)
-        return 0;
-    geom g;
-    geom_init(&g, s);
-    const uint8_t *ip = src, *const iend = src + len;
-    const uint32_t *const lut = s->lut;
-    uint64_t pos = z->pos, epoch = z->epoch, plen = z->prev_len;
-    const uint64_t total = z->total;
-    const uint32_t w = g.w;
-    at ep, cur, pv;
-    at_set(&ep, &g, (uint32_t)(epoch / w), (uint32_t)(epoch % w));
-    at_set(&cur, &g, (uint32_t)(pos / w), (uint32_t)(pos % w));
-    at_set(&pv, &g, (uint32_t)(z->prev_pos / w), (uint32_t)(z->prev_pos % w));
-    uint64_t bits = z->bits;
-    unsigned nbits = z->nbits, width = z->width;
-    const size_t clear = z->clear;
-    size_t next = z->next, mask = ((size_t)1 << width) - 1, c = 0;
-    int prev = z->prev;
-    while (fast_more(ip, iend, nbits, width, tail) && pos < total) {
-        if (nbits < 12)
-            lzw_load8(&bits, &nbits, &ip);
-        c = (size_t)bits & mask;
-        uint64_t l;
-        if (c < clear) {
-            if (c == tstop)
-                break;
-            memcpy(cur.row + 4 * (size_t)cur.col, &lut[c], 4);
-            l = 1;
-        } else if (c > clear + 1 && c < next) {
-            uint32_t a = get24(z, (unsigned)c), e = get24(z, (unsigned)c + 1);
-            l = (uint64_t)e - a + 1;
-            if (l > total - pos)
-                break;
-            at from = at_rel(&g, &ep, a);
-            copy_at(&g, &from, &cur, l, 0, 0, 0);
-        } else if (c == next && prev >= 0 && c > clear + 1) {
-            l = plen + 1;
-            if (l > total - pos)
-                break;
-            copy_at(&g, &pv, &cur, plen, 0, 0, 0);
-            at last = cur;
-            at_step(&last, &g, plen);
-            memcpy(last.row + 4 * (size_t)last.col, pv.row + 4 * (size_t)pv.col, 4);
-        } else if (c == clear) {
-            bits >>= width;
-            nbits -= width;
-            width = z->lit_width + 1;
-            mask = ((size_t)1 << width) - 1;
-            next = clear + 1;
-            epoch = pos;
-            ep = cur;
-            prev = -1;
-            continue;
-        } else {
-            break;
-        }
-        bits >>= width;
-        nbits -= width;
-        fast_entry(z, &next, &mask, &width, pos - epoch);
-        prev = (int)c;
-        pv = cur;
-        plen = l;
-        pos += l;
-        at_step(&cur, &g, l);
-    }
-    size_t used = fast_used(ip, src, len, &nbits);
-    z->bits = bits;
-    z->nbits = nbits;
-    z->width = width;
-    z->next = (unsigned)next;
-    z->prev = prev;
-    z->prev_len = (unsigned)plen;
-    z->pos = pos;
-    z->epoch = epoch;
-    z->prev_pos = pos - plen;
-    return used;
-}
-
 /* A place in a frame whose rows are apart (not interlaced), as byte
  * offsets from the frame's top left pixel: the pixel, and the end of its
  * row (a cheaper form than at's for the marked fast loop below). */
@@ -875,13 +790,13 @@ static inline void spot_step(spot *a, const geom *g, uint64_t n)
 
 /* n pixels from src to dst (as copy_split), and marks n pixels from a. */
 static COPY_NOINLINE void copy_spots(const geom *g, spot src, spot dst, uint64_t n,
-                                     unsigned t)
+                                     const int marked, unsigned t)
 {
     for (;;) {
         uint64_t k = n, ks = (src.end - src.p) / 4, kd = (dst.end - dst.p) / 4;
         k = k < ks ? k : ks;
         k = k < kd ? k : kd;
-        copy_seg(g->base + dst.p, g->base + src.p, k, 1, t);
+        copy_seg(g->base + dst.p, g->base + src.p, k, marked, t);
         if (!(n -= k))
             return;
         spot_step(&src, g, k);
@@ -926,14 +841,14 @@ static COPY_NOINLINE void r_last(const geom *g, size_t erow, uint64_t r, spot cu
 
 /* A marked copy of n pixels within one row at both ends. */
 static COPY_INLINE void seg_marked(uint8_t *d, const uint8_t *sp, uint64_t n, unsigned t,
-                                   const int wide)
+                                   const int marked, const int wide)
 {
     if (wide && n <= 8)
-        seg_wide(d, sp, n, 1);
+        seg_wide(d, sp, n, marked);
     else if (wide)
-        seg_wide_long(d, sp, n, t);
+        seg_wide_long(d, sp, n, marked && t);
     else
-        copy_seg(d, sp, n, 1, t);
+        copy_seg(d, sp, n, marked, t);
 }
 
 /* The same for a marked frame whose rows are apart, once its first
@@ -943,11 +858,11 @@ static COPY_INLINE void seg_marked(uint8_t *d, const uint8_t *sp, uint64_t n, un
  * are skipped, and a skipped string is marked when an entry that is not
  * all transparent starts in it. Places are spots; positions count from
  * the last clear (rel). Stops as copy_rows_fast does. */
-static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, size_t len,
-                                           const giflow__sink *s, const int tail,
-                                           const int wide)
+static COPY_INLINE size_t rows_loop(giflow__lzw *z, const uint8_t *src, size_t len,
+                                    const giflow__sink *s, size_t tstop, const int tail,
+                                    const int marked, const int wide)
 {
-    if ((len < 8 && !tail) || z->prev < 0 || s->interlaced || z->pos >= z->total)
+    if ((len < 8 && !tail) || s->interlaced || z->pos >= z->total)
         return 0;
     geom g;
     geom_init(&g, s);
@@ -967,28 +882,38 @@ static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, s
     int prev = z->prev;
     /* prev's string's flags, placed as in an entry */
     uint32_t pf = (uint32_t)(z->prev_first & 1) << 23 | (uint32_t)(z->prev_first >> 1 & 1) << 22;
+    if (prev < 0 || !marked)
+        pf = 0; /* (as after a clear in the loop) */
     while (fast_more(ip, iend, nbits, width, tail) && rel < relmax) {
         lzw_load8(&bits, &nbits, &ip); /* (every code: see the general loop) */
         c = (size_t)bits & mask;
         uint8_t *d = fb + cur.p;
         uint64_t l;
-        uint32_t f, first_t = 1; /* this string's flags; its first pixel transparent */
+        uint32_t f = 0, first_t = 1; /* this string's flags; its first pixel transparent */
         if (c < clear) {
-            uint32_t v = lut[c], old;
-            memcpy(&old, d, 4);
-            first_t = v == 0;
-            f = (0u - first_t) & (T_BIT | A_BIT);
-            v = v ? v : mark_set(old); /* (transparent: skipped, its pixel marked) */
+            uint32_t v = lut[c];
+            if (marked) {
+                uint32_t old;
+                memcpy(&old, d, 4);
+                first_t = v == 0;
+                f = (0u - first_t) & (T_BIT | A_BIT);
+                v = v ? v : mark_set(old); /* (transparent: skipped, its pixel marked) */
+            } else if (c == tstop) {
+                break;
+            }
             memcpy(d, &v, 4);
             l = 1;
         } else if (c > clear + 1 && c < next) {
-            uint32_t a = get24(z, (unsigned)c), e = get24(z, (unsigned)c + 1) & POS_MASK;
-            f = a & (T_BIT | A_BIT);
-            a &= POS_MASK;
+            uint32_t a = get24(z, (unsigned)c), e = get24(z, (unsigned)c + 1);
+            if (marked) {
+                f = a & (T_BIT | A_BIT);
+                a &= POS_MASK;
+                e &= POS_MASK;
+            }
             l = (uint64_t)e - a + 1;
             if (l > relmax - rel)
                 break;
-            if (f & A_BIT) {
+            if (marked && (f & A_BIT)) {
                 mark_one(d);
                 if (COPY_UNLIKELY(!(f & T_BIT))) /* R: its last pixel */
                     r_last(&g, erow, ecol + a + l - 1, cur, l - 1);
@@ -999,10 +924,10 @@ static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, s
                 uint32_t w0;
                 memcpy(&w0, sp, 4);
                 if (col + l <= w && cur.p + 4 * (size_t)l <= cur.end) {
-                    seg_marked(d, sp, l, f >> 23, wide);
+                    seg_marked(d, sp, l, f >> 23, marked, wide);
                 } else {
                     spot from = {row + 4 * (size_t)col, row + 4 * (size_t)w};
-                    copy_spots(&g, from, cur, l, f >> 23);
+                    copy_spots(&g, from, cur, l, marked, f >> 23);
                 }
                 first_t = marked_mask(w0) & 1;
             }
@@ -1012,25 +937,25 @@ static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, s
             l = plen + 1;
             if (l > relmax - rel)
                 break;
-            if (pf == A_BIT) { /* R: its run is copied too now */
+            if (marked && pf == A_BIT) { /* R: its run is copied too now */
                 mark_run(&g, pv, plen - 1, wide);
                 pf = T_BIT;
             }
             f = pf;
-            if (f & A_BIT) {
+            if (marked && (f & A_BIT)) {
                 mark_one(d);
             } else {
                 const uint8_t *sp = fb + pv.p;
                 uint32_t w0;
                 memcpy(&w0, sp, 4);
                 if (pv.p + 4 * (size_t)plen <= pv.end && cur.p + 4 * (size_t)l <= cur.end) {
-                    seg_marked(d, sp, plen, f >> 23, wide);
-                    copy_seg(d + 4 * (size_t)plen, sp, 1, 1, 1);
+                    seg_marked(d, sp, plen, f >> 23, marked, wide);
+                    copy_seg(d + 4 * (size_t)plen, sp, 1, marked, 1);
                 } else {
-                    copy_spots(&g, pv, cur, plen, f >> 23);
+                    copy_spots(&g, pv, cur, plen, marked, f >> 23);
                     spot last = cur;
                     spot_step(&last, &g, plen);
-                    copy_seg(fb + last.p, sp, 1, 1, 1);
+                    copy_seg(fb + last.p, sp, 1, marked, 1);
                 }
                 first_t = marked_mask(w0) & 1;
             }
@@ -1056,9 +981,9 @@ static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, s
         /* A skipped string's first pixel is marked as it is skipped (for
          * the entry that ends with it); an R string's run is marked when
          * the new entry goes on past its last pixel. */
-        if (COPY_UNLIKELY(pf == A_BIT))
+        if (marked && COPY_UNLIKELY(pf == A_BIT))
             mark_run(&g, pv, plen - 1, wide);
-        if (next <= GIFLOW__LZW_MAX_CODE) {
+        if (marked && next <= GIFLOW__LZW_MAX_CODE) {
             uint32_t all = pf == (T_BIT | A_BIT);
             uint32_t nt = all ? first_t : (pf != 0) | first_t;
             put24(z, (unsigned)next, (uint32_t)(rel - plen) | nt << 23 | all << 22);
@@ -1081,21 +1006,28 @@ static COPY_INLINE size_t marked_rows_loop(giflow__lzw *z, const uint8_t *src, s
     z->pos = epoch + rel;
     z->epoch = epoch;
     z->prev_pos = epoch + rel - plen;
-    z->prev_first = (uint8_t)(pf >> 23 | (pf >> 22 & 1) << 1);
+    if (marked)
+        z->prev_first = (uint8_t)(pf >> 23 | (pf >> 22 & 1) << 1);
     return used;
+}
+
+static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, size_t len,
+                                           const giflow__sink *s, size_t tstop, const int tail)
+{
+    return rows_loop(z, src, len, s, tstop, tail, 0, 0);
 }
 
 static COPY_NOINLINE size_t marked_rows_fast(giflow__lzw *z, const uint8_t *src, size_t len,
                                              const giflow__sink *s, const int tail)
 {
-    return marked_rows_loop(z, src, len, s, tail, 0);
+    return rows_loop(z, src, len, s, SIZE_MAX, tail, 1, 0);
 }
 #if COPY_WIDE
 WIDE_TARGET static COPY_NOINLINE size_t marked_rows_wide(giflow__lzw *z, const uint8_t *src,
                                                          size_t len, const giflow__sink *s,
                                                          const int tail)
 {
-    return marked_rows_loop(z, src, len, s, tail, 1);
+    return rows_loop(z, src, len, s, SIZE_MAX, tail, 1, 1);
 }
 #endif
 
