@@ -646,10 +646,12 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
 /* Whether a fast loop may take the next code: 8 input bytes remain (it
  * reads 8 at a time), or, on a zero-padded copy of the input's last bytes
  * (tail), the code's bits are all real. */
-static COPY_INLINE int fast_more(const uint8_t *ip, const uint8_t *end, unsigned nbits,
-                                 unsigned width, const int tail)
+static COPY_INLINE int fast_more(const uint8_t *ip, const uint8_t *ilim, const uint8_t *end,
+                                 unsigned nbits, unsigned width, const int tail)
 {
-    return end - ip >= 8 || (tail && 8 * (end - ip) + (ptrdiff_t)nbits >= (ptrdiff_t)width);
+    if (!tail)
+        return ip < ilim; /* (ilim: 7 bytes before the end) */
+    return 8 * (end - ip) + (ptrdiff_t)nbits >= (ptrdiff_t)width;
 }
 
 /* The input bytes a fast loop used; on a padded tail, the bits it loaded
@@ -692,12 +694,12 @@ static COPY_INLINE void fast_entry(giflow__lzw *z, size_t *next, size_t *mask, u
  * code, a string that would pass the frame's end, the literal tstop (a
  * frame's first transparent pixel: compose_copy), or when fewer than 8
  * input bytes remain; returns the input bytes consumed. */
-static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, size_t len,
-                                            const giflow__sink *s, size_t tstop, const int tail)
+static COPY_INLINE size_t plain_loop(giflow__lzw *z, const uint8_t *src, size_t len,
+                                     const giflow__sink *s, size_t tstop, const int tail)
 {
     if (len < 8 && !tail)
         return 0;
-    const uint8_t *ip = src, *const iend = src + len;
+    const uint8_t *ip = src, *const iend = src + len, *const ilim = tail ? src : iend - 7;
     const uint32_t *const lut = s->lut;
     uint8_t *const base = s->canvas + (size_t)s->y0 * s->stride + (size_t)s->x0 * 4;
     uint8_t *o = base + 4 * z->pos, *const oend = base + 4 * z->total;
@@ -707,7 +709,7 @@ static COPY_NOINLINE size_t copy_plain_fast(giflow__lzw *z, const uint8_t *src, 
     const size_t clear = z->clear;
     size_t next = z->next, mask = ((size_t)1 << width) - 1, c = 0;
     int prev = z->prev;
-    while (fast_more(ip, iend, nbits, width, tail)) {
+    while (fast_more(ip, ilim, iend, nbits, width, tail)) {
         if (nbits < 12)
             lzw_load8(&bits, &nbits, &ip);
         c = (size_t)bits & mask;
@@ -867,7 +869,7 @@ static COPY_INLINE size_t rows_loop(giflow__lzw *z, const uint8_t *src, size_t l
     geom g;
     geom_init(&g, s);
     uint8_t *const fb = g.base;
-    const uint8_t *ip = src, *const iend = src + len;
+    const uint8_t *ip = src, *const iend = src + len, *const ilim = tail ? src : iend - 7;
     const uint32_t *const lut = s->lut;
     const uint32_t w = g.w;
     uint64_t epoch = z->epoch, rel = z->pos - epoch, relmax = z->total - epoch;
@@ -884,7 +886,7 @@ static COPY_INLINE size_t rows_loop(giflow__lzw *z, const uint8_t *src, size_t l
     uint32_t pf = (uint32_t)(z->prev_first & 1) << 23 | (uint32_t)(z->prev_first >> 1 & 1) << 22;
     if (prev < 0 || !marked)
         pf = 0; /* (as after a clear in the loop) */
-    while (fast_more(ip, iend, nbits, width, tail) && rel < relmax) {
+    while (fast_more(ip, ilim, iend, nbits, width, tail) && rel < relmax) {
         lzw_load8(&bits, &nbits, &ip); /* (every code: see the general loop) */
         c = (size_t)bits & mask;
         uint8_t *d = fb + cur.p;
@@ -1011,24 +1013,27 @@ static COPY_INLINE size_t rows_loop(giflow__lzw *z, const uint8_t *src, size_t l
     return used;
 }
 
-static COPY_NOINLINE size_t copy_rows_fast(giflow__lzw *z, const uint8_t *src, size_t len,
-                                           const giflow__sink *s, size_t tstop, const int tail)
-{
-    return rows_loop(z, src, len, s, tstop, tail, 0, 0);
-}
-
-static COPY_NOINLINE size_t marked_rows_fast(giflow__lzw *z, const uint8_t *src, size_t len,
-                                             const giflow__sink *s, const int tail)
-{
-    return rows_loop(z, src, len, s, SIZE_MAX, tail, 1, 0);
-}
+/* The fast loops' instances: each with its tail case apart (tail a
+ * constant in each loop: the check it adds to the loop's condition had
+ * cost 7 instructions a code). */
+#define FAST_PAIR(name, attr, call)                                                            \
+    static COPY_NOINLINE attr size_t name##_0(giflow__lzw *z, const uint8_t *src, size_t len,  \
+                                              const giflow__sink *s, size_t tstop)             \
+    {                                                                                          \
+        const int tail = 0;                                                                    \
+        return call;                                                                           \
+    }                                                                                          \
+    static COPY_NOINLINE attr size_t name##_1(giflow__lzw *z, const uint8_t *src, size_t len,  \
+                                              const giflow__sink *s, size_t tstop)             \
+    {                                                                                          \
+        const int tail = 1;                                                                    \
+        return call;                                                                           \
+    }
+FAST_PAIR(copy_plain_fast, , plain_loop(z, src, len, s, tstop, tail))
+FAST_PAIR(copy_rows_fast, , rows_loop(z, src, len, s, tstop, tail, 0, 0))
+FAST_PAIR(marked_rows_fast, , rows_loop(z, src, len, s, tstop, tail, 1, 0))
 #if COPY_WIDE
-WIDE_TARGET static COPY_NOINLINE size_t marked_rows_wide(giflow__lzw *z, const uint8_t *src,
-                                                         size_t len, const giflow__sink *s,
-                                                         const int tail)
-{
-    return rows_loop(z, src, len, s, SIZE_MAX, tail, 1, 1);
-}
+FAST_PAIR(marked_rows_wide, WIDE_TARGET, rows_loop(z, src, len, s, tstop, tail, 1, 1))
 #endif
 
 /* One function per instance: each then gets registers to itself (in one
@@ -1085,17 +1090,19 @@ static size_t copy_run(giflow__lzw *z, const uint8_t *src, size_t len, const gif
          * the first transparent pixel is always a literal, so the opaque
          * fast loops stop before writing one, and the marked one takes
          * over from there. */
+        size_t (*fast)(giflow__lzw *, const uint8_t *, size_t, const giflow__sink *, size_t);
         if (s->transparent && z->mark_from != UINT64_MAX) {
+            fast = tail ? marked_rows_fast_1 : marked_rows_fast_0;
 #if COPY_WIDE
             if (__builtin_cpu_supports("avx512vl"))
-                done += marked_rows_wide(z, src + done, len - done, s, tail);
-            else
+                fast = tail ? marked_rows_wide_1 : marked_rows_wide_0;
 #endif
-                done += marked_rows_fast(z, src + done, len - done, s, tail);
+        } else if (contiguous) {
+            fast = tail ? copy_plain_fast_1 : copy_plain_fast_0;
         } else {
-            done += contiguous ? copy_plain_fast(z, src + done, len - done, s, tstop, tail)
-                               : copy_rows_fast(z, src + done, len - done, s, tstop, tail);
+            fast = tail ? copy_rows_fast_1 : copy_rows_fast_0;
         }
+        done += fast(z, src + done, len - done, s, tstop);
         if (z->pos == z->total || z->status != GIFLOW__LZW_RUNNING || (!tail && len - done < 8))
             return done;
         unsigned nbits = z->nbits;
