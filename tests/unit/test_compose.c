@@ -573,6 +573,123 @@ static void test_small_memory_skip(void)
     }
 }
 
+/* Marked copies make an entry of a skipped transparent run and the
+ * opaque pixel after it (R, lzw_copy.c) without marking the run: only its
+ * last pixel is copied when the entry is used, and the run is marked
+ * once a string goes on past that pixel (the entry after an R code, and
+ * the code being defined right after one). Periodic runs and opaque
+ * pixels, (t^k o)^m, make both: in a frame whose rows are apart, one as
+ * wide as the canvas, and an interlaced one (the general loop). */
+static void r_pattern(uint8_t *px, size_t n, uint32_t seed, unsigned trans)
+{
+    uint32_t x = seed;
+    size_t i = 0;
+    while (i < n) {
+        x = x * 1103515245u + 12345u;
+        unsigned k = (x >> 16) % 7 + 1, m = (x >> 8) % 6 + 2, o = (x >> 24) % 2 + 1;
+        for (unsigned r = 0; r < m && i < n; r++) {
+            for (unsigned j = 0; j < k && i < n; j++)
+                px[i++] = (uint8_t)trans;
+            for (unsigned j = 0; j < o && i < n; j++)
+                px[i++] = (uint8_t)((trans + 1 + (r + j) % 3) % 4);
+        }
+    }
+}
+
+/* A frame of the given codes (code size 2: clear 4, end 5), in widths
+ * as the decoder reads them. */
+static void codes_frame(tb_buf *b, unsigned x, unsigned y, unsigned w, unsigned h,
+                        int interlaced, const unsigned *codes, size_t n)
+{
+    tb_u8(b, 0x2C);
+    tb_u16(b, x);
+    tb_u16(b, y);
+    tb_u16(b, w);
+    tb_u16(b, h);
+    tb_u8(b, interlaced ? 0x40 : 0);
+    tb_u8(b, 2);
+    tb_buf data = {0};
+    tb_bits bits = {&data, 0, 0};
+    unsigned width = 3, next = 6, first = 1;
+    for (size_t i = 0; i < n; i++) {
+        tb_bits_put(&bits, codes[i], width);
+        if (codes[i] == 4) {
+            width = 3, next = 6, first = 1;
+            continue;
+        }
+        if (!first && next < 4096 && ++next > (1u << width) - 1 && width < 12)
+            width++;
+        first = 0;
+    }
+    tb_bits_flush(&bits);
+    tb_subblocks(b, data.data, data.len, 255);
+    tb_free(&data);
+}
+
+static void test_small_memory_r(void)
+{
+    /* By hand: t, t, 6 = tt (skipped), o, 8 = tto (R), then 10, the code
+     * being defined (tto + t: the R string's run marked first), and 10
+     * again (a copy of it). 16 pixels. */
+    static const unsigned kwkwk[] = {4, 0, 0, 6, 1, 8, 10, 10, 5};
+    for (int interlaced = 0; interlaced < 2; interlaced++) {
+        uint8_t bg[8 * 8]; /* green and blue: never the frame's red */
+        for (int i = 0; i < 8 * 8; i++)
+            bg[i] = (uint8_t)(i % 2 + 2);
+        tb_buf k = {0};
+        tb_header(&k, 8, 8, pal4, 4, 0);
+        frame_at(&k, 0, 0, 8, 8, 0, bg);
+        tb_gce(&k, 1, 0, 0);
+        codes_frame(&k, 2, 3, 4, 4, interlaced, kwkwk, sizeof kwkwk / sizeof kwkwk[0]);
+        tb_trailer(&k);
+        compare_small_memory(&k, interlaced ? "small memory R, then the code being defined, "
+                                              "interlaced"
+                                            : "small memory R, then the code being defined");
+        tu_decoded d;
+        tu_decode(k.data, k.len, 0, GIFLOW_FLAG_SMALL_MEMORY, 1, &d);
+        /* Hand-checked: t t t t o t t o t t o t t t o t, row by row (the
+         * interlaced frame stores rows 0, 2, 1, 3); t shows frame 0. */
+        static const char want[] = "ttttottottotttot";
+        for (int i = 0; d.nframes == 2 && i < 16; i++) {
+            int row = i / 4, y = interlaced ? (row == 0 ? 0 : row == 1 ? 2 : row == 2 ? 1 : 3) : row;
+            uint32_t px = px_at(&d.frames[1], 8, (uint32_t)(2 + i % 4), (uint32_t)(3 + y));
+            uint32_t under = px_at(&d.frames[0], 8, (uint32_t)(2 + i % 4), (uint32_t)(3 + y));
+            TU_CHECK(px == (want[i] == 't' ? under : R), "small memory R: pixel %d", i);
+        }
+        TU_CHECK(d.nframes == 2, "small memory R: %u frames", d.nframes);
+        tu_decoded_free(&d);
+        tb_free(&k);
+    }
+
+    enum { W = 160, H = 120 };
+    static uint8_t f0[W * H], f1[120 * 90], f2[W * 70], f3[100 * 80];
+    for (int i = 0; i < W * H; i++)
+        f0[i] = (uint8_t)((i * 7) % 3 + 1);
+    r_pattern(f1, sizeof f1, 11, 0);
+    r_pattern(f2, sizeof f2, 12, 2);
+    r_pattern(f3, sizeof f3, 13, 1);
+    tb_buf b = {0};
+    tb_header(&b, W, H, pal4, 4, 0);
+    frame_at(&b, 0, 0, W, H, 0, f0);
+    tb_gce(&b, 1, 0, 0);
+    frame_at(&b, 2, 3, 120, 90, 0, f1); /* rows apart */
+    tb_gce(&b, 1, 0, 2);
+    frame_at(&b, 0, 40, W, 70, 0, f2); /* rows contiguous */
+    size_t last_at = b.len;
+    tb_gce(&b, 1, 0, 1);
+    frame_at(&b, 30, 20, 100, 80, 1, f3); /* interlaced */
+    size_t end = b.len;
+    tb_trailer(&b);
+    compare_small_memory(&b, "small memory R entries");
+    for (size_t cut = last_at + 30; cut < end; cut += 89) {
+        tb_buf t = {0};
+        tb_bytes(&t, b.data, cut);
+        compare_small_memory(&t, "small memory R entries, truncated");
+        tb_free(&t);
+    }
+    tb_free(&b);
+}
+
 /* Frames that reach past the canvas's right and bottom edges paint
  * through chain tables (CANVAS): strings wholly in the visible columns,
  * wholly outside them (only their first index is needed), across the
@@ -716,6 +833,7 @@ int main(void)
     test_small_memory_copy();
     test_small_memory_long();
     test_small_memory_skip();
+    test_small_memory_r();
     test_small_memory_clipped();
     test_small_memory_fast();
     test_small_memory_tail();
