@@ -1045,32 +1045,25 @@ FAST_PAIR(marked_rows_wide, WIDE_TARGET, rows_loop(z, src, len, s, tstop, tail, 
     {                                                                                          \
         return copy_loop(z, src, len, s, contiguous, marked, wide, one);                       \
     }
-COPY_INSTANCE(copy_plain, 1, 0, 0, 0, )
 COPY_INSTANCE(copy_plain_one, 1, 0, 0, 1, ) /* one code: beside copy_plain_fast */
 COPY_INSTANCE(copy_plain_rows, 0, 0, 0, 0, )
 COPY_INSTANCE(copy_rows_one, 0, 0, 0, 1, ) /* beside copy_rows_fast */
-COPY_INSTANCE(copy_marked, 1, 1, 0, 0, )
 COPY_INSTANCE(copy_marked_rows, 0, 1, 0, 0, )
 COPY_INSTANCE(copy_marked_one, 1, 1, 0, 1, )
 COPY_INSTANCE(copy_marked_rows_one, 0, 1, 0, 1, )
 #if COPY_WIDE
-COPY_INSTANCE(wide_marked, 1, 1, 1, 0, WIDE_TARGET)
 COPY_INSTANCE(wide_marked_rows, 0, 1, 1, 0, WIDE_TARGET)
 #endif
 
-/* The general loops: every code, every case. */
-static size_t copy_general(giflow__lzw *z, const uint8_t *src, size_t len,
-                           const giflow__sink *s, int contiguous)
+/* Interlaced frames: the general loop for every code. */
+static size_t copy_interlaced(giflow__lzw *z, const uint8_t *src, size_t len,
+                              const giflow__sink *s)
 {
 #if COPY_WIDE
-    if (__builtin_cpu_supports("avx512vl")) {
-        if (s->transparent)
-            return contiguous ? wide_marked(z, src, len, s) : wide_marked_rows(z, src, len, s);
-    }
+    if (s->transparent && __builtin_cpu_supports("avx512vl"))
+        return wide_marked_rows(z, src, len, s);
 #endif
-    if (s->transparent)
-        return contiguous ? copy_marked(z, src, len, s) : copy_marked_rows(z, src, len, s);
-    return contiguous ? copy_plain(z, src, len, s) : copy_plain_rows(z, src, len, s);
+    return s->transparent ? copy_marked_rows(z, src, len, s) : copy_plain_rows(z, src, len, s);
 }
 
 /* The fast loops as far as they go, and the general one, a code at a
@@ -1120,11 +1113,12 @@ size_t giflow__lzw_compose_copy(giflow__lzw *z, const uint8_t *src, size_t len,
                                 const giflow__sink *s)
 {
     if (s->interlaced)
-        return copy_general(z, src, len, s, 0);
+        return copy_interlaced(z, src, len, s);
     int contiguous = s->x0 == 0 && (size_t)s->w * 4 == s->stride;
     size_t done = copy_run(z, src, len, s, contiguous, 0);
-    if (done == len || z->pos == z->total || z->status != GIFLOW__LZW_RUNNING)
-        return done;
+    if (done == len || len - done >= 8 || z->pos == z->total ||
+        z->status != GIFLOW__LZW_RUNNING)
+        return done; /* (8 or more left: cannot happen, copy_run stops short of 8) */
     /* The last bytes, padded: room for a fast loop's 8-byte reads from up
      * to 7 bytes past them. */
     uint8_t t[32] = {0};

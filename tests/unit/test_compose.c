@@ -651,7 +651,8 @@ static void test_small_memory_r(void)
          * interlaced frame stores rows 0, 2, 1, 3); t shows frame 0. */
         static const char want[] = "ttttottottotttot";
         for (int i = 0; d.nframes == 2 && i < 16; i++) {
-            int row = i / 4, y = interlaced ? (row == 0 ? 0 : row == 1 ? 2 : row == 2 ? 1 : 3) : row;
+            static const int stored[4] = {0, 2, 1, 3};
+            int row = i / 4, y = interlaced ? stored[row] : row;
             uint32_t px = px_at(&d.frames[1], 8, (uint32_t)(2 + i % 4), (uint32_t)(3 + y));
             uint32_t under = px_at(&d.frames[0], 8, (uint32_t)(2 + i % 4), (uint32_t)(3 + y));
             TU_CHECK(px == (want[i] == 't' ? under : R), "small memory R: pixel %d", i);
