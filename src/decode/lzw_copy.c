@@ -693,7 +693,8 @@ static COPY_INLINE void fast_entry(giflow__lzw *z, size_t *next, size_t *mask, u
  * entry the next code makes. Stops, with z updated, at a control or bad
  * code, a string that would pass the frame's end, the literal tstop (a
  * frame's first transparent pixel: compose_copy), or when fewer than 8
- * input bytes remain; returns the input bytes consumed. */
+ * input bytes remain (tail: when the next code's bits are not all there);
+ * returns the input bytes consumed. */
 static COPY_INLINE size_t plain_loop(giflow__lzw *z, const uint8_t *src, size_t len,
                                      const giflow__sink *s, size_t tstop, const int tail)
 {
@@ -853,13 +854,14 @@ static COPY_INLINE void seg_marked(uint8_t *d, const uint8_t *sp, uint64_t n, un
         copy_seg(d, sp, n, marked, t);
 }
 
-/* The same for a marked frame whose rows are apart, once its first
- * transparent pixel is written (mark_from is then set for good): each
- * string carries its entry's flags (T_BIT, A_BIT) as in the general loop,
- * whose table this one reads and writes alike; all-transparent strings
- * are skipped, and a skipped string is marked when an entry that is not
- * all transparent starts in it. Places are spots; positions count from
- * the last clear (rel). Stops as copy_rows_fast does. */
+/* COPY's fast loop for an opaque frame whose rows are apart (narrower
+ * than the canvas), and, marked, for any frame once its first transparent
+ * pixel is written (mark_from is then set for good); not interlaced.
+ * Places are spots and positions count from the last clear (rel): a step
+ * is an add and a compare, a source one multiply. Marked, each string
+ * carries its entry's flags (T_BIT, A_BIT, R) as in the general loop,
+ * whose table this one reads and writes alike; a skipped string's first
+ * pixel is marked as it is skipped. Stops as plain_loop does. */
 static COPY_INLINE size_t rows_loop(giflow__lzw *z, const uint8_t *src, size_t len,
                                     const giflow__sink *s, size_t tstop, const int tail,
                                     const int marked, const int wide)
