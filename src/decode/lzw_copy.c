@@ -357,19 +357,25 @@ static COPY_NOINLINE void copy_split(const geom *g, at src, at dst, uint64_t n, 
     }
 }
 
+/* n pixels within one row at both ends (marked: with the select). */
+static COPY_INLINE void seg_marked(uint8_t *d, const uint8_t *sp, uint64_t n, unsigned t,
+                                   const int marked, const int wide)
+{
+    if (wide && n <= 8)
+        seg_wide(d, sp, n, marked);
+    else if (wide)
+        seg_wide_long(d, sp, n, marked && t);
+    else
+        copy_seg(d, sp, n, marked, t);
+}
+
 static COPY_INLINE void copy_at(const geom *g, const at *src, const at *dst, uint64_t n,
                                 const int marked, unsigned t, const int wide)
 {
-    if (src->col + n <= g->w && dst->col + n <= g->w) {
-        if (wide && n <= 8)
-            seg_wide(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n, marked);
-        else if (wide)
-            seg_wide_long(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n,
-                          marked && t);
-        else
-            copy_seg(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n, marked,
-                     t);
-    } else
+    if (src->col + n <= g->w && dst->col + n <= g->w)
+        seg_marked(dst->row + 4 * (size_t)dst->col, src->row + 4 * (size_t)src->col, n, t, marked,
+                   wide);
+    else
         copy_split(g, *src, *dst, n, marked, t);
 }
 
@@ -504,10 +510,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
             } else if (contiguous) {
                 const uint8_t *sp = base + 4 * (epoch + a);
                 memcpy(&w0, sp, 4);
-                if (wide && slen <= 8)
-                    seg_wide(base + 4 * pos, sp, slen, marked);
-                else
-                    copy_seg(base + 4 * pos, sp, slen, marked, t);
+                copy_seg(base + 4 * pos, sp, slen, marked, t);
             } else {
                 at from = at_rel(&g, &ep, a);
                 memcpy(&w0, from.row + 4 * (size_t)from.col, 4);
@@ -547,10 +550,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
                 /* all transparent: nothing to write */
             } else if (contiguous) {
                 memcpy(&w0, base + 4 * prev_pos, 4);
-                if (wide && m <= 8)
-                    seg_wide(base + 4 * pos, base + 4 * prev_pos, m, marked);
-                else
-                    copy_seg(base + 4 * pos, base + 4 * prev_pos, m, marked, t);
+                copy_seg(base + 4 * pos, base + 4 * prev_pos, m, marked, t);
                 if (n == slen)
                     copy_seg(base + 4 * (pos + prev_len), base + 4 * prev_pos, 1, marked, t);
             } else {
@@ -596,11 +596,7 @@ copy_loop(giflow__lzw *z, const uint8_t *src, size_t len, const giflow__sink *s,
                     }
                     if (a_cur & ~all) {
                         /* It ends with this skipped string's first pixel. */
-                        uint8_t *d = contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col;
-                        uint32_t v;
-                        memcpy(&v, d, 4);
-                        v = mark_set(v);
-                        memcpy(d, &v, 4);
+                        mark_one(contiguous ? base + 4 * pos : cur.row + 4 * (size_t)cur.col);
                     }
                 }
                 /* prev all transparent: the new entry is so too, or R */
@@ -654,16 +650,28 @@ static COPY_INLINE int fast_more(const uint8_t *ip, const uint8_t *ilim, const u
     return 8 * (end - ip) + (ptrdiff_t)nbits >= (ptrdiff_t)width;
 }
 
-/* The input bytes a fast loop used; on a padded tail, the bits it loaded
- * from the padding are given back (they are zeros). */
-static COPY_INLINE size_t fast_used(const uint8_t *ip, const uint8_t *src, size_t len,
-                                    unsigned *nbits)
+/* A fast loop's state back into z (prev's string: the plen pixels before
+ * pos). Returns the input bytes it used; on a padded tail, the bits it
+ * loaded from the padding are given back (they are zeros). */
+static COPY_INLINE size_t fast_save(giflow__lzw *z, const uint8_t *ip, const uint8_t *src,
+                                    size_t len, uint64_t bits, unsigned nbits, unsigned width,
+                                    size_t next, int prev, uint64_t pos, uint64_t epoch,
+                                    uint64_t plen)
 {
     size_t used = (size_t)(ip - src);
     if (used > len) {
-        *nbits -= 8 * (unsigned)(used - len);
+        nbits -= 8 * (unsigned)(used - len);
         used = len;
     }
+    z->bits = bits;
+    z->nbits = nbits;
+    z->width = width;
+    z->next = (unsigned)next;
+    z->prev = prev;
+    z->prev_len = (unsigned)plen;
+    z->pos = pos;
+    z->epoch = epoch;
+    z->prev_pos = pos - plen;
     return used;
 }
 
@@ -752,17 +760,8 @@ static COPY_INLINE size_t plain_loop(giflow__lzw *z, const uint8_t *src, size_t 
         pp = o;
         o += 4 * l;
     }
-    size_t used = fast_used(ip, src, len, &nbits);
-    z->bits = bits;
-    z->nbits = nbits;
-    z->width = width;
-    z->next = (unsigned)next;
-    z->prev = prev;
-    z->prev_len = (unsigned)((size_t)(o - pp) / 4);
-    z->pos = (uint64_t)(o - base) / 4;
-    z->epoch = (uint64_t)(ep - base) / 4;
-    z->prev_pos = (uint64_t)(pp - base) / 4;
-    return used;
+    return fast_save(z, ip, src, len, bits, nbits, width, next, prev, (uint64_t)(o - base) / 4,
+                     (uint64_t)(ep - base) / 4, (uint64_t)(o - pp) / 4);
 }
 
 /* A place in a frame whose rows are apart (not interlaced), as byte
@@ -776,6 +775,16 @@ static inline spot spot_at(const geom *g, uint64_t n)
 {
     size_t row = (size_t)(n / g->w) * g->stride;
     spot a = {row + 4 * (size_t)(n % g->w), row + 4 * (size_t)g->w};
+    return a;
+}
+
+/* The place r pixels past column 0 of the row at byte offset erow (r
+ * below 2^25: geom's multiply). */
+static inline spot spot_rel(const geom *g, size_t erow, uint64_t r)
+{
+    uint64_t dk = (r * g->recip) >> g->shift;
+    size_t row = erow + (size_t)dk * g->stride;
+    spot a = {row + 4 * (size_t)(r - dk * g->w), row + 4 * (size_t)g->w};
     return a;
 }
 
@@ -831,27 +840,14 @@ static COPY_INLINE void mark_run(const geom *g, spot a, uint64_t n, const int wi
         mark_spots(g, a, n, wide);
 }
 
-/* An R string's last pixel: from r pixels past the column 0 of the row
- * erow (a position counted from the last clear, plus its column), to k
- * pixels past the string's start cur. */
+/* An R string's last pixel: from r pixels past column 0 of the row erow
+ * (a position counted from the last clear, plus its column), to k pixels
+ * past the string's start cur. */
 static COPY_NOINLINE void r_last(const geom *g, size_t erow, uint64_t r, spot cur, uint64_t k)
 {
-    uint64_t dk = (r * g->recip) >> g->shift;
-    const uint8_t *sp = g->base + erow + (size_t)dk * g->stride + 4 * (size_t)(r - dk * g->w);
+    spot from = spot_rel(g, erow, r);
     spot_step(&cur, g, k);
-    copy_seg(g->base + cur.p, sp, 1, 1, 0);
-}
-
-/* A marked copy of n pixels within one row at both ends. */
-static COPY_INLINE void seg_marked(uint8_t *d, const uint8_t *sp, uint64_t n, unsigned t,
-                                   const int marked, const int wide)
-{
-    if (wide && n <= 8)
-        seg_wide(d, sp, n, marked);
-    else if (wide)
-        seg_wide_long(d, sp, n, marked && t);
-    else
-        copy_seg(d, sp, n, marked, t);
+    copy_seg(g->base + cur.p, g->base + from.p, 1, 1, 0);
 }
 
 /* COPY's fast loop for an opaque frame whose rows are apart (narrower
@@ -922,17 +918,14 @@ static COPY_INLINE size_t rows_loop(giflow__lzw *z, const uint8_t *src, size_t l
                 if (COPY_UNLIKELY(!(f & T_BIT))) /* R: its last pixel */
                     r_last(&g, erow, ecol + a + l - 1, cur, l - 1);
             } else {
-                uint64_t off = ecol + a, dk = (off * g.recip) >> g.shift, col = off - dk * w;
-                size_t row = erow + (size_t)dk * g.stride;
-                const uint8_t *sp = fb + row + 4 * (size_t)col;
+                spot from = spot_rel(&g, erow, ecol + a);
+                const uint8_t *sp = fb + from.p;
                 uint32_t w0;
                 memcpy(&w0, sp, 4);
-                if (col + l <= w && cur.p + 4 * (size_t)l <= cur.end) {
+                if (from.p + 4 * (size_t)l <= from.end && cur.p + 4 * (size_t)l <= cur.end)
                     seg_marked(d, sp, l, f >> 23, marked, wide);
-                } else {
-                    spot from = {row + 4 * (size_t)col, row + 4 * (size_t)w};
+                else
                     copy_spots(&g, from, cur, l, marked, f >> 23);
-                }
                 first_t = marked_mask(w0) & 1;
             }
         } else if (c == next && prev >= 0 && c > clear + 1) {
@@ -1000,19 +993,9 @@ static COPY_INLINE size_t rows_loop(giflow__lzw *z, const uint8_t *src, size_t l
         rel += l;
         spot_step(&cur, &g, l);
     }
-    size_t used = fast_used(ip, src, len, &nbits);
-    z->bits = bits;
-    z->nbits = nbits;
-    z->width = width;
-    z->next = (unsigned)next;
-    z->prev = prev;
-    z->prev_len = (unsigned)plen;
-    z->pos = epoch + rel;
-    z->epoch = epoch;
-    z->prev_pos = epoch + rel - plen;
     if (marked)
         z->prev_first = (uint8_t)(pf >> 23 | (pf >> 22 & 1) << 1);
-    return used;
+    return fast_save(z, ip, src, len, bits, nbits, width, next, prev, epoch + rel, epoch, plen);
 }
 
 /* The fast loops' instances: each with its tail case apart (tail a
