@@ -312,6 +312,18 @@ static void compare_small_memory(const tb_buf *b, const char *what)
     tu_decoded_free(&ref);
 }
 
+/* The same for b cut short at from, from + step, ... below end. */
+static void compare_truncated(const tb_buf *b, size_t from, size_t end, size_t step,
+                              const char *what)
+{
+    for (size_t cut = from; cut < end; cut += step) {
+        tb_buf t = {0};
+        tb_bytes(&t, b->data, cut);
+        compare_small_memory(&t, what);
+        tb_free(&t);
+    }
+}
+
 static void frame_at(tb_buf *b, unsigned x, unsigned y, unsigned w, unsigned h, int interlaced,
                      const uint8_t *px)
 {
@@ -373,12 +385,7 @@ static void test_small_memory_copy(void)
 
     /* Broken inside the last frame (transparent, over a cleared hole):
      * what was decoded stands, unmarked. */
-    for (size_t cut = last_at + 12; cut < end; cut += 3) {
-        tb_buf t = {0};
-        tb_bytes(&t, b.data, cut);
-        compare_small_memory(&t, "small memory copy, truncated");
-        tb_free(&t);
-    }
+    compare_truncated(&b, last_at + 12, end, 3, "small memory copy, truncated");
     tb_free(&b);
 }
 
@@ -563,12 +570,7 @@ static void test_small_memory_skip(void)
         size_t end = b.len;
         tb_trailer(&b);
         compare_small_memory(&b, deferred ? "small memory skip, table kept" : "small memory skip");
-        for (size_t cut = last_at + 40; cut < end; cut += 97) {
-            tb_buf t = {0};
-            tb_bytes(&t, b.data, cut);
-            compare_small_memory(&t, "small memory skip, truncated");
-            tb_free(&t);
-        }
+        compare_truncated(&b, last_at + 40, end, 97, "small memory skip, truncated");
         tb_free(&b);
     }
 }
@@ -682,12 +684,7 @@ static void test_small_memory_r(void)
     size_t end = b.len;
     tb_trailer(&b);
     compare_small_memory(&b, "small memory R entries");
-    for (size_t cut = last_at + 30; cut < end; cut += 89) {
-        tb_buf t = {0};
-        tb_bytes(&t, b.data, cut);
-        compare_small_memory(&t, "small memory R entries, truncated");
-        tb_free(&t);
-    }
+    compare_truncated(&b, last_at + 30, end, 89, "small memory R entries, truncated");
     tb_free(&b);
 }
 
@@ -812,12 +809,7 @@ static void test_small_memory_fast(void)
                 break;
             }
     tu_decoded_free(&d);
-    for (size_t cut = last_at + 20; cut < end; cut += 17) {
-        tb_buf t = {0};
-        tb_bytes(&t, b.data, cut);
-        compare_small_memory(&t, "small memory fast copy, truncated");
-        tb_free(&t);
-    }
+    compare_truncated(&b, last_at + 20, end, 17, "small memory fast copy, truncated");
     tb_free(&b);
 }
 
